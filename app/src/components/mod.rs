@@ -1,0 +1,3 @@
+//! Generic widgets shared by every screen.
+
+pub mod connection;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs every tool the project needs, idempotently: the Rust wasm target, the pinned
+# wasm-bindgen CLI and worker-build (cached per version outside the repo), the npm packages, and
+# with `--browser` Debian's Chromium and ChromeDriver for the browser tests.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+want_browser=false
+[ "${1:-}" = "--browser" ] && want_browser=true
+
+step "Rust toolchain (rust-toolchain.toml: 1.95.0 + wasm32-unknown-unknown)"
+command -v rustup >/dev/null || die "rustup is missing: install Rust from rustup first"
+rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
+rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+note "$(rustc --version)"
+
+install_crate() { # name version dir binary
+  if [ -x "$3/bin/$4" ] && "$3/bin/$4" --version 2>/dev/null | grep -q "$2"; then
+    note "$1 $2 already in $3"
+  else
+    note "installing $1 $2 into $3 (once per machine; 10–20 minutes on 2 cores)"
+    cargo install --locked --root "$3" "$1" --version "$2"
+  fi
+}
+step "wasm-bindgen CLI $WASM_BINDGEN_VERSION"
+install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "$WASM_BINDGEN_DIR" wasm-bindgen
+step "worker-build $WORKER_BUILD_VERSION"
+install_crate worker-build "$WORKER_BUILD_VERSION" "$WORKER_BUILD_DIR" worker-build
+
+step "npm packages (wrangler, workerd, binaryen, playwright-core, axe-core)"
+if [ -x node_modules/.bin/wrangler ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  note "node_modules is up to date"
+else
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+step "Rust crates (cargo fetch --locked)"
+cargo fetch --locked --quiet
+
+if $want_browser; then
+  step "Chromium and ChromeDriver (Debian packages)"
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    note "$(/usr/bin/chromium --version 2>/dev/null || echo chromium present)"
+  else
+    command -v apt-get >/dev/null || die "apt-get is missing: install chromium and chromium-driver by hand"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    note "$(/usr/bin/chromium --version)"
+  fi
+fi

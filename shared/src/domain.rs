@@ -1,0 +1,848 @@
+//! The first-cut domain from DESIGN.md: plain serde structs, their kinds, and their validation.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::entity;
+use crate::error::MutationError;
+use crate::ids::{is_valid_id, RecordId, SpaceId, UserId};
+
+/// Longest single-line text (names, titles), in characters.
+pub const MAX_LINE: usize = 200;
+/// Longest free text (notes, descriptions), in characters.
+pub const MAX_TEXT: usize = 5000;
+/// Earliest and latest years a date may carry; anything else is a typo.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1950..=2100;
+
+/// Which kind of space a record kind lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpaceKind {
+    /// The program space.
+    Program,
+    /// A student's space.
+    Student,
+    /// The staff space.
+    Staff,
+}
+
+impl SpaceKind {
+    /// The kind of a concrete space.
+    pub fn of(space: &SpaceId) -> Self {
+        match space {
+            SpaceId::Program => Self::Program,
+            SpaceId::Student(_) => Self::Student,
+            SpaceId::Staff => Self::Staff,
+        }
+    }
+}
+
+/// A user's role in the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// An international student.
+    Student,
+    /// A mentor at a partner organization.
+    Mentor,
+    /// Program staff.
+    Staff,
+}
+
+impl Role {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Student => "student",
+            Self::Mentor => "mentor",
+            Self::Staff => "staff",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "student" => Some(Self::Student),
+            "mentor" => Some(Self::Mentor),
+            "staff" => Some(Self::Staff),
+            _ => None,
+        }
+    }
+}
+
+/// Where a placement is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacementState {
+    /// Suggested by matching; not yet visible as final.
+    Proposed,
+    /// Staff confirmed it; the mentor gains the student's space.
+    Confirmed,
+    /// The placement has started.
+    Active,
+    /// Finished as planned.
+    Completed,
+    /// Stopped before its end.
+    EndedEarly,
+    /// A proposal staff turned down.
+    Withdrawn,
+}
+
+impl PlacementState {
+    /// Whether `self → next` is a legal step.
+    pub fn can_become(self, next: Self) -> bool {
+        use PlacementState::*;
+        matches!(
+            (self, next),
+            (Proposed, Confirmed)
+                | (Proposed, Withdrawn)
+                | (Confirmed, Active)
+                | (Confirmed, EndedEarly)
+                | (Active, Completed)
+                | (Active, EndedEarly)
+        )
+    }
+
+    /// Whether the mentor named in a placement in this state may use the student's space.
+    pub fn grants_mentor_access(self) -> bool {
+        matches!(self, Self::Confirmed | Self::Active)
+    }
+}
+
+/// How a mentoring session is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionFormat {
+    /// Face to face.
+    InPerson,
+    /// A video call.
+    Video,
+    /// A phone call.
+    Phone,
+}
+
+/// Where a mentoring session is in its life; cancelled sessions are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    /// Planned.
+    Scheduled,
+    /// Held, with notes logged.
+    Completed,
+    /// Called off; kept for the record.
+    Cancelled,
+}
+
+/// The stages of a job application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStage {
+    /// Sent.
+    Applied,
+    /// Interviewing.
+    Interview,
+    /// An offer came.
+    Offer,
+    /// The student took the job.
+    Accepted,
+    /// The company said no.
+    Rejected,
+    /// The student pulled out.
+    Withdrawn,
+}
+
+impl ApplicationStage {
+    /// Whether a card may move from `self` to `next` (forward, one step back, or out).
+    pub fn can_become(self, next: Self) -> bool {
+        use ApplicationStage::*;
+        if self == next {
+            return false;
+        }
+        match self {
+            Applied => matches!(next, Interview | Offer | Rejected | Withdrawn),
+            Interview => matches!(next, Applied | Offer | Rejected | Withdrawn),
+            Offer => matches!(next, Interview | Accepted | Rejected | Withdrawn),
+            Accepted | Rejected | Withdrawn => false,
+        }
+    }
+}
+
+/// Progress of one visa / work-permit step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisaStepState {
+    /// Not started.
+    Todo,
+    /// Documents being gathered.
+    InProgress,
+    /// Handed in to the authority.
+    Submitted,
+    /// Granted or otherwise finished.
+    Done,
+    /// Does not apply to this student.
+    NotNeeded,
+}
+
+/// What a concern is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConcernTopic {
+    /// Visa or work permit.
+    Visa,
+    /// Housing.
+    Housing,
+    /// Health.
+    Health,
+    /// Legal.
+    Legal,
+    /// The placement itself.
+    Placement,
+    /// Anything else.
+    Other,
+}
+
+/// How urgent a concern is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// When convenient.
+    Low,
+    /// Soon.
+    Normal,
+    /// Now.
+    Urgent,
+}
+
+/// Where a concern is in staff's inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConcernState {
+    /// New.
+    Open,
+    /// Someone is on it.
+    InProgress,
+    /// Closed.
+    Resolved,
+}
+
+entity! {
+    /// One yearly intake of the program.
+    Cohort / CohortPatch {
+        year: i32,
+        name: String,
+        #[serde(default)]
+        ranking_deadline: Option<DateTime<Utc>>,
+        max_rankings: u8,
+    }
+}
+
+entity! {
+    /// A partner university in the Global Talent Alliance.
+    PartnerUniversity / PartnerUniversityPatch {
+        name: String,
+        country: String,
+    }
+}
+
+entity! {
+    /// A partner organization (company, NGO) that hosts students.
+    Organization / OrganizationPatch {
+        name: String,
+        industry: String,
+        approved: bool,
+        #[serde(default)]
+        contact_email: Option<String>,
+        /// Cohort years the organization took part in.
+        #[serde(default)]
+        cohort_years: Vec<i32>,
+    }
+}
+
+entity! {
+    /// A placement position offered by an organization in one cohort.
+    Position / PositionPatch {
+        organization_id: RecordId,
+        cohort_year: i32,
+        title: String,
+        slots: u32,
+        paid: bool,
+        housing: bool,
+        #[serde(default)]
+        languages: Vec<String>,
+        #[serde(default)]
+        description: String,
+        open: bool,
+    }
+}
+
+entity! {
+    /// A mentor's public profile in the program directory.
+    MentorProfile / MentorProfilePatch {
+        user_id: UserId,
+        display_name: String,
+        organization_id: RecordId,
+        #[serde(default)]
+        expertise: Vec<String>,
+        #[serde(default)]
+        languages: Vec<String>,
+        capacity: u32,
+        /// Cohort years the mentor took part in.
+        #[serde(default)]
+        cohort_years: Vec<i32>,
+    }
+}
+
+entity! {
+    /// A training workshop the program runs.
+    Workshop / WorkshopPatch {
+        title: String,
+        starts_at: DateTime<Utc>,
+        duration_minutes: u32,
+        place: String,
+        capacity: u32,
+    }
+}
+
+entity! {
+    /// A message to everyone in the program.
+    Announcement / AnnouncementPatch {
+        title: String,
+        body: String,
+        published_at: DateTime<Utc>,
+    }
+}
+
+entity! {
+    /// A student's profile; its record id is the student's user id.
+    StudentProfile / StudentProfilePatch {
+        display_name: String,
+        #[serde(default)]
+        nationality: String,
+        #[serde(default)]
+        university: String,
+        #[serde(default)]
+        department: String,
+        #[serde(default)]
+        degree: String,
+        #[serde(default)]
+        graduation_date: Option<NaiveDate>,
+        #[serde(default)]
+        languages: Vec<String>,
+        #[serde(default)]
+        mandarin_level: Option<u8>,
+        #[serde(default)]
+        residence_card_expiry: Option<NaiveDate>,
+        #[serde(default)]
+        interests: Vec<String>,
+        cohort_year: i32,
+    }
+}
+
+entity! {
+    /// One of a student's ranked choices of position.
+    Ranking / RankingPatch {
+        position_id: RecordId,
+        rank: u8,
+        #[serde(default)]
+        reason: String,
+    }
+}
+
+entity! {
+    /// A student placed at a position with a mentor.
+    Placement / PlacementPatch {
+        student_id: UserId,
+        position_id: RecordId,
+        mentor_id: UserId,
+        state: PlacementState,
+    }
+}
+
+entity! {
+    /// A mentoring session, planned and then logged.
+    MentoringSession / MentoringSessionPatch {
+        starts_at: DateTime<Utc>,
+        time_zone: String,
+        duration_minutes: u32,
+        format: SessionFormat,
+        #[serde(default)]
+        location: String,
+        #[serde(default)]
+        agenda: String,
+        #[serde(default)]
+        notes: String,
+        #[serde(default)]
+        next_steps: String,
+        state: SessionState,
+    }
+}
+
+entity! {
+    /// A goal a student works towards.
+    Goal / GoalPatch {
+        title: String,
+        #[serde(default)]
+        target_date: Option<NaiveDate>,
+        #[serde(default)]
+        success_criteria: String,
+    }
+}
+
+entity! {
+    /// A task, under a goal or alone.
+    Task / TaskPatch {
+        #[serde(default)]
+        goal_id: Option<RecordId>,
+        title: String,
+        #[serde(default)]
+        due_date: Option<NaiveDate>,
+        done: bool,
+        /// Who created it; set by `apply` from the actor, never by the client.
+        #[serde(default)]
+        created_by: Option<UserId>,
+    }
+}
+
+entity! {
+    /// A student's answer to a workshop invitation; its record id is the workshop's id.
+    Rsvp / RsvpPatch {
+        going: bool,
+    }
+}
+
+entity! {
+    /// A student's check-in at a workshop; its record id is the workshop's id.
+    Attendance / AttendancePatch {
+        checked_in_at: DateTime<Utc>,
+    }
+}
+
+entity! {
+    /// A job application on the student's pipeline board.
+    JobApplication / JobApplicationPatch {
+        company: String,
+        role: String,
+        stage: ApplicationStage,
+        #[serde(default)]
+        applied_on: Option<NaiveDate>,
+        #[serde(default)]
+        next_step: String,
+        #[serde(default)]
+        notes: String,
+    }
+}
+
+entity! {
+    /// One step of a visa / work-permit route on the student's checklist.
+    VisaStep / VisaStepPatch {
+        route: String,
+        title: String,
+        authority: String,
+        #[serde(default)]
+        due_date: Option<NaiveDate>,
+        #[serde(default)]
+        documents: Vec<String>,
+        state: VisaStepState,
+    }
+}
+
+entity! {
+    /// Feedback after a mentoring session from one side.
+    Feedback / FeedbackPatch {
+        session_id: RecordId,
+        rating: u8,
+        #[serde(default)]
+        text: String,
+        /// Who wrote it; set by `apply` from the actor.
+        #[serde(default)]
+        author: Option<UserId>,
+    }
+}
+
+entity! {
+    /// A concern raised to program staff about a student.
+    ConcernFlag / ConcernFlagPatch {
+        student_id: UserId,
+        topic: ConcernTopic,
+        priority: Priority,
+        text: String,
+        state: ConcernState,
+        #[serde(default)]
+        assignee: Option<UserId>,
+        /// Who raised it; set by `apply` from the actor.
+        #[serde(default)]
+        raised_by: Option<UserId>,
+    }
+}
+
+entity! {
+    /// A staff-internal note about a student.
+    StaffNote / StaffNotePatch {
+        student_id: UserId,
+        text: String,
+    }
+}
+
+entity! {
+    /// Where a student ended up after the program.
+    Outcome / OutcomePatch {
+        employed: bool,
+        in_taiwan: bool,
+        #[serde(default)]
+        visa_route: Option<String>,
+    }
+}
+
+/// Declares [`RecordKind`], [`Entity`] and [`EntityPatch`] from one table, so the three never drift.
+macro_rules! kinds {
+    ($( $variant:ident($ty:ident, $patch:ident) = $wire:literal in $space:ident; )*) => {
+        /// Every kind of record, by its wire name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum RecordKind { $( #[doc = $wire] $variant, )* }
+
+        impl RecordKind {
+            /// All kinds.
+            pub const ALL: &'static [RecordKind] = &[ $( RecordKind::$variant, )* ];
+
+            /// The wire name.
+            pub fn as_str(self) -> &'static str {
+                match self { $( RecordKind::$variant => $wire, )* }
+            }
+
+            /// Parses the wire name.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $( $wire => Some(RecordKind::$variant), )* _ => None }
+            }
+
+            /// The kind of space records of this kind live in.
+            pub fn space_kind(self) -> SpaceKind {
+                match self { $( RecordKind::$variant => SpaceKind::$space, )* }
+            }
+        }
+
+        /// A record's content, tagged with its kind.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
+        pub enum Entity { $( #[doc = $wire] $variant($ty), )* }
+
+        /// A field-level change to a record, tagged with its kind.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
+        pub enum EntityPatch { $( #[doc = $wire] $variant($patch), )* }
+
+        impl Entity {
+            /// The record kind.
+            pub fn kind(&self) -> RecordKind {
+                match self { $( Entity::$variant(_) => RecordKind::$variant, )* }
+            }
+
+            /// The fields as a JSON object (what storage keeps).
+            pub fn to_fields(&self) -> serde_json::Value {
+                let result = match self { $( Entity::$variant(inner) => serde_json::to_value(inner), )* };
+                // Serializing plain structs of strings, numbers and dates cannot fail.
+                result.unwrap_or(serde_json::Value::Null)
+            }
+
+            /// Reads stored fields back into a typed entity.
+            pub fn from_fields(kind: RecordKind, fields: serde_json::Value) -> Result<Self, serde_json::Error> {
+                Ok(match kind { $( RecordKind::$variant => Entity::$variant(serde_json::from_value(fields)?), )* })
+            }
+        }
+
+        impl EntityPatch {
+            /// The record kind.
+            pub fn kind(&self) -> RecordKind {
+                match self { $( EntityPatch::$variant(_) => RecordKind::$variant, )* }
+            }
+
+            /// The names of the fields the patch sets.
+            pub fn fields(&self) -> Vec<&'static str> {
+                match self { $( EntityPatch::$variant(patch) => patch.fields(), )* }
+            }
+
+            /// Applies the patch to an entity of the same kind.
+            pub fn apply_to(self, entity: &mut Entity) -> Result<(), MutationError> {
+                match (self, entity) {
+                    $( (EntityPatch::$variant(patch), Entity::$variant(target)) => { patch.apply_to(target); Ok(()) } )*
+                    (patch, entity) => Err(MutationError::invalid("kind", format!(
+                        "a {} patch cannot change a {}", patch.kind().as_str(), entity.kind().as_str()
+                    ))),
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Cohort(Cohort, CohortPatch) = "cohort" in Program;
+    PartnerUniversity(PartnerUniversity, PartnerUniversityPatch) = "partner_university" in Program;
+    Organization(Organization, OrganizationPatch) = "organization" in Program;
+    Position(Position, PositionPatch) = "position" in Program;
+    MentorProfile(MentorProfile, MentorProfilePatch) = "mentor_profile" in Program;
+    Workshop(Workshop, WorkshopPatch) = "workshop" in Program;
+    Announcement(Announcement, AnnouncementPatch) = "announcement" in Program;
+    StudentProfile(StudentProfile, StudentProfilePatch) = "student_profile" in Student;
+    Ranking(Ranking, RankingPatch) = "ranking" in Student;
+    Placement(Placement, PlacementPatch) = "placement" in Student;
+    MentoringSession(MentoringSession, MentoringSessionPatch) = "mentoring_session" in Student;
+    Goal(Goal, GoalPatch) = "goal" in Student;
+    Task(Task, TaskPatch) = "task" in Student;
+    Rsvp(Rsvp, RsvpPatch) = "rsvp" in Student;
+    Attendance(Attendance, AttendancePatch) = "attendance" in Student;
+    JobApplication(JobApplication, JobApplicationPatch) = "job_application" in Student;
+    VisaStep(VisaStep, VisaStepPatch) = "visa_step" in Student;
+    Feedback(Feedback, FeedbackPatch) = "feedback" in Student;
+    Outcome(Outcome, OutcomePatch) = "outcome" in Student;
+    ConcernFlag(ConcernFlag, ConcernFlagPatch) = "concern_flag" in Staff;
+    StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
+}
+
+/// Field checks with one clear message each.
+struct Check;
+
+impl Check {
+    fn line(field: &'static str, value: &str) -> Result<(), MutationError> {
+        if value.trim().is_empty() {
+            return Err(MutationError::invalid(field, "is required"));
+        }
+        Self::at_most(field, value, MAX_LINE)
+    }
+
+    fn at_most(field: &'static str, value: &str, max: usize) -> Result<(), MutationError> {
+        let n_chars = value.chars().count();
+        if n_chars > max {
+            return Err(MutationError::invalid(
+                field,
+                format!("is {n_chars} characters long; at most {max} are allowed"),
+            ));
+        }
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err(MutationError::invalid(field, "contains control characters"));
+        }
+        Ok(())
+    }
+
+    fn text(field: &'static str, value: &str) -> Result<(), MutationError> {
+        Self::at_most(field, value, MAX_TEXT)
+    }
+
+    fn required_text(field: &'static str, value: &str) -> Result<(), MutationError> {
+        if value.trim().is_empty() {
+            return Err(MutationError::invalid(field, "is required"));
+        }
+        Self::text(field, value)
+    }
+
+    fn list(field: &'static str, values: &[String]) -> Result<(), MutationError> {
+        if values.len() > 20 {
+            return Err(MutationError::invalid(field, "has more than 20 entries"));
+        }
+        values.iter().try_for_each(|value| Self::line(field, value))
+    }
+
+    fn year(field: &'static str, year: i32) -> Result<(), MutationError> {
+        if YEARS.contains(&year) {
+            Ok(())
+        } else {
+            Err(MutationError::invalid(
+                field,
+                format!("year {year} is out of range"),
+            ))
+        }
+    }
+
+    fn date(field: &'static str, date: Option<NaiveDate>) -> Result<(), MutationError> {
+        use chrono::Datelike;
+        date.map_or(Ok(()), |date| Self::year(field, date.year()))
+    }
+
+    fn instant(field: &'static str, instant: DateTime<Utc>) -> Result<(), MutationError> {
+        use chrono::Datelike;
+        Self::year(field, instant.year())
+    }
+
+    fn range(
+        field: &'static str,
+        value: u32,
+        range: std::ops::RangeInclusive<u32>,
+    ) -> Result<(), MutationError> {
+        if range.contains(&value) {
+            Ok(())
+        } else {
+            Err(MutationError::invalid(
+                field,
+                format!("{value} is outside {}–{}", range.start(), range.end()),
+            ))
+        }
+    }
+
+    fn id(field: &'static str, id: &str) -> Result<(), MutationError> {
+        if is_valid_id(id) {
+            Ok(())
+        } else {
+            Err(MutationError::invalid(field, "is not a valid id"))
+        }
+    }
+
+    fn time_zone(field: &'static str, zone: &str) -> Result<(), MutationError> {
+        let well_formed = !zone.is_empty()
+            && zone.len() <= 64
+            && zone
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b));
+        if well_formed {
+            Ok(())
+        } else {
+            Err(MutationError::invalid(
+                field,
+                "is not an IANA time zone name",
+            ))
+        }
+    }
+}
+
+impl Entity {
+    /// Checks every field: required text, lengths, dates, numeric ranges, ids.
+    pub fn validate(&self) -> Result<(), MutationError> {
+        match self {
+            Entity::Cohort(cohort) => {
+                Check::year("year", cohort.year)?;
+                Check::line("name", &cohort.name)?;
+                if let Some(deadline) = cohort.ranking_deadline {
+                    Check::instant("ranking_deadline", deadline)?;
+                }
+                Check::range("max_rankings", u32::from(cohort.max_rankings), 1..=10)
+            }
+            Entity::PartnerUniversity(university) => {
+                Check::line("name", &university.name)?;
+                Check::line("country", &university.country)
+            }
+            Entity::Organization(organization) => {
+                Check::line("name", &organization.name)?;
+                Check::line("industry", &organization.industry)?;
+                if let Some(email) = &organization.contact_email {
+                    Check::line("contact_email", email)?;
+                    if !email.contains('@') {
+                        return Err(MutationError::invalid("contact_email", "is not an email"));
+                    }
+                }
+                organization
+                    .cohort_years
+                    .iter()
+                    .try_for_each(|year| Check::year("cohort_years", *year))
+            }
+            Entity::Position(position) => {
+                Check::id("organization_id", position.organization_id.as_str())?;
+                Check::year("cohort_year", position.cohort_year)?;
+                Check::line("title", &position.title)?;
+                Check::range("slots", position.slots, 1..=100)?;
+                Check::list("languages", &position.languages)?;
+                Check::text("description", &position.description)
+            }
+            Entity::MentorProfile(mentor) => {
+                Check::id("user_id", mentor.user_id.as_str())?;
+                Check::line("display_name", &mentor.display_name)?;
+                Check::id("organization_id", mentor.organization_id.as_str())?;
+                Check::list("expertise", &mentor.expertise)?;
+                Check::list("languages", &mentor.languages)?;
+                Check::range("capacity", mentor.capacity, 0..=20)
+            }
+            Entity::Workshop(workshop) => {
+                Check::line("title", &workshop.title)?;
+                Check::instant("starts_at", workshop.starts_at)?;
+                Check::range("duration_minutes", workshop.duration_minutes, 5..=24 * 60)?;
+                Check::line("place", &workshop.place)?;
+                Check::range("capacity", workshop.capacity, 1..=10_000)
+            }
+            Entity::Announcement(announcement) => {
+                Check::line("title", &announcement.title)?;
+                Check::text("body", &announcement.body)?;
+                Check::instant("published_at", announcement.published_at)
+            }
+            Entity::StudentProfile(profile) => {
+                Check::line("display_name", &profile.display_name)?;
+                Check::at_most("nationality", &profile.nationality, MAX_LINE)?;
+                Check::at_most("university", &profile.university, MAX_LINE)?;
+                Check::at_most("department", &profile.department, MAX_LINE)?;
+                Check::at_most("degree", &profile.degree, MAX_LINE)?;
+                Check::date("graduation_date", profile.graduation_date)?;
+                Check::list("languages", &profile.languages)?;
+                if let Some(level) = profile.mandarin_level {
+                    Check::range("mandarin_level", u32::from(level), 0..=6)?;
+                }
+                Check::date("residence_card_expiry", profile.residence_card_expiry)?;
+                Check::list("interests", &profile.interests)?;
+                Check::year("cohort_year", profile.cohort_year)
+            }
+            Entity::Ranking(ranking) => {
+                Check::id("position_id", ranking.position_id.as_str())?;
+                Check::range("rank", u32::from(ranking.rank), 1..=10)?;
+                Check::text("reason", &ranking.reason)
+            }
+            Entity::Placement(placement) => {
+                Check::id("student_id", placement.student_id.as_str())?;
+                Check::id("position_id", placement.position_id.as_str())?;
+                Check::id("mentor_id", placement.mentor_id.as_str())
+            }
+            Entity::MentoringSession(session) => {
+                Check::instant("starts_at", session.starts_at)?;
+                Check::time_zone("time_zone", &session.time_zone)?;
+                Check::range("duration_minutes", session.duration_minutes, 5..=8 * 60)?;
+                Check::at_most("location", &session.location, MAX_LINE)?;
+                Check::text("agenda", &session.agenda)?;
+                Check::text("notes", &session.notes)?;
+                Check::text("next_steps", &session.next_steps)
+            }
+            Entity::Goal(goal) => {
+                Check::line("title", &goal.title)?;
+                Check::date("target_date", goal.target_date)?;
+                Check::text("success_criteria", &goal.success_criteria)
+            }
+            Entity::Task(task) => {
+                if let Some(goal) = &task.goal_id {
+                    Check::id("goal_id", goal.as_str())?;
+                }
+                Check::line("title", &task.title)?;
+                Check::date("due_date", task.due_date)
+            }
+            Entity::Rsvp(_) => Ok(()),
+            Entity::Attendance(attendance) => {
+                Check::instant("checked_in_at", attendance.checked_in_at)
+            }
+            Entity::JobApplication(application) => {
+                Check::line("company", &application.company)?;
+                Check::line("role", &application.role)?;
+                Check::date("applied_on", application.applied_on)?;
+                Check::at_most("next_step", &application.next_step, MAX_LINE)?;
+                Check::text("notes", &application.notes)
+            }
+            Entity::VisaStep(step) => {
+                Check::line("route", &step.route)?;
+                Check::line("title", &step.title)?;
+                Check::line("authority", &step.authority)?;
+                Check::date("due_date", step.due_date)?;
+                Check::list("documents", &step.documents)
+            }
+            Entity::Feedback(feedback) => {
+                Check::id("session_id", feedback.session_id.as_str())?;
+                Check::range("rating", u32::from(feedback.rating), 1..=5)?;
+                Check::text("text", &feedback.text)
+            }
+            Entity::Outcome(outcome) => match &outcome.visa_route {
+                Some(route) => Check::line("visa_route", route),
+                None => Ok(()),
+            },
+            Entity::ConcernFlag(flag) => {
+                Check::id("student_id", flag.student_id.as_str())?;
+                Check::required_text("text", &flag.text)
+            }
+            Entity::StaffNote(note) => {
+                Check::id("student_id", note.student_id.as_str())?;
+                Check::required_text("text", &note.text)
+            }
+        }
+    }
+}

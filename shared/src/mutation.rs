@@ -1,0 +1,138 @@
+//! Mutations: named, typed commands, one per user action. Only these ever change data.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    ApplicationStage, ConcernState, Entity, EntityPatch, PlacementState, RecordKind, VisaStepState,
+};
+use crate::ids::{MutationSeq, RecordId};
+
+/// A named, typed change. `apply` runs it against a space's records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Mutation {
+    /// Create a record of any kind (the kind travels in `record`).
+    Create {
+        /// The new record's id, chosen by the client (a UUID).
+        id: RecordId,
+        /// Its kind and fields.
+        record: Entity,
+    },
+    /// Change some fields of a record; fields not in the patch stay as they are.
+    Update {
+        /// The record's id.
+        id: RecordId,
+        /// Its kind and the changed fields.
+        patch: EntityPatch,
+    },
+    /// Delete a record (leaves a tombstone for sync).
+    Delete {
+        /// The record's kind.
+        kind: RecordKind,
+        /// The record's id.
+        id: RecordId,
+    },
+    /// Move a placement along proposed → confirmed → active → completed / ended early.
+    SetPlacementState {
+        /// The placement's id.
+        id: RecordId,
+        /// The state it moves to.
+        state: PlacementState,
+    },
+    /// Check off (or reopen) a task.
+    SetTaskDone {
+        /// The task's id.
+        id: RecordId,
+        /// Whether it is done.
+        done: bool,
+    },
+    /// Log what happened in a session; marks it completed.
+    LogSession {
+        /// The session's id.
+        id: RecordId,
+        /// Notes from the session.
+        notes: String,
+        /// Agreed next steps.
+        next_steps: String,
+    },
+    /// Cancel a session; it is kept, marked cancelled.
+    CancelSession {
+        /// The session's id.
+        id: RecordId,
+    },
+    /// Answer a workshop invitation.
+    RsvpWorkshop {
+        /// The workshop's id (in the program space).
+        workshop_id: RecordId,
+        /// Going or not.
+        going: bool,
+    },
+    /// Move a job application card to another stage.
+    MoveApplication {
+        /// The application's id.
+        id: RecordId,
+        /// The stage it moves to.
+        stage: ApplicationStage,
+    },
+    /// Record progress on a visa step.
+    SetVisaStepState {
+        /// The step's id.
+        id: RecordId,
+        /// Its new state.
+        state: VisaStepState,
+    },
+    /// Move a concern through staff's inbox.
+    SetConcernState {
+        /// The concern's id.
+        id: RecordId,
+        /// Its new state.
+        state: ConcernState,
+    },
+}
+
+impl Mutation {
+    /// The wire name of the variant, for logs and the UI.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Create { .. } => "create",
+            Self::Update { .. } => "update",
+            Self::Delete { .. } => "delete",
+            Self::SetPlacementState { .. } => "set_placement_state",
+            Self::SetTaskDone { .. } => "set_task_done",
+            Self::LogSession { .. } => "log_session",
+            Self::CancelSession { .. } => "cancel_session",
+            Self::RsvpWorkshop { .. } => "rsvp_workshop",
+            Self::MoveApplication { .. } => "move_application",
+            Self::SetVisaStepState { .. } => "set_visa_step_state",
+            Self::SetConcernState { .. } => "set_concern_state",
+        }
+    }
+
+    /// The record kind and id the mutation is about.
+    pub fn target(&self) -> (RecordKind, &RecordId) {
+        match self {
+            Self::Create { id, record } => (record.kind(), id),
+            Self::Update { id, patch } => (patch.kind(), id),
+            Self::Delete { kind, id } => (*kind, id),
+            Self::SetPlacementState { id, .. } => (RecordKind::Placement, id),
+            Self::SetTaskDone { id, .. } => (RecordKind::Task, id),
+            Self::LogSession { id, .. } | Self::CancelSession { id } => {
+                (RecordKind::MentoringSession, id)
+            }
+            Self::RsvpWorkshop { workshop_id, .. } => (RecordKind::Rsvp, workshop_id),
+            Self::MoveApplication { id, .. } => (RecordKind::JobApplication, id),
+            Self::SetVisaStepState { id, .. } => (RecordKind::VisaStep, id),
+            Self::SetConcernState { id, .. } => (RecordKind::ConcernFlag, id),
+        }
+    }
+}
+
+/// A mutation with the client's sequence number, as it sits in an outbox and travels in a push.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PendingMutation {
+    /// The client's sequence number for it.
+    pub seq: MutationSeq,
+    /// The mutation.
+    pub mutation: Mutation,
+}

@@ -1,0 +1,448 @@
+//! The server half of the sync protocol over a storage trait: push, pull and tombstone compaction.
+//!
+//! The Worker's Durable Object runs exactly these functions over its SQLite storage inside one
+//! transaction per push; native tests and the simulation run them over [`MemoryServerStore`].
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::apply::{access_in, apply, assigned_mentors, ApplyContext, RecordKey, RecordView};
+use crate::domain::{Entity, RecordKind};
+use crate::ids::{
+    ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER,
+};
+use crate::permissions::{may_read_record, Actor};
+use crate::protocol::{
+    PullResponse, PushRequest, PushResponse, RecordChange, RejectedMutation, SeqVerdict, Verdict,
+    TOMBSTONE_HORIZON_DAYS,
+};
+
+/// Most rejected verdicts one pull returns.
+pub const MAX_REJECTED_PER_PULL: usize = 500;
+
+/// A stored record: live content or a tombstone, with the version that wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRecord {
+    /// The version that last wrote it.
+    pub version: ServerVersion,
+    /// Its content; `None` for a tombstone.
+    pub record: Option<Entity>,
+    /// When it was written (the server clock), to age tombstones.
+    pub written_at: DateTime<Utc>,
+}
+
+/// A space's durable state as the server logic needs it. Every method is synchronous so that a
+/// whole push can run inside one storage transaction.
+pub trait ServerStore {
+    /// The storage's own error.
+    type Error: std::error::Error;
+
+    /// A record, live or tombstone.
+    fn record(&self, key: &RecordKey) -> Result<Option<StoredRecord>, Self::Error>;
+    /// Every live record of one kind, by id.
+    fn live_of_kind(&self, kind: RecordKind) -> Result<Vec<(RecordId, Entity)>, Self::Error>;
+    /// Writes a record (or a tombstone) at `version`.
+    fn put_record(&mut self, key: &RecordKey, stored: StoredRecord) -> Result<(), Self::Error>;
+    /// The space's current version (0 when empty).
+    fn version(&self) -> Result<ServerVersion, Self::Error>;
+    /// Sets the space's current version.
+    fn set_version(&mut self, version: ServerVersion) -> Result<(), Self::Error>;
+    /// The highest processed seq of a client (0 when none).
+    fn last_seq(&self, client: &ClientId) -> Result<MutationSeq, Self::Error>;
+    /// Records the highest processed seq of a client.
+    fn set_last_seq(&mut self, client: &ClientId, seq: MutationSeq) -> Result<(), Self::Error>;
+    /// The stored verdict of one mutation.
+    fn verdict(&self, client: &ClientId, seq: MutationSeq) -> Result<Option<Verdict>, Self::Error>;
+    /// Stores the verdict of one mutation.
+    fn put_verdict(
+        &mut self,
+        client: &ClientId,
+        seq: MutationSeq,
+        verdict: &Verdict,
+    ) -> Result<(), Self::Error>;
+    /// Rejected verdicts of a client with seq above `since`, oldest first, at most `limit`.
+    fn rejected_since(
+        &self,
+        client: &ClientId,
+        since: MutationSeq,
+        limit: usize,
+    ) -> Result<Vec<RejectedMutation>, Self::Error>;
+    /// Records and tombstones with version above `cursor`, by rising version.
+    fn changes_since(&self, cursor: ServerVersion) -> Result<Vec<RecordChange>, Self::Error>;
+    /// Every live record (a reset snapshot), by rising version.
+    fn snapshot(&self) -> Result<Vec<RecordChange>, Self::Error>;
+    /// The tombstone horizon: cursors below it must reset.
+    fn horizon(&self) -> Result<ServerVersion, Self::Error>;
+    /// Deletes tombstones written before `before`; raises the horizon past them.
+    fn purge_tombstones(&mut self, before: DateTime<Utc>) -> Result<usize, Self::Error>;
+}
+
+/// Why a push or pull failed as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError<E: std::error::Error> {
+    /// The actor may not push to / pull from this space.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Storage failed; the transaction must roll back.
+    #[error("storage failed: {0}")]
+    Store(#[source] E),
+    /// A counter would leave the range JavaScript numbers hold (I8).
+    #[error("the space's version counter is exhausted")]
+    Exhausted,
+}
+
+/// A [`RecordView`] over a store: remembers the first storage error so the caller can abort.
+pub struct StoreView<'a, S: ServerStore> {
+    store: &'a S,
+    error: RefCell<Option<S::Error>>,
+}
+
+impl<'a, S: ServerStore> StoreView<'a, S> {
+    /// Wraps a store.
+    pub fn new(store: &'a S) -> Self {
+        Self {
+            store,
+            error: RefCell::new(None),
+        }
+    }
+
+    /// The first storage error seen, if any.
+    pub fn take_error(self) -> Option<S::Error> {
+        self.error.into_inner()
+    }
+
+    fn keep<T>(&self, result: Result<T, S::Error>, fallback: T) -> T {
+        match result {
+            Ok(value) => value,
+            Err(error) => {
+                self.error.borrow_mut().get_or_insert(error);
+                fallback
+            }
+        }
+    }
+}
+
+impl<S: ServerStore> RecordView for StoreView<'_, S> {
+    fn get(&self, kind: RecordKind, id: &RecordId) -> Option<Entity> {
+        let key = RecordKey {
+            kind,
+            id: id.clone(),
+        };
+        self.keep(self.store.record(&key), None)
+            .and_then(|stored| stored.record)
+    }
+
+    fn list(&self, kind: RecordKind) -> Vec<(RecordId, Entity)> {
+        self.keep(self.store.live_of_kind(kind), Vec::new())
+    }
+}
+
+/// What a push did, for the Worker: the reply, and for student spaces the mentors it now grants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PushOutcome {
+    /// The reply to the client.
+    pub response: PushResponse,
+    /// Mentors with access to the (student) space after the push, when any placement changed.
+    pub mentors_changed: Option<Vec<UserId>>,
+}
+
+/// Processes a push (DESIGN.md "Push"). Run it inside one storage transaction: when it returns an
+/// error, roll back; when it returns `Ok`, commit before replying (I2).
+pub fn push<S: ServerStore>(
+    store: &mut S,
+    actor: &Actor,
+    space: &SpaceId,
+    request: &PushRequest,
+    now: DateTime<Utc>,
+) -> Result<PushOutcome, ServerError<S::Error>> {
+    let access = {
+        let view = StoreView::new(&*store);
+        let access = access_in(&view, actor, space);
+        if let Some(error) = view.take_error() {
+            return Err(ServerError::Store(error));
+        }
+        access
+    };
+    if !access.can_push() {
+        return Err(ServerError::Forbidden(format!(
+            "you may not change the {space} space"
+        )));
+    }
+    let client = &request.client_id;
+    let mut last_seq = store.last_seq(client).map_err(ServerError::Store)?;
+    let mut version = store.version().map_err(ServerError::Store)?;
+    let mut verdicts = Vec::with_capacity(request.mutations.len());
+    let mut placements_changed = false;
+
+    for pending in &request.mutations {
+        // 1. Skip mutations at or below last_seq: their stored verdict stands (I1).
+        if pending.seq <= last_seq {
+            let stored = store
+                .verdict(client, pending.seq)
+                .map_err(ServerError::Store)?;
+            if let Some(verdict) = stored {
+                verdicts.push(SeqVerdict {
+                    seq: pending.seq,
+                    verdict,
+                });
+            }
+            continue;
+        }
+        // 2. Check permission and run apply against the current records.
+        let outcome = {
+            let view = StoreView::new(&*store);
+            let context = ApplyContext { actor, space, now };
+            let outcome = apply(&view, &context, &pending.mutation);
+            if let Some(error) = view.take_error() {
+                return Err(ServerError::Store(error));
+            }
+            outcome
+        };
+        // 3. Write the changed records with the next version and the verdict.
+        let verdict = match outcome {
+            Ok(changes) => {
+                if !changes.is_empty() {
+                    if version.0 >= MAX_SAFE_INTEGER {
+                        return Err(ServerError::Exhausted);
+                    }
+                    version = ServerVersion(version.0 + 1);
+                    for change in changes {
+                        placements_changed |= change.key.kind == RecordKind::Placement;
+                        let stored = StoredRecord {
+                            version,
+                            record: change.record,
+                            written_at: now,
+                        };
+                        store
+                            .put_record(&change.key, stored)
+                            .map_err(ServerError::Store)?;
+                    }
+                    store.set_version(version).map_err(ServerError::Store)?;
+                }
+                Verdict::Ok
+            }
+            Err(error) => Verdict::Rejected {
+                code: error.code().to_owned(),
+                message: error.to_string(),
+            },
+        };
+        store
+            .put_verdict(client, pending.seq, &verdict)
+            .map_err(ServerError::Store)?;
+        // 4. Advance last_seq; the caller commits 3 and 4 together.
+        last_seq = pending.seq;
+        store
+            .set_last_seq(client, last_seq)
+            .map_err(ServerError::Store)?;
+        verdicts.push(SeqVerdict {
+            seq: pending.seq,
+            verdict,
+        });
+    }
+
+    let mentors_changed = if placements_changed {
+        let view = StoreView::new(&*store);
+        let mentors = assigned_mentors(&view);
+        if let Some(error) = view.take_error() {
+            return Err(ServerError::Store(error));
+        }
+        Some(mentors)
+    } else {
+        None
+    };
+    Ok(PushOutcome {
+        response: PushResponse {
+            last_seq,
+            cursor: version,
+            verdicts,
+        },
+        mentors_changed,
+    })
+}
+
+/// Serves a pull (DESIGN.md "Pull"): changes after `cursor`, filtered per record (I7), or a reset
+/// snapshot when the cursor is older than the tombstone horizon or unknown to this space.
+pub fn pull<S: ServerStore>(
+    store: &S,
+    actor: &Actor,
+    space: &SpaceId,
+    cursor: ServerVersion,
+    client: &ClientId,
+    since_seq: MutationSeq,
+) -> Result<PullResponse, ServerError<S::Error>> {
+    let view = StoreView::new(store);
+    let access = access_in(&view, actor, space);
+    if let Some(error) = view.take_error() {
+        return Err(ServerError::Store(error));
+    }
+    if !access.can_read() {
+        return Err(ServerError::Forbidden(format!(
+            "you may not read the {space} space"
+        )));
+    }
+    let current = store.version().map_err(ServerError::Store)?;
+    let horizon = store.horizon().map_err(ServerError::Store)?;
+    let reset = cursor > current || (cursor < horizon);
+    let changes = if reset {
+        store.snapshot()
+    } else {
+        store.changes_since(cursor)
+    }
+    .map_err(ServerError::Store)?
+    .into_iter()
+    .filter(|change| may_read_record(actor, space, access, change.key.kind))
+    .collect();
+    Ok(PullResponse {
+        cursor: current,
+        reset,
+        changes,
+        last_seq: store.last_seq(client).map_err(ServerError::Store)?,
+        rejected: store
+            .rejected_since(client, since_seq, MAX_REJECTED_PER_PULL)
+            .map_err(ServerError::Store)?,
+    })
+}
+
+/// Purges tombstones older than the horizon ([`TOMBSTONE_HORIZON_DAYS`]).
+pub fn compact<S: ServerStore>(store: &mut S, now: DateTime<Utc>) -> Result<usize, S::Error> {
+    store.purge_tombstones(now - Duration::days(TOMBSTONE_HORIZON_DAYS))
+}
+
+/// The in-memory server store: the twin of the Durable Object's SQLite tables.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryServerStore {
+    /// Records and tombstones.
+    pub records: BTreeMap<RecordKey, StoredRecord>,
+    /// Current version.
+    pub version: ServerVersion,
+    /// Tombstone horizon.
+    pub horizon: ServerVersion,
+    /// last_seq per client.
+    pub last_seqs: BTreeMap<ClientId, MutationSeq>,
+    /// Verdict per (client, seq).
+    pub verdicts: BTreeMap<(ClientId, MutationSeq), Verdict>,
+}
+
+/// The in-memory store never fails.
+#[derive(Debug, thiserror::Error)]
+#[error("unreachable")]
+pub enum Never {}
+
+impl ServerStore for MemoryServerStore {
+    type Error = Never;
+
+    fn record(&self, key: &RecordKey) -> Result<Option<StoredRecord>, Never> {
+        Ok(self.records.get(key).cloned())
+    }
+
+    fn live_of_kind(&self, kind: RecordKind) -> Result<Vec<(RecordId, Entity)>, Never> {
+        Ok(self
+            .records
+            .iter()
+            .filter(|(key, _)| key.kind == kind)
+            .filter_map(|(key, stored)| Some((key.id.clone(), stored.record.clone()?)))
+            .collect())
+    }
+
+    fn put_record(&mut self, key: &RecordKey, stored: StoredRecord) -> Result<(), Never> {
+        self.records.insert(key.clone(), stored);
+        Ok(())
+    }
+
+    fn version(&self) -> Result<ServerVersion, Never> {
+        Ok(self.version)
+    }
+
+    fn set_version(&mut self, version: ServerVersion) -> Result<(), Never> {
+        self.version = version;
+        Ok(())
+    }
+
+    fn last_seq(&self, client: &ClientId) -> Result<MutationSeq, Never> {
+        Ok(self.last_seqs.get(client).copied().unwrap_or_default())
+    }
+
+    fn set_last_seq(&mut self, client: &ClientId, seq: MutationSeq) -> Result<(), Never> {
+        self.last_seqs.insert(client.clone(), seq);
+        Ok(())
+    }
+
+    fn verdict(&self, client: &ClientId, seq: MutationSeq) -> Result<Option<Verdict>, Never> {
+        Ok(self.verdicts.get(&(client.clone(), seq)).cloned())
+    }
+
+    fn put_verdict(
+        &mut self,
+        client: &ClientId,
+        seq: MutationSeq,
+        verdict: &Verdict,
+    ) -> Result<(), Never> {
+        self.verdicts.insert((client.clone(), seq), verdict.clone());
+        Ok(())
+    }
+
+    fn rejected_since(
+        &self,
+        client: &ClientId,
+        since: MutationSeq,
+        limit: usize,
+    ) -> Result<Vec<RejectedMutation>, Never> {
+        Ok(self
+            .verdicts
+            .range((client.clone(), MutationSeq(since.0.saturating_add(1)))..)
+            .take_while(|((owner, _), _)| owner == client)
+            .filter_map(|((_, seq), verdict)| match verdict {
+                Verdict::Rejected { code, message } => Some(RejectedMutation {
+                    seq: *seq,
+                    code: code.clone(),
+                    message: message.clone(),
+                }),
+                Verdict::Ok => None,
+            })
+            .take(limit)
+            .collect())
+    }
+
+    fn changes_since(&self, cursor: ServerVersion) -> Result<Vec<RecordChange>, Never> {
+        let mut changes: Vec<RecordChange> = self
+            .records
+            .iter()
+            .filter(|(_, stored)| stored.version > cursor)
+            .map(|(key, stored)| RecordChange {
+                key: key.clone(),
+                version: stored.version,
+                record: stored.record.clone(),
+            })
+            .collect();
+        changes.sort_by(|a, b| (a.version, &a.key).cmp(&(b.version, &b.key)));
+        Ok(changes)
+    }
+
+    fn snapshot(&self) -> Result<Vec<RecordChange>, Never> {
+        Ok(self
+            .changes_since(ServerVersion(0))?
+            .into_iter()
+            .filter(|change| change.record.is_some())
+            .collect())
+    }
+
+    fn horizon(&self) -> Result<ServerVersion, Never> {
+        Ok(self.horizon)
+    }
+
+    fn purge_tombstones(&mut self, before: DateTime<Utc>) -> Result<usize, Never> {
+        let old: Vec<(RecordKey, ServerVersion)> = self
+            .records
+            .iter()
+            .filter(|(_, stored)| stored.record.is_none() && stored.written_at < before)
+            .map(|(key, stored)| (key.clone(), stored.version))
+            .collect();
+        for (key, version) in &old {
+            self.records.remove(key);
+            self.horizon = self.horizon.max(*version);
+        }
+        Ok(old.len())
+    }
+}

@@ -1,0 +1,61 @@
+// A small client for the Worker's HTTP API, for tests and benchmarks.
+export const PROTOCOL = 1;
+export const SCHEMA = 1;
+export const DEMO_PASSWORD = "imp-demo-password";
+export const DEMO = {
+  student: { email: "student@demo.imp", id: "s-180" },
+  mentor: { email: "mentor@demo.imp", id: "m-001" },
+  staff: { email: "staff@demo.imp", id: "staff-1" },
+};
+
+export class Api {
+  constructor(base, token = null) {
+    this.base = base;
+    this.token = token;
+  }
+
+  async request(method, path, { body, raw, headers = {} } = {}) {
+    const init = { method, headers: { ...headers } };
+    if (this.token) init.headers.authorization = `Bearer ${this.token}`;
+    if (raw !== undefined) {
+      init.body = raw;
+      init.headers["content-type"] = "application/json";
+    } else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers["content-type"] = "application/json";
+    }
+    const response = await fetch(`${this.base}${path}`, init);
+    const text = await response.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: response.status, json, text, headers: response.headers };
+  }
+
+  async login(email, password = DEMO_PASSWORD, headers = {}) {
+    const answer = await this.request("POST", "/api/v1/auth/login", { body: { email, password }, headers });
+    if (answer.status !== 200) throw new Error(`login ${email}: ${answer.status} ${answer.text}`);
+    return new Api(this.base, answer.json.token);
+  }
+
+  push(space, clientId, mutations, headers = {}) {
+    return this.request("POST", `/api/v1/spaces/${space}/push`, {
+      body: { protocol: PROTOCOL, schema: SCHEMA, client_id: clientId, mutations },
+      headers,
+    });
+  }
+
+  pull(space, clientId, cursor = 0, sinceSeq = 0) {
+    const query = new URLSearchParams({ cursor, client_id: clientId, since_seq: sinceSeq, protocol: PROTOCOL, schema: SCHEMA });
+    return this.request("GET", `/api/v1/spaces/${space}/pull?${query}`);
+  }
+}
+
+let counter = 0;
+export function uniqueId(prefix) {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+export function taskCreate(id, title, extra = {}) {
+  return { type: "create", id, record: { kind: "task", fields: { title, done: false, ...extra } } };
+}

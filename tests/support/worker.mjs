@@ -1,0 +1,120 @@
+// Starts and stops a real `wrangler dev` (workerd) for tests: a free loopback port, a temporary
+// persist dir with the D1 migrations applied, test hooks on, and the whole process group killed on
+// stop so no workerd is left behind.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "..", "..");
+const WORKER_DIR = join(ROOT, "worker");
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+const ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  WRANGLER_LOG: "warn",
+};
+
+export async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function until(check, { timeoutMs = 30_000, intervalMs = 100, what = "condition" } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${lastError.message}` : ""}`);
+}
+
+/** A running Worker. `restart()` keeps the same storage; `stop()` ends it and removes its storage. */
+export class WorkerProcess {
+  constructor({ persistDir, port, vars }) {
+    this.persistDir = persistDir;
+    this.port = port;
+    this.vars = vars;
+    this.url = `http://127.0.0.1:${port}`;
+    this.log = "";
+  }
+
+  static async start({ hooks = true, demo = true } = {}) {
+    const persistDir = mkdtempSync(join(tmpdir(), "imp-worker-"));
+    execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
+      cwd: WORKER_DIR,
+      env: ENV,
+      stdio: "pipe",
+    });
+    const vars = [];
+    if (hooks) vars.push("--var", "IMP_TEST_HOOKS:on");
+    if (demo) vars.push("--var", "IMP_DEMO:on");
+    const worker = new WorkerProcess({ persistDir, port: await freePort(), vars });
+    await worker.launch();
+    return worker;
+  }
+
+  async launch() {
+    this.child = spawn(
+      WRANGLER,
+      ["dev", "--ip", "127.0.0.1", "--port", String(this.port), "--persist-to", this.persistDir,
+        "--show-interactive-dev-session=false", "--live-reload=false", ...this.vars],
+      { cwd: WORKER_DIR, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.exited = new Promise((done) => this.child.once("exit", done));
+    const keep = (chunk) => { this.log = (this.log + chunk).slice(-20_000); };
+    this.child.stdout.on("data", keep);
+    this.child.stderr.on("data", keep);
+    try {
+      await until(async () => (await fetch(`${this.url}/api/v1/health`)).ok, {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        what: `wrangler dev on ${this.url}`,
+      });
+    } catch (error) {
+      await this.kill();
+      throw new Error(`${error.message}\n--- wrangler log ---\n${this.log}`);
+    }
+  }
+
+  async kill() {
+    if (!this.child || this.child.exitCode !== null) return;
+    try { process.kill(-this.child.pid, "SIGTERM"); } catch { /* already gone */ }
+    const timer = setTimeout(() => { try { process.kill(-this.child.pid, "SIGKILL"); } catch { /* gone */ } }, 5_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** Kills the runtime without warning (SIGKILL to the whole group), as a crash would. */
+  async crash() {
+    try { process.kill(-this.child.pid, "SIGKILL"); } catch { /* gone */ }
+    await this.exited;
+  }
+
+  async restart() {
+    await this.kill();
+    await this.launch();
+  }
+
+  async stop() {
+    await this.kill();
+    rmSync(this.persistDir, { recursive: true, force: true });
+  }
+}

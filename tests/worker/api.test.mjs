@@ -1,0 +1,356 @@
+// Worker integration tests over HTTP against a real `wrangler dev` (workerd) with local D1 and
+// Durable Object storage: auth, push/pull, idempotence, rejections, restarts, authorization,
+// malformed input and atomicity.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { WorkerProcess, until } from "../support/worker.mjs";
+import { Api, DEMO, DEMO_PASSWORD, PROTOCOL, SCHEMA, taskCreate, uniqueId } from "../support/api.mjs";
+
+let worker;
+let anon;
+let student;
+let mentor;
+let staff;
+
+before(async () => {
+  worker = await WorkerProcess.start();
+  anon = new Api(worker.url);
+  const seeded = await anon.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0" } });
+  assert.equal(seeded.status, 200, seeded.text);
+  student = await anon.login(DEMO.student.email);
+  mentor = await anon.login(DEMO.mentor.email);
+  staff = await anon.login(DEMO.staff.email);
+}, { timeout: 240_000 });
+
+after(async () => {
+  await worker?.stop();
+});
+
+const studentSpace = `student:${DEMO.student.id}`;
+
+describe("health and routing", () => {
+  test("health answers JSON with the versions", async () => {
+    const answer = await anon.request("GET", "/api/v1/health");
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get("content-type"), /application\/json/);
+    assert.equal(answer.json.status, "ok");
+    assert.equal(answer.json.protocol, PROTOCOL);
+    assert.equal(answer.json.schema, SCHEMA);
+    assert.match(answer.json.version, /^\d+\.\d+\.\d+/);
+  });
+
+  test("unknown API routes and methods get JSON errors", async () => {
+    const missing = await anon.request("GET", "/api/v1/nope");
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json.error, "not_found");
+    assert.equal(typeof missing.json.message, "string");
+    const other = await anon.request("GET", "/api/v2/health");
+    assert.equal(other.status, 404);
+    assert.equal(other.json.error, "not_found");
+    const wrongMethod = await anon.request("DELETE", "/api/v1/health");
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(wrongMethod.json.error, "method_not_allowed");
+  });
+
+  test("seeding again is a no-op", async () => {
+    const again = await anon.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0" } });
+    assert.equal(again.status, 200);
+    assert.match(again.json.summary, /already/);
+    const me = await staff.request("GET", "/api/v1/me");
+    const students = me.json.spaces.filter((space) => space.startsWith("student:"));
+    assert.equal(students.length, 180);
+  });
+});
+
+describe("auth", () => {
+  test("login, me and logout", async () => {
+    const session = await anon.login(DEMO.student.email);
+    const me = await session.request("GET", "/api/v1/me");
+    assert.equal(me.status, 200);
+    assert.equal(me.json.user.role, "student");
+    assert.deepEqual(me.json.spaces, ["program", studentSpace]);
+    const out = await session.request("POST", "/api/v1/auth/logout");
+    assert.equal(out.status, 200);
+    const after = await session.request("GET", "/api/v1/me");
+    assert.equal(after.status, 401);
+    assert.equal(after.json.error, "unauthorized");
+  });
+
+  test("wrong password and unknown account get 401, no token gets 401", async () => {
+    const wrong = await anon.request("POST", "/api/v1/auth/login", { body: { email: DEMO.mentor.email, password: "not-the-password" } });
+    assert.equal(wrong.status, 401);
+    const unknown = await anon.request("POST", "/api/v1/auth/login", { body: { email: "nobody@demo.imp", password: "whatever-password" } });
+    assert.equal(unknown.status, 401);
+    const noToken = await anon.request("GET", "/api/v1/me");
+    assert.equal(noToken.status, 401);
+    const badToken = await new Api(worker.url, "deadbeef").request("GET", "/api/v1/me");
+    assert.equal(badToken.status, 401);
+  });
+
+  test("sessions expire", async () => {
+    const session = await anon.login(DEMO.staff.email, DEMO_PASSWORD, { "x-imp-session-seconds": "1" });
+    const expired = await until(async () => (await session.request("GET", "/api/v1/me")).status === 401, {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      what: "the one-second session to expire",
+    });
+    assert.ok(expired);
+  });
+
+  test("login attempts are rate limited per account", async () => {
+    const email = `${uniqueId("throttle")}@demo.imp`;
+    const statuses = [];
+    for (let attempt = 0; attempt < 7; attempt += 1) {
+      const answer = await anon.request("POST", "/api/v1/auth/login", { body: { email, password: "wrong-password" } });
+      statuses.push(answer.status);
+    }
+    assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+    assert.equal(statuses[5], 429);
+    assert.equal(statuses[6], 429);
+  });
+
+  test("staff invite, the invitee sets a password once", async () => {
+    const email = `${uniqueId("invitee")}@demo.imp`;
+    const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "New Student", role: "student" } });
+    assert.equal(invite.status, 201, invite.text);
+    const short = await anon.request("POST", "/api/v1/auth/accept-invite", { body: { code: invite.json.code, password: "short" } });
+    assert.equal(short.status, 400);
+    const accepted = await anon.request("POST", "/api/v1/auth/accept-invite", { body: { code: invite.json.code, password: "a-long-enough-password" } });
+    assert.equal(accepted.status, 200, accepted.text);
+    assert.equal(accepted.json.user.email, email);
+    assert.equal(accepted.json.user.role, "student");
+    const reused = await anon.request("POST", "/api/v1/auth/accept-invite", { body: { code: invite.json.code, password: "another-long-password" } });
+    assert.equal(reused.status, 400);
+    const login = await anon.login(email, "a-long-enough-password");
+    const me = await login.request("GET", "/api/v1/me");
+    assert.deepEqual(me.json.spaces, ["program", `student:${invite.json.user_id}`]);
+    const duplicate = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Again", role: "student" } });
+    assert.equal(duplicate.status, 409);
+  });
+});
+
+describe("push and pull", () => {
+  test("a push is visible in a pull, with last_seq", async () => {
+    const client = uniqueId("c");
+    const base = await student.pull(studentSpace, client);
+    assert.equal(base.status, 200);
+    const taskId = uniqueId("t");
+    const pushed = await student.push(studentSpace, client, [{ seq: 1, mutation: taskCreate(taskId, "Book the ARC appointment") }]);
+    assert.equal(pushed.status, 200, pushed.text);
+    assert.deepEqual(pushed.json.verdicts, [{ seq: 1, verdict: { status: "ok" } }]);
+    const pulled = await student.pull(studentSpace, client, base.json.cursor);
+    assert.equal(pulled.status, 200);
+    assert.equal(pulled.json.last_seq, 1);
+    assert.equal(pulled.json.reset, false);
+    const change = pulled.json.changes.find((c) => c.key.id === taskId);
+    assert.ok(change, "the new task is in the pull");
+    assert.equal(change.record.fields.title, "Book the ARC appointment");
+    assert.equal(change.record.fields.created_by, DEMO.student.id);
+    assert.ok(pulled.json.cursor > base.json.cursor);
+    // The mentor of this student sees it too.
+    const mentorView = await mentor.pull(studentSpace, uniqueId("m"), base.json.cursor);
+    assert.equal(mentorView.status, 200);
+    assert.ok(mentorView.json.changes.some((c) => c.key.id === taskId));
+  });
+
+  test("a duplicate push returns the same verdicts and applies once", async () => {
+    const client = uniqueId("c");
+    const before = await student.pull(studentSpace, client);
+    const mutations = [
+      { seq: 1, mutation: taskCreate(uniqueId("t"), "Once") },
+      { seq: 2, mutation: { type: "set_task_done", id: "task-1", done: true } },
+    ];
+    const first = await student.push(studentSpace, client, mutations);
+    const second = await student.push(studentSpace, client, mutations);
+    assert.equal(first.status, 200);
+    assert.deepEqual(second.json.verdicts, first.json.verdicts);
+    assert.equal(second.json.cursor, first.json.cursor, "the retry wrote nothing");
+    const pulled = await student.pull(studentSpace, client, before.json.cursor);
+    assert.equal(pulled.json.cursor - before.json.cursor, 2, "two versions, one per mutation");
+  });
+
+  test("a rejected mutation returns its reason on pull", async () => {
+    const client = uniqueId("c");
+    const pushed = await student.push(studentSpace, client, [
+      { seq: 1, mutation: { type: "create", id: uniqueId("p"), record: { kind: "placement", fields: { student_id: DEMO.student.id, position_id: "pos-2024-001", mentor_id: "m-002", state: "confirmed" } } } },
+      { seq: 2, mutation: taskCreate(uniqueId("t"), "") },
+      { seq: 3, mutation: taskCreate(uniqueId("t"), "Fine") },
+    ]);
+    assert.equal(pushed.status, 200);
+    const pulled = await student.pull(studentSpace, client, 0, 0);
+    assert.equal(pulled.json.last_seq, 3);
+    assert.deepEqual(pulled.json.rejected.map((r) => [r.seq, r.code]), [[1, "forbidden"], [2, "invalid"]]);
+    assert.match(pulled.json.rejected[1].message, /title is required/);
+    const later = await student.pull(studentSpace, client, 0, 2);
+    assert.deepEqual(later.json.rejected, [], "since_seq skips reasons already seen");
+  });
+
+  test("an old client gets 426 and a newer one 400", async () => {
+    const tooOld = await student.request("POST", `/api/v1/spaces/${studentSpace}/push`, {
+      body: { protocol: 0, schema: SCHEMA, client_id: "c1", mutations: [] },
+    });
+    assert.equal(tooOld.status, 426);
+    assert.equal(tooOld.json.error, "client_too_old");
+    const query = new URLSearchParams({ cursor: 0, client_id: "c1", protocol: PROTOCOL + 1, schema: SCHEMA });
+    const tooNew = await student.request("GET", `/api/v1/spaces/${studentSpace}/pull?${query}`);
+    assert.equal(tooNew.status, 400);
+  });
+
+  test("a failure between two writes commits nothing (I2)", async () => {
+    const client = uniqueId("c");
+    const before = await student.pull(studentSpace, client);
+    const taskId = uniqueId("t");
+    const mutations = [{ seq: 1, mutation: taskCreate(taskId, "Atomic") }];
+    const failed = await student.push(studentSpace, client, mutations, { "x-imp-fault": "after_records" });
+    assert.equal(failed.status, 503, failed.text);
+    const unchanged = await student.pull(studentSpace, client, before.json.cursor);
+    assert.equal(unchanged.json.last_seq, 0);
+    assert.equal(unchanged.json.cursor, before.json.cursor);
+    assert.ok(!unchanged.json.changes.some((c) => c.key.id === taskId));
+    const retried = await student.push(studentSpace, client, mutations);
+    assert.equal(retried.status, 200);
+    const applied = await student.pull(studentSpace, client, before.json.cursor);
+    assert.equal(applied.json.last_seq, 1);
+    assert.equal(applied.json.changes.filter((c) => c.key.id === taskId).length, 1);
+  });
+});
+
+describe("authorization matrix", () => {
+  const otherStudentSpace = "student:s-001";
+
+  test("each role is denied someone else's space, on push and pull", async () => {
+    const cases = [
+      ["student pulls another student", student, "pull", otherStudentSpace, 403],
+      ["student pushes another student", student, "push", otherStudentSpace, 403],
+      ["student pulls staff", student, "pull", "staff", 403],
+      ["student pushes program", student, "push", "program", 403],
+      ["mentor pulls a non-mentee", mentor, "pull", otherStudentSpace, 403],
+      ["mentor pushes a non-mentee", mentor, "push", otherStudentSpace, 403],
+      ["mentor pulls staff", mentor, "pull", "staff", 403],
+      ["mentor pushes program", mentor, "push", "program", 403],
+      ["nobody pulls a missing student", staff, "pull", "student:nobody", 404],
+      ["anonymous pull", anon, "pull", "program", 401],
+      ["anonymous push", anon, "push", studentSpace, 401],
+    ];
+    for (const [name, who, op, space, expected] of cases) {
+      const answer = op === "pull"
+        ? await who.pull(space, "c-matrix")
+        : await who.push(space, "c-matrix", [{ seq: 1, mutation: taskCreate(uniqueId("t"), "x") }]);
+      assert.equal(answer.status, expected, `${name}: ${answer.text}`);
+      assert.equal(typeof answer.json?.error, "string", `${name} has a JSON error`);
+    }
+  });
+
+  test("students and mentors may not run staff actions or invite", async () => {
+    for (const who of [student, mentor]) {
+      const invite = await who.request("POST", "/api/v1/invites", { body: { email: `${uniqueId("x")}@demo.imp`, display_name: "X", role: "staff" } });
+      assert.equal(invite.status, 403);
+    }
+    const client = uniqueId("c");
+    await mentor.push(studentSpace, client, [
+      { seq: 1, mutation: { type: "set_placement_state", id: "placement-2024", state: "completed" } },
+      { seq: 2, mutation: { type: "create", id: uniqueId("j"), record: { kind: "job_application", fields: { company: "X", role: "Y", stage: "applied" } } } },
+    ]);
+    const pulled = await mentor.pull(studentSpace, client, 0, 0);
+    assert.deepEqual(pulled.json.rejected.map((r) => r.code), ["forbidden", "forbidden"]);
+  });
+
+  test("mentors and students may raise a concern in staff but not read it", async () => {
+    const client = uniqueId("c");
+    const concern = { seq: 1, mutation: { type: "create", id: uniqueId("f"), record: { kind: "concern_flag", fields: { student_id: DEMO.student.id, topic: "housing", priority: "normal", text: "Lease ends soon", state: "open" } } } };
+    const pushed = await mentor.push("staff", client, [concern]);
+    assert.equal(pushed.status, 200);
+    assert.deepEqual(pushed.json.verdicts[0].verdict, { status: "ok" });
+    const staffView = await staff.pull("staff", uniqueId("s"));
+    const flag = staffView.json.changes.find((c) => c.key.id === concern.mutation.id);
+    assert.equal(flag.record.fields.raised_by, DEMO.mentor.id);
+  });
+
+  test("confirming a placement grants a mentor access and ending it revokes it", async () => {
+    const space = "student:s-002";
+    const newMentor = "m-100";
+    // m-100 has no password; give the test an account by invite instead.
+    const email = `${uniqueId("mentor")}@demo.imp`;
+    const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Mentor Test", role: "mentor" } });
+    const accepted = await anon.request("POST", "/api/v1/auth/accept-invite", { body: { code: invite.json.code, password: "mentor-password-1" } });
+    const invited = new Api(worker.url, accepted.json.token);
+    const mentorId = invited && accepted.json.user.id;
+    assert.notEqual(mentorId, newMentor);
+    assert.equal((await invited.pull(space, "c1")).status, 403, "no access before the placement");
+    const placementId = uniqueId("pl");
+    const client = uniqueId("c");
+    const granted = await staff.push(space, client, [
+      { seq: 1, mutation: { type: "create", id: placementId, record: { kind: "placement", fields: { student_id: "s-002", position_id: "pos-2024-002", mentor_id: mentorId, state: "proposed" } } } },
+      { seq: 2, mutation: { type: "set_placement_state", id: placementId, state: "confirmed" } },
+    ]);
+    assert.deepEqual(granted.json.verdicts.map((v) => v.verdict.status), ["ok", "ok"]);
+    assert.equal((await invited.pull(space, "c1")).status, 200, "access after confirming");
+    const me = await invited.request("GET", "/api/v1/me");
+    assert.ok(me.json.spaces.includes(space), "me lists the mentee's space");
+    await staff.push(space, client, [{ seq: 3, mutation: { type: "set_placement_state", id: placementId, state: "ended_early" } }]);
+    assert.equal((await invited.pull(space, "c1")).status, 403, "no access after ending");
+    const meAfter = await invited.request("GET", "/api/v1/me");
+    assert.ok(!meAfter.json.spaces.includes(space));
+  });
+});
+
+describe("bad input gets a clear 4xx and changes nothing", () => {
+  const cases = [
+    ["malformed JSON", { raw: "{not json" }, 400, "invalid_json"],
+    ["wrong types", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: "one", mutation: {} }] } }, 400, "invalid_json"],
+    ["unknown mutation name", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: { type: "drop_tables" } }] } }, 400, "invalid_json"],
+    ["unknown field", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: taskCreate("t-ok", "x", { colour: "red" }) }] } }, 400, "invalid_json"],
+    ["bad record id", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: taskCreate("../etc", "x") }] } }, 400, "bad_request"],
+    ["bad client id", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "a b", mutations: [] } }, 400, "bad_request"],
+    ["bad date", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: taskCreate("t-date", "x", { due_date: "2025-02-30" }) }] } }, 400, "invalid_json"],
+    ["seq zero", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 0, mutation: taskCreate("t-zero", "x") }] } }, 400, "bad_request"],
+    ["seqs out of order", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 2, mutation: taskCreate("t-a", "x") }, { seq: 1, mutation: taskCreate("t-b", "x") }] } }, 400, "bad_request"],
+    ["seq beyond 2^53", { raw: `{"protocol":${PROTOCOL},"schema":${SCHEMA},"client_id":"c-bad","mutations":[{"seq":9007199254740993,"mutation":{"type":"set_task_done","id":"task-1","done":true}}]}` }, 400, "bad_request"],
+    ["too many mutations", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: Array.from({ length: 501 }, (_, i) => ({ seq: i + 1, mutation: taskCreate(`t-${i}`, "x") })) } }, 400, "bad_request"],
+  ];
+
+  for (const [name, request, status, code] of cases) {
+    test(name, async () => {
+      const before = await student.pull(studentSpace, "c-bad");
+      const answer = await student.request("POST", `/api/v1/spaces/${studentSpace}/push`, request);
+      assert.equal(answer.status, status, answer.text);
+      assert.equal(answer.json.error, code);
+      assert.ok(answer.json.message.length > 0);
+      const after = await student.pull(studentSpace, "c-bad");
+      assert.equal(after.json.cursor, before.json.cursor, "nothing changed");
+      assert.equal(after.json.last_seq, 0);
+    });
+  }
+
+  test("an oversized body gets 413 before it is read", async () => {
+    const big = "x".repeat(1024 * 1024 + 10);
+    const answer = await student.request("POST", `/api/v1/spaces/${studentSpace}/push`, { raw: big });
+    assert.equal(answer.status, 413);
+    assert.equal(answer.json.error, "payload_too_large");
+  });
+
+  test("bad pull parameters get 400", async () => {
+    for (const query of ["cursor=abc&client_id=c1&protocol=1&schema=1", "cursor=0&protocol=1&schema=1", "cursor=0&client_id=c1", "cursor=-1&client_id=c1&protocol=1&schema=1"]) {
+      const answer = await student.request("GET", `/api/v1/spaces/${studentSpace}/pull?${query}`);
+      assert.equal(answer.status, 400, query);
+    }
+    const badSpace = await student.request("GET", "/api/v1/spaces/elsewhere/pull?cursor=0&client_id=c1&protocol=1&schema=1");
+    assert.equal(badSpace.status, 400);
+  });
+});
+
+describe("durability", () => {
+  test("data survives a restart of the runtime", async () => {
+    const client = uniqueId("c");
+    const taskId = uniqueId("t");
+    await student.push(studentSpace, client, [{ seq: 1, mutation: taskCreate(taskId, "Survives restarts") }]);
+    await worker.restart();
+    const session = await anon.login(DEMO.student.email);
+    const pulled = await session.pull(studentSpace, client);
+    assert.equal(pulled.json.last_seq, 1);
+    assert.ok(pulled.json.changes.some((c) => c.key.id === taskId));
+    // The old session token is still valid: sessions are in D1, not in memory.
+    assert.equal((await student.request("GET", "/api/v1/me")).status, 200);
+  });
+});

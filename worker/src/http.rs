@@ -1,0 +1,77 @@
+//! HTTP helpers: bounded body reading, JSON in and out, query parameters.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use worker::{Headers, Request, Response};
+
+use crate::error::ApiError;
+use imp_shared::protocol::MAX_BODY_BYTES;
+
+/// A JSON response with a status. Falls back to a bare 500 if the runtime cannot build one.
+pub fn json_response<T: Serialize>(body: &T, status: u16) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "application/json; charset=utf-8");
+    let _ = headers.set("cache-control", "no-store");
+    match Response::ok(text) {
+        Ok(response) => response.with_status(status).with_headers(headers),
+        Err(_) => Response::builder().with_status(500).fixed(Vec::new()),
+    }
+}
+
+/// Reads a JSON body of type `T`, refusing bodies over the limit before reading them.
+pub async fn read_json<T: DeserializeOwned>(request: &mut Request) -> Result<T, ApiError> {
+    let declared = request
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    match declared {
+        Some(length) if length > MAX_BODY_BYTES => return Err(ApiError::PayloadTooLarge(length)),
+        Some(_) => {}
+        None => {
+            return Err(ApiError::BadRequest(
+                "a Content-Length header is required".to_owned(),
+            ))
+        }
+    }
+    let bytes = request
+        .bytes()
+        .await
+        .map_err(|error| ApiError::BadRequest(format!("could not read the body: {error}")))?;
+    if bytes.len() as u64 > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge(bytes.len() as u64));
+    }
+    serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::InvalidJson(format!("the body is not valid: {error}")))
+}
+
+/// The value of one query parameter.
+pub fn query_param(request: &Request, name: &str) -> Result<Option<String>, ApiError> {
+    let url = request
+        .url()
+        .map_err(|error| ApiError::BadRequest(format!("bad URL: {error}")))?;
+    Ok(url
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned()))
+}
+
+/// A required unsigned integer query parameter (or its default).
+pub fn query_u64(request: &Request, name: &str, default: Option<u64>) -> Result<u64, ApiError> {
+    match query_param(request, name)? {
+        Some(text) => text.parse::<u64>().map_err(|_| {
+            ApiError::BadRequest(format!("query parameter `{name}` must be a whole number"))
+        }),
+        None => default
+            .ok_or_else(|| ApiError::BadRequest(format!("query parameter `{name}` is required"))),
+    }
+}
+
+/// The bearer token of the request, if any.
+pub fn bearer_token(request: &Request) -> Option<String> {
+    let header = request.headers().get("authorization").ok().flatten()?;
+    let token = header.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then(|| token.to_owned())
+}

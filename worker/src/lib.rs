@@ -1,0 +1,375 @@
+//! IMP Companion's Worker: the HTTP API under `/api/v1`, the directory in D1, one Durable Object
+//! per space, and the built app served as static assets from the same origin.
+
+mod auth;
+mod directory;
+mod error;
+mod http;
+mod seed;
+mod space;
+
+use chrono::{Duration, Utc};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use worker::{event, Context, Env, Method, Request, RequestInit, Response};
+
+use imp_shared::domain::Role;
+use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER};
+use imp_shared::protocol::{
+    check_versions, AcceptInviteRequest, ApiErrorBody, HealthResponse, InviteRequest,
+    InviteResponse, LoginRequest, MeResponse, PushRequest, VersionError, PROTOCOL_VERSION,
+    SCHEMA_VERSION,
+};
+use imp_shared::APP_VERSION;
+
+use crate::directory::{Account, Directory, INVITE_DAYS, SESSION_DAYS};
+use crate::error::ApiError;
+use crate::http::{bearer_token, json_response, query_param, query_u64, read_json};
+use crate::space::{Fault, SpacePull, SpacePush, SpacePushReply};
+
+pub use crate::space::SpaceObject;
+
+#[event(fetch)]
+async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<Response> {
+    Ok(match route(request, &env).await {
+        Ok(response) => response,
+        Err(error) => error.to_response(),
+    })
+}
+
+/// Whether the test hooks (fault injection, short sessions) are switched on for this deployment.
+fn test_hooks(env: &Env) -> bool {
+    env.var("IMP_TEST_HOOKS")
+        .map(|value| value.to_string() == "on")
+        .unwrap_or(false)
+}
+
+fn directory(env: &Env) -> Result<Directory, ApiError> {
+    Ok(Directory::new(env.d1("DB").map_err(|error| {
+        ApiError::Internal(format!("the DB binding is missing: {error}"))
+    })?))
+}
+
+async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
+    let path = request.path();
+    let Some(api_path) = path.strip_prefix("/api/v1") else {
+        if path.starts_with("/api/") || path == "/api" {
+            return Err(ApiError::NotFound(format!("no API route {path}")));
+        }
+        // Everything else is the app: static assets, served by the assets binding.
+        let assets = env
+            .assets("ASSETS")
+            .map_err(|error| ApiError::NotFound(format!("no assets: {error}")))?;
+        return Ok(assets.fetch_request(request).await?);
+    };
+    let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
+    let method = request.method();
+    match (method.clone(), segments.as_slice()) {
+        (Method::Get, ["health"]) => Ok(json_response(
+            &HealthResponse {
+                status: "ok".to_owned(),
+                version: APP_VERSION.to_owned(),
+                protocol: PROTOCOL_VERSION,
+                schema: SCHEMA_VERSION,
+            },
+            200,
+        )),
+        (Method::Post, ["auth", "login"]) => login(request, env).await,
+        (Method::Post, ["auth", "logout"]) => logout(request, env).await,
+        (Method::Post, ["auth", "accept-invite"]) => accept_invite(request, env).await,
+        (Method::Get, ["me"]) => me(request, env).await,
+        (Method::Post, ["invites"]) => invite(request, env).await,
+        (Method::Post, ["spaces", space, "push"]) => {
+            let space = parse_space(space)?;
+            push(request, env, space).await
+        }
+        (Method::Get, ["spaces", space, "pull"]) => {
+            let space = parse_space(space)?;
+            pull(request, env, space).await
+        }
+        (Method::Post, ["admin", "seed"]) => seed::seed(env).await,
+        (_, ["health"] | ["auth", _] | ["me"] | ["invites"] | ["admin", "seed"])
+        | (_, ["spaces", _, "push" | "pull"]) => {
+            Err(ApiError::MethodNotAllowed(format!("{method:?}")))
+        }
+        _ => Err(ApiError::NotFound(format!("no API route {path}"))),
+    }
+}
+
+fn parse_space(text: &str) -> Result<SpaceId, ApiError> {
+    let decoded = text.replace("%3A", ":").replace("%3a", ":");
+    SpaceId::parse(&decoded).map_err(|error| ApiError::BadRequest(error.to_string()))
+}
+
+async fn signed_in(request: &Request, env: &Env) -> Result<(Directory, Account), ApiError> {
+    let token = bearer_token(request)
+        .ok_or_else(|| ApiError::Unauthorized("sign in first (no bearer token)".to_owned()))?;
+    let directory = directory(env)?;
+    let account = directory.session_account(&token, Utc::now()).await?;
+    Ok((directory, account))
+}
+
+fn normalize_email(email: &str) -> Result<String, ApiError> {
+    let email = email.trim().to_lowercase();
+    let well_formed = email.len() <= 200
+        && email.split('@').count() == 2
+        && !email.starts_with('@')
+        && !email.ends_with('@')
+        && !email.chars().any(char::is_whitespace);
+    if well_formed {
+        Ok(email)
+    } else {
+        Err(ApiError::BadRequest(
+            "that is not an email address".to_owned(),
+        ))
+    }
+}
+
+async fn login(mut request: Request, env: &Env) -> Result<Response, ApiError> {
+    let body: LoginRequest = read_json(&mut request).await?;
+    let email = normalize_email(&body.email)?;
+    let directory = directory(env)?;
+    let now = Utc::now();
+    directory.check_login_throttle(&email, now).await?;
+    let account = directory.account_by_email(&email).await?;
+    let verified = account.as_ref().is_some_and(|account| {
+        account
+            .password_hash
+            .as_deref()
+            .is_some_and(|hash| auth::verify_password(&body.password, hash))
+    });
+    let account = match account {
+        Some(account) if verified => account,
+        _ => {
+            directory.record_login_failure(&email, now).await?;
+            return Err(ApiError::Unauthorized(
+                "the email or the password is wrong".to_owned(),
+            ));
+        }
+    };
+    if account.active != 1 {
+        return Err(ApiError::Unauthorized(
+            "this account is deactivated".to_owned(),
+        ));
+    }
+    directory.clear_login_failures(&email).await?;
+    let mut lifetime = Duration::days(SESSION_DAYS);
+    if test_hooks(env) {
+        let requested = request
+            .headers()
+            .get("x-imp-session-seconds")
+            .ok()
+            .flatten()
+            .and_then(|value| value.parse::<i64>().ok());
+        if let Some(seconds) = requested {
+            lifetime = Duration::seconds(seconds.clamp(1, SESSION_DAYS * 86_400));
+        }
+    }
+    let session = directory.start_session(&account, now, lifetime).await?;
+    Ok(json_response(&session, 200))
+}
+
+#[derive(Serialize)]
+struct StatusBody {
+    status: &'static str,
+}
+
+async fn logout(request: Request, env: &Env) -> Result<Response, ApiError> {
+    let token = bearer_token(&request)
+        .ok_or_else(|| ApiError::Unauthorized("sign in first (no bearer token)".to_owned()))?;
+    let directory = directory(env)?;
+    // Logging out an already-ended session is fine: the result is the same.
+    directory.end_session(&token).await?;
+    Ok(json_response(
+        &StatusBody {
+            status: "signed_out",
+        },
+        200,
+    ))
+}
+
+async fn accept_invite(mut request: Request, env: &Env) -> Result<Response, ApiError> {
+    let body: AcceptInviteRequest = read_json(&mut request).await?;
+    auth::check_new_password(&body.password)?;
+    let code = body.code.trim();
+    if code.is_empty() || code.len() > 100 {
+        return Err(ApiError::BadRequest(
+            "the invite code is missing".to_owned(),
+        ));
+    }
+    let directory = directory(env)?;
+    let now = Utc::now();
+    let hash = auth::hash_password(&body.password)?;
+    let account = directory.accept_invite(code, &hash, now).await?;
+    let session = directory
+        .start_session(&account, now, Duration::days(SESSION_DAYS))
+        .await?;
+    Ok(json_response(&session, 200))
+}
+
+async fn me(request: Request, env: &Env) -> Result<Response, ApiError> {
+    let (directory, account) = signed_in(&request, env).await?;
+    let spaces = directory.readable_spaces(&account).await?;
+    Ok(json_response(
+        &MeResponse {
+            user: account.info()?,
+            spaces,
+        },
+        200,
+    ))
+}
+
+async fn invite(mut request: Request, env: &Env) -> Result<Response, ApiError> {
+    let (directory, account) = signed_in(&request, env).await?;
+    if account.role()? != Role::Staff {
+        return Err(ApiError::Forbidden(
+            "only program staff invite people".to_owned(),
+        ));
+    }
+    let body: InviteRequest = read_json(&mut request).await?;
+    let email = normalize_email(&body.email)?;
+    let display_name = body.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 200 {
+        return Err(ApiError::BadRequest(
+            "the display name must have 1 to 200 characters".to_owned(),
+        ));
+    }
+    let now = Utc::now();
+    let user_id = format!("u-{}", auth::random_hex(8)?);
+    directory
+        .create_account(&user_id, &email, display_name, body.role, None, now)
+        .await?;
+    let code = auth::random_hex(16)?;
+    let expires_at = now + Duration::days(INVITE_DAYS);
+    directory.create_invite(&user_id, &code, expires_at).await?;
+    Ok(json_response(
+        &InviteResponse {
+            user_id: UserId(user_id),
+            code,
+            expires_at,
+        },
+        201,
+    ))
+}
+
+fn check_request_versions(protocol: u32, schema: u32) -> Result<(), ApiError> {
+    check_versions(protocol, schema).map_err(|error| match error {
+        VersionError::ClientTooOld { .. } => ApiError::ClientTooOld(error.to_string()),
+        VersionError::Unknown { .. } => ApiError::BadRequest(error.to_string()),
+    })
+}
+
+/// Refuses student spaces that belong to nobody, so no empty object is ever created for them.
+async fn check_space_exists(directory: &Directory, space: &SpaceId) -> Result<(), ApiError> {
+    if let SpaceId::Student(student) = space {
+        if !directory.student_exists(student).await? {
+            return Err(ApiError::NotFound(format!("no space {space}")));
+        }
+    }
+    Ok(())
+}
+
+/// Sends a JSON message to a space's Durable Object and reads its JSON answer.
+async fn call_space<T: Serialize, R: serde::de::DeserializeOwned>(
+    env: &Env,
+    space: &SpaceId,
+    route: &str,
+    message: &T,
+) -> Result<R, ApiError> {
+    let namespace = env
+        .durable_object("SPACES")
+        .map_err(|error| ApiError::Internal(format!("the SPACES binding is missing: {error}")))?;
+    let stub = namespace.id_from_name(&space.to_string())?.get_stub()?;
+    let body = serde_json::to_string(message)
+        .map_err(|error| ApiError::Internal(format!("could not encode: {error}")))?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_body(Some(JsValue::from_str(&body)));
+    let inner = Request::new_with_init(&format!("https://space{route}"), &init)?;
+    let mut response = stub
+        .fetch_with_request(inner)
+        .await
+        .map_err(|error| ApiError::Storage(format!("the space did not answer: {error}")))?;
+    let status = response.status_code();
+    let text = response.text().await?;
+    if status == 200 {
+        serde_json::from_str(&text)
+            .map_err(|error| ApiError::Internal(format!("bad answer from the space: {error}")))
+    } else {
+        let body: ApiErrorBody = serde_json::from_str(&text).unwrap_or(ApiErrorBody {
+            error: "internal".to_owned(),
+            message: text,
+        });
+        Err(ApiError::from_parts(status, body))
+    }
+}
+
+async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Response, ApiError> {
+    let (directory, account) = signed_in(&request, env).await?;
+    let body: PushRequest = read_json(&mut request).await?;
+    check_request_versions(body.protocol, body.schema)?;
+    body.check_shape()
+        .map_err(|error| ApiError::BadRequest(error.to_string()))?;
+    check_space_exists(&directory, &space).await?;
+    let fault = if test_hooks(env) {
+        match request
+            .headers()
+            .get("x-imp-fault")
+            .ok()
+            .flatten()
+            .as_deref()
+        {
+            Some("after_records") => Some(Fault::AfterRecords),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let message = SpacePush {
+        actor: account.actor()?,
+        space: space.clone(),
+        request: body,
+        fault,
+    };
+    let reply: SpacePushReply = call_space(env, &space, "/push", &message).await?;
+    if let (Some(mentors), SpaceId::Student(_)) = (&reply.mentors_changed, &space) {
+        directory.set_space_mentors(&space, mentors).await?;
+    }
+    Ok(json_response(&reply.response, 200))
+}
+
+async fn pull(request: Request, env: &Env, space: SpaceId) -> Result<Response, ApiError> {
+    let (directory, account) = signed_in(&request, env).await?;
+    let protocol = query_u64(&request, "protocol", None)?;
+    let schema = query_u64(&request, "schema", None)?;
+    check_request_versions(
+        u32::try_from(protocol).unwrap_or(u32::MAX),
+        u32::try_from(schema).unwrap_or(u32::MAX),
+    )?;
+    let cursor = query_u64(&request, "cursor", Some(0))?;
+    let since_seq = query_u64(&request, "since_seq", Some(0))?;
+    if cursor > MAX_SAFE_INTEGER || since_seq > MAX_SAFE_INTEGER {
+        return Err(ApiError::BadRequest(
+            "cursor and since_seq must be below 2^53".to_owned(),
+        ));
+    }
+    let client_id = ClientId(query_param(&request, "client_id")?.ok_or_else(|| {
+        ApiError::BadRequest("query parameter `client_id` is required".to_owned())
+    })?);
+    if !client_id.is_valid() {
+        return Err(ApiError::BadRequest(
+            "client_id is not a valid id".to_owned(),
+        ));
+    }
+    check_space_exists(&directory, &space).await?;
+    let message = SpacePull {
+        actor: account.actor()?,
+        space: space.clone(),
+        cursor: ServerVersion(cursor),
+        client_id,
+        since_seq: MutationSeq(since_seq),
+    };
+    let reply: imp_shared::protocol::PullResponse =
+        call_space(env, &space, "/pull", &message).await?;
+    Ok(json_response(&reply, 200))
+}

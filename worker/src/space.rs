@@ -1,0 +1,539 @@
+//! The `SpaceObject` Durable Object: one per space, its log and records in SQLite storage.
+//!
+//! It runs the shared server logic (`imp_shared::server`) over [`SqlStore`]; a whole push runs in
+//! one `transactionSync`, so record changes, verdicts and `last_seq` commit together (I2).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, SqlStorage, SqlStorageValue, State,
+    Storage,
+};
+
+use imp_shared::apply::RecordKey;
+use imp_shared::domain::{Entity, RecordKind};
+use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId};
+use imp_shared::permissions::Actor;
+use imp_shared::protocol::{
+    PullResponse, PushRequest, PushResponse, RecordChange, RejectedMutation, Verdict,
+};
+use imp_shared::server::{self, ServerError, ServerStore, StoredRecord};
+
+use crate::error::ApiError;
+use crate::http::json_response;
+
+/// A fault the test hooks may inject into a push, to prove atomicity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// Fail after the records are written, before the verdict.
+    AfterRecords,
+}
+
+/// What the front Worker sends the object for a push.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SpacePush {
+    /// Who pushes.
+    pub actor: Actor,
+    /// Which space.
+    pub space: SpaceId,
+    /// The checked request.
+    pub request: PushRequest,
+    /// A fault to inject (test hooks only).
+    pub fault: Option<Fault>,
+}
+
+/// What the object answers to a push.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SpacePushReply {
+    /// The reply for the client.
+    pub response: PushResponse,
+    /// The mentors with access after the push, when placements changed.
+    pub mentors_changed: Option<Vec<UserId>>,
+}
+
+/// What the front Worker sends the object for a pull.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SpacePull {
+    /// Who pulls.
+    pub actor: Actor,
+    /// Which space.
+    pub space: SpaceId,
+    /// The client's cursor.
+    pub cursor: ServerVersion,
+    /// The client.
+    pub client_id: ClientId,
+    /// Rejections above this seq are returned.
+    pub since_seq: MutationSeq,
+}
+
+/// A SQLite storage failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SqlError(String);
+
+impl From<worker::Error> for SqlError {
+    fn from(error: worker::Error) -> Self {
+        Self(error.to_string())
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS records (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  body TEXT,
+  written_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX IF NOT EXISTS records_by_version ON records (version);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS verdicts (
+  client_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  code TEXT,
+  message TEXT,
+  PRIMARY KEY (client_id, seq)
+);
+";
+
+/// The space's tables behind the [`ServerStore`] trait.
+pub struct SqlStore {
+    sql: SqlStorage,
+    fault: Option<Fault>,
+}
+
+#[derive(Deserialize)]
+struct RecordRow {
+    kind: String,
+    id: String,
+    version: i64,
+    body: Option<String>,
+    written_at: i64,
+}
+
+#[derive(Deserialize)]
+struct ValueRow {
+    value: i64,
+}
+
+#[derive(Deserialize)]
+struct VerdictRow {
+    seq: i64,
+    status: String,
+    code: Option<String>,
+    message: Option<String>,
+}
+
+fn int(value: u64) -> SqlStorageValue {
+    SqlStorageValue::Integer(value as i64)
+}
+
+fn non_negative(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+impl RecordRow {
+    fn into_change(self) -> Result<RecordChange, SqlError> {
+        let kind = RecordKind::parse(&self.kind)
+            .ok_or_else(|| SqlError(format!("unknown record kind {}", self.kind)))?;
+        let record = match self.body {
+            Some(body) => {
+                let fields: serde_json::Value = serde_json::from_str(&body)
+                    .map_err(|error| SqlError(format!("corrupt record {}: {error}", self.id)))?;
+                Some(
+                    Entity::from_fields(kind, fields).map_err(|error| {
+                        SqlError(format!("corrupt record {}: {error}", self.id))
+                    })?,
+                )
+            }
+            None => None,
+        };
+        Ok(RecordChange {
+            key: RecordKey {
+                kind,
+                id: RecordId(self.id),
+            },
+            version: ServerVersion(non_negative(self.version)),
+            record,
+        })
+    }
+}
+
+impl VerdictRow {
+    fn into_verdict(self) -> Verdict {
+        match self.status.as_str() {
+            "ok" => Verdict::Ok,
+            _ => Verdict::Rejected {
+                code: self.code.unwrap_or_default(),
+                message: self.message.unwrap_or_default(),
+            },
+        }
+    }
+}
+
+impl SqlStore {
+    /// Opens the tables, creating them on first use.
+    pub fn open(sql: SqlStorage, fault: Option<Fault>) -> Result<Self, SqlError> {
+        sql.exec(SCHEMA, None)?;
+        Ok(Self { sql, fault })
+    }
+
+    fn counter(&self, name: &str) -> Result<u64, SqlError> {
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec(
+                "SELECT value FROM counters WHERE name = ?",
+                vec![name.into()],
+            )?
+            .to_array()?;
+        Ok(rows.first().map_or(0, |row| non_negative(row.value)))
+    }
+
+    fn set_counter(&self, name: &str, value: u64) -> Result<(), SqlError> {
+        self.sql.exec(
+            "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            vec![name.into(), int(value)],
+        )?;
+        Ok(())
+    }
+
+    fn changes(
+        &self,
+        query: &str,
+        bindings: Vec<SqlStorageValue>,
+    ) -> Result<Vec<RecordChange>, SqlError> {
+        let rows: Vec<RecordRow> = self.sql.exec(query, bindings)?.to_array()?;
+        rows.into_iter().map(RecordRow::into_change).collect()
+    }
+}
+
+impl ServerStore for SqlStore {
+    type Error = SqlError;
+
+    fn record(&self, key: &RecordKey) -> Result<Option<StoredRecord>, SqlError> {
+        let rows: Vec<RecordRow> = self
+            .sql
+            .exec(
+                "SELECT kind, id, version, body, written_at FROM records WHERE kind = ? AND id = ?",
+                vec![key.kind.as_str().into(), key.id.as_str().into()],
+            )?
+            .to_array()?;
+        match rows.into_iter().next() {
+            Some(row) => {
+                let written_at = Utc
+                    .timestamp_millis_opt(row.written_at)
+                    .single()
+                    .unwrap_or_default();
+                let change = row.into_change()?;
+                Ok(Some(StoredRecord {
+                    version: change.version,
+                    record: change.record,
+                    written_at,
+                }))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn live_of_kind(&self, kind: RecordKind) -> Result<Vec<(RecordId, Entity)>, SqlError> {
+        Ok(self
+            .changes(
+                "SELECT kind, id, version, body, written_at FROM records WHERE kind = ? AND body IS NOT NULL ORDER BY id",
+                vec![kind.as_str().into()],
+            )?
+            .into_iter()
+            .filter_map(|change| Some((change.key.id, change.record?)))
+            .collect())
+    }
+
+    fn put_record(&mut self, key: &RecordKey, stored: StoredRecord) -> Result<(), SqlError> {
+        let body = match &stored.record {
+            Some(entity) => SqlStorageValue::String(entity.to_fields().to_string()),
+            None => SqlStorageValue::Null,
+        };
+        self.sql.exec(
+            "INSERT INTO records (kind, id, version, body, written_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT(kind, id) DO UPDATE SET version = excluded.version, body = excluded.body, written_at = excluded.written_at",
+            vec![
+                key.kind.as_str().into(),
+                key.id.as_str().into(),
+                int(stored.version.0),
+                body,
+                SqlStorageValue::Integer(stored.written_at.timestamp_millis()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn version(&self) -> Result<ServerVersion, SqlError> {
+        Ok(ServerVersion(self.counter("version")?))
+    }
+
+    fn set_version(&mut self, version: ServerVersion) -> Result<(), SqlError> {
+        self.set_counter("version", version.0)
+    }
+
+    fn last_seq(&self, client: &ClientId) -> Result<MutationSeq, SqlError> {
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec(
+                "SELECT last_seq AS value FROM clients WHERE client_id = ?",
+                vec![client.as_str().into()],
+            )?
+            .to_array()?;
+        Ok(MutationSeq(
+            rows.first().map_or(0, |row| non_negative(row.value)),
+        ))
+    }
+
+    fn set_last_seq(&mut self, client: &ClientId, seq: MutationSeq) -> Result<(), SqlError> {
+        self.sql.exec(
+            "INSERT INTO clients (client_id, last_seq) VALUES (?, ?) ON CONFLICT(client_id) DO UPDATE SET last_seq = excluded.last_seq",
+            vec![client.as_str().into(), int(seq.0)],
+        )?;
+        Ok(())
+    }
+
+    fn verdict(&self, client: &ClientId, seq: MutationSeq) -> Result<Option<Verdict>, SqlError> {
+        let rows: Vec<VerdictRow> = self
+            .sql
+            .exec(
+                "SELECT seq, status, code, message FROM verdicts WHERE client_id = ? AND seq = ?",
+                vec![client.as_str().into(), int(seq.0)],
+            )?
+            .to_array()?;
+        Ok(rows.into_iter().next().map(VerdictRow::into_verdict))
+    }
+
+    fn put_verdict(
+        &mut self,
+        client: &ClientId,
+        seq: MutationSeq,
+        verdict: &Verdict,
+    ) -> Result<(), SqlError> {
+        if self.fault == Some(Fault::AfterRecords) {
+            return Err(SqlError(
+                "injected fault after the records were written".to_owned(),
+            ));
+        }
+        let (status, code, message) = match verdict {
+            Verdict::Ok => ("ok", SqlStorageValue::Null, SqlStorageValue::Null),
+            Verdict::Rejected { code, message } => {
+                ("rejected", code.as_str().into(), message.as_str().into())
+            }
+        };
+        self.sql.exec(
+            "INSERT INTO verdicts (client_id, seq, status, code, message) VALUES (?, ?, ?, ?, ?)",
+            vec![
+                client.as_str().into(),
+                int(seq.0),
+                status.into(),
+                code,
+                message,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn rejected_since(
+        &self,
+        client: &ClientId,
+        since: MutationSeq,
+        limit: usize,
+    ) -> Result<Vec<RejectedMutation>, SqlError> {
+        let rows: Vec<VerdictRow> = self
+            .sql
+            .exec(
+                "SELECT seq, status, code, message FROM verdicts WHERE client_id = ? AND seq > ? AND status = 'rejected' ORDER BY seq LIMIT ?",
+                vec![client.as_str().into(), int(since.0), int(limit as u64)],
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| RejectedMutation {
+                seq: MutationSeq(non_negative(row.seq)),
+                code: row.code.unwrap_or_default(),
+                message: row.message.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    fn changes_since(&self, cursor: ServerVersion) -> Result<Vec<RecordChange>, SqlError> {
+        self.changes(
+            "SELECT kind, id, version, body, written_at FROM records WHERE version > ? ORDER BY version, kind, id",
+            vec![int(cursor.0)],
+        )
+    }
+
+    fn snapshot(&self) -> Result<Vec<RecordChange>, SqlError> {
+        self.changes(
+            "SELECT kind, id, version, body, written_at FROM records WHERE body IS NOT NULL ORDER BY version, kind, id",
+            Vec::new(),
+        )
+    }
+
+    fn horizon(&self) -> Result<ServerVersion, SqlError> {
+        Ok(ServerVersion(self.counter("horizon")?))
+    }
+
+    fn purge_tombstones(&mut self, before: DateTime<Utc>) -> Result<usize, SqlError> {
+        let cutoff = SqlStorageValue::Integer(before.timestamp_millis());
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec(
+                "SELECT COALESCE(MAX(version), 0) AS value FROM records WHERE body IS NULL AND written_at < ?",
+                vec![cutoff.clone()],
+            )?
+            .to_array()?;
+        let newest = rows.first().map_or(0, |row| non_negative(row.value));
+        if newest == 0 {
+            return Ok(0);
+        }
+        let cursor = self.sql.exec(
+            "DELETE FROM records WHERE body IS NULL AND written_at < ?",
+            vec![cutoff],
+        )?;
+        let purged = cursor.rows_written();
+        let horizon = self.counter("horizon")?.max(newest);
+        self.set_counter("horizon", horizon)?;
+        Ok(purged)
+    }
+}
+
+/// Runs `body` inside the storage's `transactionSync`: everything it writes commits together, or
+/// nothing does when it returns an error.
+fn transaction_sync<T: 'static>(
+    storage: &Storage,
+    body: impl FnOnce() -> Result<T, ApiError> + 'static,
+) -> Result<T, ApiError> {
+    let raw: &JsValue = storage.as_raw().as_ref();
+    let function = js_sys::Reflect::get(raw, &JsValue::from_str("transactionSync"))
+        .ok()
+        .and_then(|value| value.dyn_into::<js_sys::Function>().ok())
+        .ok_or_else(|| ApiError::Internal("storage.transactionSync is not available".to_owned()))?;
+    let slot: Rc<RefCell<Option<Result<T, ApiError>>>> = Rc::new(RefCell::new(None));
+    let slot_in_body = Rc::clone(&slot);
+    let closure = Closure::once(move || -> Result<JsValue, JsValue> {
+        let outcome = body();
+        let failed = outcome.is_err();
+        *slot_in_body.borrow_mut() = Some(outcome);
+        if failed {
+            // Throwing makes the runtime roll the transaction back.
+            Err(JsValue::from_str("rolled back"))
+        } else {
+            Ok(JsValue::UNDEFINED)
+        }
+    });
+    let called = function.call1(raw, closure.as_ref().unchecked_ref());
+    let outcome = slot.borrow_mut().take();
+    match (called, outcome) {
+        (_, Some(Err(error))) => Err(error),
+        (Ok(_), Some(Ok(value))) => Ok(value),
+        (Err(error), _) => Err(ApiError::Storage(format!("transaction failed: {error:?}"))),
+        (Ok(_), None) => Err(ApiError::Internal(
+            "the transaction body did not run".to_owned(),
+        )),
+    }
+}
+
+fn server_error(error: ServerError<SqlError>) -> ApiError {
+    match error {
+        ServerError::Forbidden(message) => ApiError::Forbidden(message),
+        ServerError::Store(error) => ApiError::Storage(error.to_string()),
+        ServerError::Exhausted => ApiError::Conflict(error.to_string()),
+    }
+}
+
+/// One space: its log, records, client seqs and verdicts.
+#[durable_object]
+pub struct SpaceObject {
+    state: State,
+    last_compaction: Cell<i64>,
+}
+
+impl SpaceObject {
+    async fn handle(&self, mut request: Request) -> Result<Response, ApiError> {
+        let now = Utc::now();
+        match request.path().as_str() {
+            "/push" => {
+                let message: SpacePush = request
+                    .json()
+                    .await
+                    .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+                let storage = self.state.storage();
+                let compact = now.timestamp() - self.last_compaction.get() > 3600;
+                let reply = transaction_sync(&storage, {
+                    let sql = self.state.storage().sql();
+                    move || {
+                        let mut store = SqlStore::open(sql, message.fault)
+                            .map_err(|error| ApiError::Storage(error.to_string()))?;
+                        if compact {
+                            server::compact(&mut store, now)
+                                .map_err(|error| ApiError::Storage(error.to_string()))?;
+                        }
+                        let outcome = server::push(
+                            &mut store,
+                            &message.actor,
+                            &message.space,
+                            &message.request,
+                            now,
+                        )
+                        .map_err(server_error)?;
+                        Ok(SpacePushReply {
+                            response: outcome.response,
+                            mentors_changed: outcome.mentors_changed,
+                        })
+                    }
+                })?;
+                if compact {
+                    self.last_compaction.set(now.timestamp());
+                }
+                Ok(json_response(&reply, 200))
+            }
+            "/pull" => {
+                let message: SpacePull = request
+                    .json()
+                    .await
+                    .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+                let store = SqlStore::open(self.state.storage().sql(), None)
+                    .map_err(|error| ApiError::Storage(error.to_string()))?;
+                let reply: PullResponse = server::pull(
+                    &store,
+                    &message.actor,
+                    &message.space,
+                    message.cursor,
+                    &message.client_id,
+                    message.since_seq,
+                )
+                .map_err(server_error)?;
+                Ok(json_response(&reply, 200))
+            }
+            other => Err(ApiError::NotFound(format!("no space route {other}"))),
+        }
+    }
+}
+
+impl DurableObject for SpaceObject {
+    fn new(state: State, _env: Env) -> Self {
+        Self {
+            state,
+            last_compaction: Cell::new(0),
+        }
+    }
+
+    async fn fetch(&self, request: Request) -> worker::Result<Response> {
+        Ok(match self.handle(request).await {
+            Ok(response) => response,
+            Err(error) => error.to_response(),
+        })
+    }
+}
