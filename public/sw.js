@@ -4,7 +4,6 @@ const VERSION = "__BUILD_VERSION__";
 const CACHE = `imp-shell-${VERSION}`;
 const SHELL = [
   "/",
-  "/index.html",
   "/styles.css",
   "/manifest.webmanifest",
   "/pkg/imp_app.js",
@@ -37,7 +36,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   // App navigations get the cached shell, so the app boots offline.
-  const key = event.request.mode === "navigate" ? "/index.html" : event.request;
+  const key = event.request.mode === "navigate" ? "/" : event.request;
   event.respondWith(
     caches.match(key).then((hit) => hit || fetch(event.request)),
   );

@@ -30,7 +30,8 @@ stop() {
   wait "$server" 2>/dev/null || true
   printf '\nStopped.\n'
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 deadline=$((SECONDS + 90))
 until curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1; do
