@@ -104,9 +104,17 @@ pub fn rebase_outbox(
             )
         })
         .collect();
+    // When the server cut the list of reasons short, confirm only up to the last reason it sent,
+    // so the rest arrive with the next pull instead of being dropped without one.
+    let confirmed_up_to = match pull.rejected.last() {
+        Some(last) if pull.rejected.len() >= crate::server::MAX_REJECTED_PER_PULL => {
+            pull.last_seq.min(last.seq)
+        }
+        _ => pull.last_seq,
+    };
     let mut rebased = Rebased::default();
     outbox.retain(|pending| {
-        if pending.seq > pull.last_seq {
+        if pending.seq > confirmed_up_to {
             return true;
         }
         rebased.confirmed.push(pending.seq);
@@ -218,5 +226,70 @@ impl SpaceClient {
     /// The live record with this key in the view.
     pub fn get(&self, key: &RecordKey, now: DateTime<Utc>) -> Option<Entity> {
         self.view(now).records.get(key).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::RejectedMutation;
+    use crate::server::MAX_REJECTED_PER_PULL;
+
+    fn outbox(seqs: std::ops::RangeInclusive<u64>) -> Vec<PendingMutation> {
+        seqs.map(|seq| PendingMutation {
+            seq: MutationSeq(seq),
+            mutation: Mutation::SetTaskDone {
+                id: "t".into(),
+                done: true,
+            },
+        })
+        .collect()
+    }
+
+    fn pull(last_seq: u64, rejected: impl Iterator<Item = u64>) -> PullResponse {
+        PullResponse {
+            cursor: ServerVersion(1),
+            reset: false,
+            changes: Vec::new(),
+            last_seq: MutationSeq(last_seq),
+            rejected: rejected
+                .map(|seq| RejectedMutation {
+                    seq: MutationSeq(seq),
+                    code: "invalid".into(),
+                    message: "no".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_processed_entries_leave_and_rejections_keep_their_reason() {
+        let mut pending = outbox(1..=5);
+        let rebased = rebase_outbox(&mut pending, &SpaceId::Program, &pull(3, [2].into_iter()));
+        assert_eq!(
+            rebased.confirmed,
+            vec![MutationSeq(1), MutationSeq(2), MutationSeq(3)]
+        );
+        assert_eq!(rebased.rejected.len(), 1);
+        assert_eq!(rebased.rejected[0].pending.seq, MutationSeq(2));
+        assert_eq!(pending, outbox(4..=5));
+    }
+
+    #[test]
+    fn a_truncated_list_of_reasons_holds_back_the_rest() {
+        let total = MAX_REJECTED_PER_PULL as u64 + 100;
+        let mut pending = outbox(1..=total);
+        let first = pull(total, 1..=MAX_REJECTED_PER_PULL as u64);
+        let rebased = rebase_outbox(&mut pending, &SpaceId::Program, &first);
+        assert_eq!(rebased.rejected.len(), MAX_REJECTED_PER_PULL);
+        assert_eq!(
+            pending.len(),
+            100,
+            "entries past the last reason wait for the next pull"
+        );
+        let second = pull(total, (MAX_REJECTED_PER_PULL as u64 + 1)..=total);
+        let rebased = rebase_outbox(&mut pending, &SpaceId::Program, &second);
+        assert_eq!(rebased.rejected.len(), 100);
+        assert!(pending.is_empty());
     }
 }

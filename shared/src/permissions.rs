@@ -23,7 +23,8 @@ pub struct Actor {
 pub enum SpaceAccess {
     /// Nothing: neither read nor write.
     None,
-    /// May push some mutations but not pull (a mentor or student adding a concern to `staff`).
+    /// May push some mutations; its pulls show only its own `last_seq` and verdicts, no records
+    /// (a mentor or student raising a concern in `staff`).
     WriteOnly,
     /// May pull; writes are limited by mutation rules (students and mentors in `program`).
     ReadOnly,

@@ -177,6 +177,9 @@ pub fn push<S: ServerStore>(
     let mut placements_changed = false;
 
     for pending in &request.mutations {
+        // A placement in the request (even one skipped as a repeat) makes the caller refresh the
+        // directory's mentor list, so a retry after a failed directory write redoes it.
+        placements_changed |= pending.mutation.target().0 == RecordKind::Placement;
         // 1. Skip mutations at or below last_seq: their stored verdict stands (I1).
         if pending.seq <= last_seq {
             let stored = store
@@ -209,7 +212,6 @@ pub fn push<S: ServerStore>(
                     }
                     version = ServerVersion(version.0 + 1);
                     for change in changes {
-                        placements_changed |= change.key.kind == RecordKind::Placement;
                         let stored = StoredRecord {
                             version,
                             record: change.record,
@@ -264,6 +266,7 @@ pub fn push<S: ServerStore>(
 
 /// Serves a pull (DESIGN.md "Pull"): changes after `cursor`, filtered per record (I7), or a reset
 /// snapshot when the cursor is older than the tombstone horizon or unknown to this space.
+/// A write-only member gets no records, only its `last_seq` and verdicts.
 pub fn pull<S: ServerStore>(
     store: &S,
     actor: &Actor,
@@ -277,7 +280,9 @@ pub fn pull<S: ServerStore>(
     if let Some(error) = view.take_error() {
         return Err(ServerError::Store(error));
     }
-    if !access.can_read() {
+    // Write-only members (a student or mentor raising a concern in `staff`) may pull to learn
+    // their own `last_seq` and verdicts (I3), but see no records.
+    if !access.can_read() && !access.can_push() {
         return Err(ServerError::Forbidden(format!(
             "you may not read the {space} space"
         )));

@@ -1,0 +1,58 @@
+//! Runs the sync simulation over many seeds (SIM_SEEDS, default 1,000; `make soak` runs 10,000).
+//! `SIM_SEED=N` replays one seed.
+
+use imp_sim::run_seed;
+
+const STEPS: usize = 120;
+
+#[test]
+fn sync_invariants_hold_over_many_seeded_runs() {
+    let seeds: Vec<u64> = match std::env::var("SIM_SEED").ok().and_then(|s| s.parse().ok()) {
+        Some(seed) => vec![seed],
+        None => {
+            let n_seeds = std::env::var("SIM_SEEDS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1_000);
+            (0..n_seeds).collect()
+        }
+    };
+    let mut failures = Vec::new();
+    let mut totals = imp_sim::Stats::default();
+    for seed in &seeds {
+        match run_seed(*seed, STEPS) {
+            Ok(stats) => {
+                totals.writes += stats.writes;
+                totals.pushes_committed += stats.pushes_committed;
+                totals.rejected += stats.rejected;
+                totals.faults += stats.faults;
+                totals.resets += stats.resets;
+            }
+            Err(message) => failures.push(message),
+        }
+    }
+    println!(
+        "simulation: {} seeds × {STEPS} steps: {} writes, {} committed pushes, {} rejected, {} faults, {} resets",
+        seeds.len(), totals.writes, totals.pushes_committed, totals.rejected, totals.faults, totals.resets
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} seeds failed:\n{}",
+        failures.len(),
+        seeds.len(),
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        totals.writes > seeds.len() * 10,
+        "the simulation made too few writes to mean anything"
+    );
+    assert!(
+        totals.faults > 0 && totals.resets > 0,
+        "faults and resets must actually happen"
+    );
+}
