@@ -20,6 +20,9 @@ cargo clippy --locked --target wasm32-unknown-unknown -p imp-app -p imp-worker -
 step "native tests: shared unit + property tests, sync simulation (${SIM_SEEDS:-1000} seeds)"
 cargo test --locked --release
 
+step "app in headless Chromium: the IndexedDB store (wasm-bindgen-test)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p imp-app --tests
+
 bash scripts/build.sh
 
 step "Worker integration and end-to-end tests (wrangler dev on workerd, Chromium via playwright-core)"

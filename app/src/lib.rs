@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod storage;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,4 +1,5 @@
 //! Property and table tests for `apply`, validation and permissions.
+#![cfg(not(target_arch = "wasm32"))]
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
