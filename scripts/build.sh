@@ -7,8 +7,8 @@ mkdir -p target
 
 # A hash of the tracked and untracked-but-not-ignored files under the given paths.
 stamp_of() {
-  git ls-files -co --exclude-standard -- "$@" | grep -v '^worker/build/' | sort \
-    | xargs -d '\n' sha256sum 2>/dev/null | sha256sum | cut -c1-16
+  git ls-files -co --exclude-standard -- "$@" | grep -v '^worker/build/' | sort -u \
+    | while IFS= read -r file; do [ -f "$file" ] && sha256sum "$file"; done | sha256sum | cut -c1-16
 }
 up_to_date() { # name stamp output
   [ "${IMP_FORCE_BUILD:-}" != 1 ] && [ -f "target/$1.stamp" ] && [ "$(cat "target/$1.stamp")" = "$2" ] && [ -f "$3" ]

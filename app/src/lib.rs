@@ -1,37 +1,106 @@
-//! IMP Companion's app: a Leptos client-side-rendered UI compiled to WASM, offline-first.
+//! IMP Companion's app: a Leptos client-side-rendered UI compiled to WASM, offline-first on
+//! IndexedDB, syncing with the Worker.
 
-pub mod api;
 pub mod components;
+pub mod i18n;
+pub mod pages;
 pub mod storage;
+pub mod sync;
 
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::components::connection::ConnectionCard;
+use crate::components::shell::Shell;
+use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
+use crate::pages::changes::ChangesPage;
+use crate::pages::home::HomePage;
+use crate::pages::settings::SettingsPage;
+use crate::pages::signin::{InvitePage, SignInPage};
+use crate::pages::tasks::TasksPage;
+use crate::storage::StoreError;
+use crate::sync::engine::Engine;
+use crate::sync::hooks::{use_session, EngineHandle};
 
-/// The root component.
+/// The root component, given the engine (or why storage is unavailable).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
+    let i18n = I18n {
+        lang: RwSignal::new(initial_lang()),
+    };
+    provide_context(i18n);
+    set_lang(i18n, i18n.lang.get_untracked());
+    match engine {
+        Ok(engine) => {
+            provide_context(EngineHandle(StoredValue::new_local(engine)));
+            view! { <Routed /> }.into_any()
+        }
+        Err(error) => view! { <StorageUnavailable error=error.to_string() /> }.into_any(),
+    }
+}
+
+#[component]
+fn Routed() -> impl IntoView {
+    let session = use_session();
     view! {
-        <header class="app-bar">
-            <span class="app-mark" aria-hidden="true">"IMP"</span>
-            <h1 class="app-title">"IMP Companion"</h1>
-        </header>
+        <Router>
+            <Shell>
+                <Routes fallback=|| view! { <HomeOrSignIn /> }>
+                    <Route path=path!("/invite") view=InvitePage />
+                    <Route path=path!("/") view=HomeOrSignIn />
+                    <Route path=path!("/tasks") view=move || gate(session, view! { <TasksPage /> }) />
+                    <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
+                    <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+fn gate(
+    session: Memo<Option<imp_shared::protocol::SessionResponse>>,
+    page: impl IntoView + 'static,
+) -> AnyView {
+    if session.get().is_some() {
+        page.into_any()
+    } else {
+        view! { <SignInPage /> }.into_any()
+    }
+}
+
+#[component]
+fn HomeOrSignIn() -> impl IntoView {
+    let session = use_session();
+    move || {
+        if session.get().is_some() {
+            view! { <HomePage /> }.into_any()
+        } else {
+            view! { <SignInPage /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn StorageUnavailable(error: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
         <main class="page" id="main">
-            <section class="hero">
-                <h2>"Your mentorship, placement and visa steps — even offline."</h2>
-                <p class="muted">
-                    "For international students, mentors and program staff of the International Mentorship Program."
-                </p>
+            <section class="card">
+                <h1>{move || i18n.t(Msg::AppName)}</h1>
+                <p class="form-error" role="alert">{move || i18n.t(Msg::StorageFailed)}</p>
+                <p class="muted">{error}</p>
             </section>
-            <ConnectionCard />
         </main>
     }
 }
 
-/// Entry point: mounts the app once the WASM module starts.
+/// Entry point: opens storage, then mounts the app.
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(App);
+    wasm_bindgen_futures::spawn_local(async {
+        let engine = Engine::start().await;
+        leptos::mount::mount_to_body(move || view! { <App engine=engine.clone() /> });
+    });
 }

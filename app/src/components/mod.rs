@@ -1,3 +1,5 @@
 //! Generic widgets shared by every screen.
 
-pub mod connection;
+pub mod confirm;
+pub mod shell;
+pub mod sync_badge;

@@ -1,0 +1,82 @@
+//! The shell every screen lives in: app bar with the sync badge and the language switch, and the
+//! navigation for the signed-in role (a bottom tab bar on phones, a side bar on wide screens).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::sync_badge::SyncBadge;
+use crate::i18n::{set_lang, use_i18n, Lang, Msg};
+use crate::sync::hooks::use_session;
+
+/// The language switch (on every screen).
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="lang-switch">
+            <span class="visually-hidden">{move || i18n.t(Msg::Language)}</span>
+            <select
+                data-testid="language"
+                on:change=move |event| {
+                    if let Some(lang) = Lang::from_tag(&event_target_value(&event)) {
+                        set_lang(i18n, lang);
+                    }
+                }
+                prop:value=move || i18n.lang.get().tag()
+            >
+                {Lang::ALL
+                    .into_iter()
+                    .map(|lang| view! { <option value=lang.tag() lang=lang.tag()>{lang.name()}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The app bar, navigation and page area.
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let signed_in = move || session.get().is_some();
+    view! {
+        <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+        <header class="app-bar">
+            <span class="app-mark" aria-hidden="true">"IMP"</span>
+            <span class="app-title">{move || i18n.t(Msg::AppName)}</span>
+            <div class="app-bar-end">
+                <LanguageSwitch />
+            </div>
+        </header>
+        <Show when=signed_in>
+            <div class="status-strip">
+                <SyncBadge />
+            </div>
+        </Show>
+        <div class="layout" class:with-nav=signed_in>
+            <Show when=signed_in>
+                <nav class="nav" aria-label=move || i18n.t(Msg::MainNavigation)>
+                    <A href="/" exact=true>
+                        <span class="nav-icon" aria-hidden="true">"⌂"</span>
+                        <span>{move || i18n.t(Msg::Home)}</span>
+                    </A>
+                    <A href="/tasks">
+                        <span class="nav-icon" aria-hidden="true">"✓"</span>
+                        <span>{move || i18n.t(Msg::Tasks)}</span>
+                    </A>
+                    <A href="/changes">
+                        <span class="nav-icon" aria-hidden="true">"⇅"</span>
+                        <span>{move || i18n.t(Msg::Changes)}</span>
+                    </A>
+                    <A href="/settings">
+                        <span class="nav-icon" aria-hidden="true">"⚙"</span>
+                        <span>{move || i18n.t(Msg::Settings)}</span>
+                    </A>
+                </nav>
+            </Show>
+            <main class="page" id="main" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+    }
+}

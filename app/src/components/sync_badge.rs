@@ -1,0 +1,81 @@
+//! The sync status shown on every screen: offline / syncing / up to date / N waiting / N refused.
+
+use leptos::prelude::*;
+
+use crate::i18n::{n_rejected, n_waiting, synced_at, use_i18n, zone_offset, Msg};
+use crate::sync::engine::SyncProblem;
+use crate::sync::hooks::{spawn_with_engine, use_engine, use_sync_status};
+
+/// The badge in the app bar.
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let i18n = use_i18n();
+    let status = use_sync_status();
+    let engine = use_engine();
+    let state = move || {
+        let status = status.get();
+        if status.problem == Some(SyncProblem::SignedOut) {
+            "signed-out"
+        } else if status.problem == Some(SyncProblem::TooOld) {
+            "too-old"
+        } else if status.rejected > 0 {
+            "rejected"
+        } else if !status.online {
+            "offline"
+        } else if status.syncing {
+            "syncing"
+        } else if status.pending > 0 {
+            "waiting"
+        } else if status.last_synced.is_some() {
+            "synced"
+        } else {
+            "idle"
+        }
+    };
+    let label = move || {
+        let lang = i18n.lang.get();
+        let status = status.get();
+        let mut parts = Vec::new();
+        match &status.problem {
+            Some(SyncProblem::SignedOut) => parts.push(Msg::SignInAgain.text(lang).to_owned()),
+            Some(SyncProblem::TooOld) => parts.push(Msg::ReloadToUpdate.text(lang).to_owned()),
+            _ => {}
+        }
+        if !status.online {
+            parts.push(Msg::Offline.text(lang).to_owned());
+        } else if status.syncing {
+            parts.push(Msg::Syncing.text(lang).to_owned());
+        }
+        if status.pending > 0 {
+            parts.push(n_waiting(lang, status.pending));
+        }
+        if status.rejected > 0 {
+            parts.push(n_rejected(lang, status.rejected));
+        }
+        if parts.is_empty() {
+            parts.push(match status.last_synced {
+                Some(at) => synced_at(lang, at, zone_offset("Asia/Taipei")),
+                None => Msg::NeverSynced.text(lang).to_owned(),
+            });
+        }
+        parts.join(" · ")
+    };
+    let sync_now = move |_| {
+        spawn_with_engine(engine, |engine| async move { engine.sync().await });
+    };
+    view! {
+        <button
+            class="sync-badge"
+            data-testid="sync-status"
+            data-state=state
+            data-pending=move || status.get().pending.to_string()
+            data-rejected=move || status.get().rejected.to_string()
+            title=move || i18n.t(Msg::SyncNow)
+            aria-live="polite"
+            on:click=sync_now
+        >
+            <span class="dot" aria-hidden="true"></span>
+            <span>{label}</span>
+        </button>
+    }
+}

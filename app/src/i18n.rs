@@ -1,0 +1,304 @@
+//! Two languages for every string: English and Traditional Chinese (zh-TW).
+//!
+//! The catalogue is typed: every message is a variant of [`Msg`], and each language is one
+//! exhaustive `match`, so a missing translation fails the build. A test checks that no zh-TW
+//! string is left in English.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc, Weekday};
+use leptos::prelude::*;
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English.
+    En,
+    /// Traditional Chinese (Taiwan).
+    ZhTw,
+}
+
+impl Lang {
+    /// Every language, in the order the switch shows them.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhTw];
+
+    /// The BCP 47 tag (for `<html lang>` and storage).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhTw => "zh-TW",
+        }
+    }
+
+    /// Parses a stored tag or a browser language (`zh-TW`, `zh-Hant`, `zh`… → zh-TW).
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let tag = tag.to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Lang::ZhTw)
+        } else if tag.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language's own name, for the switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::ZhTw => "繁體中文",
+        }
+    }
+}
+
+macro_rules! messages {
+    ($( $key:ident => $en:literal, $zh:literal; )*) => {
+        /// Every fixed string of the UI.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $( #[doc = $en] $key, )* }
+
+        impl Msg {
+            /// Every message, for catalogue tests.
+            pub const ALL: &'static [Msg] = &[ $( Msg::$key, )* ];
+
+            /// The text in a language.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::En => match self { $( Msg::$key => $en, )* },
+                    Lang::ZhTw => match self { $( Msg::$key => $zh, )* },
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "IMP Companion", "IMP 夥伴";
+    Tagline => "Your mentorship, placement and visa steps — even offline.", "你的導師、實習與簽證進度——離線也能用。";
+    SignIn => "Sign in", "登入";
+    SignOut => "Sign out", "登出";
+    Email => "Email", "電子郵件";
+    Password => "Password", "密碼";
+    EmailRequired => "Enter your email address.", "請輸入電子郵件地址。";
+    EmailInvalid => "That does not look like an email address.", "電子郵件格式不正確。";
+    PasswordRequired => "Enter your password.", "請輸入密碼。";
+    PasswordTooShort => "Use at least 10 characters.", "密碼至少需要 10 個字元。";
+    WrongPassword => "The email or the password is wrong.", "電子郵件或密碼錯誤。";
+    TooManyAttempts => "Too many attempts. Try again in 15 minutes.", "嘗試次數過多，請 15 分鐘後再試。";
+    NoConnection => "No connection. Try again when you are online.", "目前沒有網路連線，請連線後再試。";
+    SigningIn => "Signing in…", "登入中…";
+    SessionEnded => "Your session ended. Sign in again — your changes are kept on this device.", "登入已逾時，請重新登入——你的變更仍保存在此裝置上。";
+    UpdateNeeded => "A newer version of the app is needed. Reload to update — your changes are kept.", "需要更新應用程式。請重新載入——你的變更會保留。";
+    AcceptInvite => "Set your password", "設定密碼";
+    InviteCode => "Invite code", "邀請碼";
+    InviteInvalid => "This invite code is unknown, used or expired.", "此邀請碼無效、已使用或已過期。";
+    Home => "Home", "首頁";
+    Tasks => "Tasks", "任務";
+    Changes => "Changes", "變更";
+    Settings => "Settings", "設定";
+    Language => "Language", "語言";
+    MainNavigation => "Main navigation", "主選單";
+    HelloStudent => "Welcome back", "歡迎回來";
+    HelloMentor => "Your mentees", "你的學員";
+    HelloStaff => "Program overview", "計畫總覽";
+    Offline => "Offline", "離線";
+    Syncing => "Syncing…", "同步中…";
+    UpToDate => "Up to date", "已同步";
+    NeverSynced => "Not synced yet", "尚未同步";
+    SignInAgain => "Sign in again", "重新登入";
+    ReloadToUpdate => "Reload to update", "重新載入以更新";
+    SyncNow => "Sync now", "立即同步";
+    NewTask => "New task", "新增任務";
+    TaskTitle => "What needs doing?", "要做什麼？";
+    DueDate => "Due date", "截止日期";
+    Add => "Add", "新增";
+    Save => "Save", "儲存";
+    Cancel => "Cancel", "取消";
+    Delete => "Delete", "刪除";
+    Edit => "Edit", "編輯";
+    Done => "Done", "完成";
+    NoTasks => "No tasks yet. Add the first one above.", "目前沒有任務，請在上方新增第一個。";
+    Waiting => "Waiting to sync", "等待同步";
+    WaitingChanges => "Changes waiting to sync", "等待同步的變更";
+    RejectedChanges => "Changes the server refused", "伺服器拒絕的變更";
+    NothingWaiting => "Nothing is waiting: everything is synced.", "沒有等待中的變更，全部已同步。";
+    NothingRejected => "No refused changes.", "沒有被拒絕的變更。";
+    Dismiss => "Dismiss", "關閉";
+    Reason => "Reason", "原因";
+    ConfirmSignOutTitle => "Sign out with unsynced changes?", "仍有未同步的變更，確定登出？";
+    ConfirmSignOutBody => "Some changes have not reached the server yet. Signing out deletes them from this device.", "部分變更尚未送達伺服器。登出會從此裝置刪除這些變更。";
+    SignOutAnyway => "Sign out anyway", "仍要登出";
+    Mentee => "Mentee", "學員";
+    ChooseMentee => "Choose a mentee", "選擇學員";
+    NoMentees => "No mentees yet. They appear here when staff confirm a placement.", "目前沒有學員。計畫人員確認配對後會顯示在這裡。";
+    Students => "Students", "學生";
+    Organizations => "Organizations", "合作單位";
+    Mentors => "Mentors", "導師";
+    Positions => "Positions", "職缺";
+    Loading => "Loading…", "載入中…";
+    StorageFailed => "This device's storage is not available, so the app cannot keep your data offline.", "此裝置的儲存空間無法使用，應用程式無法離線保存資料。";
+    NewVersion => "A new version is ready.", "新版本已準備好。";
+    Reload => "Reload", "重新載入";
+    DueThisWeek => "Due this week", "本週到期";
+    Overdue => "Overdue", "已逾期";
+    TitleRequired => "Give the task a title.", "請輸入任務名稱。";
+    SkipToContent => "Skip to content", "跳到主要內容";
+}
+
+/// `n` changes waiting.
+pub fn n_waiting(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En if n == 1 => "1 change waiting".to_owned(),
+        Lang::En => format!("{n} changes waiting"),
+        Lang::ZhTw => format!("{n} 項變更等待同步"),
+    }
+}
+
+/// `n` changes refused.
+pub fn n_rejected(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En if n == 1 => "1 change refused".to_owned(),
+        Lang::En => format!("{n} changes refused"),
+        Lang::ZhTw => format!("{n} 項變更被拒絕"),
+    }
+}
+
+/// "Up to date · synced 14:05".
+pub fn synced_at(lang: Lang, at: DateTime<Utc>, zone: FixedOffset) -> String {
+    let local = at.with_timezone(&zone);
+    match lang {
+        Lang::En => format!("Up to date · synced {}", local.format("%H:%M")),
+        Lang::ZhTw => format!("已同步 · {} 更新", local.format("%H:%M")),
+    }
+}
+
+/// The offset of a time zone the app knows (Taiwan has no daylight saving time).
+pub fn zone_offset(zone: &str) -> FixedOffset {
+    let hours = match zone {
+        "Asia/Tokyo" | "Asia/Seoul" => 9,
+        "Asia/Ho_Chi_Minh" | "Asia/Bangkok" | "Asia/Jakarta" => 7,
+        "Asia/Kolkata" => 5,
+        "Europe/London" | "UTC" => 0,
+        _ => 8,
+    };
+    FixedOffset::east_opt(hours * 3600).unwrap_or(Utc.fix())
+}
+
+/// A date as people write it in the language: "Mon 3 Mar 2026" / "2026年3月3日（週一）".
+pub fn format_date(lang: Lang, date: NaiveDate) -> String {
+    match lang {
+        Lang::En => date.format("%a %-d %b %Y").to_string(),
+        Lang::ZhTw => {
+            let weekday = match date.weekday() {
+                Weekday::Mon => "一",
+                Weekday::Tue => "二",
+                Weekday::Wed => "三",
+                Weekday::Thu => "四",
+                Weekday::Fri => "五",
+                Weekday::Sat => "六",
+                Weekday::Sun => "日",
+            };
+            format!(
+                "{}年{}月{}日（週{weekday}）",
+                date.year(),
+                date.month(),
+                date.day()
+            )
+        }
+    }
+}
+
+/// The language signal every component reads.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    /// The current language.
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// A message in the current language (reactive).
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang.get())
+    }
+}
+
+/// The i18n handle from context.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or(I18n {
+        lang: RwSignal::new(Lang::En),
+    })
+}
+
+/// The language to start with: the remembered one, else the browser's, else English.
+pub fn initial_lang() -> Lang {
+    let stored = web_sys::window()
+        .and_then(|window| window.local_storage().ok().flatten())
+        .and_then(|storage| storage.get_item("imp-lang").ok().flatten())
+        .and_then(|tag| Lang::from_tag(&tag));
+    let browser = || {
+        web_sys::window()
+            .and_then(|window| window.navigator().language())
+            .and_then(|tag| Lang::from_tag(&tag))
+    };
+    stored.or_else(browser).unwrap_or(Lang::En)
+}
+
+/// Switches language: remembers it and sets `<html lang>`.
+pub fn set_lang(i18n: I18n, lang: Lang) {
+    i18n.lang.set(lang);
+    if let Some(window) = web_sys::window() {
+        if let Ok(Some(storage)) = window.local_storage() {
+            let _ = storage.set_item("imp-lang", lang.tag());
+        }
+        if let Some(root) = window
+            .document()
+            .and_then(|document| document.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words allowed to stay Latin in zh-TW text: names and acronyms.
+    const LATIN_ALLOWED: [&str; 1] = ["IMP"];
+
+    #[test]
+    fn no_english_left_in_traditional_chinese() {
+        for msg in Msg::ALL {
+            let mut text = msg.text(Lang::ZhTw).to_owned();
+            for allowed in LATIN_ALLOWED {
+                text = text.replace(allowed, "");
+            }
+            let latin_letters = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+            assert_eq!(
+                latin_letters,
+                0,
+                "{msg:?} is not translated: {}",
+                msg.text(Lang::ZhTw)
+            );
+            assert!(!msg.text(Lang::En).is_empty(), "{msg:?} has no English");
+        }
+    }
+
+    #[test]
+    fn languages_parse_from_browser_tags() {
+        let table = [
+            ("zh-TW", Some(Lang::ZhTw)),
+            ("zh-Hant-TW", Some(Lang::ZhTw)),
+            ("en-GB", Some(Lang::En)),
+            ("vi", None),
+        ];
+        for (tag, expected) in table {
+            assert_eq!(Lang::from_tag(tag), expected, "{tag}");
+        }
+    }
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
+        assert_eq!(format_date(Lang::En, date), "Mon 2 Mar 2026");
+        assert_eq!(format_date(Lang::ZhTw, date), "2026年3月2日（週一）");
+    }
+}

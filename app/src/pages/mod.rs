@@ -1,0 +1,7 @@
+//! Screens, one module per feature.
+
+pub mod changes;
+pub mod home;
+pub mod settings;
+pub mod signin;
+pub mod tasks;

@@ -1,0 +1,44 @@
+//! Settings: language and signing out (with a warning when changes are still waiting).
+
+use leptos::prelude::*;
+
+use crate::components::confirm::ConfirmDialog;
+use crate::components::shell::LanguageSwitch;
+use crate::i18n::{use_i18n, Msg};
+use crate::sync::hooks::{spawn_with_engine, use_engine, use_session, use_sync_status};
+
+/// The settings screen.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let handle = use_engine();
+    let session = use_session();
+    let status = use_sync_status();
+    let confirming = RwSignal::new(false);
+    let sign_out = Callback::new(move |()| {
+        spawn_with_engine(handle, |engine| async move {
+            let _ = engine.sign_out().await;
+        });
+    });
+    view! {
+        <h1>{move || i18n.t(Msg::Settings)}</h1>
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::Language)}</h2>
+            <LanguageSwitch />
+        </section>
+        <section class="card">
+            <p data-testid="signed-in-as">{move || session.get().map(|s| format!("{} · {}", s.user.display_name, s.user.email))}</p>
+            <button class="button" data-testid="sign-out" on:click=move |_| {
+                if status.get_untracked().pending > 0 { confirming.set(true) } else { sign_out.run(()) }
+            }>{move || i18n.t(Msg::SignOut)}</button>
+        </section>
+        <ConfirmDialog
+            open=confirming
+            title=Signal::derive(move || i18n.t(Msg::ConfirmSignOutTitle))
+            body=Signal::derive(move || i18n.t(Msg::ConfirmSignOutBody))
+            confirm_label=Signal::derive(move || i18n.t(Msg::SignOutAnyway))
+            cancel_label=Signal::derive(move || i18n.t(Msg::Cancel))
+            on_confirm=sign_out
+        />
+    }
+}

@@ -1,0 +1,264 @@
+//! Tasks: add, check off, rename and delete tasks in a student's space, offline first. Students
+//! see their own; mentors pick a mentee.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use imp_shared::domain::{Entity, EntityPatch, RecordKind, Role, Task, TaskPatch};
+use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::mutation::Mutation;
+
+use crate::i18n::{format_date, use_i18n, Msg};
+use crate::sync::hooks::{use_engine, use_pending_ids, use_records, use_session, use_write};
+
+/// The student spaces the signed-in person can open, with a display name each.
+pub fn use_student_spaces() -> Memo<Vec<(SpaceId, String)>> {
+    let handle = use_engine();
+    Memo::new(move |_| {
+        let Some(handle) = handle else {
+            return Vec::new();
+        };
+        handle.read(|engine| {
+            engine
+                .spaces()
+                .into_iter()
+                .filter_map(|space| match &space {
+                    SpaceId::Student(user) => {
+                        let name = engine.with_view(&space, |view| {
+                            view.records.iter().find_map(|(key, entity)| match entity {
+                                Entity::StudentProfile(profile)
+                                    if key.id.as_str() == user.as_str() =>
+                                {
+                                    Some(profile.display_name.clone())
+                                }
+                                _ => None,
+                            })
+                        });
+                        Some((space.clone(), name.unwrap_or_else(|| user.to_string())))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+    })
+}
+
+/// The tasks screen.
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let spaces = use_student_spaces();
+    let chosen = RwSignal::new(None::<SpaceId>);
+    let space = Signal::derive(move || {
+        let session = session.get()?;
+        match session.user.role {
+            Role::Student => Some(SpaceId::Student(session.user.id)),
+            _ => chosen
+                .get()
+                .or_else(|| spaces.get().first().map(|(space, _)| space.clone())),
+        }
+    });
+    let is_student = move || session.get().is_some_and(|s| s.user.role == Role::Student);
+    view! {
+        <h1>{move || i18n.t(Msg::Tasks)}</h1>
+        <Show when=move || !is_student()>
+            <Show when=move || !spaces.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoMentees)}</p> }>
+                <div class="field">
+                    <label for="mentee">{move || i18n.t(Msg::ChooseMentee)}</label>
+                    <select id="mentee" data-testid="mentee" on:change=move |event| {
+                        chosen.set(SpaceId::parse(&event_target_value(&event)).ok());
+                    }>
+                        {move || spaces.get().into_iter().map(|(space, name)| {
+                            let value = space.to_string();
+                            view! { <option value=value>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </Show>
+        </Show>
+        <Show when=move || space.get().is_some()>
+            <TaskList space=space />
+        </Show>
+    }
+}
+
+#[component]
+fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tasks = use_records(space, RecordKind::Task);
+    let pending = use_pending_ids(space);
+    let write = use_write();
+    let title = RwSignal::new(String::new());
+    let due = RwSignal::new(String::new());
+    let title_error = RwSignal::new(None::<Msg>);
+    let write_error = RwSignal::new(None::<String>);
+
+    Effect::new(move |_| {
+        if let Some(Err(error)) = write.value().get() {
+            write_error.set(Some(error));
+        }
+    });
+
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let text = title.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            title_error.set(Some(Msg::TitleRequired));
+            return;
+        }
+        title_error.set(None);
+        let Some(space) = space.get_untracked() else {
+            return;
+        };
+        let due_date = NaiveDate::parse_from_str(&due.get_untracked(), "%Y-%m-%d").ok();
+        let mutation = Mutation::Create {
+            id: RecordId(format!("t-{}", uuid::Uuid::new_v4().simple())),
+            record: Entity::Task(Task {
+                goal_id: None,
+                title: text,
+                due_date,
+                done: false,
+                created_by: None,
+            }),
+        };
+        write.dispatch((space, mutation));
+        title.set(String::new());
+        due.set(String::new());
+    };
+
+    let sorted = Memo::new(move |_| {
+        let mut list: Vec<(RecordId, Task)> = tasks
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                Entity::Task(task) => Some((id, task)),
+                _ => None,
+            })
+            .collect();
+        list.sort_by(|(a_id, a), (b_id, b)| {
+            (a.done, a.due_date.is_none(), a.due_date, &a.title, a_id).cmp(&(
+                b.done,
+                b.due_date.is_none(),
+                b.due_date,
+                &b.title,
+                b_id,
+            ))
+        });
+        list
+    });
+
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::NewTask)}</h2>
+            <form class="form form-inline" on:submit=add novalidate=true>
+                <div class="field grow">
+                    <label for="task-title">{move || i18n.t(Msg::TaskTitle)}</label>
+                    <input id="task-title" data-testid="task-title" maxlength="200"
+                        aria-invalid=move || title_error.get().is_some().to_string()
+                        aria-describedby="task-title-error"
+                        prop:value=move || title.get() on:input=move |event| title.set(event_target_value(&event)) />
+                    <p class="field-error" id="task-title-error" role="alert">{move || title_error.get().map(|msg| i18n.t(msg))}</p>
+                </div>
+                <div class="field">
+                    <label for="task-due">{move || i18n.t(Msg::DueDate)}</label>
+                    <input id="task-due" data-testid="task-due" type="date" prop:value=move || due.get() on:input=move |event| due.set(event_target_value(&event)) />
+                </div>
+                <button class="button button-primary" type="submit" data-testid="add-task">{move || i18n.t(Msg::Add)}</button>
+            </form>
+            <p class="form-error" role="alert" data-testid="write-error">{move || write_error.get()}</p>
+        </section>
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::Tasks)}</h2>
+            <Show when=move || !sorted.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoTasks)}</p> }>
+                <ul class="list" data-testid="task-list">
+                    <For each=move || sorted.get() key=|(id, task)| (id.clone(), task.title.clone(), task.done, task.due_date) let((id, task))>
+                        <TaskItem space=space id=id.clone() task=task waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn TaskItem(
+    space: Signal<Option<SpaceId>>,
+    id: RecordId,
+    task: Task,
+    waiting: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(task.title.clone());
+    let run = move |mutation: Mutation| {
+        if let Some(space) = space.get_untracked() {
+            write.dispatch((space, mutation));
+        }
+    };
+    let toggle = {
+        let id = id.clone();
+        let done = task.done;
+        move |_| {
+            run(Mutation::SetTaskDone {
+                id: id.clone(),
+                done: !done,
+            })
+        }
+    };
+    let save = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let text = draft.get_untracked().trim().to_owned();
+            if text.is_empty() {
+                return;
+            }
+            run(Mutation::Update {
+                id: id.clone(),
+                patch: EntityPatch::Task(TaskPatch {
+                    title: Some(text),
+                    ..TaskPatch::default()
+                }),
+            });
+            editing.set(false);
+        }
+    };
+    let delete = {
+        let id = id.clone();
+        move |_| {
+            run(Mutation::Delete {
+                kind: RecordKind::Task,
+                id: id.clone(),
+            })
+        }
+    };
+    let checkbox_id = format!("done-{id}");
+    let title = task.title.clone();
+    let due = task.due_date;
+    view! {
+        <li class="list-item task" class:done=task.done data-testid="task" data-task-id=id.to_string() data-title=task.title.clone()>
+            <input type="checkbox" id=checkbox_id.clone() prop:checked=task.done on:change=toggle aria-label=move || format!("{} — {}", i18n.t(Msg::Done), title) />
+            <Show when=move || editing.get() fallback={
+                let title = task.title.clone();
+                let checkbox_id = checkbox_id.clone();
+                move || view! {
+                    <label class="item-title" for=checkbox_id.clone()>{title.clone()}</label>
+                }
+            }>
+                <form class="form-inline grow" on:submit=save.clone()>
+                    <label class="visually-hidden" for="edit-title">{move || i18n.t(Msg::TaskTitle)}</label>
+                    <input id="edit-title" data-testid="edit-title" maxlength="200" prop:value=move || draft.get() on:input=move |event| draft.set(event_target_value(&event)) />
+                    <button class="button" type="submit">{move || i18n.t(Msg::Save)}</button>
+                </form>
+            </Show>
+            <span class="item-meta">{move || due.map(|date| format_date(i18n.lang.get(), date))}</span>
+            <Show when=move || waiting.get()>
+                <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+            </Show>
+            <button class="button button-small" on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
+            <button class="button button-small button-danger" on:click=delete>{move || i18n.t(Msg::Delete)}</button>
+        </li>
+    }
+}

@@ -1,0 +1,616 @@
+//! The sync engine: the state the UI shows (base + replayed outbox per space), local writes, and
+//! the push-then-pull cycle with its triggers (start-up, coming online, focus, shortly after a
+//! write, periodically with backoff and jitter while failing). One tab syncs at a time (Web
+//! Locks); tabs tell each other about changes over a BroadcastChannel.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use gloo::timers::callback::Timeout;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use imp_shared::apply::{apply, ApplyContext, MemoryRecords};
+use imp_shared::client::{replay, RejectedEntry};
+use imp_shared::error::MutationError;
+use imp_shared::ids::{ClientId, MutationSeq, SpaceId};
+use imp_shared::mutation::{Mutation, PendingMutation};
+use imp_shared::permissions::Actor;
+use imp_shared::protocol::{
+    MeResponse, PushRequest, SessionResponse, MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION,
+    SCHEMA_VERSION,
+};
+
+use crate::storage::{OutboxEntry, Store, StoreError, DB_NAME};
+use crate::sync::lock::{with_lock, SYNC_LOCK};
+use crate::sync::transport::{self, TransportError};
+
+/// Sync again this long after a local write, so a burst of writes goes in one push.
+pub const WRITE_DEBOUNCE_MS: u32 = 400;
+/// Sync this often while everything works.
+pub const PERIOD_MS: u32 = 30_000;
+/// The longest wait between retries while failing.
+pub const MAX_BACKOFF_MS: u32 = 5 * 60_000;
+
+const CHANNEL: &str = "imp-companion";
+
+/// Something the user has to act on before sync can go on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncProblem {
+    /// The session ended: sign in again (changes are kept).
+    SignedOut,
+    /// The server needs a newer app: reload to update (changes are kept).
+    TooOld,
+    /// The server refused or failed; retried with backoff.
+    Server(String),
+    /// The device's storage failed.
+    Storage(String),
+}
+
+/// What the UI shows about sync on every screen.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncStatus {
+    /// Whether the last attempt reached the server.
+    pub online: bool,
+    /// Whether a sync is running in this tab.
+    pub syncing: bool,
+    /// When the last full sync finished.
+    pub last_synced: Option<DateTime<Utc>>,
+    /// Local changes not yet confirmed by the server.
+    pub pending: usize,
+    /// Changes the server refused (shown with reasons).
+    pub rejected: usize,
+    /// What needs the user's attention, if anything.
+    pub problem: Option<SyncProblem>,
+}
+
+/// Why a local write did not happen. Nothing changed in either case.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WriteError {
+    /// The change itself is not valid or not allowed.
+    #[error("{0}")]
+    Refused(#[from] MutationError),
+    /// The device could not store it.
+    #[error("{0}")]
+    Storage(#[from] StoreError),
+    /// Nobody is signed in.
+    #[error("sign in first")]
+    SignedOut,
+}
+
+#[derive(Default)]
+struct SpaceState {
+    base: MemoryRecords,
+    view: MemoryRecords,
+}
+
+struct State {
+    store: Store,
+    client_id: ClientId,
+    session: Option<SessionResponse>,
+    spaces: Vec<SpaceId>,
+    by_space: BTreeMap<SpaceId, SpaceState>,
+    outbox: Vec<OutboxEntry>,
+    rejected: Vec<RejectedEntry>,
+    failures: u32,
+    timer: Option<(f64, Timeout)>,
+    syncing: bool,
+    resync: bool,
+    last_synced: Option<DateTime<Utc>>,
+    online: bool,
+    problem: Option<SyncProblem>,
+}
+
+/// The engine handle: cheap to clone, lives for the page.
+#[derive(Clone)]
+pub struct Engine {
+    state: Rc<RefCell<State>>,
+    /// Bumped whenever what the UI shows changed.
+    pub revision: RwSignal<u64>,
+    /// The sync status.
+    pub status: RwSignal<SyncStatus>,
+    channel: Option<web_sys::BroadcastChannel>,
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+fn millis() -> f64 {
+    js_sys::Date::now()
+}
+
+impl Engine {
+    /// Opens storage, restores the session and what was synced, and starts syncing.
+    pub async fn start() -> Result<Self, StoreError> {
+        let store = Store::open(DB_NAME).await?;
+        let client_id = store.client_id().await?;
+        let session: Option<SessionResponse> = store.meta("session").await?;
+        let me: Option<MeResponse> = store.meta("me").await?;
+        let spaces = me.map(|me| synced_spaces(&me)).unwrap_or_default();
+        let online = web_sys::window().is_some_and(|window| window.navigator().on_line());
+        let engine = Self {
+            state: Rc::new(RefCell::new(State {
+                store,
+                client_id,
+                session,
+                spaces,
+                by_space: BTreeMap::new(),
+                outbox: Vec::new(),
+                rejected: Vec::new(),
+                failures: 0,
+                timer: None,
+                syncing: false,
+                resync: false,
+                last_synced: None,
+                online,
+                problem: None,
+            })),
+            revision: RwSignal::new(0),
+            status: RwSignal::new(SyncStatus::default()),
+            channel: web_sys::BroadcastChannel::new(CHANNEL).ok(),
+        };
+        engine.reload().await?;
+        engine.listen();
+        engine.schedule(0);
+        Ok(engine)
+    }
+
+    /// The signed-in session, if any.
+    pub fn session(&self) -> Option<SessionResponse> {
+        self.state.borrow().session.clone()
+    }
+
+    /// Who is acting, if signed in.
+    pub fn actor(&self) -> Option<Actor> {
+        self.state.borrow().session.as_ref().map(|session| Actor {
+            user_id: session.user.id.clone(),
+            role: session.user.role,
+        })
+    }
+
+    /// The spaces this device syncs.
+    pub fn spaces(&self) -> Vec<SpaceId> {
+        self.state.borrow().spaces.clone()
+    }
+
+    /// This device's client id.
+    pub fn client_id(&self) -> ClientId {
+        self.state.borrow().client_id.clone()
+    }
+
+    /// Runs `read` over a space's view (base with the outbox replayed, I5).
+    pub fn with_view<T>(&self, space: &SpaceId, read: impl FnOnce(&MemoryRecords) -> T) -> T {
+        let state = self.state.borrow();
+        match state.by_space.get(space) {
+            Some(space_state) => read(&space_state.view),
+            None => read(&MemoryRecords::default()),
+        }
+    }
+
+    /// Pending changes, oldest first.
+    pub fn outbox(&self) -> Vec<OutboxEntry> {
+        self.state.borrow().outbox.clone()
+    }
+
+    /// Refused changes, oldest first.
+    pub fn rejected(&self) -> Vec<RejectedEntry> {
+        self.state.borrow().rejected.clone()
+    }
+
+    /// Makes a change: checked against the view first (bad input changes nothing), stored in the
+    /// outbox with the next seq, shown at once, and synced shortly after.
+    pub async fn write(
+        &self,
+        space: &SpaceId,
+        mutation: Mutation,
+    ) -> Result<MutationSeq, WriteError> {
+        let actor = self.actor().ok_or(WriteError::SignedOut)?;
+        let at = now();
+        let (store, changes) = {
+            let state = self.state.borrow();
+            let empty = MemoryRecords::default();
+            let view = state.by_space.get(space).map_or(&empty, |s| &s.view);
+            let context = ApplyContext {
+                actor: &actor,
+                space,
+                now: at,
+            };
+            (state.store.clone(), apply(view, &context, &mutation)?)
+        };
+        let entry = store.enqueue(space, mutation, at).await?;
+        let seq = entry.pending.seq;
+        {
+            let mut state = self.state.borrow_mut();
+            state.outbox.push(entry);
+            let space_state = state.by_space.entry(space.clone()).or_default();
+            space_state.view.write(&changes);
+        }
+        self.changed();
+        self.broadcast();
+        self.schedule(WRITE_DEBOUNCE_MS);
+        Ok(seq)
+    }
+
+    /// Drops a refused change from the list after the user has read it.
+    pub async fn dismiss_rejected(&self, seq: MutationSeq) -> Result<(), StoreError> {
+        let store = self.state.borrow().store.clone();
+        store.dismiss_rejected(seq).await?;
+        self.state
+            .borrow_mut()
+            .rejected
+            .retain(|entry| entry.pending.seq != seq);
+        self.changed();
+        self.broadcast();
+        Ok(())
+    }
+
+    /// Keeps a new session, learns the spaces, asks the browser to keep our storage, and syncs.
+    pub async fn sign_in(&self, session: SessionResponse) -> Result<(), TransportError> {
+        let me = transport::me(&session.token).await?;
+        let store = self.state.borrow().store.clone();
+        let stored = async {
+            store.set_meta("session", &session).await?;
+            store.set_meta("me", &me).await
+        };
+        stored
+            .await
+            .map_err(|error| TransportError::Decode(error.to_string()))?;
+        {
+            let mut state = self.state.borrow_mut();
+            state.session = Some(session);
+            state.spaces = synced_spaces(&me);
+            state.problem = None;
+            state.failures = 0;
+        }
+        request_persistent_storage();
+        let _ = self.reload().await;
+        self.broadcast();
+        self.schedule(0);
+        Ok(())
+    }
+
+    /// Signs out: ends the session on the server (best effort) and forgets this person's data on
+    /// the device. The caller warns first when changes are still waiting.
+    pub async fn sign_out(&self) -> Result<(), StoreError> {
+        let (store, token) = {
+            let state = self.state.borrow();
+            (
+                state.store.clone(),
+                state.session.as_ref().map(|s| s.token.clone()),
+            )
+        };
+        if let Some(token) = token {
+            let _ = transport::logout(&token).await;
+        }
+        store.forget_account().await?;
+        {
+            let mut state = self.state.borrow_mut();
+            state.session = None;
+            state.spaces.clear();
+            state.by_space.clear();
+            state.outbox.clear();
+            state.rejected.clear();
+            state.problem = None;
+            state.last_synced = None;
+        }
+        self.changed();
+        self.broadcast();
+        Ok(())
+    }
+
+    /// Reloads everything from IndexedDB (after a sync, or when another tab changed something).
+    pub async fn reload(&self) -> Result<(), StoreError> {
+        let (store, spaces) = {
+            let state = self.state.borrow();
+            (state.store.clone(), state.spaces.clone())
+        };
+        let session: Option<SessionResponse> = store.meta("session").await?;
+        let outbox = store.outbox().await?;
+        let rejected = store.rejected().await?;
+        let mut by_space = BTreeMap::new();
+        for space in &spaces {
+            let (base, _cursor) = store.load_base(space).await?;
+            by_space.insert(
+                space.clone(),
+                SpaceState {
+                    base,
+                    view: MemoryRecords::default(),
+                },
+            );
+        }
+        {
+            let mut state = self.state.borrow_mut();
+            state.session = session;
+            state.outbox = outbox;
+            state.rejected = rejected;
+            state.by_space = by_space;
+            recompute_views(&mut state);
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// Asks for a sync in `delay_ms` (sooner requests win).
+    pub fn schedule(&self, delay_ms: u32) {
+        let due = millis() + f64::from(delay_ms);
+        let mut state = self.state.borrow_mut();
+        if let Some((existing, _)) = &state.timer {
+            if *existing <= due {
+                return;
+            }
+        }
+        let engine = self.clone();
+        let timeout = Timeout::new(delay_ms, move || {
+            engine.state.borrow_mut().timer = None;
+            let engine = engine.clone();
+            wasm_bindgen_futures::spawn_local(async move { engine.sync().await });
+        });
+        state.timer = Some((due, timeout));
+    }
+
+    /// Runs one sync cycle now (push the outbox, then pull every space), holding the sync lock.
+    pub async fn sync(&self) {
+        {
+            let mut state = self.state.borrow_mut();
+            if state.session.is_none() {
+                return;
+            }
+            if state.syncing {
+                state.resync = true;
+                return;
+            }
+            state.syncing = true;
+        }
+        self.changed();
+        let engine = self.clone();
+        let outcome: Rc<RefCell<Option<Result<(), SyncError>>>> = Rc::new(RefCell::new(None));
+        let slot = Rc::clone(&outcome);
+        with_lock(SYNC_LOCK, async move {
+            let result = engine.sync_once().await;
+            *slot.borrow_mut() = Some(result);
+        })
+        .await;
+        let result = outcome.borrow_mut().take().unwrap_or(Ok(()));
+        let next_delay = {
+            let mut state = self.state.borrow_mut();
+            state.syncing = false;
+            match &result {
+                Ok(()) => {
+                    state.failures = 0;
+                    state.online = true;
+                    state.problem = None;
+                    state.last_synced = Some(now());
+                    Some(PERIOD_MS)
+                }
+                Err(error) => {
+                    state.failures = state.failures.saturating_add(1);
+                    let backoff = backoff_ms(state.failures);
+                    match error {
+                        SyncError::Transport(TransportError::Offline) => {
+                            state.online = false;
+                            Some(backoff)
+                        }
+                        SyncError::Transport(TransportError::SignedOut(_)) => {
+                            state.online = true;
+                            state.problem = Some(SyncProblem::SignedOut);
+                            None
+                        }
+                        SyncError::Transport(TransportError::TooOld(_)) => {
+                            state.online = true;
+                            state.problem = Some(SyncProblem::TooOld);
+                            None
+                        }
+                        SyncError::Transport(other) => {
+                            state.online = true;
+                            state.problem = Some(SyncProblem::Server(other.to_string()));
+                            Some(backoff)
+                        }
+                        SyncError::Storage(error) => {
+                            state.problem = Some(SyncProblem::Storage(error.to_string()));
+                            Some(backoff)
+                        }
+                    }
+                }
+            }
+        };
+        let again = std::mem::take(&mut self.state.borrow_mut().resync);
+        self.changed();
+        if again && result.is_ok() {
+            self.schedule(0);
+        } else if let Some(delay) = next_delay {
+            self.schedule(delay);
+        }
+    }
+
+    async fn sync_once(&self) -> Result<(), SyncError> {
+        let (store, token, client_id, spaces) = {
+            let state = self.state.borrow();
+            let Some(session) = &state.session else {
+                return Ok(());
+            };
+            (
+                state.store.clone(),
+                session.token.clone(),
+                state.client_id.clone(),
+                state.spaces.clone(),
+            )
+        };
+        // The outbox is read fresh: other tabs may have written since this one last looked.
+        let outbox = store.outbox().await?;
+        let mut by_space: BTreeMap<SpaceId, Vec<PendingMutation>> = BTreeMap::new();
+        for entry in &outbox {
+            by_space
+                .entry(entry.space.clone())
+                .or_default()
+                .push(entry.pending.clone());
+        }
+        for (space, pending) in &by_space {
+            for chunk in pending.chunks(MAX_MUTATIONS_PER_PUSH) {
+                let request = PushRequest {
+                    protocol: PROTOCOL_VERSION,
+                    schema: SCHEMA_VERSION,
+                    client_id: client_id.clone(),
+                    mutations: chunk.to_vec(),
+                };
+                // The reply is informational: entries leave the outbox only after a pull (I3).
+                transport::push(&token, space, &request).await?;
+            }
+        }
+        let mut to_pull: Vec<SpaceId> = spaces.clone();
+        for space in by_space.keys() {
+            if !to_pull.contains(space) {
+                to_pull.push(space.clone());
+            }
+        }
+        for space in &to_pull {
+            let (_, cursor) = store.load_base(space).await?;
+            let since = match by_space.get(space).and_then(|pending| pending.first()) {
+                Some(first) => MutationSeq(first.seq.0.saturating_sub(1)),
+                None => store.last_seq(space).await?,
+            };
+            let pulled = transport::pull(&token, space, cursor, &client_id, since).await?;
+            store.absorb(space, &pulled).await?;
+        }
+        self.reload().await?;
+        self.broadcast();
+        Ok(())
+    }
+
+    fn changed(&self) {
+        let status = {
+            let state = self.state.borrow();
+            SyncStatus {
+                online: state.online,
+                syncing: state.syncing,
+                last_synced: state.last_synced,
+                pending: state.outbox.len(),
+                rejected: state.rejected.len(),
+                problem: state.problem.clone(),
+            }
+        };
+        self.status.set(status);
+        self.revision.update(|revision| *revision += 1);
+    }
+
+    fn broadcast(&self) {
+        if let Some(channel) = &self.channel {
+            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str("changed"));
+        }
+    }
+
+    fn listen(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_online = {
+            let engine = self.clone();
+            Closure::<dyn Fn()>::new(move || {
+                engine.state.borrow_mut().online = true;
+                engine.changed();
+                engine.schedule(0);
+            })
+        };
+        let on_offline = {
+            let engine = self.clone();
+            Closure::<dyn Fn()>::new(move || {
+                engine.state.borrow_mut().online = false;
+                engine.changed();
+            })
+        };
+        let on_focus = {
+            let engine = self.clone();
+            Closure::<dyn Fn()>::new(move || engine.schedule(0))
+        };
+        let _ =
+            window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+        let _ = window.add_event_listener_with_callback("focus", on_focus.as_ref().unchecked_ref());
+        // The listeners live as long as the page.
+        on_online.forget();
+        on_offline.forget();
+        on_focus.forget();
+        if let Some(channel) = &self.channel {
+            let engine = self.clone();
+            let on_message = Closure::<dyn Fn()>::new(move || {
+                let engine = engine.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = engine.reload().await;
+                    // Another tab wrote: sync soon (the lock keeps it to one tab at a time).
+                    engine.schedule(WRITE_DEBOUNCE_MS);
+                });
+            });
+            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            on_message.forget();
+        }
+    }
+}
+
+/// Why a sync cycle stopped.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    /// The network or the server.
+    #[error("{0}")]
+    Transport(#[from] TransportError),
+    /// The device's storage.
+    #[error("{0}")]
+    Storage(#[from] StoreError),
+}
+
+fn recompute_views(state: &mut State) {
+    let Some(session) = &state.session else {
+        for space_state in state.by_space.values_mut() {
+            space_state.view = space_state.base.clone();
+        }
+        return;
+    };
+    let actor = Actor {
+        user_id: session.user.id.clone(),
+        role: session.user.role,
+    };
+    let at = now();
+    for (space, space_state) in state.by_space.iter_mut() {
+        let pending: Vec<PendingMutation> = state
+            .outbox
+            .iter()
+            .filter(|entry| &entry.space == space)
+            .map(|entry| entry.pending.clone())
+            .collect();
+        space_state.view = replay(&space_state.base, &pending, &actor, space, at);
+    }
+}
+
+/// The spaces a device syncs for a person: the program, and the student spaces they may read
+/// (their own, or their mentees'). Staff sync the staff space; student spaces they open later.
+pub fn synced_spaces(me: &MeResponse) -> Vec<SpaceId> {
+    me.spaces
+        .iter()
+        .filter(|space| match space {
+            SpaceId::Program | SpaceId::Staff => true,
+            SpaceId::Student(_) => me.user.role != imp_shared::domain::Role::Staff,
+        })
+        .cloned()
+        .collect()
+}
+
+/// Exponential backoff with jitter: 2 s, 4 s, 8 s … up to five minutes, plus up to a second.
+pub fn backoff_ms(failures: u32) -> u32 {
+    let base = 1000u32.saturating_mul(1u32 << failures.min(12));
+    let jitter = (js_sys::Math::random() * 1000.0) as u32;
+    base.min(MAX_BACKOFF_MS).saturating_add(jitter)
+}
+
+/// Asks the browser not to evict our storage (offline data must survive).
+fn request_persistent_storage() {
+    if let Some(window) = web_sys::window() {
+        if let Ok(promise) = window.navigator().storage().persist() {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            });
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The HTTP edge of the app: typed calls to the Worker's `/api/v1`, with errors the engine can act
+//! on (offline, signed out, too old, refused, rate limited).
+
+use gloo::net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId};
+use imp_shared::protocol::{
+    AcceptInviteRequest, ApiErrorBody, HealthResponse, LoginRequest, MeResponse, PullResponse,
+    PushRequest, PushResponse, SessionResponse, PROTOCOL_VERSION, SCHEMA_VERSION,
+};
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TransportError {
+    /// No answer: offline, or the server is down.
+    #[error("no connection")]
+    Offline,
+    /// 401: the session ended; sign in again (the outbox is kept).
+    #[error("{0}")]
+    SignedOut(String),
+    /// 426: this app is older than the server accepts; update (the outbox is kept).
+    #[error("{0}")]
+    TooOld(String),
+    /// 429: slow down.
+    #[error("{0}")]
+    RateLimited(String),
+    /// Any other error answer.
+    #[error("{message}")]
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// The `error` code.
+        code: String,
+        /// The `message`.
+        message: String,
+    },
+    /// The answer did not match the protocol.
+    #[error("unexpected answer from the server: {0}")]
+    Decode(String),
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, TransportError> {
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return response
+            .json()
+            .await
+            .map_err(|error| TransportError::Decode(error.to_string()));
+    }
+    let body: ApiErrorBody = response.json().await.unwrap_or(ApiErrorBody {
+        error: "unknown".to_owned(),
+        message: format!("HTTP {status}"),
+    });
+    Err(match status {
+        401 => TransportError::SignedOut(body.message),
+        426 => TransportError::TooOld(body.message),
+        429 => TransportError::RateLimited(body.message),
+        _ => TransportError::Server {
+            status,
+            code: body.error,
+            message: body.message,
+        },
+    })
+}
+
+fn offline<E>(_: E) -> TransportError {
+    TransportError::Offline
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<T, TransportError> {
+    let mut request = Request::post(path);
+    if let Some(token) = token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    let request = request
+        .json(body)
+        .map_err(|error| TransportError::Decode(error.to_string()))?;
+    read(request.send().await.map_err(offline)?).await
+}
+
+async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, TransportError> {
+    let mut request = Request::get(path);
+    if let Some(token) = token {
+        request = request.header("authorization", &format!("Bearer {token}"));
+    }
+    read(request.send().await.map_err(offline)?).await
+}
+
+/// `GET /api/v1/health`.
+pub async fn health() -> Result<HealthResponse, TransportError> {
+    get("/api/v1/health", None).await
+}
+
+/// `POST /api/v1/auth/login`.
+pub async fn login(email: &str, password: &str) -> Result<SessionResponse, TransportError> {
+    let body = LoginRequest {
+        email: email.to_owned(),
+        password: password.to_owned(),
+    };
+    post("/api/v1/auth/login", None, &body).await
+}
+
+/// `POST /api/v1/auth/accept-invite`.
+pub async fn accept_invite(code: &str, password: &str) -> Result<SessionResponse, TransportError> {
+    let body = AcceptInviteRequest {
+        code: code.to_owned(),
+        password: password.to_owned(),
+    };
+    post("/api/v1/auth/accept-invite", None, &body).await
+}
+
+/// `POST /api/v1/auth/logout` (best effort: signing out locally never waits for it).
+pub async fn logout(token: &str) -> Result<(), TransportError> {
+    #[derive(serde::Deserialize)]
+    struct Done {}
+    post::<_, Done>("/api/v1/auth/logout", Some(token), &serde_json::json!({}))
+        .await
+        .map(|_| ())
+}
+
+/// `GET /api/v1/me`.
+pub async fn me(token: &str) -> Result<MeResponse, TransportError> {
+    get("/api/v1/me", Some(token)).await
+}
+
+fn space_path(space: &SpaceId) -> String {
+    space.to_string().replace(':', "%3A")
+}
+
+/// `POST /api/v1/spaces/{space}/push`.
+pub async fn push(
+    token: &str,
+    space: &SpaceId,
+    request: &PushRequest,
+) -> Result<PushResponse, TransportError> {
+    post(
+        &format!("/api/v1/spaces/{}/push", space_path(space)),
+        Some(token),
+        request,
+    )
+    .await
+}
+
+/// `GET /api/v1/spaces/{space}/pull`.
+pub async fn pull(
+    token: &str,
+    space: &SpaceId,
+    cursor: ServerVersion,
+    client: &ClientId,
+    since_seq: MutationSeq,
+) -> Result<PullResponse, TransportError> {
+    let path = format!(
+        "/api/v1/spaces/{}/pull?cursor={}&client_id={}&since_seq={}&protocol={PROTOCOL_VERSION}&schema={SCHEMA_VERSION}",
+        space_path(space),
+        cursor.0,
+        client.as_str(),
+        since_seq.0
+    );
+    get(&path, Some(token)).await
+}
