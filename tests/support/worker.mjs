@@ -94,8 +94,13 @@ export class WorkerProcess {
     }
   }
 
+  /** Whether the runtime process is still alive. */
+  get running() {
+    return Boolean(this.child) && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   async kill() {
-    if (!this.child || this.child.exitCode !== null) return;
+    if (!this.running) return;
     try { process.kill(-this.child.pid, "SIGTERM"); } catch { /* already gone */ }
     const timer = setTimeout(() => { try { process.kill(-this.child.pid, "SIGKILL"); } catch { /* gone */ } }, 5_000);
     await this.exited;

@@ -1,0 +1,51 @@
+// Page helpers for end-to-end tests: sign in, wait for sync, work with tasks.
+import { DEMO_PASSWORD } from "./api.mjs";
+
+export async function signIn(page, baseUrl, email, password = DEMO_PASSWORD) {
+  await page.goto(baseUrl);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForSelector('[data-testid="home-title"]', { timeout: 20_000 });
+}
+
+/** Waits until the badge says everything is synced and nothing waits. */
+export async function waitForSynced(page, timeout = 30_000) {
+  await page.waitForSelector('[data-testid="sync-status"][data-state="synced"][data-pending="0"]', { timeout });
+}
+
+export async function pendingCount(page) {
+  return Number(await page.getAttribute('[data-testid="sync-status"]', "data-pending"));
+}
+
+export async function openTasks(page) {
+  await page.click('nav a[href="/tasks"]');
+  await page.waitForSelector('[data-testid="task-title"]');
+}
+
+export async function addTask(page, title) {
+  await page.fill('[data-testid="task-title"]', title);
+  await page.click('[data-testid="add-task"]');
+  await page.waitForSelector(`[data-testid="task"][data-title="${title}"]`);
+}
+
+export async function taskTitles(page) {
+  return page.$$eval('[data-testid="task"]', (items) => items.map((item) => item.dataset.title));
+}
+
+export async function renameTask(page, from, to) {
+  const item = page.locator(`[data-testid="task"][data-title="${from}"]`);
+  await item.getByRole("button", { name: /^(Edit|編輯)$/ }).click();
+  await page.fill('[data-testid="edit-title"]', to);
+  await page.locator('[data-testid="edit-title"]').press("Enter");
+  await page.waitForSelector(`[data-testid="task"][data-title="${to}"]`);
+}
+
+export async function toggleTask(page, title) {
+  await page.locator(`[data-testid="task"][data-title="${title}"] input[type=checkbox]`).click();
+}
+
+/** Waits until the app's service worker controls the page (offline reloads need it). */
+export async function waitForServiceWorker(page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+}
