@@ -7,8 +7,6 @@ bash scripts/tools.sh --browser
 bash scripts/build.sh
 step "Sync throughput on workerd (ratios against /api/v1/health in the same run)"
 node tests/bench/sync.mjs
-for bench in tests/bench/*.bench.mjs; do
-  [ -e "$bench" ] || continue
-  step "Browser benchmark: $bench"
-  node "$bench"
-done
+step "App in Chromium: write latency to the UI, bulk load vs raw IndexedDB (app/tests/bench.rs)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --release --target wasm32-unknown-unknown \
+  -p imp-app --test bench -- --nocapture 2>&1 | grep -E "ms|test result"

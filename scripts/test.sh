@@ -21,7 +21,7 @@ step "native tests: shared unit + property tests, sync simulation (${SIM_SEEDS:-
 cargo test --locked --release
 
 step "app in headless Chromium: the IndexedDB store (wasm-bindgen-test)"
-CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p imp-app --tests
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p imp-app --lib --test store
 
 bash scripts/build.sh
 
