@@ -38,14 +38,15 @@ step "Rust crates (cargo fetch --locked)"
 cargo fetch --locked --quiet
 
 if $want_browser; then
-  step "Chromium and ChromeDriver (Debian packages)"
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  step "Chromium, ChromeDriver and a CJK font (Debian packages)"
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list 2>/dev/null | grep -qi "wenquanyi"; then
     note "$(/usr/bin/chromium --version 2>/dev/null || echo chromium present)"
   else
     command -v apt-get >/dev/null || die "apt-get is missing: install chromium and chromium-driver by hand"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    # A CJK font, so zh-TW screens render (and screenshot) as people see them.
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
     note "$(/usr/bin/chromium --version)"
   fi
 fi

@@ -12,7 +12,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+use crate::components::pwa::register_service_worker;
 use crate::components::shell::Shell;
+use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::changes::ChangesPage;
 use crate::pages::home::HomePage;
@@ -31,6 +33,8 @@ pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
     };
     provide_context(i18n);
     set_lang(i18n, i18n.lang.get_untracked());
+    provide_context(Toasts(RwSignal::new(None)));
+    provide_context(register_service_worker());
     match engine {
         Ok(engine) => {
             provide_context(EngineHandle(StoredValue::new_local(engine)));
@@ -93,6 +97,16 @@ fn StorageUnavailable(error: String) -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// The UI catalogue as JSON `[[english, chinese], …]`, for the end-to-end language checks.
+#[wasm_bindgen]
+pub fn catalogue() -> String {
+    let pairs: Vec<[&str; 2]> = i18n::Msg::ALL
+        .iter()
+        .map(|msg| [msg.text(i18n::Lang::En), msg.text(i18n::Lang::ZhTw)])
+        .collect();
+    serde_json::to_string(&pairs).unwrap_or_default()
 }
 
 /// Entry point: opens storage, then mounts the app.

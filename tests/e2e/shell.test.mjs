@@ -1,46 +1,177 @@
-// End-to-end: the app loads from the Worker in headless Chromium and Leptos renders the health answer.
-import { after, before, test } from "node:test";
+// End-to-end: the app shell in Chromium at a phone and a desktop viewport: each role's home and
+// navigation, both languages (checked against the catalogue), the manifest and service worker,
+// offline boot, accessibility (axe-core) on every main screen, and screenshots.
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 
-import { WorkerProcess } from "../support/worker.mjs";
-import { PHONE, Profile } from "../support/browser.mjs";
+import { ROOT, WorkerProcess } from "../support/worker.mjs";
+import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
+import { DEMO } from "../support/api.mjs";
+import { axeViolations } from "../support/a11y.mjs";
+import { openTasks, signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+
+export const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
 let worker;
-let profile;
+const profiles = [];
+
+async function newPage(viewport) {
+  const profile = new Profile(viewport);
+  await profile.open();
+  profiles.push(profile);
+  const page = await profile.context.newPage();
+  page.errors = [];
+  page.on("pageerror", (error) => page.errors.push(error.message));
+  return { profile, page };
+}
+
+async function setLanguage(page, tag) {
+  await page.selectOption('[data-testid="language"] >> nth=0', tag);
+  await page.waitForFunction((lang) => document.documentElement.lang === lang, tag);
+}
+
+/** English catalogue strings still visible on the page (that have a different zh-TW text). */
+async function englishLeft(page) {
+  return page.evaluate(async () => {
+    const module = await import("/pkg/imp_app.js");
+    const pairs = JSON.parse(module.catalogue());
+    const text = document.body.innerText;
+    const attributes = [...document.querySelectorAll("[aria-label],[title],[placeholder]")]
+      .flatMap((el) => ["aria-label", "title", "placeholder"].map((name) => el.getAttribute(name) ?? ""));
+    const visible = `${text}\n${attributes.join("\n")}`;
+    return pairs.filter(([en, zh]) => en !== zh && /[A-Za-z]{3}/.test(en) && visible.includes(en)).map(([en]) => en);
+  });
+}
+
+async function expectAccessible(page, screen) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 1)}`);
+}
 
 before(async () => {
-  worker = await WorkerProcess.start({ demo: false });
-  profile = new Profile(PHONE);
-  await profile.open();
-}, { timeout: 120_000 });
+  worker = await WorkerProcess.start();
+  const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
+  assert.equal(seeded.status, 200);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, { timeout: 240_000 });
 
 after(async () => {
-  await profile?.close();
+  for (const profile of profiles) await profile.close();
   await worker?.stop();
 });
 
-test("the app mounts and shows the server's health", { timeout: 60_000 }, async () => {
-  const page = await profile.context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  const response = await page.goto(worker.url);
-  assert.equal(response.status(), 200);
-  await page.locator("h1", { hasText: "IMP Companion" }).waitFor();
-  const status = page.locator('[data-testid="connection"][data-state="online"]');
-  await status.waitFor({ timeout: 20_000 });
-  const health = await (await fetch(`${worker.url}/api/v1/health`)).json();
-  const text = await status.textContent();
-  assert.ok(text.includes(health.version), `shows version ${health.version}: ${text}`);
-  assert.ok(text.includes(`protocol ${health.protocol}`), text);
-  assert.deepEqual(errors, []);
-});
+describe("the app shell", { timeout: 300_000 }, () => {
+  test("the app is served with its manifest and health answer", { timeout: 60_000 }, async () => {
+    const { page } = await newPage(PHONE);
+    await page.goto(worker.url);
+    await page.waitForSelector("h1");
+    const href = await page.getAttribute('link[rel="manifest"]', "href");
+    assert.equal(href, "/manifest.webmanifest");
+    const response = await fetch(`${worker.url}${href}`);
+    assert.match(response.headers.get("content-type"), /^application\/manifest\+json/);
+    const manifest = await response.json();
+    for (const field of ["name", "short_name", "description", "start_url", "scope", "lang", "theme_color", "background_color"]) {
+      assert.ok(manifest[field], `manifest.${field}`);
+    }
+    assert.equal(manifest.display, "standalone");
+    const sizes = (purpose) => manifest.icons.filter((icon) => icon.purpose === purpose).map((icon) => icon.sizes);
+    assert.deepEqual(sizes("any").sort(), ["192x192", "512x512"]);
+    assert.deepEqual(sizes("maskable").sort(), ["192x192", "512x512"]);
+    for (const icon of manifest.icons) {
+      const image = await fetch(`${worker.url}${icon.src}`);
+      assert.equal(image.status, 200, icon.src);
+      assert.equal(image.headers.get("content-type"), "image/png");
+    }
+    await waitForServiceWorker(page);
+    const api = await fetch(`${worker.url}/api/v1/some/deep/link`);
+    assert.equal(api.status, 404);
+    assert.equal((await api.json()).error, "not_found");
+    const deep = await page.goto(`${worker.url}/some/deep/link`);
+    assert.equal(deep.status(), 200);
+    await page.waitForSelector("#email");
+    await expectAccessible(page, "sign-in (en)");
+    await setLanguage(page, "zh-TW");
+    assert.deepEqual(await englishLeft(page), []);
+    await expectAccessible(page, "sign-in (zh-TW)");
+    assert.deepEqual(page.errors, []);
+  });
 
-test("unknown app paths still load the app (single-page fallback), unknown API paths do not", { timeout: 30_000 }, async () => {
-  const page = await profile.context.newPage();
-  const response = await page.goto(`${worker.url}/some/deep/link`);
-  assert.equal(response.status(), 200);
-  await page.locator("h1", { hasText: "IMP Companion" }).waitFor();
-  const api = await fetch(`${worker.url}/api/v1/some/deep/link`);
-  assert.equal(api.status, 404);
-  assert.equal((await api.json()).error, "not_found");
+  for (const [viewportName, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+    for (const role of ["student", "mentor", "staff"]) {
+      test(`${role} signs in and reaches their home on a ${viewportName}`, { timeout: 90_000 }, async () => {
+        const { page } = await newPage(viewport);
+        await signIn(page, worker.url, DEMO[role].email);
+        await waitForSynced(page);
+        const expected = { student: "Welcome back", mentor: "Your mentees", staff: "Program overview" }[role];
+        assert.equal(await page.textContent('[data-testid="home-title"]'), expected);
+        const nav = await page.locator("nav.nav").boundingBox();
+        if (viewportName === "phone") {
+          assert.ok(nav.y > viewport.viewport.height / 2 && nav.width >= viewport.viewport.width - 1, "a bottom tab bar on phones");
+        } else {
+          assert.ok(nav.x === 0 && nav.height > nav.width, "a side bar on wide screens");
+        }
+        const links = await page.$$eval("nav.nav a", (anchors) => anchors.map((a) => a.getAttribute("href")));
+        assert.deepEqual(links, role === "staff" ? ["/", "/changes", "/settings"] : ["/", "/tasks", "/changes", "/settings"]);
+        if (role === "staff") {
+          assert.equal(await page.textContent('[data-testid="program-stats"] .stat-value >> nth=0'), "91");
+        }
+        if (role === "mentor") {
+          await page.waitForSelector('[data-testid="mentees"] li');
+        }
+        const screens = role === "student" ? ["/", "/tasks", "/changes", "/settings"] : ["/", "/settings"];
+        for (const lang of ["en", "zh-TW"]) {
+          await setLanguage(page, lang);
+          for (const screen of screens) {
+            await page.click(`nav.nav a[href="${screen}"]`);
+            await page.waitForFunction((path) => location.pathname === path, screen);
+            await page.waitForSelector("main h1");
+            if (lang === "zh-TW") {
+              assert.deepEqual(await englishLeft(page), [], `${role} ${screen}: English left`);
+            }
+            if (viewportName === "phone") await expectAccessible(page, `${role} ${screen} (${lang})`);
+          }
+          if (role === "student" && viewportName === "phone") {
+            await page.click('nav.nav a[href="/"]');
+            await page.waitForSelector('[data-testid="due-soon"], main .card');
+            await page.screenshot({ path: join(SCREENSHOTS, `student-home-phone-${lang}.png`) });
+          }
+        }
+        await setLanguage(page, "en");
+        assert.deepEqual(page.errors, []);
+      });
+    }
+  }
+
+  test("after one visit, an offline reload shows the app and the stored data", { timeout: 90_000 }, async () => {
+    const { profile, page } = await newPage(PHONE);
+    await signIn(page, worker.url, DEMO.student.email);
+    await waitForServiceWorker(page);
+    await waitForSynced(page);
+    await openTasks(page);
+    const titles = await page.$$eval('[data-testid="task"]', (items) => items.map((item) => item.dataset.title));
+    assert.ok(titles.length > 0);
+    await profile.context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector('[data-testid="task"]');
+    const offlineTitles = await page.$$eval('[data-testid="task"]', (items) => items.map((item) => item.dataset.title));
+    assert.deepEqual(offlineTitles, titles);
+    await page.waitForSelector('[data-testid="sync-status"][data-state="offline"]');
+    await profile.context.setOffline(false);
+  });
+
+  test("the language choice is remembered and defaults from the browser", { timeout: 60_000 }, async () => {
+    const profile = new Profile({ ...PHONE, locale: "zh-TW" });
+    await profile.open();
+    profiles.push(profile);
+    const page = await profile.context.newPage();
+    await page.goto(worker.url);
+    await page.waitForFunction(() => document.documentElement.lang === "zh-TW");
+    assert.equal(await page.textContent("main h1"), "登入");
+    await setLanguage(page, "en");
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    assert.equal(await page.textContent("main h1"), "Sign in");
+  });
 });

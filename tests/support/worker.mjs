@@ -56,7 +56,7 @@ export class WorkerProcess {
     this.log = "";
   }
 
-  static async start({ hooks = true, demo = true } = {}) {
+  static async start({ hooks = true, demo = true, assetsDir = null } = {}) {
     const persistDir = mkdtempSync(join(tmpdir(), "imp-worker-"));
     execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
       cwd: WORKER_DIR,
@@ -66,6 +66,7 @@ export class WorkerProcess {
     const vars = [];
     if (hooks) vars.push("--var", "IMP_TEST_HOOKS:on");
     if (demo) vars.push("--var", "IMP_DEMO:on");
+    if (assetsDir) vars.push("--assets", assetsDir);
     const worker = new WorkerProcess({ persistDir, port: await freePort(), vars });
     await worker.launch();
     return worker;

@@ -1,5 +1,7 @@
 //! Generic widgets shared by every screen.
 
 pub mod confirm;
+pub mod pwa;
 pub mod shell;
 pub mod sync_badge;
+pub mod toast;

@@ -4,9 +4,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::pwa::UpdateBanner;
 use crate::components::sync_badge::SyncBadge;
+use crate::components::toast::ToastArea;
 use crate::i18n::{set_lang, use_i18n, Lang, Msg};
 use crate::sync::hooks::use_session;
+use imp_shared::domain::Role;
 
 /// The language switch (on every screen).
 #[component]
@@ -39,6 +42,8 @@ pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let signed_in = move || session.get().is_some();
+    let role = move || session.get().map(|session| session.user.role);
+    let has_tasks = move || matches!(role(), Some(Role::Student | Role::Mentor));
     view! {
         <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
         <header class="app-bar">
@@ -48,6 +53,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <LanguageSwitch />
             </div>
         </header>
+        <UpdateBanner />
         <Show when=signed_in>
             <div class="status-strip">
                 <SyncBadge />
@@ -60,10 +66,12 @@ pub fn Shell(children: Children) -> impl IntoView {
                         <span class="nav-icon" aria-hidden="true">"⌂"</span>
                         <span>{move || i18n.t(Msg::Home)}</span>
                     </A>
-                    <A href="/tasks">
-                        <span class="nav-icon" aria-hidden="true">"✓"</span>
-                        <span>{move || i18n.t(Msg::Tasks)}</span>
-                    </A>
+                    <Show when=has_tasks>
+                        <A href="/tasks">
+                            <span class="nav-icon" aria-hidden="true">"✓"</span>
+                            <span>{move || i18n.t(Msg::Tasks)}</span>
+                        </A>
+                    </Show>
                     <A href="/changes">
                         <span class="nav-icon" aria-hidden="true">"⇅"</span>
                         <span>{move || i18n.t(Msg::Changes)}</span>
@@ -78,5 +86,6 @@ pub fn Shell(children: Children) -> impl IntoView {
                 {children()}
             </main>
         </div>
+        <ToastArea />
     }
 }

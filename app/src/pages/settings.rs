@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::components::shell::LanguageSwitch;
+use crate::components::toast::Toasts;
 use crate::i18n::{use_i18n, Msg};
 use crate::sync::hooks::{spawn_with_engine, use_engine, use_session, use_sync_status};
 
@@ -15,9 +16,12 @@ pub fn SettingsPage() -> impl IntoView {
     let session = use_session();
     let status = use_sync_status();
     let confirming = RwSignal::new(false);
+    let toasts = use_context::<Toasts>();
     let sign_out = Callback::new(move |()| {
-        spawn_with_engine(handle, |engine| async move {
-            let _ = engine.sign_out().await;
+        spawn_with_engine(handle, move |engine| async move {
+            if let (Err(error), Some(toasts)) = (engine.sign_out().await, toasts) {
+                toasts.0.set(Some(error.to_string()));
+            }
         });
     });
     view! {

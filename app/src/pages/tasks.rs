@@ -94,10 +94,10 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let title_error = RwSignal::new(None::<Msg>);
     let write_error = RwSignal::new(None::<String>);
 
-    Effect::new(move |_| {
-        if let Some(Err(error)) = write.value().get() {
-            write_error.set(Some(error));
-        }
+    Effect::new(move |_| match write.value().get() {
+        Some(Err(error)) => write_error.set(Some(error)),
+        Some(Ok(())) => write_error.set(None),
+        None => {}
     });
 
     let add = move |event: leptos::ev::SubmitEvent| {
