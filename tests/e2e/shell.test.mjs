@@ -8,9 +8,9 @@ import { join } from "node:path";
 
 import { ROOT, WorkerProcess } from "../support/worker.mjs";
 import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
-import { DEMO } from "../support/api.mjs";
+import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { axeViolations } from "../support/a11y.mjs";
-import { openTasks, signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { addTask, openTasks, signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
 export const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
@@ -173,5 +173,37 @@ describe("the app shell", { timeout: 300_000 }, () => {
     await page.reload();
     await page.waitForFunction(() => document.documentElement.lang === "en");
     assert.equal(await page.textContent("main h1"), "Sign in");
+  });
+
+  test("an invited student sets a password, and signing out with waiting changes warns first", { timeout: 90_000 }, async () => {
+    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const email = `${uniqueId("invited")}@demo.imp`;
+    const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Invited Student", role: "student" } });
+    assert.equal(invite.status, 201);
+    const { profile, page } = await newPage(PHONE);
+    await page.goto(`${worker.url}/invite?code=${invite.json.code}`);
+    await page.fill("#new-password", "short");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("text=Use at least 10 characters.");
+    await page.fill("#new-password", "a-good-long-password");
+    await page.click("button[type=submit]");
+    await page.waitForSelector('[data-testid="home-title"]');
+    assert.equal(await page.textContent('[data-testid="user-name"]'), "Invited Student");
+    await expectAccessible(page, "invited student's home");
+
+    await openTasks(page);
+    await profile.context.setOffline(true);
+    await addTask(page, "Unsynced before sign-out");
+    await page.click('nav.nav a[href="/settings"]');
+    await page.click('[data-testid="sign-out"]');
+    await page.waitForSelector('[role="alertdialog"]');
+    await expectAccessible(page, "sign-out warning");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    assert.equal(await page.locator('[role="alertdialog"]').count(), 0);
+    assert.equal(await page.getAttribute('[data-testid="sync-status"]', "data-pending"), "1", "still signed in, change kept");
+    await page.click('[data-testid="sign-out"]');
+    await page.click('[data-testid="confirm"]');
+    await page.waitForSelector("#email");
+    await profile.context.setOffline(false);
   });
 });

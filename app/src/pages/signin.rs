@@ -1,7 +1,7 @@
 //! Sign-in and accept-invite screens.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::i18n::{use_i18n, Msg};
 use crate::sync::engine::SyncProblem;
@@ -104,6 +104,7 @@ pub fn InvitePage() -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
     let query = use_query_map();
+    let navigate = use_navigate();
     let code = RwSignal::new(query.get_untracked().get("code").unwrap_or_default());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
@@ -120,13 +121,17 @@ pub fn InvitePage() -> impl IntoView {
         };
         let invite = code.get_untracked().trim().to_owned();
         busy.set(true);
+        let navigate = navigate.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = match transport::accept_invite(&invite, &secret).await {
                 Ok(session) => engine.sign_in(session).await,
                 Err(failure) => Err(failure),
             };
             busy.set(false);
-            error.set(outcome.err().map(|failure| error_message(&failure)));
+            match outcome {
+                Ok(()) => navigate("/", Default::default()),
+                Err(failure) => error.set(Some(error_message(&failure))),
+            }
         });
     };
     view! {
