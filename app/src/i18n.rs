@@ -141,6 +141,30 @@ messages! {
     Overdue => "Overdue", "已逾期";
     TitleRequired => "Give the task a title.", "請輸入任務名稱。";
     SkipToContent => "Skip to content", "跳到主要內容";
+    Sessions => "Sessions", "會談";
+    ScheduleSession => "Schedule a session", "安排會談";
+    Date => "Date", "日期";
+    Time => "Time", "時間";
+    Duration => "Length", "時長";
+    Minutes => "min", "分鐘";
+    Format => "How", "方式";
+    InPerson => "In person", "面對面";
+    Video => "Video call", "視訊";
+    Phone => "Phone call", "電話";
+    PlaceOrLink => "Place or link", "地點或連結";
+    Agenda => "Agenda", "議程";
+    Notes => "Notes", "紀錄";
+    NextSteps => "Next steps", "後續行動";
+    LogSession => "Log notes", "填寫紀錄";
+    CancelSession => "Cancel session", "取消會談";
+    Scheduled => "Scheduled", "已安排";
+    Completed => "Held", "已完成";
+    Cancelled => "Cancelled", "已取消";
+    NoSessions => "No sessions yet. Schedule the first one above.", "目前沒有會談，請在上方安排第一次會談。";
+    DateRequired => "Choose a date.", "請選擇日期。";
+    TimeRequired => "Choose a time.", "請選擇時間。";
+    NextSession => "Next session", "下一次會談";
+    OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
 }
 
 /// `n` changes waiting.

@@ -18,12 +18,13 @@ use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::changes::ChangesPage;
 use crate::pages::home::HomePage;
+use crate::pages::sessions::SessionsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::signin::{InvitePage, SignInPage};
 use crate::pages::tasks::TasksPage;
 use crate::storage::StoreError;
 use crate::sync::engine::Engine;
-use crate::sync::hooks::{use_session, EngineHandle};
+use crate::sync::hooks::{use_needs_sign_in, EngineHandle};
 
 /// The root component, given the engine (or why storage is unavailable).
 #[component]
@@ -46,7 +47,7 @@ pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
 
 #[component]
 fn Routed() -> impl IntoView {
-    let session = use_session();
+    let session = use_needs_sign_in();
     view! {
         <Router>
             <Shell>
@@ -54,6 +55,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/invite") view=InvitePage />
                     <Route path=path!("/") view=HomeOrSignIn />
                     <Route path=path!("/tasks") view=move || gate(session, view! { <TasksPage /> }) />
+                    <Route path=path!("/sessions") view=move || gate(session, view! { <SessionsPage /> }) />
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
                     <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />
                 </Routes>
@@ -62,27 +64,18 @@ fn Routed() -> impl IntoView {
     }
 }
 
-fn gate(
-    session: Memo<Option<imp_shared::protocol::SessionResponse>>,
-    page: impl IntoView + 'static,
-) -> AnyView {
-    if session.get().is_some() {
-        page.into_any()
-    } else {
+fn gate(needs_sign_in: Memo<bool>, page: impl IntoView + 'static) -> AnyView {
+    if needs_sign_in.get() {
         view! { <SignInPage /> }.into_any()
+    } else {
+        page.into_any()
     }
 }
 
 #[component]
 fn HomeOrSignIn() -> impl IntoView {
-    let session = use_session();
-    move || {
-        if session.get().is_some() {
-            view! { <HomePage /> }.into_any()
-        } else {
-            view! { <SignInPage /> }.into_any()
-        }
-    }
+    let needs_sign_in = use_needs_sign_in();
+    move || gate(needs_sign_in, view! { <HomePage /> })
 }
 
 #[component]

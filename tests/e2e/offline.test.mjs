@@ -187,4 +187,33 @@ describe("offline first", { timeout: 240_000 }, () => {
     await page.waitForSelector('[data-testid="waiting-list"]', { state: "detached" }).catch(() => {});
     assert.equal(await pendingCount(page), 0, "the refused change left the outbox only with its reason kept");
   });
+
+  test("an ended session keeps the waiting changes until the person signs in again", { timeout: 120_000 }, async () => {
+    const student = await profile();
+    const page = await student.context.newPage();
+    await signIn(page, worker.url, DEMO.student.email);
+    await waitForSynced(page);
+    await openTasks(page);
+    await student.context.setOffline(true);
+    const title = `After re-sign-in ${Date.now().toString(36)}`;
+    await addTask(page, title);
+    // The server ends the session: the next push answers 401.
+    await page.route("**/push", (route) => route.fulfill({
+      status: 401,
+      contentType: "application/json",
+      body: JSON.stringify({ error: "unauthorized", message: "your session has ended; please sign in again" }),
+    }));
+    await student.context.setOffline(false);
+    await page.waitForSelector("#email");
+    assert.match(await page.textContent("main"), /Your session ended/);
+    assert.equal(await page.inputValue("#email"), DEMO.student.email, "the same person is asked to sign in");
+    assert.equal(await pendingCount(page), 1, "the change is kept");
+    await page.unroute("**/push");
+    await page.fill("#password", "imp-demo-password");
+    await page.click("button[type=submit]");
+    await page.waitForSelector('[data-testid="task-title"]');
+    await waitForSynced(page);
+    const onServer = (await serverTasks()).map((task) => task.title);
+    assert.ok(onServer.includes(title), "the kept change reached the server after signing in again");
+  });
 });

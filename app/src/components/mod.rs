@@ -3,5 +3,6 @@
 pub mod confirm;
 pub mod pwa;
 pub mod shell;
+pub mod space_picker;
 pub mod sync_badge;
 pub mod toast;

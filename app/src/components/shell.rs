@@ -71,6 +71,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                             <span class="nav-icon" aria-hidden="true">"✓"</span>
                             <span>{move || i18n.t(Msg::Tasks)}</span>
                         </A>
+                        <A href="/sessions">
+                            <span class="nav-icon" aria-hidden="true">"◷"</span>
+                            <span>{move || i18n.t(Msg::Sessions)}</span>
+                        </A>
                     </Show>
                     <A href="/changes">
                         <span class="nav-icon" aria-hidden="true">"⇅"</span>

@@ -7,8 +7,8 @@ use leptos_router::components::A;
 use imp_shared::domain::{Entity, RecordKind, Role};
 use imp_shared::ids::SpaceId;
 
+use crate::components::space_picker::use_student_spaces;
 use crate::i18n::{n_waiting, use_i18n, Msg};
-use crate::pages::tasks::use_student_spaces;
 use crate::sync::hooks::{use_records, use_session, use_sync_status};
 
 /// The home screen for the signed-in role.

@@ -4,11 +4,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::i18n::{use_i18n, Msg};
-use crate::sync::engine::SyncProblem;
-use crate::sync::hooks::{use_engine, use_sync_status};
+use crate::sync::engine::{SignInError, SyncProblem};
+use crate::sync::hooks::{use_engine, use_session, use_sync_status};
 use crate::sync::transport::{self, TransportError};
 
-fn error_message(error: &TransportError) -> Msg {
+fn error_message(error: &SignInError) -> Msg {
+    let error = match error {
+        SignInError::Transport(error) => error,
+        SignInError::Storage(_) => return Msg::StorageFailed,
+        SignInError::OtherAccount(_) => return Msg::OtherAccount,
+    };
     match error {
         TransportError::Offline => Msg::NoConnection,
         TransportError::RateLimited(_) => Msg::TooManyAttempts,
@@ -24,7 +29,14 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let engine = use_engine();
     let status = use_sync_status();
-    let email = RwSignal::new(String::new());
+    let session = use_session();
+    // After a session ended, the same person signs in again: their changes wait on the device.
+    let email = RwSignal::new(
+        session
+            .get_untracked()
+            .map(|s| s.user.email)
+            .unwrap_or_default(),
+    );
     let password = RwSignal::new(String::new());
     let email_error = RwSignal::new(None::<Msg>);
     let password_error = RwSignal::new(None::<Msg>);
@@ -54,7 +66,7 @@ pub fn SignInPage() -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = match transport::login(&address, &secret).await {
                 Ok(session) => engine.sign_in(session).await,
-                Err(error) => Err(error),
+                Err(error) => Err(SignInError::Transport(error)),
             };
             busy.set(false);
             if let Err(error) = outcome {
@@ -125,7 +137,7 @@ pub fn InvitePage() -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = match transport::accept_invite(&invite, &secret).await {
                 Ok(session) => engine.sign_in(session).await,
-                Err(failure) => Err(failure),
+                Err(failure) => Err(SignInError::Transport(failure)),
             };
             busy.set(false);
             match outcome {

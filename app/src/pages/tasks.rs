@@ -4,79 +4,23 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use imp_shared::domain::{Entity, EntityPatch, RecordKind, Role, Task, TaskPatch};
+use imp_shared::domain::{Entity, EntityPatch, RecordKind, Task, TaskPatch};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, use_i18n, Msg};
-use crate::sync::hooks::{use_engine, use_pending_ids, use_records, use_session, use_write};
-
-/// The student spaces the signed-in person can open, with a display name each.
-pub fn use_student_spaces() -> Memo<Vec<(SpaceId, String)>> {
-    let handle = use_engine();
-    Memo::new(move |_| {
-        let Some(handle) = handle else {
-            return Vec::new();
-        };
-        handle.read(|engine| {
-            engine
-                .spaces()
-                .into_iter()
-                .filter_map(|space| match &space {
-                    SpaceId::Student(user) => {
-                        let name = engine.with_view(&space, |view| {
-                            view.records.iter().find_map(|(key, entity)| match entity {
-                                Entity::StudentProfile(profile)
-                                    if key.id.as_str() == user.as_str() =>
-                                {
-                                    Some(profile.display_name.clone())
-                                }
-                                _ => None,
-                            })
-                        });
-                        Some((space.clone(), name.unwrap_or_else(|| user.to_string())))
-                    }
-                    _ => None,
-                })
-                .collect()
-        })
-    })
-}
+use crate::sync::hooks::{use_pending_ids, use_records, use_write};
 
 /// The tasks screen.
 #[component]
 pub fn TasksPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let spaces = use_student_spaces();
-    let chosen = RwSignal::new(None::<SpaceId>);
-    let space = Signal::derive(move || {
-        let session = session.get()?;
-        match session.user.role {
-            Role::Student => Some(SpaceId::Student(session.user.id)),
-            _ => chosen
-                .get()
-                .or_else(|| spaces.get().first().map(|(space, _)| space.clone())),
-        }
-    });
-    let is_student = move || session.get().is_some_and(|s| s.user.role == Role::Student);
+    let working = use_working_space();
+    let space = working.space;
     view! {
         <h1>{move || i18n.t(Msg::Tasks)}</h1>
-        <Show when=move || !is_student()>
-            <Show when=move || !spaces.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoMentees)}</p> }>
-                <div class="field">
-                    <label for="mentee">{move || i18n.t(Msg::ChooseMentee)}</label>
-                    <select id="mentee" data-testid="mentee" on:change=move |event| {
-                        chosen.set(SpaceId::parse(&event_target_value(&event)).ok());
-                    }>
-                        {move || spaces.get().into_iter().map(|(space, name)| {
-                            let value = space.to_string();
-                            view! { <option value=value>{name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-            </Show>
-        </Show>
+        <MenteePicker working=working />
         <Show when=move || space.get().is_some()>
             <TaskList space=space />
         </Show>

@@ -249,16 +249,31 @@ impl Engine {
     }
 
     /// Keeps a new session, learns the spaces, asks the browser to keep our storage, and syncs.
-    pub async fn sign_in(&self, session: SessionResponse) -> Result<(), TransportError> {
+    pub async fn sign_in(&self, session: SessionResponse) -> Result<(), SignInError> {
         let me = transport::me(&session.token).await?;
-        let store = self.state.borrow().store.clone();
+        let (store, previous, n_pending) = {
+            let state = self.state.borrow();
+            let previous = state
+                .session
+                .as_ref()
+                .map(|s| (s.user.id.clone(), s.user.email.clone()));
+            (state.store.clone(), previous, state.outbox.len())
+        };
+        // Changes waiting on this device belong to the person who made them: another account
+        // may not send them, and must not see that person's data either.
+        if let Some((previous_id, previous_email)) = previous {
+            if previous_id != session.user.id {
+                if n_pending > 0 {
+                    return Err(SignInError::OtherAccount(previous_email));
+                }
+                store.forget_account().await?;
+            }
+        }
         let stored = async {
             store.set_meta("session", &session).await?;
             store.set_meta("me", &me).await
         };
-        stored
-            .await
-            .map_err(|error| TransportError::Decode(error.to_string()))?;
+        stored.await?;
         {
             let mut state = self.state.borrow_mut();
             state.session = Some(session);
@@ -548,6 +563,20 @@ impl Engine {
             on_message.forget();
         }
     }
+}
+
+/// Why signing in did not complete.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SignInError {
+    /// The server said no, or could not be reached.
+    #[error("{0}")]
+    Transport(#[from] TransportError),
+    /// The device could not store the session.
+    #[error("{0}")]
+    Storage(#[from] StoreError),
+    /// Changes of another account (this email) wait on this device.
+    #[error("changes of {0} are waiting on this device")]
+    OtherAccount(String),
 }
 
 /// Why a sync cycle stopped.

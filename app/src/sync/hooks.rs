@@ -60,6 +60,17 @@ pub fn use_session() -> Memo<Option<SessionResponse>> {
     Memo::new(move |_| handle?.read(|engine| engine.session()))
 }
 
+/// Whether the sign-in screen must show: nobody signed in, or the session ended (the outbox is
+/// kept until the same person signs in again).
+pub fn use_needs_sign_in() -> Memo<bool> {
+    let session = use_session();
+    let status = use_sync_status();
+    Memo::new(move |_| {
+        session.get().is_none()
+            || status.get().problem == Some(crate::sync::engine::SyncProblem::SignedOut)
+    })
+}
+
 /// The live records of one kind in a space's view (base + outbox), by id.
 pub fn use_records(
     space: Signal<Option<SpaceId>>,

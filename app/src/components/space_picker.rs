@@ -1,0 +1,96 @@
+//! Which student space a screen works on: a student's own, or the mentee a mentor picks.
+
+use leptos::prelude::*;
+
+use imp_shared::domain::{Entity, Role};
+use imp_shared::ids::SpaceId;
+
+use crate::i18n::{use_i18n, Msg};
+use crate::sync::hooks::{use_engine, use_session};
+
+/// The student spaces the signed-in person can open, with a display name each.
+pub fn use_student_spaces() -> Memo<Vec<(SpaceId, String)>> {
+    let handle = use_engine();
+    Memo::new(move |_| {
+        let Some(handle) = handle else {
+            return Vec::new();
+        };
+        handle.read(|engine| {
+            engine
+                .spaces()
+                .into_iter()
+                .filter_map(|space| match &space {
+                    SpaceId::Student(user) => {
+                        let name = engine.with_view(&space, |view| {
+                            view.records.iter().find_map(|(key, entity)| match entity {
+                                Entity::StudentProfile(profile)
+                                    if key.id.as_str() == user.as_str() =>
+                                {
+                                    Some(profile.display_name.clone())
+                                }
+                                _ => None,
+                            })
+                        });
+                        Some((space.clone(), name.unwrap_or_else(|| user.to_string())))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+    })
+}
+
+/// The student space a screen works on, and the picker for mentors.
+#[derive(Clone, Copy)]
+pub struct WorkingSpace {
+    /// The chosen space (None until there is one).
+    pub space: Signal<Option<SpaceId>>,
+    chosen: RwSignal<Option<SpaceId>>,
+    spaces: Memo<Vec<(SpaceId, String)>>,
+}
+
+/// A student's own space, or the mentee a mentor picked (the first by default).
+pub fn use_working_space() -> WorkingSpace {
+    let session = use_session();
+    let spaces = use_student_spaces();
+    let chosen = RwSignal::new(None::<SpaceId>);
+    let space = Signal::derive(move || {
+        let session = session.get()?;
+        match session.user.role {
+            Role::Student => Some(SpaceId::Student(session.user.id)),
+            _ => chosen
+                .get()
+                .or_else(|| spaces.get().first().map(|(space, _)| space.clone())),
+        }
+    });
+    WorkingSpace {
+        space,
+        chosen,
+        spaces,
+    }
+}
+
+/// The mentee picker (shown to mentors; students never see it).
+#[component]
+pub fn MenteePicker(working: WorkingSpace) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let is_student = move || session.get().is_some_and(|s| s.user.role == Role::Student);
+    view! {
+        <Show when=move || !is_student()>
+            <Show when=move || !working.spaces.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoMentees)}</p> }>
+                <div class="field">
+                    <label for="mentee">{move || i18n.t(Msg::ChooseMentee)}</label>
+                    <select id="mentee" data-testid="mentee" on:change=move |event| {
+                        working.chosen.set(SpaceId::parse(&event_target_value(&event)).ok());
+                    }>
+                        {move || working.spaces.get().into_iter().map(|(space, name)| {
+                            let value = space.to_string();
+                            view! { <option value=value>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </Show>
+        </Show>
+    }
+}

@@ -1,0 +1,286 @@
+//! Mentoring sessions: schedule (date, time, time zone, duration, format, place, agenda), then log
+//! notes and next steps; cancelled sessions stay, marked cancelled. Students and their mentors.
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use leptos::prelude::*;
+
+use imp_shared::domain::{Entity, MentoringSession, RecordKind, SessionFormat, SessionState};
+use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::mutation::Mutation;
+
+use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
+use crate::sync::hooks::{use_pending_ids, use_records, use_write};
+
+/// The time zone sessions are planned in unless the person chooses another.
+pub const DEFAULT_ZONE: &str = "Asia/Taipei";
+
+fn format_msg(format: SessionFormat) -> Msg {
+    match format {
+        SessionFormat::InPerson => Msg::InPerson,
+        SessionFormat::Video => Msg::Video,
+        SessionFormat::Phone => Msg::Phone,
+    }
+}
+
+fn state_msg(state: SessionState) -> Msg {
+    match state {
+        SessionState::Scheduled => Msg::Scheduled,
+        SessionState::Completed => Msg::Completed,
+        SessionState::Cancelled => Msg::Cancelled,
+    }
+}
+
+/// The sessions screen.
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let working = use_working_space();
+    let space = working.space;
+    view! {
+        <h1>{move || i18n.t(Msg::Sessions)}</h1>
+        <MenteePicker working=working />
+        <Show when=move || space.get().is_some()>
+            <ScheduleForm space=space />
+            <SessionList space=space />
+        </Show>
+    }
+}
+
+#[component]
+fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let date = RwSignal::new(String::new());
+    let time = RwSignal::new("10:00".to_owned());
+    let duration = RwSignal::new("60".to_owned());
+    let format = RwSignal::new("in_person".to_owned());
+    let location = RwSignal::new(String::new());
+    let agenda = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let write_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| match write.value().get() {
+        Some(Err(message)) => write_error.set(Some(message)),
+        Some(Ok(())) => write_error.set(None),
+        None => {}
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Ok(day) = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d") else {
+            error.set(Some(Msg::DateRequired));
+            return;
+        };
+        let Ok(at) = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M") else {
+            error.set(Some(Msg::TimeRequired));
+            return;
+        };
+        error.set(None);
+        let zone = zone_offset(DEFAULT_ZONE);
+        let Some(local) = zone.from_local_datetime(&day.and_time(at)).single() else {
+            error.set(Some(Msg::TimeRequired));
+            return;
+        };
+        let format = match format.get_untracked().as_str() {
+            "video" => SessionFormat::Video,
+            "phone" => SessionFormat::Phone,
+            _ => SessionFormat::InPerson,
+        };
+        let session = MentoringSession {
+            starts_at: local.with_timezone(&Utc),
+            time_zone: DEFAULT_ZONE.to_owned(),
+            duration_minutes: duration.get_untracked().parse().unwrap_or(60),
+            format,
+            location: location.get_untracked().trim().to_owned(),
+            agenda: agenda.get_untracked().trim().to_owned(),
+            notes: String::new(),
+            next_steps: String::new(),
+            state: SessionState::Scheduled,
+        };
+        let Some(space) = space.get_untracked() else {
+            return;
+        };
+        write.dispatch((
+            space,
+            Mutation::Create {
+                id: RecordId(format!("session-{}", uuid::Uuid::new_v4().simple())),
+                record: Entity::MentoringSession(session),
+            },
+        ));
+        agenda.set(String::new());
+        location.set(String::new());
+    };
+    let bind = |signal: RwSignal<String>| {
+        move |event: leptos::ev::Event| signal.set(event_target_value(&event))
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::ScheduleSession)}</h2>
+            <form class="form" on:submit=submit novalidate=true data-testid="schedule-form">
+                <div class="form-inline">
+                    <div class="field">
+                        <label for="session-date">{move || i18n.t(Msg::Date)}</label>
+                        <input id="session-date" type="date" prop:value=move || date.get() on:input=bind(date)
+                            aria-invalid=move || (error.get() == Some(Msg::DateRequired)).to_string() aria-describedby="session-error" />
+                    </div>
+                    <div class="field">
+                        <label for="session-time">{move || i18n.t(Msg::Time)}</label>
+                        <input id="session-time" type="time" prop:value=move || time.get() on:input=bind(time) />
+                    </div>
+                    <div class="field">
+                        <label for="session-duration">{move || i18n.t(Msg::Duration)}</label>
+                        <select id="session-duration" prop:value=move || duration.get() on:change=bind(duration)>
+                            {[30, 45, 60, 90].into_iter().map(|minutes| view! {
+                                <option value=minutes.to_string()>{move || format!("{minutes} {}", i18n.t(Msg::Minutes))}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="session-format">{move || i18n.t(Msg::Format)}</label>
+                        <select id="session-format" prop:value=move || format.get() on:change=bind(format)>
+                            <option value="in_person">{move || i18n.t(Msg::InPerson)}</option>
+                            <option value="video">{move || i18n.t(Msg::Video)}</option>
+                            <option value="phone">{move || i18n.t(Msg::Phone)}</option>
+                        </select>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="session-location">{move || i18n.t(Msg::PlaceOrLink)}</label>
+                    <input id="session-location" maxlength="200" prop:value=move || location.get() on:input=bind(location) />
+                </div>
+                <div class="field">
+                    <label for="session-agenda">{move || i18n.t(Msg::Agenda)}</label>
+                    <textarea id="session-agenda" rows="2" prop:value=move || agenda.get() on:input=bind(agenda)></textarea>
+                </div>
+                <p class="field-error" id="session-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
+                <p class="form-error" role="alert">{move || write_error.get()}</p>
+                <button class="button button-primary" type="submit" data-testid="schedule">{move || i18n.t(Msg::ScheduleSession)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let records = use_records(space, RecordKind::MentoringSession);
+    let pending = use_pending_ids(space);
+    let sessions = Memo::new(move |_| {
+        let mut list: Vec<(RecordId, MentoringSession)> = records
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                Entity::MentoringSession(session) => Some((id, session)),
+                _ => None,
+            })
+            .collect();
+        list.sort_by(|(a_id, a), (b_id, b)| (b.starts_at, b_id).cmp(&(a.starts_at, a_id)));
+        list
+    });
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::Sessions)}</h2>
+            <Show when=move || !sessions.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoSessions)}</p> }>
+                <ul class="list" data-testid="session-list">
+                    <For each=move || sessions.get() key=|(id, s)| (id.clone(), s.state as u8, s.notes.clone(), s.agenda.clone()) let((id, session))>
+                        <SessionItem space=space id=id.clone() session=session waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn SessionItem(
+    space: Signal<Option<SpaceId>>,
+    id: RecordId,
+    session: MentoringSession,
+    waiting: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let logging = RwSignal::new(false);
+    let notes = RwSignal::new(session.notes.clone());
+    let next_steps = RwSignal::new(session.next_steps.clone());
+    let run = move |mutation: Mutation| {
+        if let Some(space) = space.get_untracked() {
+            write.dispatch((space, mutation));
+        }
+    };
+    let local = session
+        .starts_at
+        .with_timezone(&zone_offset(&session.time_zone));
+    let when = move || {
+        format!(
+            "{} {}",
+            format_date(i18n.lang.get(), local.date_naive()),
+            local.format("%H:%M")
+        )
+    };
+    let log = {
+        let id = id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            run(Mutation::LogSession {
+                id: id.clone(),
+                notes: notes.get_untracked(),
+                next_steps: next_steps.get_untracked(),
+            });
+            logging.set(false);
+        }
+    };
+    let cancel = {
+        let id = id.clone();
+        move |_| run(Mutation::CancelSession { id: id.clone() })
+    };
+    let state = session.state;
+    let scheduled = state == SessionState::Scheduled;
+    let cancelled = state == SessionState::Cancelled;
+    let format = session.format;
+    let duration = session.duration_minutes;
+    let id_text = id.to_string();
+    let (notes_id, steps_id) = (format!("notes-{id}"), format!("steps-{id}"));
+    let (agenda, location, saved_notes, saved_steps) = (
+        session.agenda.clone(),
+        session.location.clone(),
+        session.notes.clone(),
+        session.next_steps.clone(),
+    );
+    view! {
+        <li class="list-item session" class:cancelled=cancelled data-testid="session" data-session-id=id_text data-state=format!("{state:?}").to_lowercase() data-agenda=session.agenda.clone()>
+            <div class="grow">
+                <p class="item-title">{when}</p>
+                <p class="item-meta">
+                    {move || format!("{} · {} {}", i18n.t(format_msg(format)), duration, i18n.t(Msg::Minutes))}
+                    {(!location.is_empty()).then(|| format!(" · {location}"))}
+                </p>
+                {(!agenda.is_empty()).then(|| view! { <p class="item-body">{agenda.clone()}</p> })}
+                {(!saved_notes.is_empty()).then(|| view! { <p class="item-body"><strong>{move || i18n.t(Msg::Notes)}": "</strong>{saved_notes.clone()}</p> })}
+                {(!saved_steps.is_empty()).then(|| view! { <p class="item-body"><strong>{move || i18n.t(Msg::NextSteps)}": "</strong>{saved_steps.clone()}</p> })}
+            </div>
+            <span class="pill" class:pill-danger=cancelled>{move || i18n.t(state_msg(state))}</span>
+            <Show when=move || waiting.get()>
+                <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+            </Show>
+            <Show when=move || !cancelled>
+                <button class="button button-small" data-testid="log-session" on:click=move |_| logging.update(|open| *open = !*open)>{move || i18n.t(Msg::LogSession)}</button>
+            </Show>
+            <Show when=move || scheduled>
+                <button class="button button-small button-danger" data-testid="cancel-session" on:click=cancel.clone()>{move || i18n.t(Msg::CancelSession)}</button>
+            </Show>
+            <Show when=move || logging.get()>
+                <form class="form grow-full" on:submit=log.clone()>
+                    <div class="field">
+                        <label for=notes_id.clone()>{move || i18n.t(Msg::Notes)}</label>
+                        <textarea id=notes_id.clone() data-testid="session-notes" rows="3" prop:value=move || notes.get() on:input=move |event| notes.set(event_target_value(&event))></textarea>
+                    </div>
+                    <div class="field">
+                        <label for=steps_id.clone()>{move || i18n.t(Msg::NextSteps)}</label>
+                        <textarea id=steps_id.clone() data-testid="session-next-steps" rows="2" prop:value=move || next_steps.get() on:input=move |event| next_steps.set(event_target_value(&event))></textarea>
+                    </div>
+                    <button class="button button-primary" type="submit" data-testid="save-log">{move || i18n.t(Msg::Save)}</button>
+                </form>
+            </Show>
+        </li>
+    }
+}
