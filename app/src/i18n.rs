@@ -164,6 +164,18 @@ messages! {
     DateRequired => "Choose a date.", "請選擇日期。";
     TimeRequired => "Choose a time.", "請選擇時間。";
     NextSession => "Next session", "下一次會談";
+    Jobs => "Jobs", "求職";
+    NewApplication => "New application", "新增應徵";
+    Company => "Company", "公司";
+    Role => "Role", "職位";
+    NextStep => "Next step", "下一步";
+    CompanyAndRoleRequired => "Enter the company and the role.", "請輸入公司與職位。";
+    StageApplied => "Applied", "已應徵";
+    StageInterview => "Interview", "面試";
+    StageOffer => "Offer", "錄取通知";
+    StageAccepted => "Accepted", "已接受";
+    StageRejected => "Rejected", "未錄取";
+    StageWithdrawn => "Withdrawn", "已撤回";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
 }
 

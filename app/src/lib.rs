@@ -18,6 +18,7 @@ use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::changes::ChangesPage;
 use crate::pages::home::HomePage;
+use crate::pages::jobs::JobsPage;
 use crate::pages::sessions::SessionsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::signin::{InvitePage, SignInPage};
@@ -56,6 +57,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/") view=HomeOrSignIn />
                     <Route path=path!("/tasks") view=move || gate(session, view! { <TasksPage /> }) />
                     <Route path=path!("/sessions") view=move || gate(session, view! { <SessionsPage /> }) />
+                    <Route path=path!("/jobs") view=move || gate(session, view! { <JobsPage /> }) />
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
                     <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />
                 </Routes>

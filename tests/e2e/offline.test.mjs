@@ -181,7 +181,7 @@ describe("offline first", { timeout: 240_000 }, () => {
     assert.equal(deleted.json.verdicts[0].verdict.status, "ok");
     await student.context.setOffline(false);
     await page.waitForSelector('[data-testid="sync-status"][data-state="rejected"]', { timeout: 30_000 });
-    await page.click('nav a[href="/changes"]');
+    await page.click('[data-testid="sync-status"]');
     const reason = await page.textContent('[data-testid="rejected-reason"]');
     assert.match(reason, new RegExp(`no task with id ${taskId}`));
     await page.waitForSelector('[data-testid="waiting-list"]', { state: "detached" }).catch(() => {});

@@ -83,4 +83,38 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     assert.match(await mentorHeld.textContent(), /Send CV to two companies\./);
     assert.equal(await mentorPage.getAttribute(`[data-testid="session"][data-agenda="Visa paperwork ${stamp}"]`, "data-state"), "cancelled");
   });
+
+  test("job applications: add and move cards offline; the mentor sees the board", { timeout: 150_000 }, async () => {
+    const { profile, page } = await signedInPage(DEMO.student.email);
+    await page.click('nav a[href="/jobs"]');
+    await page.waitForSelector('[data-testid="job-board"]');
+    await profile.context.setOffline(true);
+    const stamp = Date.now().toString(36);
+    const add = async (company, role) => {
+      await page.fill("#job-company", company);
+      await page.fill("#job-role", role);
+      await page.click('[data-testid="add-application"]');
+      await page.waitForSelector(`[data-testid="job"][data-company="${company}"]`);
+    };
+    await page.click('[data-testid="add-application"]');
+    await page.waitForSelector("text=Enter the company and the role.");
+    await add(`Formosa Chips ${stamp}`, "Process engineer");
+    await add(`Harbor Logistics ${stamp}`, "Analyst");
+    const card = (company) => page.locator(`[data-testid="job"][data-company="${company}"]`);
+    await card(`Formosa Chips ${stamp}`).locator('[data-testid="move-interview"]').click();
+    await page.waitForSelector(`[data-stage="interview"] [data-testid="job"][data-company="Formosa Chips ${stamp}"]`);
+    await card(`Formosa Chips ${stamp}`).locator('[data-testid="move-offer"]').click();
+    await page.waitForSelector(`[data-stage="offer"] [data-testid="job"][data-company="Formosa Chips ${stamp}"]`);
+    await card(`Harbor Logistics ${stamp}`).locator('[data-testid="move-withdrawn"]').click();
+    await page.waitForSelector(`[data-stage="withdrawn"] [data-testid="job"][data-company="Harbor Logistics ${stamp}"]`);
+    assert.equal(await card(`Harbor Logistics ${stamp}`).locator("button").count(), 0, "a withdrawn card cannot move");
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+
+    const { page: mentorPage } = await signedInPage(DEMO.mentor.email);
+    await mentorPage.click('nav a[href="/jobs"]');
+    await mentorPage.waitForSelector(`[data-stage="offer"] [data-testid="job"][data-company="Formosa Chips ${stamp}"]`);
+    await mentorPage.waitForSelector(`[data-stage="withdrawn"] [data-testid="job"][data-company="Harbor Logistics ${stamp}"]`);
+    assert.equal(await mentorPage.locator('[data-testid="add-application"]').count(), 0, "mentors read the board");
+  });
 });

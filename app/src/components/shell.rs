@@ -75,11 +75,11 @@ pub fn Shell(children: Children) -> impl IntoView {
                             <span class="nav-icon" aria-hidden="true">"◷"</span>
                             <span>{move || i18n.t(Msg::Sessions)}</span>
                         </A>
+                        <A href="/jobs">
+                            <span class="nav-icon" aria-hidden="true">"▤"</span>
+                            <span>{move || i18n.t(Msg::Jobs)}</span>
+                        </A>
                     </Show>
-                    <A href="/changes">
-                        <span class="nav-icon" aria-hidden="true">"⇅"</span>
-                        <span>{move || i18n.t(Msg::Changes)}</span>
-                    </A>
                     <A href="/settings">
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>
                         <span>{move || i18n.t(Msg::Settings)}</span>

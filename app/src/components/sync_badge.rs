@@ -1,6 +1,7 @@
 //! The sync status shown on every screen: offline / syncing / up to date / N waiting / N refused.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::i18n::{n_rejected, n_waiting, synced_at, use_i18n, zone_offset, Msg};
 use crate::sync::engine::SyncProblem;
@@ -60,22 +61,24 @@ pub fn SyncBadge() -> impl IntoView {
         }
         parts.join(" · ")
     };
+    // Tapping the status opens the list of waiting and refused changes, and syncs right away.
     let sync_now = move |_| {
         spawn_with_engine(engine, |engine| async move { engine.sync().await });
     };
     view! {
-        <button
-            class="sync-badge"
-            data-testid="sync-status"
-            data-state=state
-            data-pending=move || status.get().pending.to_string()
-            data-rejected=move || status.get().rejected.to_string()
-            title=move || i18n.t(Msg::SyncNow)
-            aria-live="polite"
+        <A
+            href="/changes"
+            attr:class="sync-badge"
+            attr:data-testid="sync-status"
+            attr:data-state=state
+            attr:data-pending=move || status.get().pending.to_string()
+            attr:data-rejected=move || status.get().rejected.to_string()
+            attr:title=move || i18n.t(Msg::Changes)
+            attr:aria-live="polite"
             on:click=sync_now
         >
             <span class="dot" aria-hidden="true"></span>
             <span>{label}</span>
-        </button>
+        </A>
     }
 }

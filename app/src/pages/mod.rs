@@ -2,6 +2,7 @@
 
 pub mod changes;
 pub mod home;
+pub mod jobs;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
