@@ -176,6 +176,34 @@ messages! {
     StageAccepted => "Accepted", "已接受";
     StageRejected => "Rejected", "未錄取";
     StageWithdrawn => "Withdrawn", "已撤回";
+    Visa => "Visa", "簽證";
+    VisaRoutes => "Routes to work in Taiwan", "在臺工作的途徑";
+    AddRoute => "Add to my checklist", "加入我的清單";
+    RouteAdded => "On your checklist", "已在清單中";
+    Checklist => "My checklist", "我的清單";
+    NoVisaSteps => "No steps yet. Add the route that fits you below.", "目前沒有步驟，請在下方加入適合你的途徑。";
+    Documents => "Documents", "文件";
+    Progress => "Progress", "進度";
+    StepTodo => "To do", "待辦";
+    StepInProgress => "In progress", "進行中";
+    StepSubmitted => "Submitted", "已送件";
+    StepDone => "Done", "已完成";
+    StepNotNeeded => "Not needed", "不需要";
+    Calendar => "Calendar", "行事曆";
+    CalendarHelp => "Sessions, workshops and visa deadlines in one file for your calendar app.", "會談、工作坊與簽證期限整合成一個檔案，可匯入行事曆。";
+    ExportCalendar => "Download calendar (.ics)", "下載行事曆（.ics）";
+    Deadlines => "Visa deadlines", "簽證期限";
+    Profile => "Profile", "個人資料";
+    Nationality => "Nationality", "國籍";
+    University => "University", "學校";
+    Department => "Department", "系所";
+    Degree => "Degree", "學位";
+    Graduation => "Expected graduation", "預計畢業日期";
+    Languages => "Languages (comma separated)", "語言（以逗號分隔）";
+    MandarinLevel => "Mandarin level (TOCFL 0–6)", "華語程度（TOCFL 0–6）";
+    ArcExpiry => "Residence card (ARC) expiry", "居留證（ARC）到期日";
+    Interests => "Career interests (comma separated)", "職涯興趣（以逗號分隔）";
+    Saved => "Saved on this device; it syncs when you are online.", "已存於此裝置，連線後會自動同步。";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
 }
 
@@ -185,6 +213,20 @@ pub fn n_waiting(lang: Lang, n: usize) -> String {
         Lang::En if n == 1 => "1 change waiting".to_owned(),
         Lang::En => format!("{n} changes waiting"),
         Lang::ZhTw => format!("{n} 項變更等待同步"),
+    }
+}
+
+/// "in 12 days" / "3 days late".
+pub fn days_left_text(lang: Lang, days: i64) -> String {
+    match (lang, days) {
+        (Lang::En, 0) => "today".to_owned(),
+        (Lang::En, 1) => "in 1 day".to_owned(),
+        (Lang::En, -1) => "1 day late".to_owned(),
+        (Lang::En, days) if days > 0 => format!("in {days} days"),
+        (Lang::En, days) => format!("{} days late", -days),
+        (Lang::ZhTw, 0) => "今天到期".to_owned(),
+        (Lang::ZhTw, days) if days > 0 => format!("剩 {days} 天"),
+        (Lang::ZhTw, days) => format!("已逾期 {} 天", -days),
     }
 }
 

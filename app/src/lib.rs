@@ -19,10 +19,12 @@ use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::changes::ChangesPage;
 use crate::pages::home::HomePage;
 use crate::pages::jobs::JobsPage;
+use crate::pages::profile::ProfilePage;
 use crate::pages::sessions::SessionsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::signin::{InvitePage, SignInPage};
 use crate::pages::tasks::TasksPage;
+use crate::pages::visa::VisaPage;
 use crate::storage::StoreError;
 use crate::sync::engine::Engine;
 use crate::sync::hooks::{use_needs_sign_in, EngineHandle};
@@ -58,6 +60,8 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/tasks") view=move || gate(session, view! { <TasksPage /> }) />
                     <Route path=path!("/sessions") view=move || gate(session, view! { <SessionsPage /> }) />
                     <Route path=path!("/jobs") view=move || gate(session, view! { <JobsPage /> }) />
+                    <Route path=path!("/visa") view=move || gate(session, view! { <VisaPage /> }) />
+                    <Route path=path!("/profile") view=move || gate(session, view! { <ProfilePage /> }) />
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
                     <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />
                 </Routes>

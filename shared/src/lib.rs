@@ -2,16 +2,20 @@
 //! rules and the sync protocol, used by both the app and the Worker. No IO happens here.
 
 pub mod apply;
+pub mod calendar;
 pub mod client;
+pub mod csv;
 pub mod demo;
 pub mod domain;
 pub mod entity_macro;
 pub mod error;
+pub mod feedback;
 pub mod ids;
 pub mod mutation;
 pub mod permissions;
 pub mod protocol;
 pub mod server;
+pub mod visa;
 
 /// The app's version, shown by `/api/v1/health` and the app.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -113,14 +113,14 @@ describe("the app shell", { timeout: 300_000 }, () => {
           assert.ok(nav.x === 0 && nav.height > nav.width, "a side bar on wide screens");
         }
         const links = await page.$$eval("nav.nav a", (anchors) => anchors.map((a) => a.getAttribute("href")));
-        assert.deepEqual(links, role === "staff" ? ["/", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/settings"]);
+        assert.deepEqual(links, role === "staff" ? ["/", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/visa", "/settings"]);
         if (role === "staff") {
           assert.equal(await page.textContent('[data-testid="program-stats"] .stat-value >> nth=0'), "91");
         }
         if (role === "mentor") {
           await page.waitForSelector('[data-testid="mentees"] li');
         }
-        const screens = role === "student" ? ["/", "/tasks", "/sessions", "/jobs", "/changes", "/settings"] : role === "mentor" ? ["/", "/sessions", "/jobs", "/settings"] : ["/", "/changes", "/settings"];
+        const screens = role === "student" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/changes", "/settings"] : role === "mentor" ? ["/", "/sessions", "/jobs", "/visa", "/settings"] : ["/", "/changes", "/settings"];
         for (const lang of ["en", "zh-TW"]) {
           await setLanguage(page, lang);
           for (const screen of screens) {

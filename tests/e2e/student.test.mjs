@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 
 import { WorkerProcess } from "../support/worker.mjs";
 import { PHONE, Profile } from "../support/browser.mjs";
-import { DEMO } from "../support/api.mjs";
+import { Api, DEMO, uniqueId } from "../support/api.mjs";
+import { readFileSync } from "node:fs";
 import { signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
 let worker;
@@ -116,5 +117,78 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await mentorPage.waitForSelector(`[data-stage="offer"] [data-testid="job"][data-company="Formosa Chips ${stamp}"]`);
     await mentorPage.waitForSelector(`[data-stage="withdrawn"] [data-testid="job"][data-company="Harbor Logistics ${stamp}"]`);
     assert.equal(await mentorPage.locator('[data-testid="add-application"]').count(), 0, "mentors read the board");
+  });
+
+  test("visa: a route picked offline becomes a dated checklist, the mentor sees progress, the calendar exports", { timeout: 150_000 }, async () => {
+    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const pulled = await staff.pull(`student:${DEMO.student.id}`, uniqueId("check"));
+    const profile = pulled.json.changes.find((change) => change.key.kind === "student_profile").record.fields;
+    const diploma = new Date(`${profile.graduation_date}T00:00:00Z`);
+    const due = new Date(diploma.getTime() + 14 * 86_400_000);
+    const dueText = due.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace(",", "");
+
+    const { profile: browser, page } = await signedInPage(DEMO.student.email);
+    await page.click('nav a[href="/visa"]');
+    await page.waitForSelector('[data-testid="visa-route"]');
+    await browser.context.setOffline(true);
+    await page.click('[data-testid="visa-route"][data-route="job-seeking-residence"] [data-testid="add-route"]');
+    const apply = page.locator('[data-testid="visa-step"][data-step-id="visa-job-seeking-residence-apply"]');
+    await apply.waitFor();
+    assert.ok((await apply.textContent()).includes(dueText), `due ${dueText}: ${await apply.textContent()}`);
+    await apply.locator('[data-testid="step-state"]').selectOption("in_progress");
+    await page.waitForSelector('[data-testid="visa-step"][data-step-id="visa-job-seeking-residence-apply"][data-state="in_progress"]');
+
+    // The calendar export works offline too: sessions, workshops and visa deadlines.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-calendar"]')]);
+    assert.equal(download.suggestedFilename(), "imp-companion.ics");
+    const ics = readFileSync(await download.path(), "utf8");
+    assert.ok(ics.startsWith("BEGIN:VCALENDAR\r\n") && ics.trimEnd().endsWith("END:VCALENDAR"));
+    assert.ok(!/[^\r]\n/.test(ics), "every line ends with CRLF");
+    for (const line of ics.split("\r\n")) assert.ok(Buffer.byteLength(line) <= 75, `folded at 75 octets: ${line}`);
+    const unfolded = ics.replace(/\r\n /g, "");
+    assert.match(unfolded, /SUMMARY:Apply for job-seeking residence/i);
+    assert.match(unfolded, /DTSTART;VALUE=DATE:\d{8}/);
+    assert.ok((unfolded.match(/BEGIN:VEVENT/g) ?? []).length >= 4 + 1, "workshops and the visa deadlines are in it");
+    assert.match(unfolded, /SUMMARY:Job search in Taiwan: where to start/);
+
+    await browser.context.setOffline(false);
+    await waitForSynced(page);
+    await page.click('nav a[href="/"]');
+    await page.waitForSelector('[data-testid="visa-deadlines"]');
+
+    const { page: mentorPage } = await signedInPage(DEMO.mentor.email);
+    await mentorPage.click('nav a[href="/visa"]');
+    await mentorPage.waitForSelector('[data-testid="visa-step"][data-step-id="visa-job-seeking-residence-apply"][data-state="in_progress"]');
+    assert.ok(await mentorPage.isDisabled('[data-testid="visa-step"][data-step-id="visa-job-seeking-residence-apply"] [data-testid="step-state"]'), "mentors read the checklist");
+  });
+
+  test("profile: fields edited offline merge with another person's edit of a different field", { timeout: 120_000 }, async () => {
+    const { profile: browser, page } = await signedInPage(DEMO.student.email);
+    await page.click('nav a[href="/settings"]');
+    await page.click('[data-testid="open-profile"]');
+    await page.waitForSelector('[data-testid="profile-form"]');
+    await browser.context.setOffline(true);
+    await page.fill('[data-testid="mandarin"]', "2");
+    await page.fill('[data-testid="arc"]', "2027-08-31");
+    await page.click('[data-testid="save-profile"]');
+    await page.waitForSelector('[data-testid="profile-saved"]');
+    await page.waitForSelector('[data-testid="sync-status"][data-pending="1"]');
+    // Meanwhile staff correct the department (a different field) from their own device.
+    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const fixed = await staff.push(`student:${DEMO.student.id}`, uniqueId("staff"), [
+      { seq: 1, mutation: { type: "update", id: DEMO.student.id, patch: { kind: "student_profile", fields: { department: "Graduate Institute of Networking" } } } },
+    ]);
+    assert.equal(fixed.json.verdicts[0].verdict.status, "ok");
+    await browser.context.setOffline(false);
+    await waitForSynced(page);
+    assert.equal(await page.inputValue('[data-testid="department"]'), "Graduate Institute of Networking");
+
+    const { page: mentorPage } = await signedInPage(DEMO.mentor.email);
+    await mentorPage.goto(`${worker.url}/profile`);
+    await mentorPage.waitForSelector('[data-testid="profile-form"]');
+    assert.equal(await mentorPage.inputValue('[data-testid="mandarin"]'), "2");
+    assert.equal(await mentorPage.inputValue('[data-testid="arc"]'), "2027-08-31");
+    assert.equal(await mentorPage.inputValue('[data-testid="department"]'), "Graduate Institute of Networking");
+    assert.ok(await mentorPage.isDisabled('[data-testid="mandarin"]'), "mentors read the profile");
   });
 });

@@ -79,6 +79,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                             <span class="nav-icon" aria-hidden="true">"▤"</span>
                             <span>{move || i18n.t(Msg::Jobs)}</span>
                         </A>
+                        <A href="/visa">
+                            <span class="nav-icon" aria-hidden="true">"✈"</span>
+                            <span>{move || i18n.t(Msg::Visa)}</span>
+                        </A>
                     </Show>
                     <A href="/settings">
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>

@@ -4,11 +4,13 @@ use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use imp_shared::domain::{Entity, RecordKind, Role};
+use imp_shared::domain::{Entity, RecordKind, Role, SessionState, VisaStepState};
 use imp_shared::ids::SpaceId;
+use imp_shared::visa::{days_left, is_urgent};
 
 use crate::components::space_picker::use_student_spaces;
-use crate::i18n::{n_waiting, use_i18n, Msg};
+use crate::i18n::{days_left_text, format_date, n_waiting, use_i18n, zone_offset, Msg};
+use crate::pages::visa::use_visa_steps;
 use crate::sync::hooks::{use_records, use_session, use_sync_status};
 
 /// The home screen for the signed-in role.
@@ -68,7 +70,69 @@ fn StudentHome() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
+    let visa = use_visa_steps(space);
+    let deadlines = Memo::new(move |_| {
+        let today = Utc::now().date_naive();
+        visa.get()
+            .into_iter()
+            .filter(|(_, step)| {
+                !matches!(step.state, VisaStepState::Done | VisaStepState::NotNeeded)
+            })
+            .filter_map(|(_, step)| {
+                step.due_date
+                    .map(|due| (step.title, due, days_left(due, today)))
+            })
+            .take(3)
+            .collect::<Vec<_>>()
+    });
+    let sessions = use_records(space, RecordKind::MentoringSession);
+    let next_session = Memo::new(move |_| {
+        let now = Utc::now();
+        sessions
+            .get()
+            .into_iter()
+            .filter_map(|(_, entity)| match entity {
+                Entity::MentoringSession(session)
+                    if session.state == SessionState::Scheduled && session.starts_at >= now =>
+                {
+                    Some(session)
+                }
+                _ => None,
+            })
+            .min_by_key(|session| session.starts_at)
+    });
     view! {
+        <Show when=move || next_session.get().is_some()>
+            <section class="card" data-testid="next-session">
+                <h2 class="card-title">{move || i18n.t(Msg::NextSession)}</h2>
+                {move || next_session.get().map(|session| {
+                    let local = session.starts_at.with_timezone(&zone_offset(&session.time_zone));
+                    view! {
+                        <p class="item-title">{move || format!("{} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"))}</p>
+                        <p class="item-meta">{session.agenda.clone()}</p>
+                    }
+                })}
+                <A href="/sessions" attr:class="button">{move || i18n.t(Msg::Sessions)}</A>
+            </section>
+        </Show>
+        <Show when=move || !deadlines.get().is_empty()>
+            <section class="card" data-testid="visa-deadlines">
+                <h2 class="card-title">{move || i18n.t(Msg::Deadlines)}</h2>
+                <ul class="list">
+                    {move || deadlines.get().into_iter().map(|(title, due, left)| {
+                        let urgent = is_urgent(left);
+                        view! {
+                            <li class="list-item" class:urgent=urgent data-urgent=urgent.to_string()>
+                                <span class="item-title">{title}</span>
+                                <span class="item-meta">{move || format_date(i18n.lang.get(), due)}</span>
+                                <span class="pill" class:pill-danger=urgent>{move || days_left_text(i18n.lang.get(), left)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <A href="/visa" attr:class="button">{move || i18n.t(Msg::Visa)}</A>
+            </section>
+        </Show>
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::DueThisWeek)}</h2>
             <Show when=move || !due_soon.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoTasks)}</p> }>

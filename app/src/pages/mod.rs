@@ -3,7 +3,9 @@
 pub mod changes;
 pub mod home;
 pub mod jobs;
+pub mod profile;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
 pub mod tasks;
+pub mod visa;

@@ -1,6 +1,7 @@
 //! Settings: language and signing out (with a warning when changes are still waiting).
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::components::shell::LanguageSwitch;
@@ -30,6 +31,11 @@ pub fn SettingsPage() -> impl IntoView {
             <h2 class="card-title">{move || i18n.t(Msg::Language)}</h2>
             <LanguageSwitch />
         </section>
+        <Show when=move || session.get().is_some_and(|s| s.user.role == imp_shared::domain::Role::Student)>
+            <section class="card">
+                <A href="/profile" attr:class="button" attr:data-testid="open-profile">{move || i18n.t(Msg::Profile)}</A>
+            </section>
+        </Show>
         <section class="card">
             <p data-testid="signed-in-as">{move || session.get().map(|s| format!("{} · {}", s.user.display_name, s.user.email))}</p>
             <button class="button" data-testid="sign-out" on:click=move |_| {

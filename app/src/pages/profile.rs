@@ -1,0 +1,225 @@
+//! The student's profile: nationality, university and department, degree, expected graduation,
+//! languages and Mandarin level, residence-card (ARC) expiry, career interests. The student edits
+//! it (field-level patches, so a concurrent edit of another field survives); mentors and staff read.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use imp_shared::domain::{
+    Entity, EntityPatch, RecordKind, Role, StudentProfile, StudentProfilePatch,
+};
+use imp_shared::ids::RecordId;
+use imp_shared::mutation::Mutation;
+
+use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::i18n::{use_i18n, Msg};
+use crate::sync::hooks::{use_records, use_session, use_write};
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The profile screen.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let working = use_working_space();
+    let space = working.space;
+    let session = use_session();
+    let editable =
+        Signal::derive(move || session.get().is_some_and(|s| s.user.role == Role::Student));
+    let profiles = use_records(space, RecordKind::StudentProfile);
+    let profile = Memo::new(move |_| {
+        profiles
+            .get()
+            .into_iter()
+            .find_map(|(id, entity)| match entity {
+                Entity::StudentProfile(profile) => Some((id, profile)),
+                _ => None,
+            })
+    });
+    let has_profile = move || profile.with(Option::is_some);
+    view! {
+        <h1>{move || i18n.t(Msg::Profile)}</h1>
+        <MenteePicker working=working />
+        <Show when=has_profile>
+            <ProfileForm space_id=space profile=profile editable=editable />
+        </Show>
+    }
+}
+
+/// One form field: shows the record's value until the person edits it.
+#[derive(Clone, Copy)]
+struct Draft {
+    edited: RwSignal<Option<String>>,
+    stored: Signal<String>,
+}
+
+impl Draft {
+    fn new(stored: Signal<String>) -> Self {
+        Self {
+            edited: RwSignal::new(None),
+            stored,
+        }
+    }
+
+    fn value(&self) -> String {
+        self.edited.get().unwrap_or_else(|| self.stored.get())
+    }
+
+    fn value_untracked(&self) -> String {
+        self.edited
+            .get_untracked()
+            .unwrap_or_else(|| self.stored.get_untracked())
+    }
+}
+
+#[component]
+fn ProfileForm(
+    space_id: Signal<Option<imp_shared::ids::SpaceId>>,
+    profile: Memo<Option<(RecordId, StudentProfile)>>,
+    editable: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let stored = move |read: fn(&StudentProfile) -> String| {
+        Signal::derive(move || {
+            profile.with(|p| p.as_ref().map(|(_, p)| read(p)).unwrap_or_default())
+        })
+    };
+    let nationality = Draft::new(stored(|p| p.nationality.clone()));
+    let university = Draft::new(stored(|p| p.university.clone()));
+    let department = Draft::new(stored(|p| p.department.clone()));
+    let degree = Draft::new(stored(|p| p.degree.clone()));
+    let graduation = Draft::new(stored(|p| {
+        p.graduation_date.map(|d| d.to_string()).unwrap_or_default()
+    }));
+    let languages = Draft::new(stored(|p| p.languages.join(", ")));
+    let mandarin = Draft::new(stored(|p| {
+        p.mandarin_level.map(|l| l.to_string()).unwrap_or_default()
+    }));
+    let arc = Draft::new(stored(|p| {
+        p.residence_card_expiry
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }));
+    let interests = Draft::new(stored(|p| p.interests.join(", ")));
+    let drafts = [
+        nationality,
+        university,
+        department,
+        degree,
+        graduation,
+        languages,
+        mandarin,
+        arc,
+        interests,
+    ];
+    let saved = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| match write.value().get() {
+        Some(Err(message)) => {
+            error.set(Some(message));
+            saved.set(false);
+        }
+        Some(Ok(())) => {
+            // The edit is in the view now (outbox replayed over base): show the record again.
+            for draft in drafts {
+                draft.edited.set(None);
+            }
+            error.set(None);
+            saved.set(true);
+        }
+        None => {}
+    });
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some((id, current)) = profile.get_untracked() else {
+            return;
+        };
+        let date = |text: String| {
+            if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Some)
+            }
+        };
+        let (Ok(graduation_date), Ok(arc_date)) = (
+            date(graduation.value_untracked()),
+            date(arc.value_untracked()),
+        ) else {
+            error.set(Some(i18n.t(Msg::DateRequired).to_owned()));
+            return;
+        };
+        let level = mandarin.value_untracked().trim().parse::<u8>().ok();
+        // Only the fields that changed go into the patch, so other people's edits survive.
+        let mut patch = StudentProfilePatch::default();
+        let changed = |draft: Draft, old: &str| {
+            let new = draft.value_untracked();
+            (new.trim() != old).then(|| new.trim().to_owned())
+        };
+        patch.nationality = changed(nationality, &current.nationality);
+        patch.university = changed(university, &current.university);
+        patch.department = changed(department, &current.department);
+        patch.degree = changed(degree, &current.degree);
+        patch.graduation_date =
+            (graduation_date != current.graduation_date).then_some(graduation_date);
+        patch.residence_card_expiry =
+            (arc_date != current.residence_card_expiry).then_some(arc_date);
+        patch.mandarin_level = (level != current.mandarin_level).then_some(level);
+        let new_languages = split_list(&languages.value_untracked());
+        patch.languages = (new_languages != current.languages).then_some(new_languages);
+        let new_interests = split_list(&interests.value_untracked());
+        patch.interests = (new_interests != current.interests).then_some(new_interests);
+        if patch.fields().is_empty() {
+            saved.set(true);
+            return;
+        }
+        let Some(space) = space_id.get_untracked() else {
+            return;
+        };
+        write.dispatch((
+            space,
+            Mutation::Update {
+                id,
+                patch: EntityPatch::StudentProfile(patch),
+            },
+        ));
+    };
+    let field = move |key: &'static str, label: Msg, draft: Draft, kind: &'static str| {
+        view! {
+            <div class="field">
+                <label for=key>{move || i18n.t(label)}</label>
+                <input id=key type=kind data-testid=key prop:value=move || draft.value() disabled=move || !editable.get()
+                    on:input=move |event| { saved.set(false); draft.edited.set(Some(event_target_value(&event))) } />
+            </div>
+        }
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || profile.with(|p| p.as_ref().map(|(_, p)| p.display_name.clone()).unwrap_or_default())}</h2>
+            <form class="form" on:submit=save novalidate=true data-testid="profile-form">
+                {field("nationality", Msg::Nationality, nationality, "text")}
+                {field("university", Msg::University, university, "text")}
+                {field("department", Msg::Department, department, "text")}
+                {field("degree", Msg::Degree, degree, "text")}
+                {field("graduation", Msg::Graduation, graduation, "date")}
+                {field("languages", Msg::Languages, languages, "text")}
+                {field("mandarin", Msg::MandarinLevel, mandarin, "number")}
+                {field("arc", Msg::ArcExpiry, arc, "date")}
+                {field("interests", Msg::Interests, interests, "text")}
+                <p class="form-error" role="alert">{move || error.get()}</p>
+                <Show when=move || editable.get()>
+                    <button class="button button-primary" type="submit" data-testid="save-profile">{move || i18n.t(Msg::Save)}</button>
+                </Show>
+                <Show when=move || saved.get()>
+                    <p class="muted" role="status" data-testid="profile-saved">{move || i18n.t(Msg::Saved)}</p>
+                </Show>
+            </form>
+        </section>
+    }
+}
