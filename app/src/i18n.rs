@@ -204,6 +204,31 @@ messages! {
     ArcExpiry => "Residence card (ARC) expiry", "居留證（ARC）到期日";
     Interests => "Career interests (comma separated)", "職涯興趣（以逗號分隔）";
     Saved => "Saved on this device; it syncs when you are online.", "已存於此裝置，連線後會自動同步。";
+    RaiseConcern => "Raise a concern", "提出關切事項";
+    ConcernHelp => "Only program staff read this. They will contact you.", "只有計畫人員會看到，他們會與你聯繫。";
+    Topic => "Topic", "類別";
+    Priority => "Priority", "緊急程度";
+    TopicVisa => "Visa or work permit", "簽證或工作許可";
+    TopicHousing => "Housing", "住宿";
+    TopicHealth => "Health", "健康";
+    TopicLegal => "Legal", "法律";
+    TopicPlacement => "The placement", "實習安排";
+    TopicOther => "Something else", "其他";
+    PriorityLow => "When convenient", "不急";
+    PriorityNormal => "Soon", "盡快";
+    PriorityUrgent => "Urgent", "緊急";
+    WhatHappened => "What is going on?", "發生了什麼事？";
+    SendToStaff => "Send to staff", "送交計畫人員";
+    ConcernRequired => "Describe the concern.", "請描述關切事項。";
+    ConcernSent => "Sent. It reaches staff as soon as you are online.", "已送出，連線後就會送達計畫人員。";
+    Concerns => "Concerns", "關切事項";
+    NoConcerns => "No concerns.", "沒有關切事項。";
+    ConcernOpen => "Open", "待處理";
+    ConcernInProgress => "In progress", "處理中";
+    ConcernResolved => "Resolved", "已解決";
+    GrowthTitle => "Program growth by cohort", "各屆計畫成長";
+    CohortYear => "Cohort", "屆別";
+    ExportStudents => "Export students (CSV)", "匯出學生名單（CSV）";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
 }
 

@@ -17,6 +17,7 @@ use crate::components::shell::Shell;
 use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::changes::ChangesPage;
+use crate::pages::concern::ConcernPage;
 use crate::pages::home::HomePage;
 use crate::pages::jobs::JobsPage;
 use crate::pages::profile::ProfilePage;
@@ -62,6 +63,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/jobs") view=move || gate(session, view! { <JobsPage /> }) />
                     <Route path=path!("/visa") view=move || gate(session, view! { <VisaPage /> }) />
                     <Route path=path!("/profile") view=move || gate(session, view! { <ProfilePage /> }) />
+                    <Route path=path!("/concern") view=move || gate(session, view! { <ConcernPage /> }) />
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
                     <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />
                 </Routes>

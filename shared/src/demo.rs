@@ -338,6 +338,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
     }
 
     let mut spaces = vec![(SpaceId::Program, program)];
+    let mut enrollments = Vec::new();
     for student in 0..n_students {
         let cohort_year = year_of(student, |row| row.3);
         let user_id = UserId(format!("s-{:03}", student + 1));
@@ -347,6 +348,14 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
             FIRST_NAMES[student % FIRST_NAMES.len()],
             LAST_NAMES[(student / FIRST_NAMES.len() + student) % LAST_NAMES.len()]
         );
+        enrollments.push(create(
+            id(format!("enrollment-{user_id}")),
+            Entity::Enrollment(crate::domain::Enrollment {
+                student_id: user_id.clone(),
+                display_name: name.clone(),
+                cohort_year,
+            }),
+        ));
         accounts.push(DemoAccount {
             id: user_id.clone(),
             email: if is_login {
@@ -525,6 +534,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
         spaces.push((SpaceId::Student(user_id), mutations));
     }
 
+    spaces.push((SpaceId::Staff, enrollments));
     DemoProgram { accounts, spaces }
 }
 

@@ -483,6 +483,16 @@ entity! {
 }
 
 entity! {
+    /// A student's enrolment in a cohort, kept in the staff space so staff count and list
+    /// students without syncing every student's space.
+    Enrollment / EnrollmentPatch {
+        student_id: UserId,
+        display_name: String,
+        cohort_year: i32,
+    }
+}
+
+entity! {
     /// Where a student ended up after the program.
     Outcome / OutcomePatch {
         employed: bool,
@@ -595,6 +605,7 @@ kinds! {
     Outcome(Outcome, OutcomePatch) = "outcome" in Student;
     ConcernFlag(ConcernFlag, ConcernFlagPatch) = "concern_flag" in Staff;
     StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
+    Enrollment(Enrollment, EnrollmentPatch) = "enrollment" in Staff;
 }
 
 /// Field checks with one clear message each.
@@ -838,6 +849,11 @@ impl Entity {
             Entity::ConcernFlag(flag) => {
                 Check::id("student_id", flag.student_id.as_str())?;
                 Check::required_text("text", &flag.text)
+            }
+            Entity::Enrollment(enrollment) => {
+                Check::id("student_id", enrollment.student_id.as_str())?;
+                Check::line("display_name", &enrollment.display_name)?;
+                Check::year("cohort_year", enrollment.cohort_year)
             }
             Entity::StaffNote(note) => {
                 Check::id("student_id", note.student_id.as_str())?;

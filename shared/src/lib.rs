@@ -5,6 +5,7 @@ pub mod apply;
 pub mod calendar;
 pub mod client;
 pub mod csv;
+pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod entity_macro;

@@ -1,5 +1,6 @@
 //! Generic widgets shared by every screen.
 
+pub mod chart;
 pub mod confirm;
 pub mod pwa;
 pub mod shell;

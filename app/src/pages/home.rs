@@ -4,14 +4,21 @@ use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use imp_shared::domain::{Entity, RecordKind, Role, SessionState, VisaStepState};
+use imp_shared::csv::to_csv;
+use imp_shared::dashboard::growth;
+use imp_shared::domain::{
+    ConcernFlag, ConcernState, Entity, Priority, RecordKind, Role, SessionState, VisaStepState,
+};
 use imp_shared::ids::SpaceId;
+use imp_shared::mutation::Mutation;
 use imp_shared::visa::{days_left, is_urgent};
 
+use crate::components::chart::GrowthChart;
 use crate::components::space_picker::use_student_spaces;
 use crate::i18n::{days_left_text, format_date, n_waiting, use_i18n, zone_offset, Msg};
-use crate::pages::visa::use_visa_steps;
-use crate::sync::hooks::{use_records, use_session, use_sync_status};
+use crate::pages::concern::{PRIORITIES, TOPICS};
+use crate::pages::visa::{download, use_visa_steps};
+use crate::sync::hooks::{use_records, use_session, use_sync_status, use_write};
 
 /// The home screen for the signed-in role.
 #[component]
@@ -170,9 +177,23 @@ fn MentorHome() -> impl IntoView {
 fn StaffHome() -> impl IntoView {
     let i18n = use_i18n();
     let program = Signal::derive(|| Some(SpaceId::Program));
+    let staff = Signal::derive(|| Some(SpaceId::Staff));
     let organizations = use_records(program, RecordKind::Organization);
     let mentors = use_records(program, RecordKind::MentorProfile);
     let positions = use_records(program, RecordKind::Position);
+    let cohorts = use_records(program, RecordKind::Cohort);
+    let enrollments = use_records(staff, RecordKind::Enrollment);
+    let points = Signal::derive(move || {
+        let program: Vec<Entity> = cohorts
+            .get()
+            .into_iter()
+            .chain(organizations.get())
+            .chain(mentors.get())
+            .map(|(_, e)| e)
+            .collect();
+        let staff: Vec<Entity> = enrollments.get().into_iter().map(|(_, e)| e).collect();
+        growth(&program, &staff)
+    });
     let stat = move |label: Msg, value: Memo<Vec<(imp_shared::ids::RecordId, Entity)>>| {
         view! {
             <div class="stat">
@@ -181,11 +202,119 @@ fn StaffHome() -> impl IntoView {
             </div>
         }
     };
+    let export = move |_| {
+        let mut rows: Vec<Vec<String>> = enrollments
+            .get_untracked()
+            .into_iter()
+            .filter_map(|(_, entity)| match entity {
+                Entity::Enrollment(e) => Some(vec![
+                    e.student_id.to_string(),
+                    e.display_name,
+                    e.cohort_year.to_string(),
+                ]),
+                _ => None,
+            })
+            .collect();
+        rows.sort();
+        download(
+            "imp-students.csv",
+            "text/csv;charset=utf-8",
+            &to_csv(&["student_id", "name", "cohort"], &rows),
+        );
+    };
     view! {
         <section class="card stats" data-testid="program-stats">
             {stat(Msg::Organizations, organizations)}
             {stat(Msg::Mentors, mentors)}
             {stat(Msg::Positions, positions)}
+        </section>
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::GrowthTitle)}</h2>
+            <GrowthChart points=points />
+            <button class="button" data-testid="export-students" on:click=export>{move || i18n.t(Msg::ExportStudents)}</button>
+        </section>
+        <ConcernInbox />
+    }
+}
+
+#[component]
+fn ConcernInbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let staff = Signal::derive(|| Some(SpaceId::Staff));
+    let flags = use_records(staff, RecordKind::ConcernFlag);
+    let enrollments = use_records(staff, RecordKind::Enrollment);
+    let write = use_write();
+    let concerns = Memo::new(move |_| {
+        let names: Vec<(String, String)> = enrollments
+            .get()
+            .into_iter()
+            .filter_map(|(_, e)| match e {
+                Entity::Enrollment(e) => Some((e.student_id.to_string(), e.display_name)),
+                _ => None,
+            })
+            .collect();
+        let mut list: Vec<(imp_shared::ids::RecordId, ConcernFlag, String)> = flags
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                Entity::ConcernFlag(flag) => {
+                    let name = names
+                        .iter()
+                        .find(|(id, _)| *id == flag.student_id.as_str())
+                        .map_or_else(|| flag.student_id.to_string(), |(_, name)| name.clone());
+                    Some((id, flag, name))
+                }
+                _ => None,
+            })
+            .collect();
+        let open = |flag: &ConcernFlag| flag.state != ConcernState::Resolved;
+        list.sort_by(|(a_id, a, _), (b_id, b, _)| {
+            (!open(a), std::cmp::Reverse(a.priority), a_id).cmp(&(
+                !open(b),
+                std::cmp::Reverse(b.priority),
+                b_id,
+            ))
+        });
+        list
+    });
+    let set_state = move |id: imp_shared::ids::RecordId, value: String| {
+        let state = match value.as_str() {
+            "in_progress" => ConcernState::InProgress,
+            "resolved" => ConcernState::Resolved,
+            _ => ConcernState::Open,
+        };
+        write.dispatch((SpaceId::Staff, Mutation::SetConcernState { id, state }));
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::Concerns)}</h2>
+            <Show when=move || !concerns.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoConcerns)}</p> }>
+                <ul class="list" data-testid="concerns">
+                    {move || concerns.get().into_iter().map(|(id, flag, name)| {
+                        let topic = TOPICS.iter().find(|(t, _, _)| *t == flag.topic).map_or(Msg::TopicOther, |(_, _, m)| *m);
+                        let priority = PRIORITIES.iter().find(|(p, _, _)| *p == flag.priority).map_or(Msg::PriorityNormal, |(_, _, m)| *m);
+                        let key = match flag.state { ConcernState::Open => "open", ConcernState::InProgress => "in_progress", ConcernState::Resolved => "resolved" };
+                        let select_id = format!("concern-state-{id}");
+                        let urgent = flag.priority == Priority::Urgent;
+                        let target = id.clone();
+                        view! {
+                            <li class="list-item" data-testid="concern" data-concern-id=id.to_string() data-state=key>
+                                <div class="grow">
+                                    <p class="item-title">{name}" · "{move || i18n.t(topic)}</p>
+                                    <p class="item-body">{flag.text.clone()}</p>
+                                </div>
+                                <span class="pill" class:pill-danger=urgent>{move || i18n.t(priority)}</span>
+                                <label class="visually-hidden" for=select_id.clone()>{move || i18n.t(Msg::Progress)}</label>
+                                <select id=select_id data-testid="concern-state" prop:value=key on:change=move |e| set_state(target.clone(), event_target_value(&e))>
+                                    <option value="open">{move || i18n.t(Msg::ConcernOpen)}</option>
+                                    <option value="in_progress">{move || i18n.t(Msg::ConcernInProgress)}</option>
+                                    <option value="resolved">{move || i18n.t(Msg::ConcernResolved)}</option>
+                                </select>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! Screens, one module per feature.
 
 pub mod changes;
+pub mod concern;
 pub mod home;
 pub mod jobs;
 pub mod profile;

@@ -31,9 +31,12 @@ pub fn SettingsPage() -> impl IntoView {
             <h2 class="card-title">{move || i18n.t(Msg::Language)}</h2>
             <LanguageSwitch />
         </section>
-        <Show when=move || session.get().is_some_and(|s| s.user.role == imp_shared::domain::Role::Student)>
-            <section class="card">
-                <A href="/profile" attr:class="button" attr:data-testid="open-profile">{move || i18n.t(Msg::Profile)}</A>
+        <Show when=move || session.get().is_some_and(|s| s.user.role != imp_shared::domain::Role::Staff)>
+            <section class="card card-links">
+                <Show when=move || session.get().is_some_and(|s| s.user.role == imp_shared::domain::Role::Student)>
+                    <A href="/profile" attr:class="button" attr:data-testid="open-profile">{move || i18n.t(Msg::Profile)}</A>
+                </Show>
+                <A href="/concern" attr:class="button" attr:data-testid="open-concern">{move || i18n.t(Msg::RaiseConcern)}</A>
             </section>
         </Show>
         <section class="card">

@@ -1,0 +1,124 @@
+//! Raise a concern to program staff (visa, housing, health, legal, placement, other; priority).
+//! Students raise them about themselves, mentors about a mentee. Only staff can read them.
+
+use leptos::prelude::*;
+
+use imp_shared::domain::{ConcernFlag, ConcernState, ConcernTopic, Entity, Priority, Role};
+use imp_shared::ids::{RecordId, SpaceId, UserId};
+use imp_shared::mutation::Mutation;
+
+use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::i18n::{use_i18n, Msg};
+use crate::sync::hooks::{use_session, use_write};
+
+/// Topics with their labels.
+pub const TOPICS: [(ConcernTopic, &str, Msg); 6] = [
+    (ConcernTopic::Visa, "visa", Msg::TopicVisa),
+    (ConcernTopic::Housing, "housing", Msg::TopicHousing),
+    (ConcernTopic::Health, "health", Msg::TopicHealth),
+    (ConcernTopic::Legal, "legal", Msg::TopicLegal),
+    (ConcernTopic::Placement, "placement", Msg::TopicPlacement),
+    (ConcernTopic::Other, "other", Msg::TopicOther),
+];
+
+/// Priorities with their labels.
+pub const PRIORITIES: [(Priority, &str, Msg); 3] = [
+    (Priority::Low, "low", Msg::PriorityLow),
+    (Priority::Normal, "normal", Msg::PriorityNormal),
+    (Priority::Urgent, "urgent", Msg::PriorityUrgent),
+];
+
+/// The concern screen.
+#[component]
+pub fn ConcernPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let working = use_working_space();
+    let session = use_session();
+    let write = use_write();
+    let topic = RwSignal::new("visa".to_owned());
+    let priority = RwSignal::new("normal".to_owned());
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let sent = RwSignal::new(false);
+    Effect::new(move |_| match write.value().get() {
+        Some(Err(message)) => error.set(Some(message)),
+        Some(Ok(())) => {
+            error.set(None);
+            sent.set(true);
+            text.set(String::new());
+        }
+        None => {}
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let body = text.get_untracked().trim().to_owned();
+        if body.is_empty() {
+            error.set(Some(i18n.t(Msg::ConcernRequired).to_owned()));
+            return;
+        }
+        let student: Option<UserId> = match (session.get_untracked(), working.space.get_untracked())
+        {
+            (Some(s), _) if s.user.role == Role::Student => Some(s.user.id),
+            (_, Some(SpaceId::Student(student))) => Some(student),
+            _ => None,
+        };
+        let Some(student_id) = student else { return };
+        let topic = TOPICS
+            .iter()
+            .find(|(_, key, _)| *key == topic.get_untracked())
+            .map_or(ConcernTopic::Other, |(t, _, _)| *t);
+        let priority = PRIORITIES
+            .iter()
+            .find(|(_, key, _)| *key == priority.get_untracked())
+            .map_or(Priority::Normal, |(p, _, _)| *p);
+        let flag = ConcernFlag {
+            student_id,
+            topic,
+            priority,
+            text: body,
+            state: ConcernState::Open,
+            assignee: None,
+            raised_by: None,
+        };
+        sent.set(false);
+        write.dispatch((
+            SpaceId::Staff,
+            Mutation::Create {
+                id: RecordId(format!("concern-{}", uuid::Uuid::new_v4().simple())),
+                record: Entity::ConcernFlag(flag),
+            },
+        ));
+    };
+    view! {
+        <h1>{move || i18n.t(Msg::RaiseConcern)}</h1>
+        <MenteePicker working=working />
+        <section class="card">
+            <p class="muted">{move || i18n.t(Msg::ConcernHelp)}</p>
+            <form class="form" on:submit=submit novalidate=true data-testid="concern-form">
+                <div class="form-inline">
+                    <div class="field">
+                        <label for="concern-topic">{move || i18n.t(Msg::Topic)}</label>
+                        <select id="concern-topic" prop:value=move || topic.get() on:change=move |e| topic.set(event_target_value(&e))>
+                            {TOPICS.iter().map(|(_, key, label)| view! { <option value=*key>{move || i18n.t(*label)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="concern-priority">{move || i18n.t(Msg::Priority)}</label>
+                        <select id="concern-priority" prop:value=move || priority.get() on:change=move |e| priority.set(event_target_value(&e))>
+                            {PRIORITIES.iter().map(|(_, key, label)| view! { <option value=*key>{move || i18n.t(*label)}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="concern-text">{move || i18n.t(Msg::WhatHappened)}</label>
+                    <textarea id="concern-text" rows="4" maxlength="5000" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
+                </div>
+                <p class="form-error" role="alert">{move || error.get()}</p>
+                <button class="button button-primary" type="submit" data-testid="send-concern">{move || i18n.t(Msg::SendToStaff)}</button>
+                <Show when=move || sent.get()>
+                    <p class="muted" role="status" data-testid="concern-sent">{move || i18n.t(Msg::ConcernSent)}</p>
+                </Show>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,110 @@
+// End-to-end staff and concern flows: the dashboard's growth chart with the seeded numbers, the
+// students CSV, and a concern a student raises offline reaching the staff inbox.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+import { WorkerProcess } from "../support/worker.mjs";
+import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
+import { DEMO } from "../support/api.mjs";
+import { signIn, waitForSynced } from "../support/app.mjs";
+
+let worker;
+const profiles = [];
+
+async function signedInPage(email, viewport = PHONE) {
+  const profile = new Profile(viewport);
+  await profile.open();
+  profiles.push(profile);
+  const page = await profile.context.newPage();
+  await signIn(page, worker.url, email);
+  await waitForSynced(page);
+  return { profile, page };
+}
+
+/** A minimal RFC 4180 parser, to check the export as a spreadsheet would read it. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 1; } else if (c === '"') quoted = false; else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\r" && text[i + 1] === "\n") { row.push(field); rows.push(row); row = []; field = ""; i += 1; }
+    else field += c;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+before(async () => {
+  worker = await WorkerProcess.start();
+  const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
+  assert.equal(seeded.status, 200);
+}, { timeout: 240_000 });
+
+after(async () => {
+  for (const profile of profiles) await profile.close();
+  await worker?.stop();
+});
+
+describe("staff", { timeout: 300_000 }, () => {
+  test("the dashboard draws the program's growth from the seeded data", { timeout: 90_000 }, async () => {
+    const { page } = await signedInPage(DEMO.staff.email);
+    await page.waitForSelector('[data-testid="growth-chart"] g[data-year="2024"] rect');
+    const bars = await page.$$eval('[data-testid="growth-chart"] g', (groups) =>
+      groups.map((group) => [group.dataset.year, ...[...group.querySelectorAll("rect")].map((rect) => Number(rect.dataset.value))]));
+    assert.deepEqual(bars, [["2022", 40, 51, 58], ["2023", 66, 82, 119], ["2024", 91, 113, 180]]);
+    const heights = await page.$$eval('[data-testid="growth-chart"] g[data-year="2024"] rect', (rects) => rects.map((rect) => Number(rect.getAttribute("height"))));
+    assert.ok(heights[2] > heights[1] && heights[1] > heights[0], "bar heights follow the numbers");
+    const box = await page.locator('[data-testid="growth-chart"]').boundingBox();
+    assert.ok(box.width <= PHONE.viewport.width && box.width > 250, "the chart fits a phone");
+  });
+
+  test("the students export is RFC 4180 CSV with a BOM", { timeout: 60_000 }, async () => {
+    const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
+    await page.waitForSelector('[data-testid="export-students"]');
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-students"]')]);
+    assert.equal(download.suggestedFilename(), "imp-students.csv");
+    const text = readFileSync(await download.path(), "utf8");
+    assert.equal(text.charCodeAt(0), 0xfeff, "starts with a UTF-8 BOM");
+    const rows = parseCsv(text.slice(1));
+    assert.deepEqual(rows[0], ["student_id", "name", "cohort"]);
+    assert.equal(rows.length, 1 + 180);
+    assert.ok(rows.slice(1).every((row) => row.length === 3));
+    const cohorts = rows.slice(1).reduce((counts, row) => ({ ...counts, [row[2]]: (counts[row[2]] ?? 0) + 1 }), {});
+    assert.deepEqual(cohorts, { 2022: 58, 2023: 61, 2024: 61 });
+  });
+
+  test("a concern raised offline by a student reaches the staff inbox", { timeout: 120_000 }, async () => {
+    const { profile, page } = await signedInPage(DEMO.student.email);
+    await page.click('nav a[href="/settings"]');
+    await page.click('[data-testid="open-concern"]');
+    await page.waitForSelector('[data-testid="concern-form"]');
+    await profile.context.setOffline(true);
+    await page.click('[data-testid="send-concern"]');
+    await page.waitForSelector("text=Describe the concern.");
+    const text = `My lease ends before my ARC renewal ${Date.now().toString(36)}`;
+    await page.selectOption("#concern-topic", "housing");
+    await page.selectOption("#concern-priority", "urgent");
+    await page.fill("#concern-text", text);
+    await page.click('[data-testid="send-concern"]');
+    await page.waitForSelector('[data-testid="concern-sent"]');
+    await page.waitForSelector('[data-testid="sync-status"][data-pending="1"]');
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+
+    const { page: staffPage } = await signedInPage(DEMO.staff.email);
+    const concern = staffPage.locator('[data-testid="concern"]', { hasText: text });
+    await concern.waitFor();
+    assert.match(await concern.textContent(), /Amara Patel · Housing/);
+    assert.match(await concern.textContent(), /Urgent/);
+    await concern.locator('[data-testid="concern-state"]').selectOption("in_progress");
+    await staffPage.waitForSelector(`[data-testid="concern"][data-state="in_progress"]`);
+    await waitForSynced(staffPage);
+  });
+});
