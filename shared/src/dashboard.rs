@@ -20,7 +20,10 @@ pub struct GrowthPoint {
 
 /// Growth by cohort year, from the program space (cohorts, organizations, mentor profiles) and the
 /// staff space (enrolments). Years come from the cohorts, oldest first.
-pub fn growth<'a>(program: impl IntoIterator<Item = &'a Entity>, staff: impl IntoIterator<Item = &'a Entity>) -> Vec<GrowthPoint> {
+pub fn growth<'a>(
+    program: impl IntoIterator<Item = &'a Entity>,
+    staff: impl IntoIterator<Item = &'a Entity>,
+) -> Vec<GrowthPoint> {
     let mut years = Vec::new();
     let mut organizations = Vec::new();
     let mut mentors = Vec::new();
@@ -45,7 +48,10 @@ pub fn growth<'a>(program: impl IntoIterator<Item = &'a Entity>, staff: impl Int
         .into_iter()
         .map(|year| GrowthPoint {
             year,
-            organizations: organizations.iter().filter(|years| years.contains(&year)).count(),
+            organizations: organizations
+                .iter()
+                .filter(|years| years.contains(&year))
+                .count(),
             mentors: mentors.iter().filter(|years| years.contains(&year)).count(),
             students: enrolled.iter().filter(|cohort| **cohort <= year).count(),
         })
@@ -73,15 +79,43 @@ mod tests {
     fn the_demo_program_shows_the_published_growth() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
         let demo = demo_program(today);
-        let space = |id: SpaceId| created(&demo.spaces.iter().find(|(space, _)| *space == id).map(|(_, m)| m.clone()).unwrap_or_default());
+        let space = |id: SpaceId| {
+            created(
+                &demo
+                    .spaces
+                    .iter()
+                    .find(|(space, _)| *space == id)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default(),
+            )
+        };
         let points = growth(&space(SpaceId::Program), &space(SpaceId::Staff));
         let expected: Vec<GrowthPoint> = GROWTH
             .iter()
-            .map(|(year, organizations, mentors, students)| GrowthPoint { year: *year, organizations: *organizations, mentors: *mentors, students: *students })
+            .map(|(year, organizations, mentors, students)| GrowthPoint {
+                year: *year,
+                organizations: *organizations,
+                mentors: *mentors,
+                students: *students,
+            })
             .collect();
         assert_eq!(points, expected);
-        assert_eq!((points[0].organizations, points[0].mentors, points[0].students), (40, 51, 58));
-        assert_eq!((points[2].organizations, points[2].mentors, points[2].students), (91, 113, 180));
+        assert_eq!(
+            (
+                points[0].organizations,
+                points[0].mentors,
+                points[0].students
+            ),
+            (40, 51, 58)
+        );
+        assert_eq!(
+            (
+                points[2].organizations,
+                points[2].mentors,
+                points[2].students
+            ),
+            (91, 113, 180)
+        );
     }
 
     #[test]
