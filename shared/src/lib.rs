@@ -12,6 +12,7 @@ pub mod entity_macro;
 pub mod error;
 pub mod feedback;
 pub mod ids;
+pub mod matching;
 pub mod mutation;
 pub mod permissions;
 pub mod protocol;
