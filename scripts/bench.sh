@@ -5,6 +5,8 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 bash scripts/tools.sh --browser
 bash scripts/build.sh
+step "Matching: 1,000 students × 400 positions, natively"
+cargo run --locked --release -q -p imp-shared --example matching_bench
 step "Sync throughput on workerd (ratios against /api/v1/health in the same run)"
 node tests/bench/sync.mjs
 step "App in Chromium: write latency to the UI, bulk load vs raw IndexedDB (app/tests/bench.rs)"

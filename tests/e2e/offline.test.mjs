@@ -5,21 +5,15 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
 import { WorkerProcess, until } from "../support/worker.mjs";
-import { PHONE, Profile } from "../support/browser.mjs";
+import { PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import {
   addTask, openTasks, pendingCount, renameTask, signIn, taskTitles, toggleTask, waitForServiceWorker, waitForSynced,
 } from "../support/app.mjs";
 
 let worker;
-const profiles = [];
-
-async function profile() {
-  const created = new Profile(PHONE);
-  await created.open();
-  profiles.push(created);
-  return created;
-}
+const profiles = new Profiles();
+const profile = () => profiles.open(PHONE);
 
 async function serverTasks() {
   const staff = await new Api(worker.url).login(DEMO.staff.email);
@@ -28,13 +22,11 @@ async function serverTasks() {
 }
 
 before(async () => {
-  worker = await WorkerProcess.start();
-  const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
-  assert.equal(seeded.status, 200);
+  worker = await WorkerProcess.startSeeded();
 }, { timeout: 240_000 });
 
 after(async () => {
-  for (const created of profiles) await created.close();
+  await profiles.closeAll();
   await worker?.stop();
 });
 

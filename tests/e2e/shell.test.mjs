@@ -51,9 +51,7 @@ async function expectAccessible(page, screen) {
 }
 
 before(async () => {
-  worker = await WorkerProcess.start();
-  const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
-  assert.equal(seeded.status, 200);
+  worker = await WorkerProcess.startSeeded();
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, { timeout: 240_000 });
 

@@ -5,22 +5,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import { WorkerProcess } from "../support/worker.mjs";
-import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
+import { DESKTOP, PHONE, Profiles } from "../support/browser.mjs";
 import { DEMO } from "../support/api.mjs";
-import { signIn, waitForSynced } from "../support/app.mjs";
+import { signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
 let worker;
-const profiles = [];
-
-async function signedInPage(email, viewport = PHONE) {
-  const profile = new Profile(viewport);
-  await profile.open();
-  profiles.push(profile);
-  const page = await profile.context.newPage();
-  await signIn(page, worker.url, email);
-  await waitForSynced(page);
-  return { profile, page };
-}
+const profiles = new Profiles();
+const signedInPage = (email, viewport) => openSignedIn(profiles, worker.url, email, viewport);
 
 /** A minimal RFC 4180 parser, to check the export as a spreadsheet would read it. */
 function parseCsv(text) {
@@ -42,13 +33,11 @@ function parseCsv(text) {
 }
 
 before(async () => {
-  worker = await WorkerProcess.start();
-  const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
-  assert.equal(seeded.status, 200);
+  worker = await WorkerProcess.startSeeded();
 }, { timeout: 240_000 });
 
 after(async () => {
-  for (const profile of profiles) await profile.close();
+  await profiles.closeAll();
   await worker?.stop();
 });
 

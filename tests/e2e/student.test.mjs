@@ -4,32 +4,21 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
 import { WorkerProcess } from "../support/worker.mjs";
-import { PHONE, Profile } from "../support/browser.mjs";
+import { PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { readFileSync } from "node:fs";
-import { signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { signedInPage as openSignedIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
 let worker;
-const profiles = [];
-
-async function signedInPage(email) {
-  const profile = new Profile(PHONE);
-  await profile.open();
-  profiles.push(profile);
-  const page = await profile.context.newPage();
-  await signIn(page, worker.url, email);
-  await waitForSynced(page);
-  return { profile, page };
-}
+const profiles = new Profiles();
+const signedInPage = (email, viewport) => openSignedIn(profiles, worker.url, email, viewport);
 
 before(async () => {
-  worker = await WorkerProcess.start();
-  const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
-  assert.equal(seeded.status, 200);
+  worker = await WorkerProcess.startSeeded();
 }, { timeout: 240_000 });
 
 after(async () => {
-  for (const profile of profiles) await profile.close();
+  await profiles.closeAll();
   await worker?.stop();
 });
 

@@ -1,5 +1,6 @@
 // Page helpers for end-to-end tests: sign in, wait for sync, work with tasks.
 import { DEMO_PASSWORD } from "./api.mjs";
+import { PHONE } from "./browser.mjs";
 
 export async function signIn(page, baseUrl, email, password = DEMO_PASSWORD) {
   await page.goto(baseUrl);
@@ -48,4 +49,13 @@ export async function toggleTask(page, title) {
 /** Waits until the app's service worker controls the page (offline reloads need it). */
 export async function waitForServiceWorker(page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+}
+
+/** A fresh browser profile from `profiles`, signed in as `email` and synced. */
+export async function signedInPage(profiles, baseUrl, email, viewport = PHONE) {
+  const profile = await profiles.open(viewport);
+  const page = await profile.context.newPage();
+  await signIn(page, baseUrl, email);
+  await waitForSynced(page);
+  return { profile, page };
 }

@@ -44,3 +44,22 @@ export class Profile {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** The browser profiles a test file opens, closed together in its `after()` hook. */
+export class Profiles {
+  constructor() {
+    this.opened = [];
+  }
+
+  async open(options = PHONE) {
+    const profile = new Profile(options);
+    await profile.open();
+    this.opened.push(profile);
+    return profile;
+  }
+
+  async closeAll() {
+    for (const profile of this.opened) await profile.close();
+    this.opened = [];
+  }
+}

@@ -72,6 +72,17 @@ export class WorkerProcess {
     return worker;
   }
 
+  /** A Worker with the demo program seeded (what most end-to-end tests start from). */
+  static async startSeeded(options = {}) {
+    const worker = await WorkerProcess.start(options);
+    const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
+    if (seeded.status !== 200) {
+      await worker.stop();
+      throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
+    }
+    return worker;
+  }
+
   async launch() {
     this.child = spawn(
       WRANGLER,
