@@ -229,6 +229,14 @@ messages! {
     GrowthTitle => "Program growth by cohort", "各屆計畫成長";
     CohortYear => "Cohort", "屆別";
     ExportStudents => "Export students (CSV)", "匯出學生名單（CSV）";
+    Goals => "Goals", "目標";
+    NoGoals => "No goals yet.", "目前沒有目標。";
+    NewGoal => "New goal", "新增目標";
+    TargetDate => "Target date", "目標日期";
+    SuccessCriteria => "How will you know you got there?", "如何判斷已達成？";
+    GoalTitleRequired => "Give the goal a title.", "請輸入目標名稱。";
+    UnderGoal => "Goal", "所屬目標";
+    NoGoal => "No goal", "無";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
 }
 

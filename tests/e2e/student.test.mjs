@@ -180,4 +180,41 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     assert.equal(await mentorPage.inputValue('[data-testid="department"]'), "Graduate Institute of Networking");
     assert.ok(await mentorPage.isDisabled('[data-testid="mandarin"]'), "mentors read the profile");
   });
+
+  test("goals: a goal and its task made offline show progress; the mentor adds a task under it", { timeout: 150_000 }, async () => {
+    const { profile: browser, page } = await signedInPage(DEMO.student.email);
+    await page.click('nav a[href="/tasks"]');
+    await page.waitForSelector('[data-testid="goal-form"]');
+    await browser.context.setOffline(true);
+    const goal = `Pass TOCFL level 4 ${Date.now().toString(36)}`;
+    await page.click('[data-testid="add-goal"]');
+    await page.waitForSelector("text=Give the goal a title.");
+    await page.fill("#goal-title", goal);
+    await page.fill("#goal-target", "2027-03-31");
+    await page.fill("#goal-criteria", "Certificate in hand");
+    await page.click('[data-testid="add-goal"]');
+    await page.waitForSelector(`[data-testid="goal"][data-title="${goal}"][data-total="0"]`);
+    const goalId = await page.$eval("#task-goal", (select, title) => [...select.options].find((o) => o.textContent === title).value, goal);
+    await page.selectOption("#task-goal", goalId);
+    await page.fill('[data-testid="task-title"]', `Mock exam for ${goal}`);
+    await page.click('[data-testid="add-task"]');
+    await page.locator(`[data-testid="task"][data-title="Mock exam for ${goal}"] input[type=checkbox]`).click();
+    await page.waitForSelector(`[data-testid="goal"][data-title="${goal}"][data-done="1"][data-total="1"]`);
+    await browser.context.setOffline(false);
+    await waitForSynced(page);
+
+    const { page: mentorPage } = await signedInPage(DEMO.mentor.email);
+    await mentorPage.click('nav a[href="/tasks"]');
+    await mentorPage.waitForSelector(`[data-testid="goal"][data-title="${goal}"][data-done="1"][data-total="1"]`);
+    assert.equal(await mentorPage.locator('[data-testid="goal-form"]').count(), 0, "goals are the student's to set");
+    await mentorPage.selectOption("#task-goal", goalId);
+    await mentorPage.fill('[data-testid="task-title"]', `Vocabulary list for ${goal}`);
+    await mentorPage.click('[data-testid="add-task"]');
+    await mentorPage.waitForSelector(`[data-testid="goal"][data-title="${goal}"][data-done="1"][data-total="2"]`);
+    await waitForSynced(mentorPage);
+
+    await page.locator('[data-testid="sync-status"]').click();
+    await page.click('nav a[href="/tasks"]');
+    await page.waitForSelector(`[data-testid="goal"][data-title="${goal}"][data-done="1"][data-total="2"]`, { timeout: 30_000 });
+  });
 });

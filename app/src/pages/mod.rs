@@ -2,6 +2,7 @@
 
 pub mod changes;
 pub mod concern;
+pub mod goals;
 pub mod home;
 pub mod jobs;
 pub mod profile;

@@ -10,6 +10,7 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, use_i18n, Msg};
+use crate::pages::goals::{use_goals, GoalsSection};
 use crate::sync::hooks::{use_pending_ids, use_records, use_write};
 
 /// The tasks screen.
@@ -22,6 +23,7 @@ pub fn TasksPage() -> impl IntoView {
         <h1>{move || i18n.t(Msg::Tasks)}</h1>
         <MenteePicker working=working />
         <Show when=move || space.get().is_some()>
+            <GoalsSection space=space />
             <TaskList space=space />
         </Show>
     }
@@ -35,6 +37,8 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let write = use_write();
     let title = RwSignal::new(String::new());
     let due = RwSignal::new(String::new());
+    let goal = RwSignal::new(String::new());
+    let goals = use_goals(space);
     let title_error = RwSignal::new(None::<Msg>);
     let write_error = RwSignal::new(None::<String>);
 
@@ -59,7 +63,9 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
         let mutation = Mutation::Create {
             id: RecordId(format!("t-{}", uuid::Uuid::new_v4().simple())),
             record: Entity::Task(Task {
-                goal_id: None,
+                goal_id: Some(goal.get_untracked())
+                    .filter(|id| !id.is_empty())
+                    .map(RecordId),
                 title: text,
                 due_date,
                 done: false,
@@ -108,6 +114,15 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     <label for="task-due">{move || i18n.t(Msg::DueDate)}</label>
                     <input id="task-due" data-testid="task-due" type="date" prop:value=move || due.get() on:input=move |event| due.set(event_target_value(&event)) />
                 </div>
+                <Show when=move || !goals.get().is_empty()>
+                    <div class="field">
+                        <label for="task-goal">{move || i18n.t(Msg::UnderGoal)}</label>
+                        <select id="task-goal" data-testid="task-goal" prop:value=move || goal.get() on:change=move |e| goal.set(event_target_value(&e))>
+                            <option value="">{move || i18n.t(Msg::NoGoal)}</option>
+                            {move || goals.get().into_iter().map(|progress| view! { <option value=progress.id.to_string()>{progress.goal.title.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </Show>
                 <button class="button button-primary" type="submit" data-testid="add-task">{move || i18n.t(Msg::Add)}</button>
             </form>
             <p class="form-error" role="alert" data-testid="write-error">{move || write_error.get()}</p>

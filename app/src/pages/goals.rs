@@ -1,0 +1,154 @@
+//! Goals: what a student works towards, with a target date and success criteria; progress comes
+//! from the tasks filed under each goal.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+
+use imp_shared::domain::{Entity, Goal, RecordKind, Role};
+use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::mutation::Mutation;
+
+use crate::i18n::{format_date, use_i18n, Msg};
+use crate::sync::hooks::{use_records, use_session, use_write};
+
+/// A goal with its progress: (done, total) tasks under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalProgress {
+    /// The goal's id.
+    pub id: RecordId,
+    /// The goal.
+    pub goal: Goal,
+    /// Tasks under it that are done.
+    pub done: usize,
+    /// All tasks under it.
+    pub total: usize,
+}
+
+/// The goals of a space with their progress, by target date.
+pub fn use_goals(space: Signal<Option<SpaceId>>) -> Memo<Vec<GoalProgress>> {
+    let goals = use_records(space, RecordKind::Goal);
+    let tasks = use_records(space, RecordKind::Task);
+    Memo::new(move |_| {
+        let tasks = tasks.get();
+        let mut list: Vec<GoalProgress> = goals
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                Entity::Goal(goal) => {
+                    let under: Vec<bool> = tasks
+                        .iter()
+                        .filter_map(|(_, entity)| match entity {
+                            Entity::Task(task) if task.goal_id.as_ref() == Some(&id) => {
+                                Some(task.done)
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    Some(GoalProgress {
+                        done: under.iter().filter(|done| **done).count(),
+                        total: under.len(),
+                        id,
+                        goal,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        list.sort_by(|a, b| {
+            (a.goal.target_date.is_none(), a.goal.target_date, &a.id).cmp(&(
+                b.goal.target_date.is_none(),
+                b.goal.target_date,
+                &b.id,
+            ))
+        });
+        list
+    })
+}
+
+/// Goals with progress bars, and (for the student) a form to add one.
+#[component]
+pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let goals = use_goals(space);
+    let session = use_session();
+    let is_student = move || session.get().is_some_and(|s| s.user.role == Role::Student);
+    let write = use_write();
+    let title = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let criteria = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let text = title.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            error.set(Some(Msg::GoalTitleRequired));
+            return;
+        }
+        error.set(None);
+        let Some(space) = space.get_untracked() else {
+            return;
+        };
+        let goal = Goal {
+            title: text,
+            target_date: NaiveDate::parse_from_str(&target.get_untracked(), "%Y-%m-%d").ok(),
+            success_criteria: criteria.get_untracked().trim().to_owned(),
+        };
+        write.dispatch((
+            space,
+            Mutation::Create {
+                id: RecordId(format!("goal-{}", uuid::Uuid::new_v4().simple())),
+                record: Entity::Goal(goal),
+            },
+        ));
+        title.set(String::new());
+        target.set(String::new());
+        criteria.set(String::new());
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::Goals)}</h2>
+            <Show when=move || !goals.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoGoals)}</p> }>
+                <ul class="list" data-testid="goals">
+                    {move || goals.get().into_iter().map(|progress| {
+                        let percent = if progress.total == 0 { 0 } else { progress.done * 100 / progress.total };
+                        let target = progress.goal.target_date;
+                        view! {
+                            <li class="list-item goal" data-testid="goal" data-title=progress.goal.title.clone() data-done=progress.done.to_string() data-total=progress.total.to_string()>
+                                <div class="grow">
+                                    <p class="item-title">{progress.goal.title.clone()}</p>
+                                    <p class="item-meta">{move || target.map(|date| format_date(i18n.lang.get(), date))}</p>
+                                    {(!progress.goal.success_criteria.is_empty()).then(|| view! { <p class="item-body">{progress.goal.success_criteria.clone()}</p> })}
+                                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent
+                                        aria-label=move || format!("{} {}/{}", i18n.t(Msg::Progress), progress.done, progress.total)>
+                                        <span style=format!("width: {percent}%")></span>
+                                    </div>
+                                </div>
+                                <span class="item-meta">{format!("{}/{}", progress.done, progress.total)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </Show>
+            <Show when=is_student>
+                <form class="form" on:submit=add novalidate=true data-testid="goal-form">
+                    <div class="form-inline">
+                        <div class="field grow">
+                            <label for="goal-title">{move || i18n.t(Msg::NewGoal)}</label>
+                            <input id="goal-title" maxlength="200" prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e)) />
+                        </div>
+                        <div class="field">
+                            <label for="goal-target">{move || i18n.t(Msg::TargetDate)}</label>
+                            <input id="goal-target" type="date" prop:value=move || target.get() on:input=move |e| target.set(event_target_value(&e)) />
+                        </div>
+                    </div>
+                    <div class="field">
+                        <label for="goal-criteria">{move || i18n.t(Msg::SuccessCriteria)}</label>
+                        <input id="goal-criteria" maxlength="5000" prop:value=move || criteria.get() on:input=move |e| criteria.set(event_target_value(&e)) />
+                    </div>
+                    <p class="form-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
+                    <button class="button" type="submit" data-testid="add-goal">{move || i18n.t(Msg::Add)}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
