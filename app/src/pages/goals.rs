@@ -110,7 +110,7 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
             <Show when=move || !goals.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoGoals)}</p> }>
                 <ul class="list" data-testid="goals">
                     {move || goals.get().into_iter().map(|progress| {
-                        let percent = if progress.total == 0 { 0 } else { progress.done * 100 / progress.total };
+                        let percent = (progress.done * 100).checked_div(progress.total).unwrap_or(0);
                         let target = progress.goal.target_date;
                         view! {
                             <li class="list-item goal" data-testid="goal" data-title=progress.goal.title.clone() data-done=progress.done.to_string() data-total=progress.total.to_string()>
