@@ -237,6 +237,8 @@ messages! {
     GoalTitleRequired => "Give the goal a title.", "請輸入目標名稱。";
     UnderGoal => "Goal", "所屬目標";
     NoGoal => "No goal", "無";
+    MyPlacement => "My placement", "我的實習";
+    YourMentor => "Your mentor", "你的導師";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
 }
 

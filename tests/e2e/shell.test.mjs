@@ -32,16 +32,27 @@ async function setLanguage(page, tag) {
   await page.waitForFunction((lang) => document.documentElement.lang === lang, tag);
 }
 
-/** English catalogue strings still visible on the page (that have a different zh-TW text). */
+/** English catalogue strings still shown on the page (that have a different zh-TW text). Each
+ *  visible text node and label attribute is compared whole, so data that merely contains an
+ *  English word (a session agenda, a task title) does not count. */
 async function englishLeft(page) {
   return page.evaluate(async () => {
     const module = await import("/pkg/imp_app.js");
     const pairs = JSON.parse(module.catalogue());
-    const text = document.body.innerText;
-    const attributes = [...document.querySelectorAll("[aria-label],[title],[placeholder]")]
-      .flatMap((el) => ["aria-label", "title", "placeholder"].map((name) => el.getAttribute(name) ?? ""));
-    const visible = `${text}\n${attributes.join("\n")}`;
-    return pairs.filter(([en, zh]) => en !== zh && /[A-Za-z]{3}/.test(en) && visible.includes(en)).map(([en]) => en);
+    const shown = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.trim();
+      const parent = node.parentElement;
+      if (text && parent && parent.closest("script, style") === null && parent.checkVisibility()) shown.add(text);
+    }
+    for (const element of document.querySelectorAll("[aria-label],[title],[placeholder]")) {
+      for (const name of ["aria-label", "title", "placeholder"]) {
+        const value = element.getAttribute(name);
+        if (value) shown.add(value.trim());
+      }
+    }
+    return pairs.filter(([en, zh]) => en !== zh && /[A-Za-z]{3}/.test(en) && shown.has(en)).map(([en]) => en);
   });
 }
 
@@ -117,6 +128,11 @@ describe("the app shell", { timeout: 300_000 }, () => {
         }
         if (role === "mentor") {
           await page.waitForSelector('[data-testid="mentees"] li');
+        }
+        if (role === "student") {
+          // The placement staff confirmed, with the mentor the demo mentor account belongs to.
+          assert.match(await page.textContent('[data-testid="placement-mentor"]'), /Chen Wei-Ting \(1\)/);
+          assert.ok((await page.textContent('[data-testid="placement-organization"]')).length > 0);
         }
         const screens = role === "student" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/changes", "/settings"] : role === "mentor" ? ["/", "/sessions", "/jobs", "/visa", "/settings"] : ["/", "/changes", "/settings"];
         for (const lang of ["en", "zh-TW"]) {

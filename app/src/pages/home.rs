@@ -109,6 +109,7 @@ fn StudentHome() -> impl IntoView {
             .min_by_key(|session| session.starts_at)
     });
     view! {
+        <MyPlacement space=space />
         <Show when=move || next_session.get().is_some()>
             <section class="card" data-testid="next-session">
                 <h2 class="card-title">{move || i18n.t(Msg::NextSession)}</h2>
@@ -154,6 +155,69 @@ fn StudentHome() -> impl IntoView {
             </Show>
             <A href="/tasks" attr:class="button">{move || i18n.t(Msg::Tasks)}</A>
         </section>
+    }
+}
+
+/// The student's placement once staff confirmed it: organization, position and mentor.
+#[component]
+fn MyPlacement(space: Signal<Option<SpaceId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let placements = use_records(space, RecordKind::Placement);
+    let positions = use_records(program, RecordKind::Position);
+    let organizations = use_records(program, RecordKind::Organization);
+    let mentors = use_records(program, RecordKind::MentorProfile);
+    let shown = Memo::new(move |_| {
+        let placement = placements
+            .get()
+            .into_iter()
+            .find_map(|(_, entity)| match entity {
+                Entity::Placement(p) if p.state.grants_mentor_access() => Some(p),
+                _ => None,
+            })?;
+        let position = positions
+            .get()
+            .into_iter()
+            .find_map(|(id, entity)| match entity {
+                Entity::Position(position) if id == placement.position_id => Some(position),
+                _ => None,
+            });
+        let organization = position.as_ref().and_then(|position| {
+            organizations
+                .get()
+                .into_iter()
+                .find_map(|(id, entity)| match entity {
+                    Entity::Organization(org) if id == position.organization_id => Some(org.name),
+                    _ => None,
+                })
+        });
+        let mentor = mentors
+            .get()
+            .into_iter()
+            .find_map(|(_, entity)| match entity {
+                Entity::MentorProfile(mentor) if mentor.user_id == placement.mentor_id => {
+                    Some(mentor)
+                }
+                _ => None,
+            });
+        Some((organization, position.map(|p| p.title), mentor))
+    });
+    view! {
+        <Show when=move || shown.with(Option::is_some)>
+            <section class="card" data-testid="my-placement">
+                <h2 class="card-title">{move || i18n.t(Msg::MyPlacement)}</h2>
+                {move || shown.get().map(|(organization, title, mentor)| view! {
+                    <p class="item-title" data-testid="placement-organization">{organization.unwrap_or_default()}</p>
+                    <p class="item-meta">{title.unwrap_or_default()}</p>
+                    {mentor.map(|mentor| view! {
+                        <p class="item-body" data-testid="placement-mentor">
+                            <strong>{move || i18n.t(Msg::YourMentor)}": "</strong>{mentor.display_name.clone()}
+                        </p>
+                        <p class="item-meta">{format!("{} · {}", mentor.expertise.join(", "), mentor.languages.join(", "))}</p>
+                    })}
+                })}
+            </section>
+        </Show>
     }
 }
 
