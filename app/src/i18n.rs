@@ -239,6 +239,10 @@ messages! {
     NoGoal => "No goal", "無";
     MyPlacement => "My placement", "我的實習";
     YourMentor => "Your mentor", "你的導師";
+    Workshops => "Workshops coming up", "即將舉辦的工作坊";
+    Rsvp => "I'll come", "我會參加";
+    NotGoing => "Can't come", "無法參加";
+    Going => "Going", "會參加";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
 }
 

@@ -217,4 +217,25 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await page.click('nav a[href="/tasks"]');
     await page.waitForSelector(`[data-testid="goal"][data-title="${goal}"][data-done="1"][data-total="2"]`, { timeout: 30_000 });
   });
+
+  test("workshops: an RSVP given offline reaches the server; taking it back works too", { timeout: 120_000 }, async () => {
+    const { profile: browser, page } = await signedInPage(DEMO.student.email);
+    const first = page.locator('[data-testid="workshop"]').first();
+    await first.waitFor();
+    const workshopId = await first.getAttribute("data-workshop-id");
+    const card = page.locator(`[data-testid="workshop"][data-workshop-id="${workshopId}"]`);
+    await browser.context.setOffline(true);
+    await card.locator('[data-testid="rsvp"]').click();
+    await page.waitForSelector(`[data-testid="workshop"][data-workshop-id="${workshopId}"][data-going="true"]`);
+    await browser.context.setOffline(false);
+    await waitForSynced(page);
+    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const rsvp = async () => (await staff.pull(`student:${DEMO.student.id}`, uniqueId("check"))).json.changes
+      .find((change) => change.key.kind === "rsvp" && change.key.id === workshopId)?.record?.fields;
+    assert.deepEqual(await rsvp(), { going: true });
+    await card.locator('[data-testid="rsvp"]').click();
+    await page.waitForSelector(`[data-testid="workshop"][data-workshop-id="${workshopId}"][data-going="false"]`);
+    await waitForSynced(page);
+    assert.deepEqual(await rsvp(), { going: false });
+  });
 });

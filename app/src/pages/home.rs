@@ -110,6 +110,7 @@ fn StudentHome() -> impl IntoView {
     });
     view! {
         <MyPlacement space=space />
+        <UpcomingWorkshops space=space />
         <Show when=move || next_session.get().is_some()>
             <section class="card" data-testid="next-session">
                 <h2 class="card-title">{move || i18n.t(Msg::NextSession)}</h2>
@@ -155,6 +156,74 @@ fn StudentHome() -> impl IntoView {
             </Show>
             <A href="/tasks" attr:class="button">{move || i18n.t(Msg::Tasks)}</A>
         </section>
+    }
+}
+
+/// Workshops coming up, with an RSVP the student can give or take back (offline too).
+#[component]
+fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let workshops = use_records(program, RecordKind::Workshop);
+    let rsvps = use_records(space, RecordKind::Rsvp);
+    let write = use_write();
+    let upcoming = Memo::new(move |_| {
+        let now = Utc::now();
+        let going: Vec<imp_shared::ids::RecordId> = rsvps
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| {
+                matches!(entity, Entity::Rsvp(rsvp) if rsvp.going).then_some(id)
+            })
+            .collect();
+        let mut list: Vec<(
+            imp_shared::ids::RecordId,
+            imp_shared::domain::Workshop,
+            bool,
+        )> = workshops
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                Entity::Workshop(workshop) if workshop.starts_at >= now => {
+                    let is_going = going.contains(&id);
+                    Some((id, workshop, is_going))
+                }
+                _ => None,
+            })
+            .collect();
+        list.sort_by(|(a_id, a, _), (b_id, b, _)| (a.starts_at, a_id).cmp(&(b.starts_at, b_id)));
+        list.truncate(3);
+        list
+    });
+    let answer = move |workshop_id: imp_shared::ids::RecordId, going: bool| {
+        if let Some(space) = space.get_untracked() {
+            write.dispatch((space, Mutation::RsvpWorkshop { workshop_id, going }));
+        }
+    };
+    view! {
+        <Show when=move || !upcoming.get().is_empty()>
+            <section class="card" data-testid="workshops">
+                <h2 class="card-title">{move || i18n.t(Msg::Workshops)}</h2>
+                <ul class="list">
+                    {move || upcoming.get().into_iter().map(|(id, workshop, going)| {
+                        let local = workshop.starts_at.with_timezone(&zone_offset("Asia/Taipei"));
+                        let target = id.clone();
+                        view! {
+                            <li class="list-item" data-testid="workshop" data-workshop-id=id.to_string() data-going=going.to_string()>
+                                <div class="grow">
+                                    <p class="item-title">{workshop.title.clone()}</p>
+                                    <p class="item-meta">{move || format!("{} {} · {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place)}</p>
+                                </div>
+                                {going.then(|| view! { <span class="pill">{move || i18n.t(Msg::Going)}</span> })}
+                                <button class="button button-small" data-testid="rsvp" on:click=move |_| answer(target.clone(), !going)>
+                                    {move || if going { i18n.t(Msg::NotGoing) } else { i18n.t(Msg::Rsvp) }}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
     }
 }
 
