@@ -147,6 +147,11 @@ async fn absorbing_a_pull_is_atomic_and_keeps_unprocessed_entries() -> Result<()
     assert_eq!(rebased.confirmed.len(), 2);
     let (base, cursor) = store.load_base(&space()).await?;
     assert_eq!(cursor, ServerVersion(7));
+    assert_eq!(
+        store.cursor(&space()).await?,
+        ServerVersion(7),
+        "the cursor alone reads the same"
+    );
     assert!(base.records.contains_key(&key));
     let left = store.outbox().await?;
     assert_eq!(

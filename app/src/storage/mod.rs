@@ -318,13 +318,23 @@ impl Store {
 
     /// The highest seq the server reported processed for a space.
     pub async fn last_seq(&self, space: &SpaceId) -> Result<MutationSeq, StoreError> {
+        Ok(MutationSeq(
+            self.counter(&format!("last_seq:{space}")).await?,
+        ))
+    }
+
+    /// The cursor a space's base reflects, without reading its records.
+    pub async fn cursor(&self, space: &SpaceId) -> Result<ServerVersion, StoreError> {
+        Ok(ServerVersion(
+            self.counter(&format!("cursor:{space}")).await?,
+        ))
+    }
+
+    /// A numeric metadata value (0 when absent).
+    async fn counter(&self, key: &str) -> Result<u64, StoreError> {
         let tx = self.db.transaction(META).build()?;
-        let value: Option<f64> = tx
-            .object_store(META)?
-            .get(format!("last_seq:{space}"))
-            .primitive()?
-            .await?;
-        Ok(MutationSeq(value.unwrap_or(0.0) as u64))
+        let value: Option<f64> = tx.object_store(META)?.get(key).primitive()?.await?;
+        Ok(value.unwrap_or(0.0) as u64)
     }
 
     /// Refused mutations, oldest first.

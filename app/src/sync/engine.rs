@@ -482,7 +482,8 @@ impl Engine {
             }
         }
         for space in &to_pull {
-            let (_, cursor) = store.load_base(space).await?;
+            // Only the cursor: the records themselves are read once, by `reload` below.
+            let cursor = store.cursor(space).await?;
             let since = match by_space.get(space).and_then(|pending| pending.first()) {
                 Some(first) => MutationSeq(first.seq.0.saturating_sub(1)),
                 None => store.last_seq(space).await?,
