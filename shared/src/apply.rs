@@ -5,19 +5,24 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Entity, EntityPatch, MentoringSession, Placement, RecordKind, Role, SessionState, SpaceKind,
+    CheckinCode, Entity, MentoringSession, Placement, Ranking, RankingChoice, RecordKind, Role,
+    SessionState, SpaceKind,
 };
 use crate::error::MutationError;
 use crate::ids::{RecordId, SpaceId, UserId};
 use crate::mutation::Mutation;
 use crate::permissions::{may_write, space_access, Actor, SpaceAccess, WriteOp};
 
-/// Most position choices a student may rank.
-pub const MAX_RANKINGS: usize = 10;
+/// Check-in opens this many minutes before a workshop starts…
+pub const CHECKIN_OPENS_BEFORE_MINUTES: i64 = 120;
+/// …and closes this many minutes after it ends.
+pub const CHECKIN_CLOSES_AFTER_MINUTES: i64 = 120;
+/// How far ahead of the judging clock a device's check-in time may be (clock skew).
+pub const CLOCK_SKEW_MINUTES: i64 = 10;
 
 /// Read access to one space's current records.
 pub trait RecordView {
@@ -46,7 +51,7 @@ pub struct Change {
 }
 
 /// Everything `apply` may depend on besides the view and the mutation.
-#[derive(Debug, Clone)]
+#[derive(Clone, Copy)]
 pub struct ApplyContext<'a> {
     /// Who runs it.
     pub actor: &'a Actor,
@@ -54,6 +59,25 @@ pub struct ApplyContext<'a> {
     pub space: &'a SpaceId,
     /// The time to judge deadlines by (the server's clock on the server).
     pub now: DateTime<Utc>,
+    /// Records of the program space a rule needs (a cohort's deadline, a position, a workshop).
+    /// The Worker supplies the ones a push refers to; `None` skips those checks, as the client
+    /// does when it replays its outbox, so a queued change stays visible until the server judges.
+    pub program: Option<&'a dyn RecordView>,
+    /// Records of the staff space a rule needs (a workshop's check-in code); the same rule.
+    pub staff: Option<&'a dyn RecordView>,
+}
+
+impl<'a> ApplyContext<'a> {
+    /// A context with no records from other spaces: the rules that need them are skipped.
+    pub fn new(actor: &'a Actor, space: &'a SpaceId, now: DateTime<Utc>) -> Self {
+        Self {
+            actor,
+            space,
+            now,
+            program: None,
+            staff: None,
+        }
+    }
 }
 
 /// A simple ordered map of records: the in-memory store for tests and for the client's views.
@@ -179,6 +203,15 @@ pub fn apply(
         }])
     };
 
+    let own_action_only = matches!(kind, RecordKind::Ranking | RecordKind::Attendance)
+        && ctx.actor.role != Role::Staff;
+    if own_action_only && matches!(mutation, Mutation::Create { .. } | Mutation::Update { .. }) {
+        return Err(MutationError::invalid(
+            "kind",
+            format!("a {} is written by its own action", kind.as_str()),
+        ));
+    }
+
     match mutation {
         Mutation::Create { record, .. } => {
             if existing.is_some() {
@@ -190,7 +223,7 @@ pub fn apply(
             may_write(ctx.actor, ctx.space, access, kind, WriteOp::Create, None)?;
             let mut record = record.clone();
             stamp_new(&mut record, ctx)?;
-            check_create_rules(view, ctx, id, &record)?;
+            check_create_rules(ctx, id, &record)?;
             write(record)
         }
         Mutation::Update { patch, .. } => {
@@ -213,11 +246,6 @@ pub fn apply(
                     field,
                     "cannot be changed by an update; use its own action",
                 ));
-            }
-            if let EntityPatch::Ranking(ranking) = patch {
-                if let Some(position) = &ranking.position_id {
-                    check_unique_ranking(view, id, position)?;
-                }
             }
             patch.clone().apply_to(&mut entity)?;
             write(entity)
@@ -349,6 +377,26 @@ pub fn apply(
             }
             write(entity)
         }
+        Mutation::SetRankings { choices, .. } => {
+            let op = if existing.is_some() {
+                WriteOp::Change
+            } else {
+                WriteOp::Create
+            };
+            may_write(ctx.actor, ctx.space, access, kind, op, existing.as_ref())?;
+            write(Entity::Ranking(ranking_for(view, ctx, id, choices)?))
+        }
+        Mutation::CheckIn { code, at, .. } => {
+            may_write(ctx.actor, ctx.space, access, kind, WriteOp::Create, None)?;
+            if existing.is_some() {
+                // Scanning twice is harmless: the first check-in stands.
+                return Ok(Vec::new());
+            }
+            check_check_in(ctx, id, code, *at)?;
+            write(Entity::Attendance(crate::domain::Attendance {
+                checked_in_at: *at,
+            }))
+        }
         Mutation::SetConcernState { state, .. } => {
             let mut entity = require(existing)?;
             may_write(
@@ -408,7 +456,6 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
 
 /// Rules a new record must meet besides its own fields.
 fn check_create_rules(
-    view: &impl RecordView,
     ctx: &ApplyContext<'_>,
     id: &RecordId,
     record: &Entity,
@@ -439,34 +486,145 @@ fn check_create_rules(
             }
             Ok(())
         }
-        Entity::Ranking(ranking) => {
-            if view.list(RecordKind::Ranking).len() >= MAX_RANKINGS {
-                return Err(MutationError::Rule(format!(
-                    "you may rank at most {MAX_RANKINGS} positions"
-                )));
-            }
-            check_unique_ranking(view, id, &ranking.position_id)
-        }
         _ => Ok(()),
     }
 }
 
-fn check_unique_ranking(
+/// The ranking `SetRankings` writes, after the cohort's rules: the student's own cohort, at most
+/// its `max_rankings` choices, open positions of that cohort, and (for students) before the
+/// deadline. Uniqueness and lengths are checked by the record's validation.
+fn ranking_for(
     view: &impl RecordView,
-    id: &RecordId,
-    position: &RecordId,
-) -> Result<(), MutationError> {
-    let taken = view
-        .list(RecordKind::Ranking)
-        .into_iter()
-        .any(|(other, entity)| {
-            matches!(entity, Entity::Ranking(r) if &r.position_id == position) && &other != id
+    ctx: &ApplyContext<'_>,
+    cohort_id: &RecordId,
+    choices: &[RankingChoice],
+) -> Result<Ranking, MutationError> {
+    let profile_year = match ctx.space {
+        SpaceId::Student(owner) => view
+            .get(RecordKind::StudentProfile, &RecordId(owner.to_string()))
+            .and_then(|entity| match entity {
+                Entity::StudentProfile(profile) => Some(profile.cohort_year),
+                _ => None,
+            }),
+        _ => None,
+    };
+    let Some(program) = ctx.program else {
+        // No program records at hand (replaying the outbox): keep what the student wrote and let
+        // the server judge. The year comes from the profile, else from the cohort id's digits.
+        let cohort_year = profile_year
+            .or_else(|| {
+                cohort_id
+                    .as_str()
+                    .rsplit('-')
+                    .next()
+                    .and_then(|digits| digits.parse().ok())
+            })
+            .unwrap_or(0);
+        return Ok(Ranking {
+            cohort_year,
+            choices: choices.to_vec(),
         });
-    if taken {
-        Err(MutationError::Rule(
-            "you have already ranked this position".to_owned(),
-        ))
-    } else {
-        Ok(())
+    };
+    let Some(Entity::Cohort(cohort)) = program.get(RecordKind::Cohort, cohort_id) else {
+        return Err(MutationError::NotFound {
+            kind: RecordKind::Cohort,
+            id: cohort_id.to_string(),
+        });
+    };
+    if profile_year.is_some_and(|year| year != cohort.year) {
+        return Err(MutationError::Rule(format!(
+            "you are in another cohort than {}",
+            cohort.name
+        )));
     }
+    if choices.len() > usize::from(cohort.max_rankings) {
+        return Err(MutationError::Rule(format!(
+            "{} allows at most {} choices",
+            cohort.name, cohort.max_rankings
+        )));
+    }
+    if ctx.actor.role != Role::Staff {
+        if let Some(deadline) = cohort.ranking_deadline {
+            if ctx.now > deadline {
+                return Err(MutationError::Rule(format!(
+                    "the ranking deadline of {} passed at {} UTC",
+                    cohort.name,
+                    deadline.format("%Y-%m-%d %H:%M")
+                )));
+            }
+        }
+    }
+    for choice in choices {
+        match program.get(RecordKind::Position, &choice.position_id) {
+            Some(Entity::Position(position)) if position.cohort_year != cohort.year => {
+                return Err(MutationError::Rule(format!(
+                    "“{}” is offered to another cohort",
+                    position.title
+                )));
+            }
+            Some(Entity::Position(position)) if !position.open => {
+                return Err(MutationError::Rule(format!(
+                    "“{}” is closed",
+                    position.title
+                )));
+            }
+            Some(Entity::Position(_)) => {}
+            _ => {
+                return Err(MutationError::NotFound {
+                    kind: RecordKind::Position,
+                    id: choice.position_id.to_string(),
+                })
+            }
+        }
+    }
+    Ok(Ranking {
+        cohort_year: cohort.year,
+        choices: choices.to_vec(),
+    })
+}
+
+/// Checks a workshop check-in against the workshop's time and its code, where those records are
+/// at hand (the Worker supplies both; a client has the workshop but never the code).
+fn check_check_in(
+    ctx: &ApplyContext<'_>,
+    workshop_id: &RecordId,
+    code: &str,
+    at: DateTime<Utc>,
+) -> Result<(), MutationError> {
+    if at > ctx.now + TimeDelta::minutes(CLOCK_SKEW_MINUTES) {
+        return Err(MutationError::invalid("at", "is in the future"));
+    }
+    if let Some(program) = ctx.program {
+        let Some(Entity::Workshop(workshop)) = program.get(RecordKind::Workshop, workshop_id)
+        else {
+            return Err(MutationError::NotFound {
+                kind: RecordKind::Workshop,
+                id: workshop_id.to_string(),
+            });
+        };
+        let opens = workshop.starts_at - TimeDelta::minutes(CHECKIN_OPENS_BEFORE_MINUTES);
+        let closes = workshop.starts_at
+            + TimeDelta::minutes(
+                i64::from(workshop.duration_minutes) + CHECKIN_CLOSES_AFTER_MINUTES,
+            );
+        if at < opens || at > closes {
+            return Err(MutationError::Rule(format!(
+                "check-in for “{}” is open from two hours before it starts until two hours after \
+                 it ends",
+                workshop.title
+            )));
+        }
+    }
+    if let Some(staff) = ctx.staff {
+        let matches = matches!(
+            staff.get(RecordKind::CheckinCode, workshop_id),
+            Some(Entity::CheckinCode(CheckinCode { code: expected })) if expected == code
+        );
+        if !matches {
+            return Err(MutationError::Rule(
+                "this check-in code does not belong to this workshop".to_owned(),
+            ));
+        }
+    }
+    Ok(())
 }

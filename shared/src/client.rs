@@ -69,7 +69,7 @@ pub fn replay(
     now: DateTime<Utc>,
 ) -> MemoryRecords {
     let mut view = base.clone();
-    let context = ApplyContext { actor, space, now };
+    let context = ApplyContext::new(actor, space, now);
     for pending in outbox {
         if let Ok(changes) = apply(&view, &context, &pending.mutation) {
             view.write(&changes);
@@ -183,11 +183,7 @@ impl SpaceClient {
         now: DateTime<Utc>,
     ) -> Result<(MutationSeq, Vec<Change>), MutationError> {
         let view = self.view(now);
-        let context = ApplyContext {
-            actor: &self.actor,
-            space: &self.space,
-            now,
-        };
+        let context = ApplyContext::new(&self.actor, &self.space, now);
         let changes = apply(&view, &context, &mutation)?;
         self.seq = MutationSeq(self.seq.0 + 1);
         self.outbox.push(PendingMutation {

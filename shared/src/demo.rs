@@ -171,11 +171,15 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
             Entity::Cohort(Cohort {
                 year,
                 name: format!("IMP {year}"),
-                ranking_deadline: Some(
+                // The current cohort still ranks (its deadline is two weeks away, 23:59 in
+                // Taipei); earlier cohorts ranked by the end of March.
+                ranking_deadline: Some(if year == GROWTH[2].0 {
+                    at(today + Duration::days(14), 15) + Duration::minutes(59)
+                } else {
                     Utc.with_ymd_and_hms(year, 3, 31, 15, 59, 0)
                         .single()
-                        .unwrap_or_default(),
-                ),
+                        .unwrap_or_default()
+                }),
                 max_rankings: 5,
             }),
         ));
@@ -291,6 +295,11 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                     vec!["Mandarin".to_owned(), "English".to_owned()]
                 },
                 capacity: 2 + (mentor % 2) as u32,
+                contact_email: Some(if mentor == 0 {
+                    "mentor@demo.imp".to_owned()
+                } else {
+                    format!("mentor{:03}@demo.imp", mentor + 1)
+                }),
                 cohort_years: GROWTH
                     .iter()
                     .map(|row| row.0)
@@ -564,11 +573,7 @@ mod tests {
                 "{space}"
             );
             let mut records = MemoryRecords::default();
-            let context = ApplyContext {
-                actor: &staff,
-                space,
-                now,
-            };
+            let context = ApplyContext::new(&staff, space, now);
             for mutation in mutations {
                 let changes = apply(&records, &context, mutation);
                 assert!(changes.is_ok(), "{space}: {mutation:?} → {changes:?}");

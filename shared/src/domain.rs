@@ -11,6 +11,10 @@ use crate::ids::{is_valid_id, RecordId, SpaceId, UserId};
 pub const MAX_LINE: usize = 200;
 /// Longest free text (notes, descriptions), in characters.
 pub const MAX_TEXT: usize = 5000;
+/// Most positions a student may rank (a cohort may allow fewer).
+pub const MAX_RANKINGS: usize = 10;
+/// Longest reason for a ranked choice, in characters.
+pub const MAX_REASON: usize = 500;
 /// Earliest and latest years a date may carry; anything else is a typo.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1950..=2100;
 
@@ -285,6 +289,9 @@ entity! {
         #[serde(default)]
         languages: Vec<String>,
         capacity: u32,
+        /// How mentees reach the mentor.
+        #[serde(default)]
+        contact_email: Option<String>,
         /// Cohort years the mentor took part in.
         #[serde(default)]
         cohort_years: Vec<i32>,
@@ -337,13 +344,24 @@ entity! {
     }
 }
 
+/// One choice on a student's ranking: a position and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankingChoice {
+    /// The position (a record in the program space).
+    pub position_id: RecordId,
+    /// Why the student wants it (optional, shown to staff when matching).
+    #[serde(default)]
+    pub reason: String,
+}
+
 entity! {
-    /// One of a student's ranked choices of position.
+    /// A student's ranked choices of position for one cohort, best first. Its record id is the
+    /// cohort's record id; only [`crate::mutation::Mutation::SetRankings`] writes it, so the
+    /// cohort's limit and deadline are always checked.
     Ranking / RankingPatch {
-        position_id: RecordId,
-        rank: u8,
-        #[serde(default)]
-        reason: String,
+        cohort_year: i32,
+        choices: Vec<RankingChoice>,
     }
 }
 
@@ -410,9 +428,18 @@ entity! {
 }
 
 entity! {
-    /// A student's check-in at a workshop; its record id is the workshop's id.
+    /// A student's check-in at a workshop; its record id is the workshop's id. Only
+    /// [`crate::mutation::Mutation::CheckIn`] writes it, so the code and the time are checked.
     Attendance / AttendancePatch {
         checked_in_at: DateTime<Utc>,
+    }
+}
+
+entity! {
+    /// The secret a workshop's check-in QR code carries; its record id is the workshop's id. It
+    /// lives in the staff space, so students cannot read it and check in without being there.
+    CheckinCode / CheckinCodePatch {
+        code: String,
     }
 }
 
@@ -606,6 +633,7 @@ kinds! {
     ConcernFlag(ConcernFlag, ConcernFlagPatch) = "concern_flag" in Staff;
     StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
     Enrollment(Enrollment, EnrollmentPatch) = "enrollment" in Staff;
+    CheckinCode(CheckinCode, CheckinCodePatch) = "checkin_code" in Staff;
 }
 
 /// Field checks with one clear message each.
@@ -634,6 +662,18 @@ impl Check {
             return Err(MutationError::invalid(field, "contains control characters"));
         }
         Ok(())
+    }
+
+    fn email(field: &'static str, value: &str) -> Result<(), MutationError> {
+        Self::line(field, value)?;
+        match value.split_once('@') {
+            Some((user, host))
+                if !user.is_empty() && host.contains('.') && !value.contains(' ') =>
+            {
+                Ok(())
+            }
+            _ => Err(MutationError::invalid(field, "is not an email address")),
+        }
     }
 
     fn text(field: &'static str, value: &str) -> Result<(), MutationError> {
@@ -735,10 +775,7 @@ impl Entity {
                 Check::line("name", &organization.name)?;
                 Check::line("industry", &organization.industry)?;
                 if let Some(email) = &organization.contact_email {
-                    Check::line("contact_email", email)?;
-                    if !email.contains('@') {
-                        return Err(MutationError::invalid("contact_email", "is not an email"));
-                    }
+                    Check::email("contact_email", email)?;
                 }
                 organization
                     .cohort_years
@@ -759,6 +796,9 @@ impl Entity {
                 Check::id("organization_id", mentor.organization_id.as_str())?;
                 Check::list("expertise", &mentor.expertise)?;
                 Check::list("languages", &mentor.languages)?;
+                if let Some(email) = &mentor.contact_email {
+                    Check::email("contact_email", email)?;
+                }
                 Check::range("capacity", mentor.capacity, 0..=20)
             }
             Entity::Workshop(workshop) => {
@@ -789,9 +829,27 @@ impl Entity {
                 Check::year("cohort_year", profile.cohort_year)
             }
             Entity::Ranking(ranking) => {
-                Check::id("position_id", ranking.position_id.as_str())?;
-                Check::range("rank", u32::from(ranking.rank), 1..=10)?;
-                Check::text("reason", &ranking.reason)
+                Check::year("cohort_year", ranking.cohort_year)?;
+                if ranking.choices.len() > MAX_RANKINGS {
+                    return Err(MutationError::invalid(
+                        "choices",
+                        format!("at most {MAX_RANKINGS} positions may be ranked"),
+                    ));
+                }
+                for (index, choice) in ranking.choices.iter().enumerate() {
+                    Check::id("position_id", choice.position_id.as_str())?;
+                    Check::at_most("reason", &choice.reason, MAX_REASON)?;
+                    if ranking.choices[..index]
+                        .iter()
+                        .any(|earlier| earlier.position_id == choice.position_id)
+                    {
+                        return Err(MutationError::invalid(
+                            "choices",
+                            "ranks the same position twice",
+                        ));
+                    }
+                }
+                Ok(())
             }
             Entity::Placement(placement) => {
                 Check::id("student_id", placement.student_id.as_str())?;
@@ -854,6 +912,15 @@ impl Entity {
                 Check::id("student_id", enrollment.student_id.as_str())?;
                 Check::line("display_name", &enrollment.display_name)?;
                 Check::year("cohort_year", enrollment.cohort_year)
+            }
+            Entity::CheckinCode(checkin) => {
+                let good = (6..=32).contains(&checkin.code.len())
+                    && checkin.code.bytes().all(|b| b.is_ascii_alphanumeric());
+                if good {
+                    Ok(())
+                } else {
+                    Err(MutationError::invalid("code", "is 6–32 letters and digits"))
+                }
             }
             Entity::StaffNote(note) => {
                 Check::id("student_id", note.student_id.as_str())?;

@@ -2,8 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::{DateTime, Utc};
+
 use crate::domain::{
-    ApplicationStage, ConcernState, Entity, EntityPatch, PlacementState, RecordKind, VisaStepState,
+    ApplicationStage, ConcernState, Entity, EntityPatch, PlacementState, RankingChoice, RecordKind,
+    VisaStepState,
 };
 use crate::ids::{MutationSeq, RecordId};
 
@@ -88,6 +91,22 @@ pub enum Mutation {
         /// Its new state.
         state: ConcernState,
     },
+    /// Replace the student's ranked choices for a cohort (best first), before its deadline.
+    SetRankings {
+        /// The cohort's record id (in the program space); also the ranking's record id.
+        id: RecordId,
+        /// The choices, best first; empty withdraws the ranking.
+        choices: Vec<RankingChoice>,
+    },
+    /// Check in at a workshop with the code from its QR code; works offline, checked on sync.
+    CheckIn {
+        /// The workshop's id (in the program space).
+        workshop_id: RecordId,
+        /// The code the QR code carries.
+        code: String,
+        /// When the code was scanned (the device's clock; the server checks it is plausible).
+        at: DateTime<Utc>,
+    },
 }
 
 impl Mutation {
@@ -105,6 +124,8 @@ impl Mutation {
             Self::MoveApplication { .. } => "move_application",
             Self::SetVisaStepState { .. } => "set_visa_step_state",
             Self::SetConcernState { .. } => "set_concern_state",
+            Self::SetRankings { .. } => "set_rankings",
+            Self::CheckIn { .. } => "check_in",
         }
     }
 
@@ -123,6 +144,8 @@ impl Mutation {
             Self::MoveApplication { id, .. } => (RecordKind::JobApplication, id),
             Self::SetVisaStepState { id, .. } => (RecordKind::VisaStep, id),
             Self::SetConcernState { id, .. } => (RecordKind::ConcernFlag, id),
+            Self::SetRankings { id, .. } => (RecordKind::Ranking, id),
+            Self::CheckIn { workshop_id, .. } => (RecordKind::Attendance, workshop_id),
         }
     }
 }

@@ -8,16 +8,89 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::apply::{access_in, apply, assigned_mentors, ApplyContext, RecordKey, RecordView};
-use crate::domain::{Entity, RecordKind};
+use crate::apply::{
+    access_in, apply, assigned_mentors, ApplyContext, MemoryRecords, RecordKey, RecordView,
+};
+use crate::domain::{Entity, Feedback, RecordKind, Role};
 use crate::ids::{
     ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER,
 };
+use crate::mutation::Mutation;
 use crate::permissions::{may_read_record, Actor};
 use crate::protocol::{
     PullResponse, PushRequest, PushResponse, RecordChange, RejectedMutation, SeqVerdict, Verdict,
     TOMBSTONE_HORIZON_DAYS,
 };
+
+/// Records from the program and staff spaces that some mutations of a push are judged by (see
+/// [`ApplyContext::program`]). The Worker reads them from those spaces before the push's own
+/// transaction; they travel as lists because JSON maps need string keys.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RelatedRecords {
+    /// Program-space records, when the push needs any.
+    #[serde(default)]
+    pub program: Option<Vec<(RecordKey, Entity)>>,
+    /// Staff-space records, when the push needs any.
+    #[serde(default)]
+    pub staff: Option<Vec<(RecordKey, Entity)>>,
+}
+
+/// Which records of other spaces a push's mutations are judged by: `(program keys, staff keys)`.
+/// Both are empty for most pushes, and then nothing is fetched.
+pub fn related_keys(request: &PushRequest) -> (Vec<RecordKey>, Vec<RecordKey>) {
+    let mut program = Vec::new();
+    let mut staff = Vec::new();
+    let key = |kind, id: &RecordId| RecordKey {
+        kind,
+        id: id.clone(),
+    };
+    for pending in &request.mutations {
+        match &pending.mutation {
+            Mutation::SetRankings { id, choices } => {
+                program.push(key(RecordKind::Cohort, id));
+                program.extend(
+                    choices
+                        .iter()
+                        .map(|choice| key(RecordKind::Position, &choice.position_id)),
+                );
+            }
+            Mutation::CheckIn { workshop_id, .. } => {
+                program.push(key(RecordKind::Workshop, workshop_id));
+                staff.push(key(RecordKind::CheckinCode, workshop_id));
+            }
+            _ => {}
+        }
+    }
+    for keys in [&mut program, &mut staff] {
+        keys.sort();
+        keys.dedup();
+    }
+    (program, staff)
+}
+
+/// Reads the records with these keys from a store (the other space's half of [`related_keys`]).
+pub fn read_records<S: ServerStore>(
+    store: &S,
+    keys: &[RecordKey],
+) -> Result<Vec<(RecordKey, Entity)>, S::Error> {
+    let mut found = Vec::new();
+    for key in keys {
+        if let Some(StoredRecord {
+            record: Some(entity),
+            ..
+        }) = store.record(key)?
+        {
+            found.push((key.clone(), entity));
+        }
+    }
+    Ok(found)
+}
+
+fn memory(records: &Option<Vec<(RecordKey, Entity)>>) -> Option<MemoryRecords> {
+    records.as_ref().map(|list| MemoryRecords {
+        records: list.iter().cloned().collect(),
+    })
+}
 
 /// Most rejected verdicts one pull returns.
 pub const MAX_REJECTED_PER_PULL: usize = 500;
@@ -155,8 +228,11 @@ pub fn push<S: ServerStore>(
     actor: &Actor,
     space: &SpaceId,
     request: &PushRequest,
+    related: &RelatedRecords,
     now: DateTime<Utc>,
 ) -> Result<PushOutcome, ServerError<S::Error>> {
+    let program = memory(&related.program);
+    let staff = memory(&related.staff);
     let access = {
         let view = StoreView::new(&*store);
         let access = access_in(&view, actor, space);
@@ -196,7 +272,11 @@ pub fn push<S: ServerStore>(
         // 2. Check permission and run apply against the current records.
         let outcome = {
             let view = StoreView::new(&*store);
-            let context = ApplyContext { actor, space, now };
+            let context = ApplyContext {
+                program: program.as_ref().map(|records| records as &dyn RecordView),
+                staff: staff.as_ref().map(|records| records as &dyn RecordView),
+                ..ApplyContext::new(actor, space, now)
+            };
             let outcome = apply(&view, &context, &pending.mutation);
             if let Some(error) = view.take_error() {
                 return Err(ServerError::Store(error));
@@ -274,9 +354,13 @@ pub fn pull<S: ServerStore>(
     cursor: ServerVersion,
     client: &ClientId,
     since_seq: MutationSeq,
+    now: DateTime<Utc>,
 ) -> Result<PullResponse, ServerError<S::Error>> {
     let view = StoreView::new(store);
     let access = access_in(&view, actor, space);
+    // Feedback the other side may not read yet is held back (the reveal rule); once revealed it
+    // is sent with every pull, because revealing it wrote no new version a cursor would notice.
+    let feedback = FeedbackGate::new(&view, actor, space, now);
     if let Some(error) = view.take_error() {
         return Err(ServerError::Store(error));
     }
@@ -298,7 +382,19 @@ pub fn pull<S: ServerStore>(
     .map_err(ServerError::Store)?
     .into_iter()
     .filter(|change| may_read_record(actor, space, access, change.key.kind))
-    .collect();
+    .filter(|change| feedback.allows(change))
+    .collect::<Vec<_>>();
+    let mut changes = changes;
+    if access.can_read() && !reset {
+        let revealed = feedback
+            .revealed_to_resend(store)
+            .map_err(ServerError::Store)?;
+        for change in revealed {
+            if !changes.iter().any(|sent| sent.key == change.key) {
+                changes.push(change);
+            }
+        }
+    }
     Ok(PullResponse {
         cursor: current,
         reset,
@@ -308,6 +404,94 @@ pub fn pull<S: ServerStore>(
             .rejected_since(client, since_seq, MAX_REJECTED_PER_PULL)
             .map_err(ServerError::Store)?,
     })
+}
+
+/// Applies the feedback reveal rule ([`crate::feedback`]) to one pull.
+struct FeedbackGate {
+    /// Feedback records the actor may not read yet.
+    hidden: Vec<RecordId>,
+    /// Feedback records the actor can read that someone else wrote (resent with every pull).
+    others_visible: Vec<RecordId>,
+}
+
+impl FeedbackGate {
+    fn new(view: &impl RecordView, actor: &Actor, space: &SpaceId, now: DateTime<Utc>) -> Self {
+        let mut gate = Self {
+            hidden: Vec::new(),
+            others_visible: Vec::new(),
+        };
+        let SpaceId::Student(owner) = space else {
+            return gate;
+        };
+        if actor.role == Role::Staff {
+            return gate;
+        }
+        let all: Vec<(RecordId, Feedback)> = view
+            .list(RecordKind::Feedback)
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                Entity::Feedback(feedback) => Some((id, feedback)),
+                _ => None,
+            })
+            .collect();
+        for (id, feedback) in &all {
+            if feedback.author.as_ref() == Some(&actor.user_id) {
+                continue;
+            }
+            let session = match view.get(RecordKind::MentoringSession, &feedback.session_id) {
+                Some(Entity::MentoringSession(session)) => session,
+                _ => {
+                    gate.hidden.push(id.clone());
+                    continue;
+                }
+            };
+            let answered = |student_side: bool| {
+                all.iter().any(|(_, other)| {
+                    other.session_id == feedback.session_id
+                        && other
+                            .author
+                            .as_ref()
+                            .is_some_and(|author| (author == owner) == student_side)
+                })
+            };
+            let revealed = crate::feedback::session_end(&session).is_some_and(|end| {
+                crate::feedback::is_revealed(
+                    end,
+                    answered(true).then_some(end),
+                    answered(false).then_some(end),
+                    now.max(end),
+                )
+            });
+            if revealed {
+                gate.others_visible.push(id.clone());
+            } else {
+                gate.hidden.push(id.clone());
+            }
+        }
+        gate
+    }
+
+    fn allows(&self, change: &RecordChange) -> bool {
+        change.key.kind != RecordKind::Feedback || !self.hidden.contains(&change.key.id)
+    }
+
+    fn revealed_to_resend<S: ServerStore>(&self, store: &S) -> Result<Vec<RecordChange>, S::Error> {
+        let mut changes = Vec::new();
+        for id in &self.others_visible {
+            let key = RecordKey {
+                kind: RecordKind::Feedback,
+                id: id.clone(),
+            };
+            if let Some(stored) = store.record(&key)? {
+                changes.push(RecordChange {
+                    key,
+                    version: stored.version,
+                    record: stored.record,
+                });
+            }
+        }
+        Ok(changes)
+    }
 }
 
 /// Purges tombstones older than the horizon ([`TOMBSTONE_HORIZON_DAYS`]).

@@ -46,11 +46,7 @@ fn run(
     space: &SpaceId,
     mutation: &Mutation,
 ) -> Result<(), MutationError> {
-    let context = ApplyContext {
-        actor: who,
-        space,
-        now: now(),
-    };
+    let context = ApplyContext::new(who, space, now());
     let changes = apply(records, &context, mutation)?;
     records.write(&changes);
     Ok(())

@@ -25,7 +25,8 @@ use imp_shared::APP_VERSION;
 use crate::directory::{Account, Directory, INVITE_DAYS, SESSION_DAYS};
 use crate::error::ApiError;
 use crate::http::{bearer_token, json_response, query_param, query_u64, read_json};
-use crate::space::{Fault, SpacePull, SpacePush, SpacePushReply};
+use crate::space::{Fault, SpacePull, SpacePush, SpacePushReply, SpaceRead};
+use imp_shared::server::RelatedRecords;
 
 pub use crate::space::SpaceObject;
 
@@ -325,17 +326,35 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
     } else {
         None
     };
+    let related = related_records(env, &body).await?;
     let message = SpacePush {
         actor: account.actor()?,
         space: space.clone(),
         request: body,
         fault,
+        related,
     };
     let reply: SpacePushReply = call_space(env, &space, "/push", &message).await?;
     if let (Some(mentors), SpaceId::Student(_)) = (&reply.mentors_changed, &space) {
         directory.set_space_mentors(&space, mentors).await?;
     }
     Ok(json_response(&reply.response, 200))
+}
+
+/// Reads the program and staff records a push's mutations are judged by (a cohort's deadline, a
+/// workshop's check-in code); most pushes need none and cost nothing extra.
+async fn related_records(env: &Env, request: &PushRequest) -> Result<RelatedRecords, ApiError> {
+    let (program_keys, staff_keys) = imp_shared::server::related_keys(request);
+    let mut related = RelatedRecords::default();
+    if !program_keys.is_empty() {
+        let message = SpaceRead { keys: program_keys };
+        related.program = Some(call_space(env, &SpaceId::Program, "/read", &message).await?);
+    }
+    if !staff_keys.is_empty() {
+        let message = SpaceRead { keys: staff_keys };
+        related.staff = Some(call_space(env, &SpaceId::Staff, "/read", &message).await?);
+    }
+    Ok(related)
 }
 
 async fn pull(request: Request, env: &Env, space: SpaceId) -> Result<Response, ApiError> {

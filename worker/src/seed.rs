@@ -121,6 +121,7 @@ pub async fn seed(env: &Env) -> Result<Response, ApiError> {
             space: space.clone(),
             request,
             fault: None,
+            related: Default::default(),
         };
         let reply: SpacePushReply = crate::call_space(env, &space, "/push", &message).await?;
         if let (Some(mentors), SpaceId::Student(_)) = (&reply.mentors_changed, &space) {

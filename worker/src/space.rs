@@ -22,7 +22,7 @@ use imp_shared::permissions::Actor;
 use imp_shared::protocol::{
     PullResponse, PushRequest, PushResponse, RecordChange, RejectedMutation, Verdict,
 };
-use imp_shared::server::{self, ServerError, ServerStore, StoredRecord};
+use imp_shared::server::{self, RelatedRecords, ServerError, ServerStore, StoredRecord};
 
 use crate::error::ApiError;
 use crate::http::json_response;
@@ -46,6 +46,16 @@ pub struct SpacePush {
     pub request: PushRequest,
     /// A fault to inject (test hooks only).
     pub fault: Option<Fault>,
+    /// Records of the program and staff spaces the push's mutations are judged by.
+    #[serde(default)]
+    pub related: RelatedRecords,
+}
+
+/// What the front Worker asks a space for: some of its records, by key.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SpaceRead {
+    /// The records wanted.
+    pub keys: Vec<RecordKey>,
 }
 
 /// What the object answers to a push.
@@ -485,6 +495,7 @@ impl SpaceObject {
                             &message.actor,
                             &message.space,
                             &message.request,
+                            &message.related,
                             now,
                         )
                         .map_err(server_error)?;
@@ -513,9 +524,21 @@ impl SpaceObject {
                     message.cursor,
                     &message.client_id,
                     message.since_seq,
+                    now,
                 )
                 .map_err(server_error)?;
                 Ok(json_response(&reply, 200))
+            }
+            "/read" => {
+                let message: SpaceRead = request
+                    .json()
+                    .await
+                    .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+                let store = SqlStore::open(self.state.storage().sql(), None)
+                    .map_err(|error| ApiError::Storage(error.to_string()))?;
+                let records = server::read_records(&store, &message.keys)
+                    .map_err(|error| ApiError::Storage(error.to_string()))?;
+                Ok(json_response(&records, 200))
             }
             other => Err(ApiError::NotFound(format!("no space route {other}"))),
         }

@@ -13,8 +13,9 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use imp_shared::apply::{apply, ApplyContext, MemoryRecords};
+use imp_shared::apply::{apply, ApplyContext, MemoryRecords, RecordView};
 use imp_shared::client::{replay, RejectedEntry};
+use imp_shared::domain::Role;
 use imp_shared::error::MutationError;
 use imp_shared::ids::{ClientId, MutationSeq, SpaceId};
 use imp_shared::mutation::{Mutation, PendingMutation};
@@ -214,10 +215,21 @@ impl Engine {
             let state = self.state.borrow();
             let empty = MemoryRecords::default();
             let view = state.by_space.get(space).map_or(&empty, |s| &s.view);
+            // The program and staff records this device holds let rules that need them (a
+            // cohort's deadline, a workshop's hours) refuse bad input before it is queued.
+            let other = |id: &SpaceId| {
+                (id != space)
+                    .then(|| state.by_space.get(id))
+                    .flatten()
+                    .map(|s| &s.view as &dyn RecordView)
+            };
             let context = ApplyContext {
-                actor: &actor,
-                space,
-                now: at,
+                program: other(&SpaceId::Program),
+                // Others hold only what they wrote to the staff space, not its check-in codes.
+                staff: (actor.role == Role::Staff)
+                    .then(|| other(&SpaceId::Staff))
+                    .flatten(),
+                ..ApplyContext::new(&actor, space, at)
             };
             (state.store.clone(), apply(view, &context, &mutation)?)
         };

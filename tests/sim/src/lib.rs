@@ -112,7 +112,14 @@ impl Server {
             return Err(fail(seed, format!("no space {space}")));
         };
         let mut copy = store.clone();
-        let outcome = match server::push(&mut copy, actor, space, request, now) {
+        let outcome = match server::push(
+            &mut copy,
+            actor,
+            space,
+            request,
+            &server::RelatedRecords::default(),
+            now,
+        ) {
             Ok(outcome) => outcome,
             Err(ServerError::Forbidden(_)) => return Ok(None),
             Err(other) => return Err(fail(seed, format!("push failed: {other}"))),
@@ -423,6 +430,7 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
             Default::default(),
             &rogue_client.client_id,
             MutationSeq(0),
+            now,
         );
         if pulled.is_ok() {
             return Err(fail(
@@ -561,6 +569,7 @@ fn pull_into(
         cursor,
         &sim.client.client_id,
         sim.client.since_seq(),
+        Utc::now(),
     ) {
         Ok(pulled) => pulled,
         Err(ServerError::Forbidden(message)) => {
@@ -613,11 +622,7 @@ fn pull_into(
     }
     let mut replayed = sim.client.base.records.clone();
     for pending in &sim.client.outbox {
-        let context = ApplyContext {
-            actor: &sim.client.actor,
-            space: &sim.client.space,
-            now,
-        };
+        let context = ApplyContext::new(&sim.client.actor, &sim.client.space, now);
         if let Ok(changes) = apply(&replayed, &context, &pending.mutation) {
             replayed.write(&changes);
         }
