@@ -244,6 +244,60 @@ messages! {
     NotGoing => "Can't come", "無法參加";
     Going => "Going", "會參加";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
+    RankPositions => "Rank positions", "職缺志願排序";
+    MyRanking => "My ranking", "我的志願";
+    RankingEmpty => "You have not ranked any position yet. Pick from the list below.", "你尚未選擇任何職缺，請從下方清單挑選。";
+    RankingClosed => "The ranking deadline has passed; your choices are final.", "志願截止日已過，你的選擇已確定。";
+    RankingFull => "You have ranked as many positions as your cohort allows.", "你已達到本屆可選擇的志願上限。";
+    RankingDeadline => "Deadline", "截止";
+    RankThis => "Rank", "加入志願";
+    Ranked => "Ranked", "已選";
+    MoveUp => "Move up", "上移";
+    MoveDown => "Move down", "下移";
+    Remove => "Remove", "移除";
+    WhyThisChoice => "Why this position?", "選擇此職缺的原因";
+    OpenPositions => "Open positions", "開放職缺";
+    Search => "Search", "搜尋";
+    Industry => "Industry", "產業";
+    AllIndustries => "All industries", "所有產業";
+    PaidOnly => "Paid only", "僅限有薪";
+    WithHousing => "With housing", "提供住宿";
+    Paid => "Paid", "有薪";
+    Unpaid => "Unpaid", "無薪";
+    Housing => "Housing", "住宿";
+    Slots => "Places", "名額";
+    NoPositionsMatch => "No open position matches.", "沒有符合條件的開放職缺。";
+    NoCohort => "Your cohort has no ranking round.", "你的屆別目前沒有志願排序。";
+    Contact => "Contact", "聯絡方式";
+    Expertise => "Expertise", "專長";
+    CheckIn => "Check in", "報到";
+    CheckInCode => "Check-in code", "報到代碼";
+    CheckInHelp => "Scan the QR code staff show at the workshop with your phone's camera, or type the code below. It works offline.", "用手機相機掃描工作坊現場的 QR code，或在下方輸入代碼。離線也能報到。";
+    CheckedIn => "Checked in", "已報到";
+    CheckedInAt => "You are checked in. It reaches the program office when you are next online.", "已完成報到，下次連線時會送到計畫辦公室。";
+    AlreadyCheckedIn => "You were already checked in.", "你已經報到過了。";
+    UnknownWorkshop => "This check-in link is not for a workshop this app knows. Sync, then try again.", "此報到連結對應的工作坊不存在。請同步後再試一次。";
+    CodeRequired => "Enter the code shown at the workshop.", "請輸入工作坊現場顯示的代碼。";
+    Milestones => "Career readiness", "職涯準備";
+    WorkshopsAttended => "Workshops attended", "已參加工作坊";
+    Feedback => "Feedback", "回饋";
+    GiveFeedback => "Give feedback", "填寫回饋";
+    Rating => "Rating", "評分";
+    FeedbackText => "What went well, what could be better?", "哪些做得好？哪些可以更好？";
+    YourFeedback => "Your feedback", "你的回饋";
+    TheirFeedback => "Their feedback", "對方的回饋";
+    FeedbackHidden => "Their feedback shows once you have both answered, or a week after the session.", "雙方都填寫後，或會談結束一週後，才會顯示對方的回饋。";
+    RatingRequired => "Choose a rating from 1 to 5.", "請選擇 1 到 5 的評分。";
+    ManageWorkshops => "Workshops", "工作坊";
+    NewWorkshop => "New workshop", "新增工作坊";
+    WorkshopTitle => "Title", "名稱";
+    Place => "Place", "地點";
+    Capacity => "Capacity", "人數上限";
+    ShowQr => "Show check-in QR code", "顯示報到 QR code";
+    HideQr => "Hide QR code", "隱藏 QR code";
+    QrHelp => "Students scan this with their phone camera to check in, even offline.", "學生用手機相機掃描即可報到，離線也可以。";
+    FieldsRequired => "Fill in the title, date, time and place.", "請填寫名稱、日期、時間與地點。";
+    NoWorkshops => "No workshops yet.", "目前沒有工作坊。";
 }
 
 /// `n` changes waiting.
@@ -266,6 +320,22 @@ pub fn days_left_text(lang: Lang, days: i64) -> String {
         (Lang::ZhTw, 0) => "今天到期".to_owned(),
         (Lang::ZhTw, days) if days > 0 => format!("剩 {days} 天"),
         (Lang::ZhTw, days) => format!("已逾期 {} 天", -days),
+    }
+}
+
+/// "2 of 5 ranked".
+pub fn n_of_m_ranked(lang: Lang, n: usize, m: u8) -> String {
+    match lang {
+        Lang::En => format!("{n} of {m} ranked"),
+        Lang::ZhTw => format!("已選 {n} / {m} 個志願"),
+    }
+}
+
+/// "2 of 3 workshops for the career-readiness certificate".
+pub fn n_of_m_workshops(lang: Lang, n: usize, m: usize) -> String {
+    match lang {
+        Lang::En => format!("{n} of {m} workshops for the career-readiness certificate"),
+        Lang::ZhTw => format!("職涯準備證書：已參加 {n} / {m} 場工作坊"),
     }
 }
 
@@ -380,7 +450,7 @@ mod tests {
 
     /// Words allowed to stay Latin in zh-TW text: names, acronyms and file types people know as
     /// such (the residence card is called "ARC" in Taiwan, TOCFL is the Mandarin test).
-    const LATIN_ALLOWED: [&str; 5] = ["IMP", "ARC", "TOCFL", ".ics", "CSV"];
+    const LATIN_ALLOWED: [&str; 6] = ["IMP", "ARC", "TOCFL", ".ics", "CSV", "QR code"];
 
     #[test]
     fn no_english_left_in_traditional_chinese() {

@@ -17,15 +17,18 @@ use crate::components::shell::Shell;
 use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::changes::ChangesPage;
+use crate::pages::checkin::CheckInPage;
 use crate::pages::concern::ConcernPage;
 use crate::pages::home::HomePage;
 use crate::pages::jobs::JobsPage;
+use crate::pages::positions::PositionsPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::sessions::SessionsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::signin::{InvitePage, SignInPage};
 use crate::pages::tasks::TasksPage;
 use crate::pages::visa::VisaPage;
+use crate::pages::workshops::WorkshopsPage;
 use crate::storage::StoreError;
 use crate::sync::engine::Engine;
 use crate::sync::hooks::{use_needs_sign_in, EngineHandle};
@@ -65,6 +68,9 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/profile") view=move || gate(session, view! { <ProfilePage /> }) />
                     <Route path=path!("/concern") view=move || gate(session, view! { <ConcernPage /> }) />
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
+                    <Route path=path!("/positions") view=move || gate(session, view! { <PositionsPage /> }) />
+                    <Route path=path!("/checkin") view=move || gate(session, view! { <CheckInPage /> }) />
+                    <Route path=path!("/workshops") view=move || gate(session, view! { <WorkshopsPage /> }) />
                     <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />
                 </Routes>
             </Shell>

@@ -13,6 +13,8 @@ pub const MAX_LINE: usize = 200;
 pub const MAX_TEXT: usize = 5000;
 /// Most positions a student may rank (a cohort may allow fewer).
 pub const MAX_RANKINGS: usize = 10;
+/// Workshops a student attends for the program's career-readiness certificate.
+pub const READINESS_WORKSHOPS: usize = 3;
 /// Longest reason for a ranked choice, in characters.
 pub const MAX_REASON: usize = 500;
 /// Earliest and latest years a date may carry; anything else is a typo.

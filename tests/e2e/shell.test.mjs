@@ -122,7 +122,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
           assert.ok(nav.x === 0 && nav.height > nav.width, "a side bar on wide screens");
         }
         const links = await page.$$eval("nav.nav a", (anchors) => anchors.map((a) => a.getAttribute("href")));
-        assert.deepEqual(links, role === "staff" ? ["/", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/visa", "/settings"]);
+        assert.deepEqual(links, role === "staff" ? ["/", "/workshops", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/visa", "/settings"]);
         if (role === "staff") {
           assert.equal(await page.textContent('[data-testid="program-stats"] .stat-value >> nth=0'), "91");
         }
@@ -134,22 +134,31 @@ describe("the app shell", { timeout: 300_000 }, () => {
           assert.match(await page.textContent('[data-testid="placement-mentor"]'), /Chen Wei-Ting \(1\)/);
           assert.ok((await page.textContent('[data-testid="placement-organization"]')).length > 0);
         }
-        const screens = role === "student" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/changes", "/settings"] : role === "mentor" ? ["/", "/sessions", "/jobs", "/visa", "/settings"] : ["/", "/changes", "/settings"];
+        const screens = role === "student"
+          ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/positions", "/profile", "/checkin?w=workshop-1", "/concern", "/changes", "/settings"]
+          : role === "mentor" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/profile", "/settings"] : ["/", "/workshops", "/changes", "/settings"];
         for (const lang of ["en", "zh-TW"]) {
           await setLanguage(page, lang);
           for (const screen of screens) {
-            await page.click(screen === "/changes" ? '[data-testid="sync-status"]' : `nav.nav a[href="${screen}"]`);
-            await page.waitForFunction((path) => location.pathname === path, screen);
+            const path = screen.split("?")[0];
+            if (screen === "/changes") {
+              await page.click('[data-testid="sync-status"]');
+            } else if (links.includes(screen)) {
+              await page.click(`nav.nav a[href="${screen}"]`);
+            } else {
+              await page.goto(`${worker.url}${screen}`);
+            }
+            await page.waitForFunction((wanted) => location.pathname === wanted, path);
             await page.waitForSelector("main h1");
+            await page.waitForSelector("main .card, main .empty, main p");
             if (lang === "zh-TW") {
               assert.deepEqual(await englishLeft(page), [], `${role} ${screen}: English left`);
             }
-            if (viewportName === "phone") await expectAccessible(page, `${role} ${screen} (${lang})`);
-          }
-          if (role === "student" && viewportName === "phone") {
-            await page.click('nav.nav a[href="/"]');
-            await page.waitForSelector('[data-testid="due-soon"], main .card');
-            await page.screenshot({ path: join(SCREENSHOTS, `student-home-phone-${lang}.png`) });
+            if (viewportName === "phone") {
+              await expectAccessible(page, `${role} ${screen} (${lang})`);
+              const name = path === "/" ? "home" : path.slice(1);
+              await page.screenshot({ path: join(SCREENSHOTS, `${role}-${name}-phone-${lang}.png`), fullPage: true });
+            }
           }
         }
         await setLanguage(page, "en");

@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod confirm;
 pub mod pwa;
+pub mod qr;
 pub mod shell;
 pub mod space_picker;
 pub mod sync_badge;

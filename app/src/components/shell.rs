@@ -84,6 +84,12 @@ pub fn Shell(children: Children) -> impl IntoView {
                             <span>{move || i18n.t(Msg::Visa)}</span>
                         </A>
                     </Show>
+                    <Show when=move || role() == Some(Role::Staff)>
+                        <A href="/workshops">
+                            <span class="nav-icon" aria-hidden="true">"▦"</span>
+                            <span>{move || i18n.t(Msg::ManageWorkshops)}</span>
+                        </A>
+                    </Show>
                     <A href="/settings">
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>
                         <span>{move || i18n.t(Msg::Settings)}</span>

@@ -15,7 +15,10 @@ use imp_shared::visa::{days_left, is_urgent};
 
 use crate::components::chart::GrowthChart;
 use crate::components::space_picker::use_student_spaces;
-use crate::i18n::{days_left_text, format_date, n_waiting, use_i18n, zone_offset, Msg};
+use crate::i18n::{
+    days_left_text, format_date, n_of_m_ranked, n_of_m_workshops, n_waiting, use_i18n, zone_offset,
+    Msg,
+};
 use crate::pages::concern::{PRIORITIES, TOPICS};
 use crate::pages::visa::{download, use_visa_steps};
 use crate::sync::hooks::{use_records, use_session, use_sync_status, use_write};
@@ -110,7 +113,9 @@ fn StudentHome() -> impl IntoView {
     });
     view! {
         <MyPlacement space=space />
+        <RankingCard />
         <UpcomingWorkshops space=space />
+        <Milestones space=space />
         <Show when=move || next_session.get().is_some()>
             <section class="card" data-testid="next-session">
                 <h2 class="card-title">{move || i18n.t(Msg::NextSession)}</h2>
@@ -184,7 +189,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
             .get()
             .into_iter()
             .filter_map(|(id, entity)| match entity {
-                Entity::Workshop(workshop) if workshop.starts_at >= now => {
+                Entity::Workshop(workshop) if checkin_closes(&workshop) >= now => {
                     let is_going = going.contains(&id);
                     Some((id, workshop, is_going))
                 }
@@ -208,6 +213,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     {move || upcoming.get().into_iter().map(|(id, workshop, going)| {
                         let local = workshop.starts_at.with_timezone(&zone_offset("Asia/Taipei"));
                         let target = id.clone();
+                        let can_check_in = checkin_open(&workshop);
                         view! {
                             <li class="list-item" data-testid="workshop" data-workshop-id=id.to_string() data-going=going.to_string()>
                                 <div class="grow">
@@ -215,6 +221,9 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                     <p class="item-meta">{move || format!("{} {} · {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place)}</p>
                                 </div>
                                 {going.then(|| view! { <span class="pill">{move || i18n.t(Msg::Going)}</span> })}
+                                {can_check_in.then(|| view! {
+                                    <A href=format!("/checkin?w={id}") attr:class="button button-small button-primary" attr:data-testid="checkin-link">{move || i18n.t(Msg::CheckIn)}</A>
+                                })}
                                 <button class="button button-small" data-testid="rsvp" on:click=move |_| answer(target.clone(), !going)>
                                     {move || if going { i18n.t(Msg::NotGoing) } else { i18n.t(Msg::Rsvp) }}
                                 </button>
@@ -224,6 +233,70 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 </ul>
             </section>
         </Show>
+    }
+}
+
+/// When check-in for a workshop closes.
+fn checkin_closes(workshop: &imp_shared::domain::Workshop) -> chrono::DateTime<Utc> {
+    workshop.starts_at
+        + Duration::minutes(
+            i64::from(workshop.duration_minutes) + imp_shared::apply::CHECKIN_CLOSES_AFTER_MINUTES,
+        )
+}
+
+/// Whether check-in for a workshop is open now (on this device's clock).
+fn checkin_open(workshop: &imp_shared::domain::Workshop) -> bool {
+    let now = Utc::now();
+    let opens =
+        workshop.starts_at - Duration::minutes(imp_shared::apply::CHECKIN_OPENS_BEFORE_MINUTES);
+    opens <= now && now <= checkin_closes(workshop)
+}
+
+/// The ranking round while it is open: how many choices are in, and the deadline.
+#[component]
+fn RankingCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let round = crate::pages::positions::use_ranking_round();
+    let open = move || round.get().is_some_and(|r| !r.closed());
+    view! {
+        <Show when=open>
+            <section class="card" data-testid="ranking-card">
+                <h2 class="card-title">{move || i18n.t(Msg::RankPositions)}</h2>
+                {move || round.get().map(|r| {
+                    let deadline = r.cohort.ranking_deadline.map(|d| d.with_timezone(&zone_offset("Asia/Taipei")));
+                    view! {
+                        <p class="item-meta">
+                            {n_of_m_ranked(i18n.lang.get(), r.choices.len(), r.cohort.max_rankings)}
+                            {deadline.map(|d| {
+                                let left = days_left(d.date_naive(), Utc::now().with_timezone(&zone_offset("Asia/Taipei")).date_naive());
+                                view! {
+                                    " · "{i18n.t(Msg::RankingDeadline)}" "{format_date(i18n.lang.get(), d.date_naive())}
+                                    " "<span class="pill" class:pill-danger=left < 3>{days_left_text(i18n.lang.get(), left)}</span>
+                                }
+                            })}
+                        </p>
+                    }
+                })}
+                <A href="/positions" attr:class="button" attr:data-testid="open-positions">{move || i18n.t(Msg::RankPositions)}</A>
+            </section>
+        </Show>
+    }
+}
+
+/// Career-readiness milestones: workshops attended towards the certificate.
+#[component]
+fn Milestones(space: Signal<Option<SpaceId>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let attendance = use_records(space, RecordKind::Attendance);
+    let attended = move || attendance.get().len();
+    let target = imp_shared::domain::READINESS_WORKSHOPS;
+    view! {
+        <section class="card" data-testid="milestones" data-attended=move || attended().to_string()>
+            <h2 class="card-title">{move || i18n.t(Msg::Milestones)}</h2>
+            <p>{move || n_of_m_workshops(i18n.lang.get(), attended(), target)}</p>
+            <progress class="progress" max=target.to_string() value=move || attended().min(target).to_string()
+                aria-label=move || i18n.t(Msg::WorkshopsAttended)></progress>
+        </section>
     }
 }
 
@@ -282,7 +355,12 @@ fn MyPlacement(space: Signal<Option<SpaceId>>) -> impl IntoView {
                         <p class="item-body" data-testid="placement-mentor">
                             <strong>{move || i18n.t(Msg::YourMentor)}": "</strong>{mentor.display_name.clone()}
                         </p>
-                        <p class="item-meta">{format!("{} · {}", mentor.expertise.join(", "), mentor.languages.join(", "))}</p>
+                        <p class="item-meta"><strong>{move || i18n.t(Msg::Expertise)}": "</strong>{format!("{} · {}", mentor.expertise.join(", "), mentor.languages.join(", "))}</p>
+                        {mentor.contact_email.clone().map(|email| view! {
+                            <p class="item-meta"><strong>{move || i18n.t(Msg::Contact)}": "</strong>
+                                <a href=format!("mailto:{email}") data-testid="mentor-contact">{email.clone()}</a>
+                            </p>
+                        })}
                     })}
                 })}
             </section>

@@ -1,13 +1,16 @@
 //! Screens, one module per feature.
 
 pub mod changes;
+pub mod checkin;
 pub mod concern;
 pub mod goals;
 pub mod home;
 pub mod jobs;
+pub mod positions;
 pub mod profile;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
 pub mod tasks;
 pub mod visa;
+pub mod workshops;

@@ -4,13 +4,15 @@
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use leptos::prelude::*;
 
-use imp_shared::domain::{Entity, MentoringSession, RecordKind, SessionFormat, SessionState};
+use imp_shared::domain::{
+    Entity, Feedback, MentoringSession, RecordKind, SessionFormat, SessionState,
+};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_write};
+use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write};
 
 /// The time zone sessions are planned in unless the person chooses another.
 pub const DEFAULT_ZONE: &str = "Asia/Taipei";
@@ -163,6 +165,7 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
 fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let i18n = use_i18n();
     let records = use_records(space, RecordKind::MentoringSession);
+    let feedback = use_records(space, RecordKind::Feedback);
     let pending = use_pending_ids(space);
     let sessions = Memo::new(move |_| {
         let mut list: Vec<(RecordId, MentoringSession)> = records
@@ -182,7 +185,11 @@ fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
             <Show when=move || !sessions.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoSessions)}</p> }>
                 <ul class="list" data-testid="session-list">
                     <For each=move || sessions.get() key=|(id, s)| (id.clone(), s.state as u8, s.notes.clone(), s.agenda.clone()) let((id, session))>
-                        <SessionItem space=space id=id.clone() session=session waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
+                        <SessionItem space=space id=id.clone() session=session waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) })
+                            feedback=Signal::derive({ let id = id.clone(); move || feedback.get().into_iter().filter_map(|(_, e)| match e {
+                                Entity::Feedback(f) if f.session_id == id => Some(f),
+                                _ => None,
+                            }).collect::<Vec<_>>() }) />
                     </For>
                 </ul>
             </Show>
@@ -196,8 +203,11 @@ fn SessionItem(
     id: RecordId,
     session: MentoringSession,
     waiting: Signal<bool>,
+    feedback: Signal<Vec<Feedback>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let held = session.state == SessionState::Completed
+        || (session.state == SessionState::Scheduled && session.starts_at <= Utc::now());
     let write = use_write();
     let logging = RwSignal::new(false);
     let notes = RwSignal::new(session.notes.clone());
@@ -268,6 +278,9 @@ fn SessionItem(
             <Show when=move || scheduled>
                 <button class="button button-small button-danger" data-testid="cancel-session" on:click=cancel.clone()>{move || i18n.t(Msg::CancelSession)}</button>
             </Show>
+            <Show when=move || held>
+                <SessionFeedback space=space session_id=id.clone() feedback=feedback />
+            </Show>
             <Show when=move || logging.get()>
                 <form class="form grow-full" on:submit=log.clone()>
                     <div class="field">
@@ -282,5 +295,117 @@ fn SessionItem(
                 </form>
             </Show>
         </li>
+    }
+}
+
+/// Feedback after a session: give yours (1–5 and text); see the other side's once the server
+/// reveals it (both answered, or a week after the session).
+#[component]
+fn SessionFeedback(
+    space: Signal<Option<SpaceId>>,
+    session_id: RecordId,
+    feedback: Signal<Vec<Feedback>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let write = use_write();
+    let me = move || session.get().map(|s| s.user.id);
+    let mine = move || {
+        feedback
+            .get()
+            .into_iter()
+            .find(|f| f.author.is_some() && f.author == me())
+    };
+    let theirs = move || {
+        feedback
+            .get()
+            .into_iter()
+            .find(|f| f.author.is_some() && f.author != me())
+    };
+    let rating = RwSignal::new(0u8);
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(false);
+    let group = format!("rating-{session_id}");
+    let text_id = format!("feedback-text-{session_id}");
+    let submit = {
+        let session_id = session_id.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let value = rating.get_untracked();
+            if !(1..=5).contains(&value) {
+                error.set(true);
+                return;
+            }
+            error.set(false);
+            if let Some(space) = space.get_untracked() {
+                write.dispatch((
+                    space,
+                    Mutation::Create {
+                        id: RecordId(format!("feedback-{}", uuid::Uuid::new_v4().simple())),
+                        record: Entity::Feedback(Feedback {
+                            session_id: session_id.clone(),
+                            rating: value,
+                            text: text.get_untracked().trim().to_owned(),
+                            author: None,
+                        }),
+                    },
+                ));
+            }
+        }
+    };
+    let stars = |n: u8| {
+        format!(
+            "{}{}",
+            "★".repeat(usize::from(n)),
+            "☆".repeat(usize::from(5 - n.min(5)))
+        )
+    };
+    view! {
+        <div class="feedback grow-full" data-testid="feedback">
+            <p class="item-title">{move || i18n.t(Msg::Feedback)}</p>
+            {move || match mine() {
+                Some(own) => view! {
+                    <p class="item-body" data-testid="my-feedback" data-rating=own.rating.to_string()>
+                        <strong>{move || i18n.t(Msg::YourFeedback)}": "</strong>
+                        <span aria-label=format!("{}/5", own.rating)>{stars(own.rating)}</span>" "{own.text.clone()}
+                    </p>
+                }.into_any(),
+                None => {
+                    let submit = submit.clone();
+                    let group = group.clone();
+                    let text_id = text_id.clone();
+                    view! {
+                        <form class="form" on:submit=submit novalidate=true data-testid="feedback-form">
+                            <fieldset class="rating" aria-describedby=format!("{group}-error")>
+                                <legend class="visually-hidden">{move || i18n.t(Msg::Rating)}</legend>
+                                {(1..=5u8).map(|n| {
+                                    let group = group.clone();
+                                    view! {
+                                        <label>
+                                            <input type="radio" name=group value=n.to_string() data-testid=format!("rate-{n}")
+                                                prop:checked=move || rating.get() == n on:change=move |_| rating.set(n) />
+                                            <span>{n}</span>
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </fieldset>
+                            <label for=text_id.clone()>{move || i18n.t(Msg::FeedbackText)}</label>
+                            <textarea id=text_id.clone() rows="2" maxlength="5000" data-testid="feedback-text" prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event))></textarea>
+                            <p class="field-error" id=format!("{group}-error") role="alert">{move || error.get().then(|| i18n.t(Msg::RatingRequired))}</p>
+                            <button class="button button-primary" type="submit" data-testid="save-feedback">{move || i18n.t(Msg::GiveFeedback)}</button>
+                        </form>
+                    }.into_any()
+                }
+            }}
+            {move || match theirs() {
+                Some(other) => view! {
+                    <p class="item-body" data-testid="their-feedback" data-rating=other.rating.to_string()>
+                        <strong>{move || i18n.t(Msg::TheirFeedback)}": "</strong>
+                        <span aria-label=format!("{}/5", other.rating)>{stars(other.rating)}</span>" "{other.text.clone()}
+                    </p>
+                }.into_any(),
+                None => view! { <p class="muted" data-testid="feedback-hidden">{move || i18n.t(Msg::FeedbackHidden)}</p> }.into_any(),
+            }}
+        </div>
     }
 }

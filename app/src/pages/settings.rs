@@ -35,6 +35,7 @@ pub fn SettingsPage() -> impl IntoView {
             <section class="card card-links">
                 <Show when=move || session.get().is_some_and(|s| s.user.role == imp_shared::domain::Role::Student)>
                     <A href="/profile" attr:class="button" attr:data-testid="open-profile">{move || i18n.t(Msg::Profile)}</A>
+                    <A href="/positions" attr:class="button" attr:data-testid="open-rankings">{move || i18n.t(Msg::RankPositions)}</A>
                 </Show>
                 <A href="/concern" attr:class="button" attr:data-testid="open-concern">{move || i18n.t(Msg::RaiseConcern)}</A>
             </section>

@@ -1,0 +1,180 @@
+//! Workshop check-in. The QR code staff show carries a link to `/checkin?w=<workshop>&c=<code>`:
+//! a phone's camera opens it, the service worker serves the app even offline, and the check-in
+//! is queued like any other change. The server checks the code and the time when it syncs. The
+//! same card takes a typed code, for when a camera cannot read the QR code.
+
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use imp_shared::domain::{Entity, RecordKind, Workshop};
+use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::mutation::Mutation;
+
+use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
+use crate::sync::hooks::{use_engine, use_records, use_session};
+
+/// What a check-in attempt came to.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Done,
+    Already,
+    UnknownWorkshop,
+    Refused(String),
+}
+
+/// Checks the signed-in student in at a workshop, unless they already are. Returns what happened.
+async fn check_in(
+    engine: Option<crate::sync::engine::Engine>,
+    space: SpaceId,
+    workshop_id: RecordId,
+    code: String,
+) -> Outcome {
+    let Some(engine) = engine else {
+        return Outcome::Refused("the app is not ready".to_owned());
+    };
+    let known = engine.with_view(&SpaceId::Program, |view| {
+        view.records
+            .keys()
+            .any(|key| key.kind == RecordKind::Workshop && key.id == workshop_id)
+    });
+    if !known {
+        return Outcome::UnknownWorkshop;
+    }
+    let already = engine.with_view(&space, |view| {
+        view.records
+            .keys()
+            .any(|key| key.kind == RecordKind::Attendance && key.id == workshop_id)
+    });
+    if already {
+        return Outcome::Already;
+    }
+    let mutation = Mutation::CheckIn {
+        workshop_id,
+        code: code.trim().to_uppercase(),
+        at: Utc::now(),
+    };
+    match engine.write(&space, mutation).await {
+        Ok(_) => Outcome::Done,
+        Err(error) => Outcome::Refused(error.to_string()),
+    }
+}
+
+/// The `/checkin` screen a scanned QR code opens.
+#[component]
+pub fn CheckInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let workshop = Signal::derive(move || query.get().get("w").map(RecordId));
+    let code = Signal::derive(move || query.get().get("c").unwrap_or_default());
+    view! {
+        <h1>{move || i18n.t(Msg::CheckIn)}</h1>
+        {move || workshop.get().map(|id| view! { <CheckInCard workshop_id=id code=code.get_untracked() auto=true /> })}
+    }
+}
+
+/// One workshop's check-in: automatic when opened from a QR link, else a code field.
+#[component]
+pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let handle = use_engine();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let workshops = use_records(program, RecordKind::Workshop);
+    let space = Signal::derive(move || session.get().map(|s| SpaceId::Student(s.user.id)));
+    let attendance = use_records(space, RecordKind::Attendance);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let typed = RwSignal::new(code.clone());
+    let field_error = RwSignal::new(false);
+    let workshop = {
+        let id = workshop_id.clone();
+        Memo::new(move |_| {
+            workshops.get().into_iter().find_map(|(key, e)| match e {
+                Entity::Workshop(workshop) if key == id => Some(workshop),
+                _ => None,
+            })
+        })
+    };
+    let checked_in = {
+        let id = workshop_id.clone();
+        Memo::new(move |_| attendance.get().iter().any(|(key, _)| *key == id))
+    };
+    let run = {
+        let id = workshop_id.clone();
+        move |code: String| {
+            let Some(space) = space.get_untracked() else {
+                return;
+            };
+            if code.trim().is_empty() {
+                field_error.set(true);
+                return;
+            }
+            field_error.set(false);
+            let engine = handle.map(|h| h.get());
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                outcome.set(Some(check_in(engine, space, id, code).await));
+            });
+        }
+    };
+    if auto && !code.is_empty() {
+        // Once the session and the stored data are loaded, check in exactly once.
+        let started = StoredValue::new(false);
+        let run = run.clone();
+        let code = code.clone();
+        Effect::new(move |_| {
+            if started.get_value() || space.get().is_none() || workshops.with(Vec::is_empty) {
+                return;
+            }
+            started.set_value(true);
+            run(code.clone());
+        });
+    }
+    let submit = {
+        let run = run.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            run(typed.get_untracked());
+        }
+    };
+    let field_id = format!("checkin-code-{workshop_id}");
+    view! {
+        <section class="card" data-testid="checkin" data-workshop-id=workshop_id.to_string() data-checked-in=move || checked_in.get().to_string()>
+            {move || workshop.get().map(|w: Workshop| {
+                let local = w.starts_at.with_timezone(&zone_offset("Asia/Taipei"));
+                view! {
+                    <p class="item-title">{w.title.clone()}</p>
+                    <p class="item-meta">{move || format!("{} {} · {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), w.place)}</p>
+                }
+            })}
+            {move || match outcome.get() {
+                Some(Outcome::Done) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="done">{move || i18n.t(Msg::CheckedInAt)}</p> }.into_any()),
+                Some(Outcome::Already) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="already">{move || i18n.t(Msg::AlreadyCheckedIn)}</p> }.into_any()),
+                Some(Outcome::UnknownWorkshop) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="unknown">{move || i18n.t(Msg::UnknownWorkshop)}</p> }.into_any()),
+                Some(Outcome::Refused(message)) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="refused">{message}</p> }.into_any()),
+                None => None,
+            }}
+            <Show when=move || checked_in.get() fallback=move || {
+                let submit = submit.clone();
+                let field_id = field_id.clone();
+                view! {
+                    <p class="muted">{move || i18n.t(Msg::CheckInHelp)}</p>
+                    <form class="form form-inline" on:submit=submit novalidate=true>
+                        <div class="field">
+                            <label for=field_id.clone()>{move || i18n.t(Msg::CheckInCode)}</label>
+                            <input id=field_id.clone() data-testid="checkin-code" autocomplete="off" maxlength="32" prop:value=move || typed.get()
+                                aria-invalid=move || field_error.get().to_string()
+                                on:input=move |event| typed.set(event_target_value(&event)) />
+                        </div>
+                        <button class="button button-primary" type="submit" data-testid="checkin-submit">{move || i18n.t(Msg::CheckIn)}</button>
+                    </form>
+                    <Show when=move || field_error.get()>
+                        <p class="field-error" role="alert">{move || i18n.t(Msg::CodeRequired)}</p>
+                    </Show>
+                }
+            }>
+                <p><span class="pill" data-testid="checked-in">{move || i18n.t(Msg::CheckedIn)}</span></p>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,241 @@
+//! Workshops for staff: create them, and show each one's check-in QR code at the door. The code
+//! is kept in the staff space, so students cannot read it; it is made the first time staff show
+//! the QR code (offline too) and reaches the server with the next sync.
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use leptos::prelude::*;
+
+use imp_shared::domain::{CheckinCode, Entity, RecordKind, Workshop};
+use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::mutation::Mutation;
+
+use crate::components::qr::QrCodeImage;
+use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
+use crate::sync::hooks::{use_pending_ids, use_records, use_write};
+
+/// Letters and digits that cannot be mistaken for each other when read aloud or typed.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A new random check-in code of 8 characters (40 bits).
+fn new_code() -> String {
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .take(8)
+        .map(|byte| char::from(CODE_ALPHABET[usize::from(*byte) % CODE_ALPHABET.len()]))
+        .collect()
+}
+
+/// The link a workshop's QR code carries.
+pub fn checkin_link(origin: &str, workshop: &RecordId, code: &str) -> String {
+    format!("{origin}/checkin?w={workshop}&c={code}")
+}
+
+/// The staff workshops screen.
+#[component]
+pub fn WorkshopsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{move || i18n.t(Msg::ManageWorkshops)}</h1>
+        <NewWorkshopForm />
+        <WorkshopList />
+    }
+}
+
+#[component]
+fn NewWorkshopForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let title = RwSignal::new(String::new());
+    let date = RwSignal::new(String::new());
+    let time = RwSignal::new("14:00".to_owned());
+    let duration = RwSignal::new("90".to_owned());
+    let place = RwSignal::new(String::new());
+    let capacity = RwSignal::new("40".to_owned());
+    let error = RwSignal::new(None::<Msg>);
+    let write_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| match write.value().get() {
+        Some(Err(message)) => write_error.set(Some(message)),
+        Some(Ok(())) => write_error.set(None),
+        None => {}
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let day = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d").ok();
+        let at = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M").ok();
+        let local = day.zip(at).and_then(|(day, at)| {
+            zone_offset("Asia/Taipei")
+                .from_local_datetime(&day.and_time(at))
+                .single()
+        });
+        let (Some(local), false, false) = (
+            local,
+            title.get_untracked().trim().is_empty(),
+            place.get_untracked().trim().is_empty(),
+        ) else {
+            error.set(Some(Msg::FieldsRequired));
+            return;
+        };
+        error.set(None);
+        let workshop = Workshop {
+            title: title.get_untracked().trim().to_owned(),
+            starts_at: local.with_timezone(&Utc),
+            duration_minutes: duration.get_untracked().parse().unwrap_or(90),
+            place: place.get_untracked().trim().to_owned(),
+            capacity: capacity.get_untracked().parse().unwrap_or(0),
+        };
+        write.dispatch((
+            SpaceId::Program,
+            Mutation::Create {
+                id: RecordId(format!("workshop-{}", uuid::Uuid::new_v4().simple())),
+                record: Entity::Workshop(workshop),
+            },
+        ));
+        title.set(String::new());
+    };
+    let bind = |signal: RwSignal<String>| {
+        move |event: leptos::ev::Event| signal.set(event_target_value(&event))
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::NewWorkshop)}</h2>
+            <form class="form" on:submit=submit novalidate=true data-testid="workshop-form">
+                <div class="field">
+                    <label for="workshop-title">{move || i18n.t(Msg::WorkshopTitle)}</label>
+                    <input id="workshop-title" maxlength="200" prop:value=move || title.get() on:input=bind(title) />
+                </div>
+                <div class="form-inline">
+                    <div class="field">
+                        <label for="workshop-date">{move || i18n.t(Msg::Date)}</label>
+                        <input id="workshop-date" type="date" prop:value=move || date.get() on:input=bind(date) />
+                    </div>
+                    <div class="field">
+                        <label for="workshop-time">{move || i18n.t(Msg::Time)}</label>
+                        <input id="workshop-time" type="time" prop:value=move || time.get() on:input=bind(time) />
+                    </div>
+                    <div class="field">
+                        <label for="workshop-duration">{move || i18n.t(Msg::Duration)}</label>
+                        <select id="workshop-duration" prop:value=move || duration.get() on:change=bind(duration)>
+                            {[60, 90, 120, 180].into_iter().map(|minutes| view! {
+                                <option value=minutes.to_string()>{move || format!("{minutes} {}", i18n.t(Msg::Minutes))}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="workshop-capacity">{move || i18n.t(Msg::Capacity)}</label>
+                        <input id="workshop-capacity" type="number" min="1" max="10000" prop:value=move || capacity.get() on:input=bind(capacity) />
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="workshop-place">{move || i18n.t(Msg::Place)}</label>
+                    <input id="workshop-place" maxlength="200" prop:value=move || place.get() on:input=bind(place) />
+                </div>
+                <p class="field-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
+                <p class="form-error" role="alert">{move || write_error.get()}</p>
+                <button class="button button-primary" type="submit" data-testid="create-workshop">{move || i18n.t(Msg::NewWorkshop)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn WorkshopList() -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let workshops = use_records(program, RecordKind::Workshop);
+    let pending = use_pending_ids(program);
+    let list = Memo::new(move |_| {
+        let mut list: Vec<(RecordId, Workshop)> = workshops
+            .get()
+            .into_iter()
+            .filter_map(|(id, e)| match e {
+                Entity::Workshop(workshop) => Some((id, workshop)),
+                _ => None,
+            })
+            .collect();
+        list.sort_by(|(a_id, a), (b_id, b)| (b.starts_at, b_id).cmp(&(a.starts_at, a_id)));
+        list
+    });
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::ManageWorkshops)}</h2>
+            <Show when=move || !list.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoWorkshops)}</p> }>
+                <ul class="list" data-testid="workshop-admin-list">
+                    <For each=move || list.get() key=|(id, w)| (id.clone(), w.title.clone(), w.starts_at) let((id, workshop))>
+                        <WorkshopItem id=id.clone() workshop=workshop waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let staff = Signal::derive(|| Some(SpaceId::Staff));
+    let codes = use_records(staff, RecordKind::CheckinCode);
+    let showing = RwSignal::new(false);
+    let code = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            codes.get().into_iter().find_map(|(key, e)| match e {
+                Entity::CheckinCode(CheckinCode { code }) if key == id => Some(code),
+                _ => None,
+            })
+        })
+    };
+    let toggle = {
+        let id = id.clone();
+        move |_| {
+            if !showing.get_untracked() && code.get_untracked().is_none() {
+                write.dispatch((
+                    SpaceId::Staff,
+                    Mutation::Create {
+                        id: id.clone(),
+                        record: Entity::CheckinCode(CheckinCode { code: new_code() }),
+                    },
+                ));
+            }
+            showing.update(|open| *open = !*open);
+        }
+    };
+    let origin = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default();
+    let local = workshop
+        .starts_at
+        .with_timezone(&zone_offset("Asia/Taipei"));
+    let qr_id = id.clone();
+    view! {
+        <li class="list-item" data-testid="admin-workshop" data-workshop-id=id.to_string()>
+            <div class="grow">
+                <p class="item-title">{workshop.title.clone()}</p>
+                <p class="item-meta">{move || format!("{} {} · {} · {} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place, i18n.t(Msg::Capacity), workshop.capacity)}</p>
+            </div>
+            <Show when=move || waiting.get()>
+                <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span>
+            </Show>
+            <button class="button button-small" data-testid="show-qr" aria-expanded=move || showing.get().to_string() on:click=toggle>
+                {move || if showing.get() { i18n.t(Msg::HideQr) } else { i18n.t(Msg::ShowQr) }}
+            </button>
+            <Show when=move || showing.get()>
+                {
+                    let origin = origin.clone();
+                    let qr_id = qr_id.clone();
+                    move || code.get().map(|code| {
+                        let link = checkin_link(&origin, &qr_id, &code);
+                        view! {
+                            <div class="qr-panel grow-full" data-testid="qr-panel" data-link=link.clone()>
+                                <QrCodeImage text=link.clone() label=i18n.t(Msg::ShowQr).to_owned() />
+                                <p class="qr-code-text" data-testid="qr-code-text">{code}</p>
+                                <p class="muted">{move || i18n.t(Msg::QrHelp)}</p>
+                            </div>
+                        }
+                    })
+                }
+            </Show>
+        </li>
+    }
+}

@@ -1,0 +1,243 @@
+// End-to-end student flows, continued: position rankings, the placement and mentor's contact,
+// session feedback with its reveal rule, and workshop check-in with the QR code staff show.
+// Each is done offline on a phone and checked after sync from another person's side.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { ROOT, WorkerProcess } from "../support/worker.mjs";
+import { DESKTOP, Profiles } from "../support/browser.mjs";
+import { Api, DEMO, uniqueId } from "../support/api.mjs";
+import { signedInPage as openSignedIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+
+let worker;
+const profiles = new Profiles();
+const signedInPage = (email, viewport) => openSignedIn(profiles, worker.url, email, viewport);
+const STUDENT_SPACE = `student:${DEMO.student.id}`;
+const SCREENSHOTS = join(ROOT, "tests", "screenshots");
+
+before(async () => {
+  worker = await WorkerProcess.startSeeded();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, { timeout: 240_000 });
+
+after(async () => {
+  await profiles.closeAll();
+  await worker?.stop();
+});
+
+/** The current record of `kind`/`id` in a space, read over the API as staff. */
+async function staffRead(space, kind, id) {
+  const staff = await new Api(worker.url).login(DEMO.staff.email);
+  const pull = await staff.pull(space, uniqueId("check"));
+  assert.equal(pull.status, 200, pull.text);
+  return pull.json.changes.find((change) => change.key.kind === kind && change.key.id === id)?.record?.fields;
+}
+
+/** Taipei wall-clock date and time (YYYY-MM-DD, HH:MM) `offsetMinutes` from now. */
+function taipei(offsetMinutes = 0) {
+  const local = new Date(Date.now() + offsetMinutes * 60_000 + 8 * 3_600_000).toISOString();
+  return { date: local.slice(0, 10), time: local.slice(11, 16) };
+}
+
+describe("student flows, continued", { timeout: 600_000 }, () => {
+  test("rankings: ranked, explained and reordered offline; staff read them; after the deadline they are final", { timeout: 180_000 }, async () => {
+    const { profile, page } = await signedInPage(DEMO.student.email);
+    await waitForServiceWorker(page);
+    await page.waitForSelector('[data-testid="ranking-card"]');
+    await page.click('[data-testid="open-positions"]');
+    await page.waitForSelector('[data-testid="position"]');
+    await profile.context.setOffline(true);
+
+    // Filter and search narrow the list.
+    const all = await page.locator('[data-testid="position"]').count();
+    assert.ok(all > 20, `the 2024 cohort has many open positions (${all})`);
+    await page.check('[data-testid="paid-only"]');
+    const paid = await page.locator('[data-testid="position"]').count();
+    assert.ok(paid < all && paid > 0, `paid only: ${paid} of ${all}`);
+    await page.uncheck('[data-testid="paid-only"]');
+    const firstTitle = (await page.locator('[data-testid="position"] .item-title').first().textContent()).trim();
+    await page.fill('[data-testid="position-search"]', firstTitle);
+    assert.ok((await page.locator('[data-testid="position"]').count()) < all);
+    await page.fill('[data-testid="position-search"]', "");
+
+    // Rank five (the cohort's limit); a sixth cannot be added.
+    const ids = await page.$$eval('[data-testid="position"]', (items) => items.slice(0, 6).map((item) => item.dataset.positionId));
+    for (const id of ids.slice(0, 5)) {
+      await page.click(`[data-testid="position"][data-position-id="${id}"] [data-testid="rank"]`);
+      await page.waitForSelector(`[data-testid="ranked"][data-position-id="${id}"]`);
+    }
+    assert.equal(await page.locator(`[data-testid="position"][data-position-id="${ids[5]}"] [data-testid="rank"]`).isDisabled(), true);
+    // Reasons, a reorder and a removal.
+    await page.locator(`[data-testid="ranked"][data-position-id="${ids[1]}"] [data-testid="reason"]`).fill("My thesis is on this industry");
+    await page.locator(`[data-testid="ranked"][data-position-id="${ids[1]}"] [data-testid="reason"]`).press("Tab");
+    await page.click(`[data-testid="ranked"][data-position-id="${ids[1]}"] [data-testid="move-up"]`);
+    await page.click(`[data-testid="ranked"][data-position-id="${ids[4]}"] [data-testid="remove-choice"]`);
+    const order = async () => page.$$eval('[data-testid="ranked"]', (items) => items.map((item) => item.dataset.positionId));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ranked"]').length === n, 4);
+    const expected = [ids[1], ids[0], ids[2], ids[3]];
+    assert.deepEqual(await order(), expected);
+
+    // Kept across an offline reload.
+    await page.reload();
+    await page.waitForSelector('[data-testid="ranked"]');
+    assert.deepEqual(await order(), expected);
+    assert.equal(await page.locator(`[data-testid="ranked"][data-position-id="${ids[1]}"] [data-testid="reason"]`).inputValue(), "My thesis is on this industry");
+
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+    const ranking = await staffRead(STUDENT_SPACE, "ranking", "cohort-2024");
+    assert.deepEqual(ranking.choices.map((choice) => choice.position_id), expected);
+    assert.equal(ranking.choices[0].reason, "My thesis is on this industry");
+
+    // Staff close the round: the student's list becomes read-only, and the server refuses a late change.
+    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const closed = await staff.push("program", uniqueId("staff"), [{
+      seq: 1,
+      mutation: { type: "update", id: "cohort-2024", patch: { kind: "cohort", fields: { ranking_deadline: new Date(Date.now() - 60_000).toISOString() } } },
+    }]);
+    assert.equal(closed.status, 200, closed.text);
+    await page.locator('[data-testid="sync-status"]').click();
+    await page.goto(`${worker.url}/positions`);
+    await page.waitForSelector('[data-testid="my-ranking"][data-closed="true"]');
+    assert.equal(await page.locator('[data-testid="move-up"]').count(), 0);
+    assert.equal(await page.locator('[data-testid="reason"]').first().isDisabled(), true);
+    const student = await new Api(worker.url).login(DEMO.student.email);
+    const late = await student.push(STUDENT_SPACE, uniqueId("late"), [{
+      seq: 1,
+      mutation: { type: "set_rankings", id: "cohort-2024", choices: [{ position_id: ids[3], reason: "" }] },
+    }]);
+    assert.equal(late.json.verdicts[0].verdict.status, "rejected", JSON.stringify(late.json));
+    assert.match(JSON.stringify(late.json.verdicts[0]), /deadline/);
+    assert.deepEqual((await staffRead(STUDENT_SPACE, "ranking", "cohort-2024")).choices.map((c) => c.position_id), expected);
+  });
+
+  test("placement: the organization, position and mentor with contact show on Home, offline too", { timeout: 90_000 }, async () => {
+    const { profile, page } = await signedInPage(DEMO.student.email);
+    await waitForServiceWorker(page);
+    await profile.context.setOffline(true);
+    await page.reload();
+    const card = page.locator('[data-testid="my-placement"]');
+    await card.waitFor();
+    assert.ok((await card.locator('[data-testid="placement-organization"]').textContent()).trim().length > 0);
+    assert.match(await card.locator('[data-testid="placement-mentor"]').textContent(), /\(1\)/);
+    assert.equal(await card.locator('[data-testid="mentor-contact"]').getAttribute("href"), "mailto:mentor@demo.imp");
+    assert.match(await card.textContent(), /Expertise/);
+  });
+
+  test("feedback: given offline after a session; hidden from the mentor until both answered, then both see both", { timeout: 180_000 }, async () => {
+    const { profile, page } = await signedInPage(DEMO.student.email);
+    await page.click('nav a[href="/sessions"]');
+    await page.waitForSelector('[data-testid="schedule-form"]');
+    await profile.context.setOffline(true);
+    const agenda = `Feedback check ${Date.now().toString(36)}`;
+    const yesterday = taipei(-24 * 60);
+    await page.fill("#session-date", yesterday.date);
+    await page.fill("#session-time", "10:00");
+    await page.fill("#session-agenda", agenda);
+    await page.click('[data-testid="schedule"]');
+    const session = page.locator(`[data-testid="session"][data-agenda="${agenda}"]`);
+    await session.waitFor();
+    // A rating is required.
+    await session.locator('[data-testid="save-feedback"]').click();
+    await session.locator("text=Choose a rating from 1 to 5.").waitFor();
+    await session.locator('[data-testid="rate-4"]').check({ force: true });
+    await session.locator('[data-testid="feedback-text"]').fill("Clear advice on my CV.");
+    await session.locator('[data-testid="save-feedback"]').click();
+    await session.locator('[data-testid="my-feedback"][data-rating="4"]').waitFor();
+    await session.locator('[data-testid="feedback-hidden"]').waitFor();
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+
+    const { page: mentorPage } = await signedInPage(DEMO.mentor.email);
+    await mentorPage.click('nav a[href="/sessions"]');
+    const mentorSession = mentorPage.locator(`[data-testid="session"][data-agenda="${agenda}"]`);
+    await mentorSession.waitFor();
+    assert.equal(await mentorSession.locator('[data-testid="their-feedback"]').count(), 0, "the student's answer stays hidden");
+    await mentorSession.locator('[data-testid="feedback-hidden"]').waitFor();
+    await mentorSession.locator('[data-testid="rate-5"]').check({ force: true });
+    await mentorSession.locator('[data-testid="feedback-text"]').fill("Well prepared.");
+    await mentorSession.locator('[data-testid="save-feedback"]').click();
+    await mentorSession.locator('[data-testid="my-feedback"][data-rating="5"]').waitFor();
+    await waitForSynced(mentorPage);
+    // Syncing again brings the student's answer, now revealed.
+    await mentorPage.locator('[data-testid="sync-status"]').click();
+    await waitForSynced(mentorPage);
+    await mentorPage.click('nav a[href="/sessions"]');
+    await mentorSession.locator('[data-testid="their-feedback"][data-rating="4"]').waitFor({ timeout: 30_000 });
+    assert.match(await mentorSession.locator('[data-testid="their-feedback"]').textContent(), /Clear advice on my CV\./);
+
+    await page.locator('[data-testid="sync-status"]').click();
+    await waitForSynced(page);
+    await page.click('nav a[href="/sessions"]');
+    await session.locator('[data-testid="their-feedback"][data-rating="5"]').waitFor({ timeout: 30_000 });
+    assert.match(await session.locator('[data-testid="their-feedback"]').textContent(), /Well prepared\./);
+  });
+
+  test("workshop check-in: staff show a QR code; the student's phone opens it offline; attendance syncs later", { timeout: 180_000 }, async () => {
+    // Staff create a workshop starting now and show its QR code.
+    // (A laptop at the door: on a phone the tab bar would cover part of the code in a screenshot.)
+    const { page: staffPage } = await signedInPage(DEMO.staff.email, DESKTOP);
+    await staffPage.click('nav a[href="/workshops"]');
+    await staffPage.waitForSelector('[data-testid="workshop-form"]');
+    const title = `Networking night ${Date.now().toString(36)}`;
+    const start = taipei(-10);
+    await staffPage.fill("#workshop-title", title);
+    await staffPage.fill("#workshop-date", start.date);
+    await staffPage.fill("#workshop-time", start.time);
+    await staffPage.fill("#workshop-place", "NTU Global Lounge");
+    await staffPage.click('[data-testid="create-workshop"]');
+    const item = staffPage.locator('[data-testid="admin-workshop"]', { hasText: title });
+    await item.waitFor();
+    const workshopId = await item.getAttribute("data-workshop-id");
+    await item.locator('[data-testid="show-qr"]').click();
+    const qr = item.locator('[data-testid="qr"]');
+    await qr.waitFor();
+    await waitForSynced(staffPage);
+
+    // Decode the QR code from its pixels, as a phone camera would.
+    const shot = await qr.screenshot({ path: join(SCREENSHOTS, "staff-checkin-qr-desktop-en.png") });
+    const png = PNG.sync.read(shot);
+    const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+    assert.ok(decoded, "the QR code decodes");
+    const link = new URL(decoded.data);
+    assert.equal(link.pathname, "/checkin");
+    assert.equal(link.searchParams.get("w"), workshopId);
+    const code = link.searchParams.get("c");
+    assert.equal(code, (await item.locator('[data-testid="qr-code-text"]').textContent()).trim());
+
+    // The student's phone has synced the workshop, then loses the network before scanning.
+    const { profile, page } = await signedInPage(DEMO.student.email);
+    await waitForServiceWorker(page);
+    await page.waitForSelector(`[data-testid="workshop"][data-workshop-id="${workshopId}"] [data-testid="checkin-link"]`);
+    assert.equal(await page.getAttribute('[data-testid="milestones"]', "data-attended"), "0");
+    await profile.context.setOffline(true);
+    await page.goto(`${worker.url}${link.pathname}${link.search}`);
+    await page.waitForSelector('[data-testid="checkin-result"][data-outcome="done"]');
+    await page.waitForSelector(`[data-testid="checkin"][data-checked-in="true"]`);
+    // Opening the link again does not check in twice.
+    await page.reload();
+    await page.waitForSelector('[data-testid="checkin-result"][data-outcome="already"]');
+    await page.goto(worker.url);
+    await page.waitForSelector('[data-testid="milestones"][data-attended="1"]');
+    assert.equal(await page.getAttribute('[data-testid="sync-status"]', "data-pending"), "1");
+
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+    const attendance = await staffRead(STUDENT_SPACE, "attendance", workshopId);
+    assert.ok(attendance?.checked_in_at, JSON.stringify(attendance));
+    assert.ok(Math.abs(Date.parse(attendance.checked_in_at) - Date.now()) < 10 * 60_000);
+
+    // A wrong code is refused by the server with a reason, and changes nothing.
+    const student = await new Api(worker.url).login(DEMO.student.email);
+    const wrong = await student.push(STUDENT_SPACE, uniqueId("scan"), [{
+      seq: 1,
+      mutation: { type: "check_in", workshop_id: "workshop-2", code: code, at: new Date().toISOString() },
+    }]);
+    assert.match(JSON.stringify(wrong.json.verdicts[0]), /rejected/);
+    assert.equal(await staffRead(STUDENT_SPACE, "attendance", "workshop-2"), undefined);
+  });
+});
