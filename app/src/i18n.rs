@@ -298,6 +298,20 @@ messages! {
     QrHelp => "Students scan this with their phone camera to check in, even offline.", "學生用手機相機掃描即可報到，離線也可以。";
     FieldsRequired => "Fill in the title, date, time and place.", "請填寫名稱、日期、時間與地點。";
     NoWorkshops => "No workshops yet.", "目前沒有工作坊。";
+    Matching => "Matching", "媒合";
+    AwaitingPlacement => "Students waiting for a placement", "等待媒合的學生";
+    RankingStillOpen => "This cohort's ranking deadline has not passed yet; students may still change their choices.", "本屆志願截止日尚未到，學生仍可能更改志願。";
+    ProposeMatches => "Propose placements", "產生媒合建議";
+    Unmatched => "Not matched", "未能媒合";
+    Proposals => "Proposals", "媒合建議";
+    NoProposals => "No proposals yet.", "目前沒有媒合建議。";
+    ProposalDraft => "To review", "待審核";
+    ProposalConfirmed => "Confirmed", "已確認";
+    ProposalRejected => "Rejected", "已退回";
+    Confirm => "Confirm", "確認";
+    Reject => "Reject", "退回";
+    SwapWith => "Swap with…", "與…交換";
+    ConfirmAll => "Confirm all", "全部確認";
 }
 
 /// `n` changes waiting.

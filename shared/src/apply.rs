@@ -203,6 +203,11 @@ pub fn apply(
         }])
     };
 
+    if kind == RecordKind::StudentSummary {
+        return Err(MutationError::Forbidden(
+            "student summaries are kept by the server".to_owned(),
+        ));
+    }
     let own_action_only = matches!(kind, RecordKind::Ranking | RecordKind::Attendance)
         && ctx.actor.role != Role::Staff;
     if own_action_only && matches!(mutation, Mutation::Create { .. } | Mutation::Update { .. }) {

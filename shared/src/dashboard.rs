@@ -1,9 +1,37 @@
 //! Program numbers for the staff dashboard, computed from records (pure, so tests can check them
 //! against a known dataset).
 
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Entity;
+use crate::domain::{ApplicationStage, Entity, PlacementState, StudentSummary, Workshop};
+use crate::ids::RecordId;
+use crate::summary::{MonthCount, StageCount};
+
+/// What [`stayed_by_route`] calls the route of a graduate who stayed without naming one.
+pub const UNKNOWN_ROUTE: &str = "unknown";
+
+/// Placement states in the order the dashboard lists them (their declaration order).
+const PLACEMENT_STATES: [PlacementState; 6] = [
+    PlacementState::Proposed,
+    PlacementState::Confirmed,
+    PlacementState::Active,
+    PlacementState::Completed,
+    PlacementState::EndedEarly,
+    PlacementState::Withdrawn,
+];
+
+/// Application stages in the order the dashboard lists them (their declaration order).
+const APPLICATION_STAGES: [ApplicationStage; 6] = [
+    ApplicationStage::Applied,
+    ApplicationStage::Interview,
+    ApplicationStage::Offer,
+    ApplicationStage::Accepted,
+    ApplicationStage::Rejected,
+    ApplicationStage::Withdrawn,
+];
 
 /// The program's size in one cohort year (cumulative participants, as the program reports it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +84,217 @@ pub fn growth<'a>(
             students: enrolled.iter().filter(|cohort| **cohort <= year).count(),
         })
         .collect()
+}
+
+/// Whether a student belongs to `cohort` (every student does when it is `None`).
+fn in_cohort(summary: &StudentSummary, cohort: Option<i32>) -> bool {
+    cohort.is_none_or(|year| summary.cohort_year == year)
+}
+
+/// Whether a student holds a placement that went ahead: confirmed, active or completed. A
+/// proposal, a withdrawn proposal or a placement that ended early leaves the student unplaced.
+fn is_placed(summary: &StudentSummary) -> bool {
+    summary.placements.iter().any(|placement| {
+        matches!(
+            placement.state,
+            PlacementState::Confirmed | PlacementState::Active | PlacementState::Completed
+        )
+    })
+}
+
+/// Every placement of the students (only those of `cohort`, when given), counted by state.
+///
+/// States come in their declaration order (proposed, confirmed, active, completed, ended early,
+/// withdrawn); states no placement is in are left out.
+pub fn placements_by_state<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+    cohort: Option<i32>,
+) -> Vec<(PlacementState, usize)> {
+    let states: Vec<PlacementState> = summaries
+        .into_iter()
+        .filter(|summary| in_cohort(summary, cohort))
+        .flat_map(|summary| summary.placements.iter().map(|placement| placement.state))
+        .collect();
+    PLACEMENT_STATES
+        .into_iter()
+        .map(|state| (state, states.iter().filter(|seen| **seen == state).count()))
+        .filter(|(_, count)| *count > 0)
+        .collect()
+}
+
+/// How many students (of `cohort`, when given) have no confirmed, active or completed placement:
+/// the ones still waiting for a match.
+pub fn unplaced<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+    cohort: Option<i32>,
+) -> usize {
+    summaries
+        .into_iter()
+        .filter(|summary| in_cohort(summary, cohort) && !is_placed(summary))
+        .count()
+}
+
+/// Mentoring sessions held across all students, by month, oldest month first.
+pub fn sessions_per_month<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+) -> Vec<MonthCount> {
+    let mut by_month: BTreeMap<&str, u32> = BTreeMap::new();
+    for summary in summaries {
+        for held in &summary.sessions_held {
+            let total = by_month.entry(held.month.as_str()).or_default();
+            *total = total.saturating_add(held.count);
+        }
+    }
+    by_month
+        .into_iter()
+        .map(|(month, count)| MonthCount {
+            month: month.to_owned(),
+            count,
+        })
+        .collect()
+}
+
+/// How many students checked in at one workshop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkshopAttendance {
+    /// The workshop's record id in the program space.
+    pub workshop_id: RecordId,
+    /// Its title.
+    pub title: String,
+    /// When it starts.
+    pub starts_at: DateTime<Utc>,
+    /// How many students checked in.
+    pub attended: usize,
+}
+
+/// Attendance at every workshop in `workshops`, those nobody attended included (with 0), ordered
+/// by start time and then id. Check-ins at workshops not in the list are ignored.
+pub fn workshop_attendance<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+    workshops: &[(RecordId, Workshop)],
+) -> Vec<WorkshopAttendance> {
+    let mut attended: HashMap<&RecordId, usize> = HashMap::new();
+    for summary in summaries {
+        // A student counts once per workshop, however their check-ins are listed.
+        let mut workshop_ids: Vec<&RecordId> = summary.workshops_attended.iter().collect();
+        workshop_ids.sort_unstable();
+        workshop_ids.dedup();
+        for workshop_id in workshop_ids {
+            *attended.entry(workshop_id).or_default() += 1;
+        }
+    }
+    let mut rows: Vec<WorkshopAttendance> = workshops
+        .iter()
+        .map(|(workshop_id, workshop)| WorkshopAttendance {
+            workshop_id: workshop_id.clone(),
+            title: workshop.title.clone(),
+            starts_at: workshop.starts_at,
+            attended: attended.get(workshop_id).copied().unwrap_or(0),
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.starts_at, &a.workshop_id).cmp(&(b.starts_at, &b.workshop_id)));
+    rows
+}
+
+/// The students who checked in at one workshop, as (student id, display name), ordered by name
+/// and then id.
+pub fn attendees(
+    summaries: &[(RecordId, StudentSummary)],
+    workshop_id: &RecordId,
+) -> Vec<(RecordId, String)> {
+    let mut students: Vec<(RecordId, String)> = summaries
+        .iter()
+        .filter(|(_, summary)| summary.workshops_attended.contains(workshop_id))
+        .map(|(student_id, summary)| (student_id.clone(), summary.display_name.clone()))
+        .collect();
+    students.sort_by(|(a_id, a_name), (b_id, b_name)| (a_name, a_id).cmp(&(b_name, b_id)));
+    students
+}
+
+/// Where students ended up after the program, and their job search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobOutcomes {
+    /// Students with a recorded outcome.
+    pub graduates: usize,
+    /// Graduates who found work.
+    pub employed: usize,
+    /// Graduates who stayed in Taiwan.
+    pub in_taiwan: usize,
+    /// Every student's job applications summed by stage, in the stages' declaration order
+    /// (applied, interview, offer, accepted, rejected, withdrawn); empty stages are left out.
+    pub applications_by_stage: Vec<StageCount>,
+}
+
+/// Outcomes and job applications of the students (only those of `cohort`, when given).
+pub fn job_outcomes<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+    cohort: Option<i32>,
+) -> JobOutcomes {
+    let mut outcomes = JobOutcomes {
+        graduates: 0,
+        employed: 0,
+        in_taiwan: 0,
+        applications_by_stage: Vec::new(),
+    };
+    let mut by_stage = [0u32; APPLICATION_STAGES.len()];
+    for summary in summaries
+        .into_iter()
+        .filter(|summary| in_cohort(summary, cohort))
+    {
+        if let Some(outcome) = &summary.outcome {
+            outcomes.graduates += 1;
+            outcomes.employed += usize::from(outcome.employed);
+            outcomes.in_taiwan += usize::from(outcome.in_taiwan);
+        }
+        for applications in &summary.applications {
+            for (stage, total) in APPLICATION_STAGES.iter().zip(by_stage.iter_mut()) {
+                if *stage == applications.stage {
+                    *total = total.saturating_add(applications.count);
+                }
+            }
+        }
+    }
+    outcomes.applications_by_stage = APPLICATION_STAGES
+        .into_iter()
+        .zip(by_stage)
+        .filter(|(_, count)| *count > 0)
+        .map(|(stage, count)| StageCount { stage, count })
+        .collect();
+    outcomes
+}
+
+/// How many graduates stayed in Taiwan on one visa route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteCount {
+    /// The route's id (see [`crate::visa`]), or [`UNKNOWN_ROUTE`] when the outcome names none.
+    pub route: String,
+    /// How many graduates stayed on it.
+    pub stayed: usize,
+}
+
+/// Graduates who stayed in Taiwan, by the visa route of their outcome: most-used route first,
+/// ties by route id.
+pub fn stayed_by_route<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+) -> Vec<RouteCount> {
+    let mut by_route: BTreeMap<&str, usize> = BTreeMap::new();
+    for outcome in summaries
+        .into_iter()
+        .filter_map(|summary| summary.outcome.as_ref())
+        .filter(|outcome| outcome.in_taiwan)
+    {
+        let route = outcome.visa_route.as_deref().unwrap_or(UNKNOWN_ROUTE);
+        *by_route.entry(route).or_default() += 1;
+    }
+    let mut routes: Vec<RouteCount> = by_route
+        .into_iter()
+        .map(|(route, stayed)| RouteCount {
+            route: route.to_owned(),
+            stayed,
+        })
+        .collect();
+    routes.sort_by(|a, b| b.stayed.cmp(&a.stayed).then_with(|| a.route.cmp(&b.route)));
+    routes
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 use crate::domain::{
     ApplicationStage, Cohort, Entity, Goal, JobApplication, MentorProfile, MentoringSession,
-    Organization, PartnerUniversity, Placement, PlacementState, Position, Role, SessionFormat,
-    SessionState, StudentProfile, Task, VisaStep, VisaStepState, Workshop,
+    Organization, Outcome, PartnerUniversity, Placement, PlacementState, Position, RankingChoice,
+    Role, SessionFormat, SessionState, StudentProfile, Task, VisaStep, VisaStepState, Workshop,
 };
 use crate::ids::{RecordId, SpaceId, UserId};
 use crate::mutation::Mutation;
@@ -145,6 +145,20 @@ fn year_of(index: usize, counts: impl Fn(&(i32, usize, usize, usize)) -> usize) 
         .iter()
         .find(|row| index < counts(row))
         .map_or(2024, |row| row.0)
+}
+
+/// Why demo students ranked a position.
+const REASONS: [&str; 4] = [
+    "Matches my thesis topic",
+    "I want to work in this industry after graduating",
+    "The team works in English and Mandarin",
+    "Close to campus",
+];
+
+/// Whether a demo student (by index) waits for this year's matching round: fourteen students of
+/// the current cohort, not the demo login.
+pub fn awaiting_match(student: usize) -> bool {
+    (165..179).contains(&student)
 }
 
 /// Builds the demo program. `today` anchors upcoming sessions and deadlines.
@@ -346,6 +360,33 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
         ));
     }
 
+    for (index, (title, days)) in [
+        ("Orientation: your first month in the program", 40),
+        ("Taiwanese workplace culture", 12),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        program.push(create(
+            id(format!("workshop-past-{}", index + 1)),
+            Entity::Workshop(Workshop {
+                title: title.to_owned(),
+                starts_at: at(today - Duration::days(days), 10),
+                duration_minutes: 120,
+                place: "NTU Global Lounge".to_owned(),
+                capacity: 80,
+            }),
+        ));
+    }
+
+    // The visa routes' templates live in the program space, where staff correct them.
+    for template in crate::visa::builtin_routes() {
+        program.push(create(
+            id(template.id.clone()),
+            Entity::VisaRoute(crate::domain::VisaRoute { template }),
+        ));
+    }
+
     let mut spaces = vec![(SpaceId::Program, program)];
     let mut enrollments = Vec::new();
     for student in 0..n_students {
@@ -405,26 +446,57 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
         } else {
             NaiveDate::from_ymd_opt(cohort_year + 1, 6, 30).unwrap_or(today)
         };
-        let mut mutations = vec![
-            create(
-                id(user_id.to_string()),
-                Entity::StudentProfile(StudentProfile {
-                    display_name: name,
-                    nationality: COUNTRIES[student % COUNTRIES.len()].to_owned(),
-                    university: "National Taiwan University".to_owned(),
-                    department: DEPARTMENTS[student % DEPARTMENTS.len()].to_owned(),
-                    degree: ["MSc", "MBA", "PhD", "BSc"][student % 4].to_owned(),
-                    graduation_date: Some(graduation),
-                    languages: vec!["English".to_owned()],
-                    mandarin_level: Some((student % 5) as u8),
-                    residence_card_expiry: Some(
-                        today + Duration::days(20 + (student as i64 * 7) % 300),
-                    ),
-                    interests: vec![INDUSTRIES[student % INDUSTRIES.len()].0.to_owned()],
-                    cohort_year,
-                }),
-            ),
-            create(
+        let mut mutations = vec![create(
+            id(user_id.to_string()),
+            Entity::StudentProfile(StudentProfile {
+                display_name: name,
+                nationality: COUNTRIES[student % COUNTRIES.len()].to_owned(),
+                university: "National Taiwan University".to_owned(),
+                department: DEPARTMENTS[student % DEPARTMENTS.len()].to_owned(),
+                degree: ["MSc", "MBA", "PhD", "BSc"][student % 4].to_owned(),
+                graduation_date: Some(graduation),
+                languages: vec!["English".to_owned()],
+                mandarin_level: Some((student % 5) as u8),
+                residence_card_expiry: Some(
+                    today + Duration::days(20 + (student as i64 * 7) % 300),
+                ),
+                interests: vec![INDUSTRIES[student % INDUSTRIES.len()].0.to_owned()],
+                cohort_year,
+            }),
+        )];
+        let current = cohort_year == GROWTH[2].0;
+        if awaiting_match(student) {
+            // Not placed yet: ranked the cohort's positions and waits for the matching round.
+            let mut choices: Vec<RankingChoice> = Vec::new();
+            for step in [0usize, 1, 3, 6, 10] {
+                let org = (student * 7 + step * 5) % n_orgs;
+                let position_id = id(format!("pos-{cohort_year}-{:03}", org + 1));
+                if !choices.iter().any(|c| c.position_id == position_id) {
+                    choices.push(RankingChoice {
+                        position_id,
+                        reason: REASONS[(student + step) % REASONS.len()].to_owned(),
+                    });
+                }
+            }
+            // Everyone in the round also wants the demo mentor's organization's position, so
+            // the round has to choose.
+            let popular = id(format!("pos-{cohort_year}-001"));
+            if !choices.iter().any(|c| c.position_id == popular) {
+                choices.insert(
+                    student % 3,
+                    RankingChoice {
+                        position_id: popular,
+                        reason: REASONS[0].to_owned(),
+                    },
+                );
+                choices.truncate(5);
+            }
+            mutations.push(Mutation::SetRankings {
+                id: id(format!("cohort-{cohort_year}")),
+                choices,
+            });
+        } else {
+            mutations.push(create(
                 id(format!("placement-{cohort_year}")),
                 Entity::Placement(Placement {
                     student_id: user_id.clone(),
@@ -432,23 +504,72 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                     mentor_id,
                     state: PlacementState::Confirmed,
                 }),
-            ),
-        ];
-        let current = cohort_year == 2024;
-        if current {
+            ));
             mutations.push(Mutation::SetPlacementState {
                 id: id(format!("placement-{cohort_year}")),
                 state: PlacementState::Active,
             });
+            if !current {
+                mutations.push(Mutation::SetPlacementState {
+                    id: id(format!("placement-{cohort_year}")),
+                    state: PlacementState::Completed,
+                });
+            }
+        }
+        if !current {
+            // Graduates: most found work, most of those stayed in Taiwan, on one of the routes.
+            let employed = student % 5 != 0;
+            let in_taiwan = employed && student % 4 != 0;
+            mutations.push(create(
+                id("outcome".to_owned()),
+                Entity::Outcome(Outcome {
+                    employed,
+                    in_taiwan,
+                    visa_route: in_taiwan.then(|| {
+                        [
+                            crate::visa::JOB_SEEKING_RESIDENCE,
+                            crate::visa::GRADUATE_POINTS_WORK_PERMIT,
+                            crate::visa::EMPLOYMENT_GOLD_CARD,
+                        ][student % 3]
+                            .to_owned()
+                    }),
+                }),
+            ));
         } else {
-            mutations.push(Mutation::SetPlacementState {
-                id: id(format!("placement-{cohort_year}")),
-                state: PlacementState::Active,
+            // The current cohort: a first session held last month, and the past workshops some
+            // of them attended.
+            mutations.push(create(
+                id("session-0".to_owned()),
+                Entity::MentoringSession(MentoringSession {
+                    starts_at: at(today - Duration::days(20 + (student % 10) as i64), 7),
+                    time_zone: "Asia/Taipei".to_owned(),
+                    duration_minutes: 45,
+                    format: SessionFormat::Video,
+                    location: String::new(),
+                    agenda: "Introductions".to_owned(),
+                    notes: String::new(),
+                    next_steps: String::new(),
+                    state: SessionState::Scheduled,
+                }),
+            ));
+            mutations.push(Mutation::LogSession {
+                id: id("session-0".to_owned()),
+                notes: "Got to know each other; agreed on monthly sessions.".to_owned(),
+                next_steps: "Draft three goals for the placement.".to_owned(),
             });
-            mutations.push(Mutation::SetPlacementState {
-                id: id(format!("placement-{cohort_year}")),
-                state: PlacementState::Completed,
-            });
+            for (workshop, every) in [("workshop-past-1", 2), ("workshop-past-2", 3)] {
+                if student % every == 0 && !is_login {
+                    mutations.push(create(
+                        id(workshop.to_owned()),
+                        Entity::Attendance(crate::domain::Attendance {
+                            checked_in_at: at(
+                                today - Duration::days(if every == 2 { 40 } else { 12 }),
+                                10,
+                            ),
+                        }),
+                    ));
+                }
+            }
         }
         let session_day = if current {
             today + Duration::days(3 + (student % 10) as i64)

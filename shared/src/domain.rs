@@ -312,6 +312,15 @@ entity! {
 }
 
 entity! {
+    /// A visa / work-permit route's template, as staff keep it in the program space: the steps,
+    /// authorities, documents, fees and due-date rules of one version. Its record id is the
+    /// template's id.
+    VisaRoute / VisaRoutePatch {
+        template: crate::visa::VisaRouteTemplate,
+    }
+}
+
+entity! {
     /// A message to everyone in the program.
     Announcement / AnnouncementPatch {
         title: String,
@@ -531,6 +540,83 @@ entity! {
     }
 }
 
+entity! {
+    /// A student as staff see them without syncing the student's space: derived by the server
+    /// from that space (see [`crate::summary`]); its record id is the student's user id.
+    StudentSummary / StudentSummaryPatch {
+        display_name: String,
+        cohort_year: i32,
+        #[serde(default)]
+        nationality: String,
+        #[serde(default)]
+        university: String,
+        #[serde(default)]
+        department: String,
+        #[serde(default)]
+        degree: String,
+        #[serde(default)]
+        graduation_date: Option<NaiveDate>,
+        #[serde(default)]
+        languages: Vec<String>,
+        #[serde(default)]
+        mandarin_level: Option<u8>,
+        #[serde(default)]
+        interests: Vec<String>,
+        #[serde(default)]
+        rankings: Vec<RankingChoice>,
+        #[serde(default)]
+        placements: Vec<crate::summary::PlacementSummary>,
+        /// Sessions held, by month.
+        #[serde(default)]
+        sessions_held: Vec<crate::summary::MonthCount>,
+        #[serde(default)]
+        sessions_scheduled: u32,
+        #[serde(default)]
+        workshops_attended: Vec<RecordId>,
+        #[serde(default)]
+        applications: Vec<crate::summary::StageCount>,
+        #[serde(default)]
+        outcome: Option<Outcome>,
+        #[serde(default)]
+        visa_routes: Vec<String>,
+        #[serde(default)]
+        updated_at: Option<DateTime<Utc>>,
+    }
+}
+
+/// Where a matching proposal is in staff's review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalState {
+    /// Proposed (or changed by staff), not yet decided.
+    Draft,
+    /// Confirmed: the placement was created in the student's space.
+    Confirmed,
+    /// Turned down.
+    Rejected,
+}
+
+entity! {
+    /// A draft match of one student to a position and mentor, kept in the staff space while staff
+    /// review a matching round. Its record id is `match-<year>-<student id>`.
+    MatchProposal / MatchProposalPatch {
+        cohort_year: i32,
+        student_id: UserId,
+        position_id: RecordId,
+        #[serde(default)]
+        mentor_id: Option<UserId>,
+        /// The student's rank for the position (0 when staff chose one the student did not rank).
+        rank: u8,
+        /// Why, in English ("2nd choice; mentor speaks Vietnamese; 1 of 2 slots").
+        #[serde(default)]
+        explanation: String,
+        /// Whether staff changed it after the proposal.
+        #[serde(default)]
+        edited: bool,
+        state: ProposalState,
+    }
+}
+
 /// Declares [`RecordKind`], [`Entity`] and [`EntityPatch`] from one table, so the three never drift.
 macro_rules! kinds {
     ($( $variant:ident($ty:ident, $patch:ident) = $wire:literal in $space:ident; )*) => {
@@ -620,6 +706,7 @@ kinds! {
     MentorProfile(MentorProfile, MentorProfilePatch) = "mentor_profile" in Program;
     Workshop(Workshop, WorkshopPatch) = "workshop" in Program;
     Announcement(Announcement, AnnouncementPatch) = "announcement" in Program;
+    VisaRoute(VisaRoute, VisaRoutePatch) = "visa_route" in Program;
     StudentProfile(StudentProfile, StudentProfilePatch) = "student_profile" in Student;
     Ranking(Ranking, RankingPatch) = "ranking" in Student;
     Placement(Placement, PlacementPatch) = "placement" in Student;
@@ -636,6 +723,8 @@ kinds! {
     StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
     Enrollment(Enrollment, EnrollmentPatch) = "enrollment" in Staff;
     CheckinCode(CheckinCode, CheckinCodePatch) = "checkin_code" in Staff;
+    StudentSummary(StudentSummary, StudentSummaryPatch) = "student_summary" in Staff;
+    MatchProposal(MatchProposal, MatchProposalPatch) = "match_proposal" in Staff;
 }
 
 /// Field checks with one clear message each.
@@ -810,6 +899,22 @@ impl Entity {
                 Check::line("place", &workshop.place)?;
                 Check::range("capacity", workshop.capacity, 1..=10_000)
             }
+            Entity::VisaRoute(route) => {
+                let template = &route.template;
+                Check::line("name", &template.name)?;
+                Check::line("authority", &template.authority)?;
+                if template.steps.is_empty() || template.steps.len() > 30 {
+                    return Err(MutationError::invalid("steps", "has 1–30 steps"));
+                }
+                for step in &template.steps {
+                    Check::id("steps", &step.id)?;
+                    Check::line("steps", &step.title)?;
+                    Check::line("steps", &step.authority)?;
+                    Check::list("documents", &step.documents)?;
+                    Check::text("note", &step.note)?;
+                }
+                Ok(())
+            }
             Entity::Announcement(announcement) => {
                 Check::line("title", &announcement.title)?;
                 Check::text("body", &announcement.body)?;
@@ -914,6 +1019,16 @@ impl Entity {
                 Check::id("student_id", enrollment.student_id.as_str())?;
                 Check::line("display_name", &enrollment.display_name)?;
                 Check::year("cohort_year", enrollment.cohort_year)
+            }
+            Entity::StudentSummary(summary) => Check::line("display_name", &summary.display_name),
+            Entity::MatchProposal(proposal) => {
+                Check::year("cohort_year", proposal.cohort_year)?;
+                Check::id("student_id", proposal.student_id.as_str())?;
+                Check::id("position_id", proposal.position_id.as_str())?;
+                if let Some(mentor) = &proposal.mentor_id {
+                    Check::id("mentor_id", mentor.as_str())?;
+                }
+                Check::text("explanation", &proposal.explanation)
             }
             Entity::CheckinCode(checkin) => {
                 let good = (6..=32).contains(&checkin.code.len())

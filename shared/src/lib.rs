@@ -10,13 +10,16 @@ pub mod demo;
 pub mod domain;
 pub mod entity_macro;
 pub mod error;
+pub mod exports;
 pub mod feedback;
 pub mod ids;
 pub mod matching;
 pub mod mutation;
 pub mod permissions;
 pub mod protocol;
+pub mod round;
 pub mod server;
+pub mod summary;
 pub mod visa;
 
 /// The app's version, shown by `/api/v1/health` and the app.

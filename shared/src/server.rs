@@ -406,6 +406,72 @@ pub fn pull<S: ServerStore>(
     })
 }
 
+/// Writes a record the server derives (a student's summary in the staff space) outside the
+/// mutation log, at the next version so pulls carry it like any change. Writes nothing when the
+/// content is unchanged; returns whether it wrote. Run it inside one storage transaction.
+pub fn put_derived<S: ServerStore>(
+    store: &mut S,
+    key: &RecordKey,
+    record: Entity,
+    now: DateTime<Utc>,
+) -> Result<bool, ServerError<S::Error>> {
+    let current = store.record(key).map_err(ServerError::Store)?;
+    let unchanged = match (&current, &record) {
+        (
+            Some(StoredRecord {
+                record: Some(Entity::StudentSummary(old)),
+                ..
+            }),
+            Entity::StudentSummary(new),
+        ) => crate::summary::same_content(old, new),
+        (
+            Some(StoredRecord {
+                record: Some(old), ..
+            }),
+            new,
+        ) => old == new,
+        _ => false,
+    };
+    if unchanged {
+        return Ok(false);
+    }
+    let version = store.version().map_err(ServerError::Store)?;
+    if version.0 >= MAX_SAFE_INTEGER {
+        return Err(ServerError::Exhausted);
+    }
+    let version = ServerVersion(version.0 + 1);
+    store
+        .put_record(
+            key,
+            StoredRecord {
+                version,
+                record: Some(record),
+                written_at: now,
+            },
+        )
+        .map_err(ServerError::Store)?;
+    store.set_version(version).map_err(ServerError::Store)?;
+    Ok(true)
+}
+
+/// The summary of a student space after a push, for the staff space (`None` for other spaces or
+/// while the student has no profile).
+pub fn summary_of<S: ServerStore>(
+    store: &S,
+    space: &SpaceId,
+    now: DateTime<Utc>,
+) -> Result<Option<Entity>, ServerError<S::Error>> {
+    let SpaceId::Student(student) = space else {
+        return Ok(None);
+    };
+    let view = StoreView::new(store);
+    let summary = crate::summary::summarize(&view, student, now);
+    if let Some(error) = view.take_error() {
+        return Err(ServerError::Store(error));
+    }
+    Ok(summary.map(Entity::StudentSummary))
+}
+
 /// Applies the feedback reveal rule ([`crate::feedback`]) to one pull.
 struct FeedbackGate {
     /// Feedback records the actor may not read yet.

@@ -96,4 +96,52 @@ describe("staff", { timeout: 300_000 }, () => {
     await staffPage.waitForSelector(`[data-testid="concern"][data-state="in_progress"]`);
     await waitForSynced(staffPage);
   });
+
+  test("a matching round on the demo cohort: propose, swap one, confirm; the student and the mentor see the placement", { timeout: 240_000 }, async () => {
+    const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
+    await page.click('nav a[href="/matching"]');
+    await page.waitForSelector('[data-testid="unplaced"][data-count="14"]');
+    await page.click('[data-testid="propose"]');
+    const result = page.locator('[data-testid="round-result"]');
+    await result.waitFor();
+    const count = Number(await result.getAttribute("data-proposed"));
+    assert.equal(count + Number(await result.getAttribute("data-unmatched")), 14, "every waiting student is proposed or explained");
+    assert.ok(count >= 10, `${count} proposals`);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="proposal"][data-state="draft"]').length === n, count);
+    const proposals = page.locator('[data-testid="proposal"][data-state="draft"]:not([data-mentor=""])');
+    const first = await proposals.nth(0).evaluate((el) => ({ ...el.dataset }));
+    const second = await proposals.nth(1).evaluate((el) => ({ ...el.dataset }));
+    assert.match(await proposals.nth(0).locator('[data-testid="explanation"]').textContent(), /(1st|2nd|3rd|\dth) choice; .*of \d+ slots?/);
+
+    // Swap the first two: each takes the other's position and mentor.
+    await proposals.nth(0).locator('[data-testid="swap-with"]').selectOption(second.proposalId);
+    const byId = (id) => page.locator(`[data-testid="proposal"][data-proposal-id="${id}"]`);
+    await page.waitForFunction(([a, b, posA, posB]) =>
+      document.querySelector(`[data-proposal-id="${a}"]`)?.dataset.position === posB
+      && document.querySelector(`[data-proposal-id="${b}"]`)?.dataset.position === posA,
+    [first.proposalId, second.proposalId, first.position, second.position]);
+    assert.equal(await byId(first.proposalId).getAttribute("data-mentor"), second.mentor);
+    assert.match(await byId(first.proposalId).locator('[data-testid="explanation"]').textContent(), /swapped by staff/);
+
+    // Proposals without a mentor (the organization's mentors are full) wait for staff to find one.
+    const withMentor = await page.$$eval('[data-testid="proposal"][data-state="draft"]', (items) => items.filter((item) => item.dataset.mentor !== "").length);
+    assert.ok(withMentor >= 5, `${withMentor} proposals with a mentor`);
+    await page.click('[data-testid="confirm-all"]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="proposal"][data-state="confirmed"]').length === n, withMentor);
+    assert.equal(await page.locator('[data-testid="proposal"][data-state="draft"]:not([data-mentor=""])').count(), 0);
+    await waitForSynced(page, 60_000);
+    await page.locator('[data-testid="sync-status"]').click();
+    await waitForSynced(page, 60_000);
+    await page.click('nav a[href="/matching"]');
+    await page.waitForSelector(`[data-testid="unplaced"][data-count="${14 - withMentor}"]`, { timeout: 30_000 });
+
+    // The swapped student and their (new) mentor see the placement after they sync.
+    const studentEmail = `student${first.student.slice(2)}@demo.imp`;
+    const mentorEmail = second.mentor === "m-001" ? "mentor@demo.imp" : `mentor${second.mentor.slice(2)}@demo.imp`;
+    const { page: studentPage } = await signedInPage(studentEmail);
+    await studentPage.waitForSelector('[data-testid="my-placement"] [data-testid="placement-mentor"]');
+    const studentName = (await studentPage.textContent('[data-testid="user-name"]')).trim();
+    const { page: mentorPage } = await signedInPage(mentorEmail);
+    await mentorPage.waitForSelector(`[data-testid="mentees"] li:has-text("${studentName}")`);
+  });
 });

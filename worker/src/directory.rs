@@ -419,6 +419,23 @@ impl Directory {
         Ok(spaces)
     }
 
+    /// Every student account's id.
+    pub async fn student_ids(&self) -> Result<Vec<UserId>, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare("SELECT id FROM accounts WHERE role = 'student' ORDER BY id")
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)?;
+        Ok(rows.into_iter().map(|row| UserId(row.id)).collect())
+    }
+
     /// Whether a student account with this id exists.
     pub async fn student_exists(&self, id: &UserId) -> Result<bool, ApiError> {
         Ok(matches!(

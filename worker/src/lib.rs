@@ -25,7 +25,7 @@ use imp_shared::APP_VERSION;
 use crate::directory::{Account, Directory, INVITE_DAYS, SESSION_DAYS};
 use crate::error::ApiError;
 use crate::http::{bearer_token, json_response, query_param, query_u64, read_json};
-use crate::space::{Fault, SpacePull, SpacePush, SpacePushReply, SpaceRead};
+use crate::space::{Fault, SpaceDerive, SpacePull, SpacePush, SpacePushReply, SpaceRead};
 use imp_shared::server::RelatedRecords;
 
 pub use crate::space::SpaceObject;
@@ -89,7 +89,8 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
             pull(request, env, space).await
         }
         (Method::Post, ["admin", "seed"]) => seed::seed(env).await,
-        (_, ["health"] | ["auth", _] | ["me"] | ["invites"] | ["admin", "seed"])
+        (Method::Post, ["admin", "summaries"]) => rebuild_summaries(request, env).await,
+        (_, ["health"] | ["auth", _] | ["me"] | ["invites"] | ["admin", "seed" | "summaries"])
         | (_, ["spaces", _, "push" | "pull"]) => {
             Err(ApiError::MethodNotAllowed(format!("{method:?}")))
         }
@@ -338,7 +339,60 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
     if let (Some(mentors), SpaceId::Student(_)) = (&reply.mentors_changed, &space) {
         directory.set_space_mentors(&space, mentors).await?;
     }
+    if let Some(summary) = reply.summary {
+        // The push itself has committed; a failed summary only leaves staff's view one change
+        // behind until the next push or a rebuild, so it does not fail the request.
+        if let Err(error) = write_summary(env, &space, summary).await {
+            worker::console_error!("summary of {space} not written: {error}");
+        }
+    }
     Ok(json_response(&reply.response, 200))
+}
+
+/// Writes a student's summary into the staff space.
+pub(crate) async fn write_summary(
+    env: &Env,
+    space: &SpaceId,
+    summary: imp_shared::domain::Entity,
+) -> Result<(), ApiError> {
+    let SpaceId::Student(student) = space else {
+        return Ok(());
+    };
+    let message = SpaceDerive {
+        key: imp_shared::apply::RecordKey {
+            kind: imp_shared::domain::RecordKind::StudentSummary,
+            id: imp_shared::ids::RecordId(student.to_string()),
+        },
+        record: summary,
+    };
+    let _wrote: bool = call_space(env, &SpaceId::Staff, "/derive", &message).await?;
+    Ok(())
+}
+
+/// `POST /api/v1/admin/summaries`: rebuilds every student's summary in the staff space (staff
+/// only), for after a failed summary write or a change to what summaries hold.
+async fn rebuild_summaries(request: Request, env: &Env) -> Result<Response, ApiError> {
+    let (directory, account) = signed_in(&request, env).await?;
+    if account.role()? != Role::Staff {
+        return Err(ApiError::Forbidden(
+            "only staff rebuild summaries".to_owned(),
+        ));
+    }
+    let students = directory.student_ids().await?;
+    let mut written = 0;
+    for student in students {
+        let space = SpaceId::Student(student);
+        let summary: Option<imp_shared::domain::Entity> =
+            call_space(env, &space, "/summary", &space).await?;
+        if let Some(summary) = summary {
+            write_summary(env, &space, summary).await?;
+            written += 1;
+        }
+    }
+    Ok(json_response(
+        &serde_json::json!({ "summaries": written }),
+        200,
+    ))
 }
 
 /// Reads the program and staff records a push's mutations are judged by (a cohort's deadline, a

@@ -65,6 +65,18 @@ pub struct SpacePushReply {
     pub response: PushResponse,
     /// The mentors with access after the push, when placements changed.
     pub mentors_changed: Option<Vec<UserId>>,
+    /// The student's summary for the staff space, when the push changed a student space.
+    #[serde(default)]
+    pub summary: Option<Entity>,
+}
+
+/// A record the server derives, for the staff space (a student's summary).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SpaceDerive {
+    /// Which record.
+    pub key: RecordKey,
+    /// Its content.
+    pub record: Entity,
 }
 
 /// What the front Worker sends the object for a pull.
@@ -490,6 +502,9 @@ impl SpaceObject {
                             server::compact(&mut store, now)
                                 .map_err(|error| ApiError::Storage(error.to_string()))?;
                         }
+                        let before = store
+                            .version()
+                            .map_err(|error| ApiError::Storage(error.to_string()))?;
                         let outcome = server::push(
                             &mut store,
                             &message.actor,
@@ -499,9 +514,15 @@ impl SpaceObject {
                             now,
                         )
                         .map_err(server_error)?;
+                        let summary = if outcome.response.cursor > before {
+                            server::summary_of(&store, &message.space, now).map_err(server_error)?
+                        } else {
+                            None
+                        };
                         Ok(SpacePushReply {
                             response: outcome.response,
                             mentors_changed: outcome.mentors_changed,
+                            summary,
                         })
                     }
                 })?;
@@ -528,6 +549,33 @@ impl SpaceObject {
                 )
                 .map_err(server_error)?;
                 Ok(json_response(&reply, 200))
+            }
+            "/derive" => {
+                let message: SpaceDerive = request
+                    .json()
+                    .await
+                    .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+                let storage = self.state.storage();
+                let wrote = transaction_sync(&storage, {
+                    let sql = self.state.storage().sql();
+                    move || {
+                        let mut store = SqlStore::open(sql, None)
+                            .map_err(|error| ApiError::Storage(error.to_string()))?;
+                        server::put_derived(&mut store, &message.key, message.record, now)
+                            .map_err(server_error)
+                    }
+                })?;
+                Ok(json_response(&wrote, 200))
+            }
+            "/summary" => {
+                let space: SpaceId = request
+                    .json()
+                    .await
+                    .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+                let store = SqlStore::open(self.state.storage().sql(), None)
+                    .map_err(|error| ApiError::Storage(error.to_string()))?;
+                let summary = server::summary_of(&store, &space, now).map_err(server_error)?;
+                Ok(json_response(&summary, 200))
             }
             "/read" => {
                 let message: SpaceRead = request

@@ -85,6 +85,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                         </A>
                     </Show>
                     <Show when=move || role() == Some(Role::Staff)>
+                        <A href="/matching">
+                            <span class="nav-icon" aria-hidden="true">"⇄"</span>
+                            <span>{move || i18n.t(Msg::Matching)}</span>
+                        </A>
                         <A href="/workshops">
                             <span class="nav-icon" aria-hidden="true">"▦"</span>
                             <span>{move || i18n.t(Msg::ManageWorkshops)}</span>

@@ -218,7 +218,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                             <li class="list-item" data-testid="workshop" data-workshop-id=id.to_string() data-going=going.to_string()>
                                 <div class="grow">
                                     <p class="item-title">{workshop.title.clone()}</p>
-                                    <p class="item-meta">{move || format!("{} {} · {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place)}</p>
+                                    <p class="item-meta">{move || format!("{} {} · {} · {} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place, i18n.t(Msg::Capacity), workshop.capacity)}</p>
                                 </div>
                                 {going.then(|| view! { <span class="pill">{move || i18n.t(Msg::Going)}</span> })}
                                 {can_check_in.then(|| view! {

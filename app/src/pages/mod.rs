@@ -6,6 +6,7 @@ pub mod concern;
 pub mod goals;
 pub mod home;
 pub mod jobs;
+pub mod matching;
 pub mod positions;
 pub mod profile;
 pub mod sessions;

@@ -9,7 +9,9 @@ use imp_shared::calendar::{to_ics, CalendarEvent};
 use imp_shared::domain::{Entity, RecordKind, Role, VisaStep, VisaStepState};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
-use imp_shared::visa::{builtin_routes, checklist, days_left, is_urgent, Anchors};
+use imp_shared::visa::{
+    builtin_routes, checklist, days_left, is_urgent, Anchors, VisaRouteTemplate,
+};
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{days_left_text, format_date, use_i18n, Msg};
@@ -87,6 +89,7 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let profiles = use_records(space, RecordKind::StudentProfile);
     let steps = use_visa_steps(space);
     let taken = move |route_id: &str| steps.get().iter().any(|(_, step)| step.route == route_id);
+    let routes = use_visa_routes();
     let add_route = move |route_id: String| {
         let Some(space) = space.get_untracked() else {
             return;
@@ -99,7 +102,8 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 _ => None,
             })
             .unwrap_or_default();
-        let Some(route) = builtin_routes()
+        let Some(route) = routes
+            .get_untracked()
             .into_iter()
             .find(|route| route.id == route_id)
         else {
@@ -120,7 +124,7 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::VisaRoutes)}</h2>
             <ul class="list">
-                {builtin_routes().into_iter().map(|route| {
+                {move || routes.get().into_iter().map(|route| {
                     let route_id = route.id.clone();
                     let check_id = route.id.clone();
                     view! {
@@ -279,4 +283,32 @@ pub fn download(filename: &str, mime: &str, text: &str) {
         anchor.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The visa routes' templates as staff keep them in the program space; the built-in first
+/// versions until the program space has synced.
+pub fn use_visa_routes() -> Memo<Vec<VisaRouteTemplate>> {
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let records = use_records(program, RecordKind::VisaRoute);
+    Memo::new(move |_| {
+        let mut routes: Vec<VisaRouteTemplate> = records
+            .get()
+            .into_iter()
+            .filter_map(|(_, entity)| match entity {
+                Entity::VisaRoute(route) => Some(route.template),
+                _ => None,
+            })
+            .collect();
+        if routes.is_empty() {
+            return builtin_routes();
+        }
+        let order = |id: &str| {
+            builtin_routes()
+                .iter()
+                .position(|r| r.id == id)
+                .unwrap_or(usize::MAX)
+        };
+        routes.sort_by(|a, b| (order(&a.id), &a.id).cmp(&(order(&b.id), &b.id)));
+        routes
+    })
 }

@@ -1,0 +1,436 @@
+//! Matching (staff): after the ranking deadline, propose placements of a cohort's unplaced
+//! students to positions and mentors (the pure matcher in `imp_shared::matching`), review them as
+//! drafts kept in the staff space, swap two, confirm or reject. Confirming writes the placement
+//! into the student's space, which gives the mentor access there.
+
+use chrono::Utc;
+use leptos::prelude::*;
+
+use imp_shared::domain::{
+    Cohort, Entity, MatchProposal, MatchProposalPatch, MentorProfile, Organization, Placement,
+    PlacementState, Position, ProposalState, RecordKind, StudentSummary,
+};
+use imp_shared::ids::{RecordId, SpaceId, UserId};
+use imp_shared::matching::propose_matches;
+use imp_shared::mutation::Mutation;
+use imp_shared::round::round_input;
+
+use crate::i18n::{use_i18n, Msg};
+use crate::sync::hooks::{use_pending_ids, use_records, use_write};
+
+fn typed<T>(
+    records: Vec<(RecordId, Entity)>,
+    pick: impl Fn(Entity) -> Option<T>,
+) -> Vec<(RecordId, T)> {
+    records
+        .into_iter()
+        .filter_map(|(id, entity)| pick(entity).map(|value| (id, value)))
+        .collect()
+}
+
+/// The program and staff data a round works on.
+#[derive(Clone, Copy)]
+struct RoundData {
+    cohorts: Memo<Vec<(RecordId, Cohort)>>,
+    summaries: Memo<Vec<(RecordId, StudentSummary)>>,
+    positions: Memo<Vec<(RecordId, Position)>>,
+    organizations: Memo<Vec<(RecordId, Organization)>>,
+    mentors: Memo<Vec<(RecordId, MentorProfile)>>,
+    proposals: Memo<Vec<(RecordId, MatchProposal)>>,
+}
+
+impl RoundData {
+    fn new() -> Self {
+        let program = Signal::derive(|| Some(SpaceId::Program));
+        let staff = Signal::derive(|| Some(SpaceId::Staff));
+        let cohorts = use_records(program, RecordKind::Cohort);
+        let summaries = use_records(staff, RecordKind::StudentSummary);
+        let positions = use_records(program, RecordKind::Position);
+        let organizations = use_records(program, RecordKind::Organization);
+        let mentors = use_records(program, RecordKind::MentorProfile);
+        let proposals = use_records(staff, RecordKind::MatchProposal);
+        Self {
+            cohorts: Memo::new(move |_| {
+                let mut list = typed(cohorts.get(), |e| match e {
+                    Entity::Cohort(c) => Some(c),
+                    _ => None,
+                });
+                list.sort_by_key(|(_, cohort)| std::cmp::Reverse(cohort.year));
+                list
+            }),
+            summaries: Memo::new(move |_| {
+                typed(summaries.get(), |e| match e {
+                    Entity::StudentSummary(s) => Some(s),
+                    _ => None,
+                })
+            }),
+            positions: Memo::new(move |_| {
+                typed(positions.get(), |e| match e {
+                    Entity::Position(p) => Some(p),
+                    _ => None,
+                })
+            }),
+            organizations: Memo::new(move |_| {
+                typed(organizations.get(), |e| match e {
+                    Entity::Organization(o) => Some(o),
+                    _ => None,
+                })
+            }),
+            mentors: Memo::new(move |_| {
+                typed(mentors.get(), |e| match e {
+                    Entity::MentorProfile(m) => Some(m),
+                    _ => None,
+                })
+            }),
+            proposals: Memo::new(move |_| {
+                typed(proposals.get(), |e| match e {
+                    Entity::MatchProposal(p) => Some(p),
+                    _ => None,
+                })
+            }),
+        }
+    }
+
+    fn student_name(&self, id: &UserId) -> String {
+        self.summaries
+            .get()
+            .iter()
+            .find(|(key, _)| key.as_str() == id.as_str())
+            .map_or_else(|| id.to_string(), |(_, s)| s.display_name.clone())
+    }
+
+    fn position_label(&self, id: &RecordId) -> String {
+        let positions = self.positions.get();
+        let Some((_, position)) = positions.iter().find(|(key, _)| key == id) else {
+            return id.to_string();
+        };
+        let org = self
+            .organizations
+            .get()
+            .iter()
+            .find(|(key, _)| *key == position.organization_id)
+            .map(|(_, o)| o.name.clone())
+            .unwrap_or_default();
+        format!("{} · {org}", position.title)
+    }
+
+    fn mentor_name(&self, id: &Option<UserId>) -> Option<String> {
+        let id = id.as_ref()?;
+        Some(
+            self.mentors
+                .get()
+                .iter()
+                .find(|(_, m)| &m.user_id == id)
+                .map_or_else(|| id.to_string(), |(_, m)| m.display_name.clone()),
+        )
+    }
+}
+
+/// The matching screen.
+#[component]
+pub fn MatchingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = RoundData::new();
+    let write = use_write();
+    let chosen = RwSignal::new(None::<i32>);
+    let year = Signal::derive(move || {
+        chosen
+            .get()
+            .or_else(|| data.cohorts.get().first().map(|(_, c)| c.year))
+    });
+    let cohort = Memo::new(move |_| {
+        let year = year.get()?;
+        data.cohorts
+            .get()
+            .into_iter()
+            .find(|(_, c)| c.year == year)
+            .map(|(_, c)| c)
+    });
+    let unplaced = Memo::new(move |_| {
+        let Some(year) = year.get() else {
+            return 0;
+        };
+        round_input(
+            year,
+            &data.summaries.get(),
+            &data.positions.get(),
+            &data.organizations.get(),
+            &data.mentors.get(),
+        )
+        .students
+        .len()
+    });
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| match write.value().get() {
+        Some(Err(message)) => error.set(Some(message)),
+        Some(Ok(())) => error.set(None),
+        None => {}
+    });
+    let unmatched = RwSignal::new(Vec::<(UserId, String)>::new());
+    let proposed = RwSignal::new(None::<usize>);
+    let propose = move |_| {
+        let Some(year) = year.get_untracked() else {
+            return;
+        };
+        let input = round_input(
+            year,
+            &data.summaries.get_untracked(),
+            &data.positions.get_untracked(),
+            &data.organizations.get_untracked(),
+            &data.mentors.get_untracked(),
+        );
+        let outcome = match propose_matches(&input) {
+            Ok(outcome) => outcome,
+            Err(problem) => {
+                error.set(Some(problem.to_string()));
+                return;
+            }
+        };
+        let existing = data.proposals.get_untracked();
+        proposed.set(Some(outcome.proposals.len()));
+        for proposal in outcome.proposals {
+            let id = RecordId(format!("match-{year}-{}", proposal.student_id));
+            let fields = MatchProposal {
+                cohort_year: year,
+                student_id: proposal.student_id.clone(),
+                position_id: proposal.position_id.clone(),
+                mentor_id: proposal.mentor_id.clone(),
+                rank: proposal.rank,
+                explanation: proposal.explanation.text(),
+                edited: false,
+                state: ProposalState::Draft,
+            };
+            let mutation = match existing.iter().find(|(key, _)| *key == id) {
+                Some((_, old)) if old.state == ProposalState::Confirmed => continue,
+                Some(_) => Mutation::Update {
+                    id,
+                    patch: imp_shared::domain::EntityPatch::MatchProposal(MatchProposalPatch {
+                        position_id: Some(fields.position_id),
+                        mentor_id: Some(fields.mentor_id),
+                        rank: Some(fields.rank),
+                        explanation: Some(fields.explanation),
+                        edited: Some(false),
+                        state: Some(ProposalState::Draft),
+                        ..MatchProposalPatch::default()
+                    }),
+                },
+                None => Mutation::Create {
+                    id,
+                    record: Entity::MatchProposal(fields),
+                },
+            };
+            write.dispatch((SpaceId::Staff, mutation));
+        }
+        unmatched.set(
+            outcome
+                .unmatched
+                .into_iter()
+                .map(|u| (u.student_id, u.reason.text()))
+                .collect(),
+        );
+    };
+    let deadline_passed = move || {
+        cohort
+            .get()
+            .and_then(|c| c.ranking_deadline)
+            .is_none_or(|deadline| Utc::now() > deadline)
+    };
+    view! {
+        <h1>{move || i18n.t(Msg::Matching)}</h1>
+        <section class="card" data-testid="matching-round">
+            <div class="form-inline">
+                <div class="field">
+                    <label for="matching-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                    <select id="matching-cohort" data-testid="matching-cohort" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
+                        {move || data.cohorts.get().into_iter().map(|(_, c)| {
+                            let selected = Some(c.year) == year.get();
+                            view! { <option value=c.year.to_string() selected=selected>{c.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <p class="item-meta" data-testid="unplaced" data-count=move || unplaced.get().to_string()>
+                {move || format!("{}: {}", i18n.t(Msg::AwaitingPlacement), unplaced.get())}
+            </p>
+            <Show when=move || !deadline_passed()>
+                <p class="notice">{move || i18n.t(Msg::RankingStillOpen)}</p>
+            </Show>
+            <p class="form-error" role="alert">{move || error.get()}</p>
+            <button class="button button-primary" data-testid="propose" on:click=propose disabled=move || unplaced.get() == 0>
+                {move || i18n.t(Msg::ProposeMatches)}
+            </button>
+            {move || proposed.get().map(|n| view! {
+                <p class="notice" role="status" data-testid="round-result" data-proposed=n.to_string() data-unmatched=unmatched.get().len().to_string()>
+                    {format!("{}: {n} · {}: {}", i18n.t(Msg::Proposals), i18n.t(Msg::Unmatched), unmatched.get().len())}
+                </p>
+            })}
+            <Show when=move || !unmatched.get().is_empty()>
+                <h2 class="card-title">{move || i18n.t(Msg::Unmatched)}</h2>
+                <ul class="list" data-testid="unmatched">
+                    {move || unmatched.get().into_iter().map(|(student, reason)| view! {
+                        <li class="list-item"><span class="item-title">{data.student_name(&student)}</span><span class="item-meta">{reason}</span></li>
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </section>
+        <ProposalList data=data year=year />
+    }
+}
+
+#[component]
+fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let pending = use_pending_ids(Signal::derive(|| Some(SpaceId::Staff)));
+    let shown = Memo::new(move |_| {
+        let year = year.get();
+        let mut list: Vec<(RecordId, MatchProposal)> = data
+            .proposals
+            .get()
+            .into_iter()
+            .filter(|(_, p)| Some(p.cohort_year) == year)
+            .collect();
+        list.sort_by_key(|(id, p)| {
+            (
+                p.state != ProposalState::Draft,
+                data.student_name(&p.student_id),
+                id.clone(),
+            )
+        });
+        list
+    });
+    let drafts = Memo::new(move |_| {
+        shown
+            .get()
+            .into_iter()
+            .filter(|(_, p)| p.state == ProposalState::Draft)
+            .collect::<Vec<_>>()
+    });
+    let set_state = move |id: RecordId, state: ProposalState| {
+        write.dispatch((
+            SpaceId::Staff,
+            Mutation::Update {
+                id,
+                patch: imp_shared::domain::EntityPatch::MatchProposal(MatchProposalPatch {
+                    state: Some(state),
+                    ..MatchProposalPatch::default()
+                }),
+            },
+        ));
+    };
+    let confirm = move |id: RecordId, proposal: MatchProposal| {
+        let Some(mentor_id) = proposal.mentor_id.clone() else {
+            return;
+        };
+        let student_space = SpaceId::Student(proposal.student_id.clone());
+        write.dispatch((
+            student_space,
+            Mutation::Create {
+                id: RecordId(format!("placement-{}", proposal.cohort_year)),
+                record: Entity::Placement(Placement {
+                    student_id: proposal.student_id.clone(),
+                    position_id: proposal.position_id.clone(),
+                    mentor_id,
+                    state: PlacementState::Confirmed,
+                }),
+            },
+        ));
+        set_state(id, ProposalState::Confirmed);
+    };
+    let swap = move |a: RecordId, b: RecordId| {
+        let all = data.proposals.get_untracked();
+        let (Some((_, first)), Some((_, second))) = (
+            all.iter().find(|(id, _)| *id == a),
+            all.iter().find(|(id, _)| *id == b),
+        ) else {
+            return;
+        };
+        let summaries = data.summaries.get_untracked();
+        let rank_of = |student: &UserId, position: &RecordId| {
+            summaries
+                .iter()
+                .find(|(id, _)| id.as_str() == student.as_str())
+                .and_then(|(_, s)| s.rankings.iter().position(|c| &c.position_id == position))
+                .map_or(0, |index| u8::try_from(index + 1).unwrap_or(0))
+        };
+        for (id, mine, theirs) in [(a.clone(), first, second), (b.clone(), second, first)] {
+            write.dispatch((
+                SpaceId::Staff,
+                Mutation::Update {
+                    id,
+                    patch: imp_shared::domain::EntityPatch::MatchProposal(MatchProposalPatch {
+                        position_id: Some(theirs.position_id.clone()),
+                        mentor_id: Some(theirs.mentor_id.clone()),
+                        rank: Some(rank_of(&mine.student_id, &theirs.position_id)),
+                        explanation: Some(format!(
+                            "swapped by staff with {}",
+                            data.student_name(&theirs.student_id)
+                        )),
+                        edited: Some(true),
+                        ..MatchProposalPatch::default()
+                    }),
+                },
+            ));
+        }
+    };
+    let confirm_all = move |_| {
+        for (id, proposal) in drafts.get_untracked() {
+            if proposal.mentor_id.is_some() {
+                confirm(id, proposal);
+            }
+        }
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::Proposals)}</h2>
+            <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoProposals)}</p> }>
+                <ul class="list" data-testid="proposals">
+                    {move || shown.get().into_iter().map(|(id, proposal)| {
+                        let waiting = pending.get().contains(&id);
+                        let state = match proposal.state { ProposalState::Draft => "draft", ProposalState::Confirmed => "confirmed", ProposalState::Rejected => "rejected" };
+                        let is_draft = proposal.state == ProposalState::Draft;
+                        let others: Vec<(RecordId, String)> = drafts.get().into_iter()
+                            .filter(|(other, _)| *other != id)
+                            .map(|(other, p)| (other, data.student_name(&p.student_id)))
+                            .collect();
+                        let swap_id = format!("swap-{id}");
+                        let (confirm_id, reject_id, swap_from) = (id.clone(), id.clone(), id.clone());
+                        let to_confirm = proposal.clone();
+                        let mentor = data.mentor_name(&proposal.mentor_id);
+                        let has_mentor = mentor.is_some();
+                        view! {
+                            <li class="list-item" data-testid="proposal" data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
+                                data-position=proposal.position_id.to_string() data-mentor=proposal.mentor_id.clone().map(|m| m.to_string()).unwrap_or_default() data-state=state>
+                                <div class="grow">
+                                    <p class="item-title">{data.student_name(&proposal.student_id)}</p>
+                                    <p class="item-meta">{data.position_label(&proposal.position_id)}</p>
+                                    <p class="item-meta">{move || i18n.t(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
+                                    <p class="item-reason" data-testid="explanation">{proposal.explanation.clone()}</p>
+                                </div>
+                                {waiting.then(|| view! { <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span> })}
+                                <span class="pill">{move || i18n.t(match state { "confirmed" => Msg::ProposalConfirmed, "rejected" => Msg::ProposalRejected, _ => Msg::ProposalDraft })}</span>
+                                {is_draft.then(|| view! {
+                                    <div class="row-actions grow-full">
+                                        <button class="button button-small button-primary" data-testid="confirm-proposal" disabled=!has_mentor
+                                            on:click=move |_| confirm(confirm_id.clone(), to_confirm.clone())>{move || i18n.t(Msg::Confirm)}</button>
+                                        <button class="button button-small button-danger" data-testid="reject-proposal"
+                                            on:click=move |_| set_state(reject_id.clone(), ProposalState::Rejected)>{move || i18n.t(Msg::Reject)}</button>
+                                        <label class="visually-hidden" for=swap_id.clone()>{move || i18n.t(Msg::SwapWith)}</label>
+                                        <select id=swap_id data-testid="swap-with" on:change=move |event| {
+                                            let other = event_target_value(&event);
+                                            if !other.is_empty() { swap(swap_from.clone(), RecordId(other)); }
+                                        }>
+                                            <option value="">{move || i18n.t(Msg::SwapWith)}</option>
+                                            {others.into_iter().map(|(other, name)| view! { <option value=other.to_string()>{name}</option> }).collect_view()}
+                                        </select>
+                                    </div>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <button class="button button-primary" data-testid="confirm-all" on:click=confirm_all disabled=move || drafts.get().is_empty()>{move || i18n.t(Msg::ConfirmAll)}</button>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,612 @@
+//! The staff dashboard's numbers and the CSV exports, checked against a small dataset built by
+//! hand (so every expected figure can be counted on paper) and against the demo program.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+use imp_shared::apply::{apply, ApplyContext, MemoryRecords};
+use imp_shared::csv::BOM;
+use imp_shared::dashboard::{
+    attendees, job_outcomes, placements_by_state, sessions_per_month, stayed_by_route, unplaced,
+    workshop_attendance, JobOutcomes, RouteCount, WorkshopAttendance,
+};
+use imp_shared::demo::{awaiting_match, demo_program};
+use imp_shared::domain::{
+    ApplicationStage, MentorProfile, Organization, Outcome, PlacementState, Position, Role,
+    StudentSummary, Workshop,
+};
+use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
+use imp_shared::ids::{RecordId, SpaceId, UserId};
+use imp_shared::permissions::Actor;
+use imp_shared::summary::{summarize, MonthCount, PlacementSummary, StageCount};
+use imp_shared::visa::{EMPLOYMENT_GOLD_CARD, GRADUATE_POINTS_WORK_PERMIT, JOB_SEEKING_RESIDENCE};
+
+/// The Chinese name with a comma and quotes that CSV must quote.
+const CHINESE_NAME: &str = "陳, \"小明\"";
+/// A name a spreadsheet would run as a formula.
+const FORMULA_NAME: &str = "=1+2 Evil";
+
+fn rid(text: &str) -> RecordId {
+    RecordId::from(text)
+}
+
+fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(year, month, day, 2, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn placement(id: &str, position: &str, mentor: &str, state: PlacementState) -> PlacementSummary {
+    PlacementSummary {
+        id: rid(id),
+        position_id: rid(position),
+        mentor_id: UserId::from(mentor),
+        state,
+    }
+}
+
+fn months(held: &[(&str, u32)]) -> Vec<MonthCount> {
+    held.iter()
+        .map(|(month, count)| MonthCount {
+            month: (*month).to_owned(),
+            count: *count,
+        })
+        .collect()
+}
+
+fn stages(counts: &[(ApplicationStage, u32)]) -> Vec<StageCount> {
+    counts
+        .iter()
+        .map(|(stage, count)| StageCount {
+            stage: *stage,
+            count: *count,
+        })
+        .collect()
+}
+
+fn outcome(employed: bool, in_taiwan: bool, visa_route: Option<&str>) -> Option<Outcome> {
+    Some(Outcome {
+        employed,
+        in_taiwan,
+        visa_route: visa_route.map(str::to_owned),
+    })
+}
+
+/// A student of `cohort_year` with the profile every hand-built student shares and nothing else.
+fn student(display_name: &str, cohort_year: i32) -> StudentSummary {
+    StudentSummary {
+        display_name: display_name.to_owned(),
+        cohort_year,
+        nationality: "Vietnam".to_owned(),
+        university: "National Taiwan University".to_owned(),
+        department: "Economics".to_owned(),
+        degree: "MSc".to_owned(),
+        graduation_date: date(cohort_year + 1, 6, 30),
+        languages: vec!["English".to_owned(), "Mandarin".to_owned()],
+        mandarin_level: Some(3),
+        interests: Vec::new(),
+        rankings: Vec::new(),
+        placements: Vec::new(),
+        sessions_held: Vec::new(),
+        sessions_scheduled: 0,
+        workshops_attended: Vec::new(),
+        applications: Vec::new(),
+        outcome: None,
+        visa_routes: Vec::new(),
+        updated_at: None,
+    }
+}
+
+/// Seven students, three of cohort 2023 and four of 2024, listed out of export order on purpose.
+fn dataset() -> Vec<(RecordId, StudentSummary)> {
+    use ApplicationStage as Stage;
+    use PlacementState::*;
+    vec![
+        (
+            rid("s-1"),
+            StudentSummary {
+                placements: vec![placement("placement-1", "pos-a", "m-1", Completed)],
+                sessions_held: months(&[("2023-10", 2), ("2023-11", 1)]),
+                workshops_attended: vec![rid("w-1"), rid("w-2")],
+                applications: stages(&[(Stage::Applied, 2), (Stage::Accepted, 1)]),
+                outcome: outcome(true, true, Some(JOB_SEEKING_RESIDENCE)),
+                ..student("Linh Nguyen", 2023)
+            },
+        ),
+        (
+            rid("s-5"),
+            StudentSummary {
+                placements: vec![placement("placement-1", "pos-b", "m-2", Proposed)],
+                // Not in Taiwan, so its route does not count as a stay.
+                outcome: outcome(false, false, Some(GRADUATE_POINTS_WORK_PERMIT)),
+                ..student("Mateo García", 2024)
+            },
+        ),
+        (
+            rid("s-2"),
+            StudentSummary {
+                placements: vec![
+                    placement("placement-2", "pos-a", "m-2", EndedEarly),
+                    placement("placement-1", "pos-b", "m-2", Withdrawn),
+                ],
+                sessions_held: months(&[("2023-10", 1)]),
+                workshops_attended: vec![rid("w-1")],
+                applications: stages(&[(Stage::Interview, 1), (Stage::Rejected, 2)]),
+                outcome: outcome(true, true, Some(EMPLOYMENT_GOLD_CARD)),
+                ..student(CHINESE_NAME, 2023)
+            },
+        ),
+        (
+            rid("s-3"),
+            StudentSummary {
+                placements: vec![placement("placement-1", "pos-c", "m-9", Completed)],
+                sessions_held: months(&[("2023-11", 3)]),
+                applications: stages(&[(Stage::Offer, 1), (Stage::Accepted, 1)]),
+                outcome: outcome(true, false, None),
+                ..student(FORMULA_NAME, 2023)
+            },
+        ),
+        (
+            rid("s-4"),
+            StudentSummary {
+                graduation_date: None,
+                languages: vec!["English".to_owned()],
+                mandarin_level: None,
+                placements: vec![placement("placement-1", "pos-a", "m-1", Active)],
+                sessions_held: months(&[("2024-10", 1), ("2024-11", 2)]),
+                workshops_attended: vec![rid("w-2")],
+                applications: stages(&[(Stage::Applied, 1)]),
+                ..student("Aiko Tanaka", 2024)
+            },
+        ),
+        (
+            rid("s-6"),
+            StudentSummary {
+                placements: vec![placement("placement-1", "pos-z", "m-1", Confirmed)],
+                sessions_held: months(&[("2024-11", 1)]),
+                workshops_attended: vec![rid("w-1"), rid("w-2")],
+                applications: stages(&[(Stage::Interview, 2)]),
+                // Stayed on job-seeking residence without naming it; still looking for work.
+                outcome: outcome(false, true, None),
+                ..student("Arjun Sharma", 2024)
+            },
+        ),
+        (
+            rid("s-7"),
+            StudentSummary {
+                workshops_attended: vec![rid("w-1"), rid("w-gone")],
+                applications: stages(&[(Stage::Applied, 1), (Stage::Withdrawn, 1)]),
+                outcome: outcome(true, true, Some(JOB_SEEKING_RESIDENCE)),
+                ..student("Ayu Santoso", 2024)
+            },
+        ),
+    ]
+}
+
+fn summaries_only(data: &[(RecordId, StudentSummary)]) -> Vec<StudentSummary> {
+    data.iter().map(|(_, summary)| summary.clone()).collect()
+}
+
+fn workshop(title: &str, starts_at: DateTime<Utc>) -> Workshop {
+    Workshop {
+        title: title.to_owned(),
+        starts_at,
+        duration_minutes: 90,
+        place: "NTU Global Lounge".to_owned(),
+        capacity: 60,
+    }
+}
+
+fn workshops() -> Vec<(RecordId, Workshop)> {
+    vec![
+        (rid("w-1"), workshop("Job search in Taiwan", at(2024, 3, 1))),
+        (rid("w-3"), workshop("Mandarin at work", at(2024, 2, 1))),
+        (rid("w-2"), workshop("Work permits", at(2024, 2, 1))),
+    ]
+}
+
+fn position(organization_id: &str, title: &str) -> Position {
+    Position {
+        organization_id: rid(organization_id),
+        cohort_year: 2023,
+        title: title.to_owned(),
+        slots: 1,
+        paid: true,
+        housing: false,
+        languages: Vec::new(),
+        description: String::new(),
+        open: false,
+    }
+}
+
+fn organization(name: &str) -> Organization {
+    Organization {
+        name: name.to_owned(),
+        industry: "Software".to_owned(),
+        approved: true,
+        contact_email: None,
+        cohort_years: vec![2023, 2024],
+    }
+}
+
+fn mentor(user_id: &str, display_name: &str) -> (RecordId, MentorProfile) {
+    (
+        RecordId(format!("mentor-{user_id}")),
+        MentorProfile {
+            user_id: UserId::from(user_id),
+            display_name: display_name.to_owned(),
+            organization_id: rid("org-1"),
+            expertise: Vec::new(),
+            languages: Vec::new(),
+            capacity: 2,
+            contact_email: None,
+            cohort_years: vec![2023, 2024],
+        },
+    )
+}
+
+/// The CSV's records as lines, after checking the BOM and that every record ends with CRLF.
+fn lines(csv: &str) -> Vec<&str> {
+    assert!(csv.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
+    let body = csv.strip_prefix(BOM).unwrap_or_default();
+    assert!(body.ends_with("\r\n"), "the last record ends with CRLF");
+    body.split_terminator("\r\n").collect()
+}
+
+#[test]
+fn placements_are_counted_by_state_in_declaration_order() {
+    use PlacementState::*;
+    let summaries = summaries_only(&dataset());
+    let table = [
+        (
+            None,
+            vec![
+                (Proposed, 1),
+                (Confirmed, 1),
+                (Active, 1),
+                (Completed, 2),
+                (EndedEarly, 1),
+                (Withdrawn, 1),
+            ],
+        ),
+        (
+            Some(2023),
+            vec![(Completed, 2), (EndedEarly, 1), (Withdrawn, 1)],
+        ),
+        (Some(2024), vec![(Proposed, 1), (Confirmed, 1), (Active, 1)]),
+        (Some(2022), Vec::new()),
+    ];
+    for (cohort, expected) in table {
+        assert_eq!(
+            placements_by_state(&summaries, cohort),
+            expected,
+            "{cohort:?}"
+        );
+    }
+}
+
+#[test]
+fn unplaced_students_have_no_placement_that_went_ahead() {
+    let summaries = summaries_only(&dataset());
+    // 2023: s-2 (withdrawn, then ended early). 2024: s-5 (only a proposal) and s-7 (none).
+    let table = [(None, 3), (Some(2023), 1), (Some(2024), 2), (Some(2022), 0)];
+    for (cohort, expected) in table {
+        assert_eq!(unplaced(&summaries, cohort), expected, "{cohort:?}");
+    }
+}
+
+#[test]
+fn sessions_are_summed_by_month_in_month_order() {
+    let summaries = summaries_only(&dataset());
+    assert_eq!(
+        sessions_per_month(&summaries),
+        months(&[
+            ("2023-10", 3),
+            ("2023-11", 4),
+            ("2024-10", 1),
+            ("2024-11", 3)
+        ])
+    );
+    assert!(sessions_per_month(&[]).is_empty());
+}
+
+#[test]
+fn workshop_attendance_lists_every_workshop_by_start_then_id() {
+    let summaries = summaries_only(&dataset());
+    let row = |id: &str, title: &str, starts_at, attended| WorkshopAttendance {
+        workshop_id: rid(id),
+        title: title.to_owned(),
+        starts_at,
+        attended,
+    };
+    assert_eq!(
+        workshop_attendance(&summaries, &workshops()),
+        vec![
+            row("w-2", "Work permits", at(2024, 2, 1), 3),
+            row("w-3", "Mandarin at work", at(2024, 2, 1), 0),
+            row("w-1", "Job search in Taiwan", at(2024, 3, 1), 4),
+        ],
+        "the check-in at w-gone, which is not in the list, is ignored"
+    );
+}
+
+#[test]
+fn attendees_are_listed_by_name_then_id() {
+    let mut data = dataset();
+    let students = |data: &[(RecordId, StudentSummary)], workshop: &str| {
+        attendees(data, &rid(workshop))
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect::<Vec<_>>()
+    };
+    let pair = |id: &str, name: &str| (id.to_owned(), name.to_owned());
+    assert_eq!(
+        students(&data, "w-1"),
+        vec![
+            pair("s-6", "Arjun Sharma"),
+            pair("s-7", "Ayu Santoso"),
+            pair("s-1", "Linh Nguyen"),
+            pair("s-2", CHINESE_NAME),
+        ]
+    );
+    assert!(students(&data, "w-3").is_empty());
+    // A namesake with a later id comes after the first.
+    data.push((
+        rid("s-10"),
+        StudentSummary {
+            workshops_attended: vec![rid("w-2")],
+            ..student("Linh Nguyen", 2024)
+        },
+    ));
+    assert_eq!(
+        students(&data, "w-2"),
+        vec![
+            pair("s-4", "Aiko Tanaka"),
+            pair("s-6", "Arjun Sharma"),
+            pair("s-1", "Linh Nguyen"),
+            pair("s-10", "Linh Nguyen"),
+        ]
+    );
+}
+
+#[test]
+fn job_outcomes_count_graduates_and_sum_applications_by_stage() {
+    use ApplicationStage::*;
+    let summaries = summaries_only(&dataset());
+    let expected =
+        |graduates, employed, in_taiwan, by_stage: &[(ApplicationStage, u32)]| JobOutcomes {
+            graduates,
+            employed,
+            in_taiwan,
+            applications_by_stage: stages(by_stage),
+        };
+    let table = [
+        (
+            None,
+            expected(
+                6,
+                4,
+                4,
+                &[
+                    (Applied, 4),
+                    (Interview, 3),
+                    (Offer, 1),
+                    (Accepted, 2),
+                    (Rejected, 2),
+                    (Withdrawn, 1),
+                ],
+            ),
+        ),
+        (
+            Some(2023),
+            expected(
+                3,
+                3,
+                2,
+                &[
+                    (Applied, 2),
+                    (Interview, 1),
+                    (Offer, 1),
+                    (Accepted, 2),
+                    (Rejected, 2),
+                ],
+            ),
+        ),
+        (
+            Some(2024),
+            expected(3, 1, 2, &[(Applied, 2), (Interview, 2), (Withdrawn, 1)]),
+        ),
+        (Some(2022), expected(0, 0, 0, &[])),
+    ];
+    for (cohort, expected) in table {
+        assert_eq!(job_outcomes(&summaries, cohort), expected, "{cohort:?}");
+    }
+}
+
+#[test]
+fn stays_are_grouped_by_route_most_used_first() {
+    let summaries = summaries_only(&dataset());
+    let count = |route: &str, stayed| RouteCount {
+        route: route.to_owned(),
+        stayed,
+    };
+    assert_eq!(
+        stayed_by_route(&summaries),
+        vec![
+            count(JOB_SEEKING_RESIDENCE, 2),
+            count(EMPLOYMENT_GOLD_CARD, 1),
+            count("unknown", 1),
+        ]
+    );
+    assert!(stayed_by_route(&[]).is_empty());
+}
+
+#[test]
+fn students_csv_has_the_header_quoting_guard_and_order() {
+    let csv = students_csv(&dataset());
+    let header = "student_id,name,cohort,nationality,university,department,degree,\
+                  graduation_date,languages,mandarin_level,placement_state,workshops_attended,\
+                  sessions_held";
+    let common = "Vietnam,National Taiwan University,Economics,MSc";
+    let expected = [
+        header.to_owned(),
+        format!("s-3,'=1+2 Evil,2023,{common},2024-06-30,English; Mandarin,3,completed,0,3"),
+        format!("s-1,Linh Nguyen,2023,{common},2024-06-30,English; Mandarin,3,completed,2,3"),
+        format!(
+            "s-2,\"陳, \"\"小明\"\"\",2023,{common},2024-06-30,English; Mandarin,3,ended_early,1,1"
+        ),
+        format!("s-4,Aiko Tanaka,2024,{common},,English,,active,1,3"),
+        format!("s-6,Arjun Sharma,2024,{common},2025-06-30,English; Mandarin,3,confirmed,2,1"),
+        format!("s-7,Ayu Santoso,2024,{common},2025-06-30,English; Mandarin,3,,2,0"),
+        format!("s-5,Mateo García,2024,{common},2025-06-30,English; Mandarin,3,proposed,0,0"),
+    ];
+    assert_eq!(lines(&csv), expected);
+}
+
+#[test]
+fn placements_csv_names_organization_position_and_mentor() {
+    let positions = [
+        (rid("pos-a"), position("org-1", "Data Analyst Intern")),
+        (rid("pos-b"), position("org-2", "UX Research Intern")),
+        (rid("pos-c"), position("org-3", "Process Engineer")),
+    ];
+    let organizations = [
+        (rid("org-1"), organization("Taipei Silicon Co.")),
+        (rid("org-2"), organization("Hsinchu Cloud, Ltd.")),
+    ];
+    let mentors = [mentor("m-1", "Chen Wei-Ting"), mentor("m-2", "Lin Yu-Chen")];
+    let csv = placements_csv(&dataset(), &positions, &organizations, &mentors);
+    assert_eq!(
+        lines(&csv),
+        [
+            "student_id,name,cohort,organization,position,mentor,state",
+            // The organization is missing: its id stands in. The mentor has no profile: the id.
+            "s-3,'=1+2 Evil,2023,org-3,Process Engineer,m-9,completed",
+            "s-1,Linh Nguyen,2023,Taipei Silicon Co.,Data Analyst Intern,Chen Wei-Ting,completed",
+            // Two placements of one student, in placement id order.
+            "s-2,\"陳, \"\"小明\"\"\",2023,\"Hsinchu Cloud, Ltd.\",UX Research Intern,Lin Yu-Chen,withdrawn",
+            "s-2,\"陳, \"\"小明\"\"\",2023,Taipei Silicon Co.,Data Analyst Intern,Lin Yu-Chen,ended_early",
+            "s-4,Aiko Tanaka,2024,Taipei Silicon Co.,Data Analyst Intern,Chen Wei-Ting,active",
+            // The position is missing: no organization, and the position's id.
+            "s-6,Arjun Sharma,2024,,pos-z,Chen Wei-Ting,confirmed",
+            "s-5,Mateo García,2024,\"Hsinchu Cloud, Ltd.\",UX Research Intern,Lin Yu-Chen,proposed",
+        ]
+    );
+}
+
+#[test]
+fn sessions_csv_has_a_row_per_student_and_month() {
+    assert_eq!(
+        lines(&sessions_csv(&dataset())),
+        [
+            "student_id,name,cohort,month,sessions_held",
+            "s-3,'=1+2 Evil,2023,2023-11,3",
+            "s-1,Linh Nguyen,2023,2023-10,2",
+            "s-1,Linh Nguyen,2023,2023-11,1",
+            "s-2,\"陳, \"\"小明\"\"\",2023,2023-10,1",
+            "s-4,Aiko Tanaka,2024,2024-10,1",
+            "s-4,Aiko Tanaka,2024,2024-11,2",
+            "s-6,Arjun Sharma,2024,2024-11,1",
+        ]
+    );
+}
+
+#[test]
+fn outcomes_csv_lists_students_with_an_outcome() {
+    assert_eq!(
+        lines(&outcomes_csv(&dataset())),
+        [
+            "student_id,name,cohort,employed,in_taiwan,visa_route",
+            "s-3,'=1+2 Evil,2023,yes,no,",
+            "s-1,Linh Nguyen,2023,yes,yes,job-seeking-residence",
+            "s-2,\"陳, \"\"小明\"\"\",2023,yes,yes,employment-gold-card",
+            "s-6,Arjun Sharma,2024,no,yes,",
+            "s-7,Ayu Santoso,2024,yes,yes,job-seeking-residence",
+            "s-5,Mateo García,2024,no,no,graduate-points-work-permit",
+        ]
+    );
+}
+
+#[test]
+fn exports_of_no_students_are_a_bom_and_a_header() {
+    let no_students: Vec<(RecordId, StudentSummary)> = Vec::new();
+    for (csv, header) in [
+        (
+            students_csv(&no_students),
+            "student_id,name,cohort,nationality,university,department,degree,graduation_date,\
+             languages,mandarin_level,placement_state,workshops_attended,sessions_held",
+        ),
+        (
+            placements_csv(&no_students, &[], &[], &[]),
+            "student_id,name,cohort,organization,position,mentor,state",
+        ),
+        (
+            sessions_csv(&no_students),
+            "student_id,name,cohort,month,sessions_held",
+        ),
+        (
+            outcomes_csv(&no_students),
+            "student_id,name,cohort,employed,in_taiwan,visa_route",
+        ),
+    ] {
+        assert_eq!(csv, format!("{BOM}{header}\r\n"));
+    }
+}
+
+#[test]
+fn the_demo_program_gives_the_expected_dashboard() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+    let now = at(2026, 11, 25);
+    let demo = demo_program(today);
+    let staff = Actor {
+        user_id: UserId::from("staff-1"),
+        role: Role::Staff,
+    };
+    let mut summaries: Vec<(RecordId, StudentSummary)> = Vec::new();
+    for (space, mutations) in &demo.spaces {
+        let SpaceId::Student(student) = space else {
+            continue;
+        };
+        let mut records = MemoryRecords::default();
+        let context = ApplyContext::new(&staff, space, now);
+        for mutation in mutations {
+            let changes = apply(&records, &context, mutation);
+            assert!(changes.is_ok(), "{space}: {mutation:?} → {changes:?}");
+            records.write(&changes.unwrap_or_default());
+        }
+        let summary = summarize(&records, student, now);
+        assert!(summary.is_some(), "{space} has a profile");
+        if let Some(summary) = summary {
+            summaries.push((RecordId(student.to_string()), summary));
+        }
+    }
+    assert_eq!(summaries.len(), 180);
+    let only_summaries = summaries_only(&summaries);
+
+    let n_awaiting = (0..180).filter(|index| awaiting_match(*index)).count();
+    assert_eq!(n_awaiting, 14);
+    assert_eq!(unplaced(&only_summaries, Some(2024)), n_awaiting);
+
+    assert_eq!(job_outcomes(&only_summaries, Some(2022)).graduates, 58);
+    let stayed: usize = stayed_by_route(&only_summaries)
+        .iter()
+        .map(|route| route.stayed)
+        .sum();
+    assert_eq!(stayed, job_outcomes(&only_summaries, None).in_taiwan);
+    assert!(stayed > 0);
+
+    let by_month = sessions_per_month(&only_summaries);
+    assert!(!by_month.is_empty());
+    assert!(
+        by_month
+            .windows(2)
+            .all(|pair| pair[0].month < pair[1].month),
+        "{by_month:?}"
+    );
+
+    // Every export has a header and, for the student export, one row per student.
+    assert_eq!(lines(&students_csv(&summaries)).len(), 181);
+}
