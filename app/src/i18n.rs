@@ -312,6 +312,43 @@ messages! {
     Reject => "Reject", "退回";
     SwapWith => "Swap with…", "與…交換";
     ConfirmAll => "Confirm all", "全部確認";
+    PlacementsByState => "Placements", "實習配對狀態";
+    PlacementProposed => "Proposed", "建議中";
+    PlacementConfirmed => "Confirmed", "已確認";
+    PlacementActive => "Active", "進行中";
+    PlacementCompleted => "Completed", "已完成";
+    PlacementEndedEarly => "Ended early", "提前結束";
+    PlacementWithdrawn => "Withdrawn", "已撤回";
+    SessionsPerMonth => "Mentoring sessions held per month", "每月完成的導師會談";
+    WorkshopAttendance => "Workshop attendance", "工作坊出席人數";
+    JobOutcomes => "Job outcomes of graduates", "畢業生就業成果";
+    Graduates => "Graduates", "畢業生";
+    Employed => "Employed", "已就業";
+    StayedInTaiwan => "Stayed in Taiwan", "留在臺灣";
+    StayedByRoute => "Stayed in Taiwan, by visa route", "留臺者的簽證途徑";
+    Exports => "Exports (CSV)", "匯出（CSV）";
+    ExportPlacements => "Export placements (CSV)", "匯出實習配對（CSV）";
+    ExportSessions => "Export sessions (CSV)", "匯出會談（CSV）";
+    ExportOutcomes => "Export outcomes (CSV)", "匯出就業成果（CSV）";
+    WaitingForPlacement => "Waiting for a placement", "等待配對";
+    People => "People", "人員";
+    AccountRole => "Role", "身分";
+    Accounts => "Accounts", "帳號";
+    InvitePerson => "Invite someone", "邀請成員";
+    FullName => "Full name", "姓名";
+    RoleStudent => "Student", "學生";
+    RoleMentor => "Mentor", "導師";
+    RoleStaff => "Program staff", "計畫人員";
+    CreateInvite => "Create invite", "建立邀請";
+    InviteFieldsRequired => "Enter a name and an email address.", "請輸入姓名與電子郵件地址。";
+    CohortRequired => "Enter the student's cohort year.", "請輸入學生的屆別年份。";
+    InviteLink => "Invite link", "邀請連結";
+    InviteExpires => "The invite works once, until", "此邀請僅能使用一次，有效至";
+    Invited => "Invited", "已邀請";
+    Deactivated => "Deactivated", "已停用";
+    Deactivate => "Deactivate", "停用";
+    Reactivate => "Reactivate", "重新啟用";
+    NeedsConnection => "This needs a connection. Try again when you are online.", "此功能需要網路連線，請連線後再試。";
 }
 
 /// `n` changes waiting.

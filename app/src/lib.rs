@@ -22,6 +22,7 @@ use crate::pages::concern::ConcernPage;
 use crate::pages::home::HomePage;
 use crate::pages::jobs::JobsPage;
 use crate::pages::matching::MatchingPage;
+use crate::pages::people::PeoplePage;
 use crate::pages::positions::PositionsPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::sessions::SessionsPage;
@@ -71,6 +72,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
                     <Route path=path!("/positions") view=move || gate(session, view! { <PositionsPage /> }) />
                     <Route path=path!("/checkin") view=move || gate(session, view! { <CheckInPage /> }) />
+                    <Route path=path!("/people") view=move || gate(session, view! { <PeoplePage /> }) />
                     <Route path=path!("/matching") view=move || gate(session, view! { <MatchingPage /> }) />
                     <Route path=path!("/workshops") view=move || gate(session, view! { <WorkshopsPage /> }) />
                     <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />

@@ -232,6 +232,25 @@ pub struct MeResponse {
     pub spaces: Vec<SpaceId>,
 }
 
+/// One account as staff see it in the people list (`GET /api/v1/accounts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountInfo {
+    /// The account.
+    pub user: UserInfo,
+    /// Whether it may sign in.
+    pub active: bool,
+    /// Whether the invite is still open (no password set yet).
+    pub invited: bool,
+}
+
+/// `POST /api/v1/accounts/{id}/active` (staff): allow or stop an account's sign-ins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetActiveRequest {
+    /// Whether the account may sign in.
+    pub active: bool,
+}
+
 /// `POST /api/v1/invites` (staff).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -242,6 +261,9 @@ pub struct InviteRequest {
     pub display_name: String,
     /// Their role.
     pub role: Role,
+    /// For a student: the cohort they join (their profile and enrolment are created with it).
+    #[serde(default)]
+    pub cohort_year: Option<i32>,
 }
 
 /// The one-time code for an invite.

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 
 import { WorkerProcess } from "../support/worker.mjs";
 import { DESKTOP, PHONE, Profiles } from "../support/browser.mjs";
-import { DEMO } from "../support/api.mjs";
+import { Api, DEMO } from "../support/api.mjs";
 import { signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
 let worker;
@@ -54,19 +54,57 @@ describe("staff", { timeout: 300_000 }, () => {
     assert.ok(box.width <= PHONE.viewport.width && box.width > 250, "the chart fits a phone");
   });
 
-  test("the students export is RFC 4180 CSV with a BOM", { timeout: 60_000 }, async () => {
+  test("the exports are RFC 4180 CSV with a BOM: students, placements, sessions, outcomes", { timeout: 90_000 }, async () => {
     const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
     await page.waitForSelector('[data-testid="export-students"]');
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-students"]')]);
-    assert.equal(download.suggestedFilename(), "imp-students.csv");
-    const text = readFileSync(await download.path(), "utf8");
-    assert.equal(text.charCodeAt(0), 0xfeff, "starts with a UTF-8 BOM");
-    const rows = parseCsv(text.slice(1));
-    assert.deepEqual(rows[0], ["student_id", "name", "cohort"]);
-    assert.equal(rows.length, 1 + 180);
-    assert.ok(rows.slice(1).every((row) => row.length === 3));
-    const cohorts = rows.slice(1).reduce((counts, row) => ({ ...counts, [row[2]]: (counts[row[2]] ?? 0) + 1 }), {});
+    const exported = async (which) => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click(`[data-testid="export-${which}"]`)]);
+      assert.equal(download.suggestedFilename(), `imp-${which}.csv`);
+      const text = readFileSync(await download.path(), "utf8");
+      assert.equal(text.charCodeAt(0), 0xfeff, `${which} starts with a UTF-8 BOM`);
+      const rows = parseCsv(text.slice(1));
+      assert.ok(rows.slice(1).every((row) => row.length === rows[0].length), `${which}: every row has every column`);
+      return rows;
+    };
+    const students = await exported("students");
+    assert.deepEqual(students[0].slice(0, 4), ["student_id", "name", "cohort", "nationality"]);
+    assert.equal(students.length, 1 + 180);
+    const cohorts = students.slice(1).reduce((counts, row) => ({ ...counts, [row[2]]: (counts[row[2]] ?? 0) + 1 }), {});
     assert.deepEqual(cohorts, { 2022: 58, 2023: 61, 2024: 61 });
+    const me = students.find((row) => row[0] === DEMO.student.id);
+    assert.equal(me[students[0].indexOf("placement_state")], "active");
+
+    const placements = await exported("placements");
+    assert.deepEqual(placements[0], ["student_id", "name", "cohort", "organization", "position", "mentor", "state"]);
+    assert.equal(placements.length, 1 + 180 - 14, "everyone but the 14 waiting for matching has a placement");
+    const states = placements.slice(1).reduce((counts, row) => ({ ...counts, [row[6]]: (counts[row[6]] ?? 0) + 1 }), {});
+    assert.deepEqual(states, { completed: 119, active: 61 - 14 });
+    assert.ok(placements.some((row) => row[0] === DEMO.student.id && row[5] === "Chen Wei-Ting (1)"));
+
+    const sessions = await exported("sessions");
+    assert.deepEqual(sessions[0], ["student_id", "name", "cohort", "month", "sessions_held"]);
+    assert.ok(sessions.slice(1).every((row) => /^\d{4}-\d{2}$/.test(row[3]) && Number(row[4]) >= 1));
+
+    const outcomes = await exported("outcomes");
+    assert.deepEqual(outcomes[0], ["student_id", "name", "cohort", "employed", "in_taiwan", "visa_route"]);
+    assert.equal(outcomes.length, 1 + 119, "the graduates of 2022 and 2023");
+    assert.ok(outcomes.slice(1).every((row) => ["yes", "no"].includes(row[3]) && ["yes", "no"].includes(row[4])));
+    assert.ok(outcomes.slice(1).every((row) => (row[4] === "yes") === (row[5] !== "")), "a route exactly for those who stayed");
+  });
+
+  test("the dashboard shows placements by state, sessions by month, attendance and outcomes", { timeout: 90_000 }, async () => {
+    const { page } = await signedInPage(DEMO.staff.email);
+    const value = async (testId, label) => Number(await page.getAttribute(`[data-testid="${testId}"][data-label="${label}"]`, "data-value"));
+    await page.waitForSelector('[data-testid="placement-state"][data-label="Active"]');
+    assert.equal(await value("placement-state", "Active"), 61 - 14);
+    assert.equal(await value("placement-state", "Waiting for a placement"), 14);
+    assert.ok((await page.locator('[data-testid="sessions-month"]').count()) >= 2);
+    const attendance = await page.$$eval('[data-testid="attendance"]', (rows) => rows.map((row) => Number(row.dataset.value)));
+    assert.equal(attendance.length, 2, "the two past workshops");
+    assert.ok(attendance.every((n) => n > 0));
+    assert.equal(await page.textContent('[data-testid="graduates"]'), "119");
+    const stayed = await page.$$eval('[data-testid="stayed-route"]', (rows) => rows.reduce((sum, row) => sum + Number(row.dataset.value), 0));
+    assert.equal(String(stayed), await page.textContent('[data-testid="in-taiwan"]'));
   });
 
   test("a concern raised offline by a student reaches the staff inbox", { timeout: 120_000 }, async () => {
@@ -143,5 +181,57 @@ describe("staff", { timeout: 300_000 }, () => {
     const studentName = (await studentPage.textContent('[data-testid="user-name"]')).trim();
     const { page: mentorPage } = await signedInPage(mentorEmail);
     await mentorPage.waitForSelector(`[data-testid="mentees"] li:has-text("${studentName}")`);
+  });
+
+  test("people: staff invite a student by link and QR code, the student joins the cohort, and deactivating stops them", { timeout: 180_000 }, async () => {
+    const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
+    const waitingSelector = '[data-testid="placement-state"][data-label="Waiting for a placement"]';
+    await page.waitForSelector(waitingSelector);
+    const waitingBefore = Number(await page.getAttribute(waitingSelector, "data-value"));
+    await page.click('nav a[href="/people"]');
+    await page.waitForSelector('[data-testid="account"]');
+    const email = `new.student.${Date.now().toString(36)}@example.edu`;
+    await page.fill("#invite-name", "Lan Nguyen");
+    await page.fill("#invite-email", email);
+    await page.selectOption("#invite-role", "student");
+    // A student needs a cohort: a clear error, nothing created.
+    await page.click('[data-testid="send-invite"]');
+    await page.waitForSelector("text=Enter the student's cohort year.");
+    await page.fill("#invite-cohort", "2024");
+    await page.click('[data-testid="send-invite"]');
+    const result = page.locator('[data-testid="invite-result"]');
+    await result.waitFor();
+    await result.locator('[data-testid="qr"]').waitFor();
+    const link = await result.getAttribute("data-link");
+    assert.match(link, /\/invite\?code=[0-9a-f]{32}$/);
+    await page.fill('[data-testid="people-search"]', email);
+    await page.waitForSelector(`[data-testid="account"][data-email="${email}"]`);
+
+    // The student opens the link on their phone and sets a password.
+    const profile = await profiles.open(PHONE);
+    const phone = await profile.context.newPage();
+    await phone.goto(link);
+    await phone.fill("#new-password", "a-long-new-password");
+    await phone.click("button[type=submit]");
+    await phone.waitForSelector('[data-testid="home-title"]');
+    await waitForSynced(phone);
+    assert.equal((await phone.textContent('[data-testid="user-name"]')).trim(), "Lan Nguyen");
+
+    // Staff see them in the cohort, waiting for a placement.
+    await page.locator('[data-testid="sync-status"]').click();
+    await waitForSynced(page);
+    await page.click('nav a[href="/"]');
+    await page.waitForSelector(`${waitingSelector}[data-value="${waitingBefore + 1}"]`);
+    await page.click('nav a[href="/people"]');
+    await page.fill('[data-testid="people-search"]', "Lan Nguyen");
+    const row = page.locator(`[data-testid="account"][data-email="${email}"]`);
+    await row.locator('[data-testid="toggle-active"]').click();
+    await page.waitForSelector(`[data-testid="account"][data-email="${email}"][data-active="false"]`);
+
+    // Their next sync is refused and the sign-in screen shows; signing in again fails.
+    await phone.locator('[data-testid="sync-status"]').click();
+    await phone.waitForSelector("#password", { timeout: 30_000 });
+    const again = await new Api(worker.url).request("POST", "/api/v1/auth/login", { body: { email, password: "a-long-new-password" } });
+    assert.equal(again.status, 401);
   });
 });

@@ -419,6 +419,38 @@ impl Directory {
         Ok(spaces)
     }
 
+    /// Every account, by role then name.
+    pub async fn list_accounts(&self) -> Result<Vec<Account>, ApiError> {
+        self.db
+            .prepare(format!(
+                "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY role, display_name, id"
+            ))
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)
+    }
+
+    /// Allows or stops an account's sign-ins; stopping also ends its sessions at once.
+    pub async fn set_active(&self, id: &str, active: bool) -> Result<(), ApiError> {
+        let mut statements = vec![self
+            .db
+            .prepare("UPDATE accounts SET active = ?2 WHERE id = ?1")
+            .bind(&[text(id), number(i64::from(active))])
+            .map_err(storage)?];
+        if !active {
+            statements.push(
+                self.db
+                    .prepare("DELETE FROM sessions WHERE user_id = ?1")
+                    .bind(&[text(id)])
+                    .map_err(storage)?,
+            );
+        }
+        self.db.batch(statements).await.map_err(storage)?;
+        Ok(())
+    }
+
     /// Every student account's id.
     pub async fn student_ids(&self) -> Result<Vec<UserId>, ApiError> {
         #[derive(Deserialize)]

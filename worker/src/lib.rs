@@ -16,9 +16,9 @@ use worker::{event, Context, Env, Method, Request, RequestInit, Response};
 use imp_shared::domain::Role;
 use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER};
 use imp_shared::protocol::{
-    check_versions, AcceptInviteRequest, ApiErrorBody, HealthResponse, InviteRequest,
-    InviteResponse, LoginRequest, MeResponse, PushRequest, VersionError, PROTOCOL_VERSION,
-    SCHEMA_VERSION,
+    check_versions, AcceptInviteRequest, AccountInfo, ApiErrorBody, HealthResponse, InviteRequest,
+    InviteResponse, LoginRequest, MeResponse, PushRequest, SetActiveRequest, UserInfo,
+    VersionError, PROTOCOL_VERSION, SCHEMA_VERSION,
 };
 use imp_shared::APP_VERSION;
 
@@ -80,6 +80,11 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Post, ["auth", "accept-invite"]) => accept_invite(request, env).await,
         (Method::Get, ["me"]) => me(request, env).await,
         (Method::Post, ["invites"]) => invite(request, env).await,
+        (Method::Get, ["accounts"]) => accounts(request, env).await,
+        (Method::Post, ["accounts", id, "active"]) => {
+            let id = (*id).to_owned();
+            set_active(request, env, &id).await
+        }
         (Method::Post, ["spaces", space, "push"]) => {
             let space = parse_space(space)?;
             push(request, env, space).await
@@ -90,7 +95,16 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
         }
         (Method::Post, ["admin", "seed"]) => seed::seed(env).await,
         (Method::Post, ["admin", "summaries"]) => rebuild_summaries(request, env).await,
-        (_, ["health"] | ["auth", _] | ["me"] | ["invites"] | ["admin", "seed" | "summaries"])
+        (
+            _,
+            ["health"]
+            | ["auth", _]
+            | ["me"]
+            | ["invites"]
+            | ["accounts"]
+            | ["accounts", _, "active"]
+            | ["admin", "seed" | "summaries"],
+        )
         | (_, ["spaces", _, "push" | "pull"]) => {
             Err(ApiError::MethodNotAllowed(format!("{method:?}")))
         }
@@ -229,6 +243,13 @@ async fn invite(mut request: Request, env: &Env) -> Result<Response, ApiError> {
         ));
     }
     let body: InviteRequest = read_json(&mut request).await?;
+    if let Some(year) = body.cohort_year {
+        if !imp_shared::domain::YEARS.contains(&year) {
+            return Err(ApiError::BadRequest(format!(
+                "cohort year {year} is out of range"
+            )));
+        }
+    }
     let email = normalize_email(&body.email)?;
     let display_name = body.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 200 {
@@ -244,6 +265,16 @@ async fn invite(mut request: Request, env: &Env) -> Result<Response, ApiError> {
     let code = auth::random_hex(16)?;
     let expires_at = now + Duration::days(INVITE_DAYS);
     directory.create_invite(&user_id, &code, expires_at).await?;
+    if let (Role::Student, Some(cohort_year)) = (body.role, body.cohort_year) {
+        enrol(
+            env,
+            &account,
+            &UserId(user_id.clone()),
+            display_name,
+            cohort_year,
+        )
+        .await?;
+    }
     Ok(json_response(
         &InviteResponse {
             user_id: UserId(user_id),
@@ -347,6 +378,117 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
         }
     }
     Ok(json_response(&reply.response, 200))
+}
+
+/// Starts a newly invited student's records: their profile (in their space) and their enrolment
+/// (in the staff space), written by the inviting staff member through the normal push path.
+async fn enrol(
+    env: &Env,
+    staff: &Account,
+    student: &UserId,
+    display_name: &str,
+    cohort_year: i32,
+) -> Result<(), ApiError> {
+    use imp_shared::domain::{Enrollment, Entity, StudentProfile};
+    use imp_shared::ids::RecordId;
+    use imp_shared::mutation::{Mutation, PendingMutation};
+    let actor = staff.actor()?;
+    let client_id = ClientId(format!("invite-{student}"));
+    let profile = Mutation::Create {
+        id: RecordId(student.to_string()),
+        record: Entity::StudentProfile(StudentProfile {
+            display_name: display_name.to_owned(),
+            nationality: String::new(),
+            university: String::new(),
+            department: String::new(),
+            degree: String::new(),
+            graduation_date: None,
+            languages: Vec::new(),
+            mandarin_level: None,
+            residence_card_expiry: None,
+            interests: Vec::new(),
+            cohort_year,
+        }),
+    };
+    let enrolment = Mutation::Create {
+        id: RecordId(format!("enrollment-{student}")),
+        record: Entity::Enrollment(Enrollment {
+            student_id: student.clone(),
+            display_name: display_name.to_owned(),
+            cohort_year,
+        }),
+    };
+    for (space, mutation) in [
+        (SpaceId::Student(student.clone()), profile),
+        (SpaceId::Staff, enrolment),
+    ] {
+        let message = SpacePush {
+            actor: actor.clone(),
+            space: space.clone(),
+            request: PushRequest {
+                protocol: PROTOCOL_VERSION,
+                schema: SCHEMA_VERSION,
+                client_id: client_id.clone(),
+                mutations: vec![PendingMutation {
+                    seq: MutationSeq(1),
+                    mutation,
+                }],
+            },
+            fault: None,
+            related: RelatedRecords::default(),
+        };
+        let reply: SpacePushReply = call_space(env, &space, "/push", &message).await?;
+        if let Some(summary) = reply.summary {
+            write_summary(env, &space, summary).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `GET /api/v1/accounts` (staff): everyone in the directory.
+async fn accounts(request: Request, env: &Env) -> Result<Response, ApiError> {
+    let (directory, account) = signed_in(&request, env).await?;
+    if account.role()? != Role::Staff {
+        return Err(ApiError::Forbidden("only staff list accounts".to_owned()));
+    }
+    let mut list = Vec::new();
+    for account in directory.list_accounts().await? {
+        list.push(AccountInfo {
+            user: UserInfo {
+                id: UserId(account.id.clone()),
+                email: account.email.clone(),
+                display_name: account.display_name.clone(),
+                role: account.role()?,
+            },
+            active: account.active == 1,
+            invited: account.password_hash.is_none(),
+        });
+    }
+    Ok(json_response(&list, 200))
+}
+
+/// `POST /api/v1/accounts/{id}/active` (staff): allow or stop an account's sign-ins.
+async fn set_active(mut request: Request, env: &Env, id: &str) -> Result<Response, ApiError> {
+    let (directory, account) = signed_in(&request, env).await?;
+    if account.role()? != Role::Staff {
+        return Err(ApiError::Forbidden(
+            "only staff change who may sign in".to_owned(),
+        ));
+    }
+    let body: SetActiveRequest = read_json(&mut request).await?;
+    if id == account.id && !body.active {
+        return Err(ApiError::BadRequest(
+            "you cannot deactivate your own account".to_owned(),
+        ));
+    }
+    if directory.account_by_id(id).await?.is_none() {
+        return Err(ApiError::NotFound(format!("no account {id}")));
+    }
+    directory.set_active(id, body.active).await?;
+    Ok(json_response(
+        &serde_json::json!({ "id": id, "active": body.active }),
+        200,
+    ))
 }
 
 /// Writes a student's summary into the staff space.

@@ -85,6 +85,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                         </A>
                     </Show>
                     <Show when=move || role() == Some(Role::Staff)>
+                        <A href="/people">
+                            <span class="nav-icon" aria-hidden="true">"☺"</span>
+                            <span>{move || i18n.t(Msg::People)}</span>
+                        </A>
                         <A href="/matching">
                             <span class="nav-icon" aria-hidden="true">"⇄"</span>
                             <span>{move || i18n.t(Msg::Matching)}</span>

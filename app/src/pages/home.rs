@@ -4,7 +4,6 @@ use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use imp_shared::csv::to_csv;
 use imp_shared::dashboard::growth;
 use imp_shared::domain::{
     ConcernFlag, ConcernState, Entity, Priority, RecordKind, Role, SessionState, VisaStepState,
@@ -20,7 +19,7 @@ use crate::i18n::{
     Msg,
 };
 use crate::pages::concern::{PRIORITIES, TOPICS};
-use crate::pages::visa::{download, use_visa_steps};
+use crate::pages::visa::use_visa_steps;
 use crate::sync::hooks::{use_records, use_session, use_sync_status, use_write};
 
 /// The home screen for the signed-in role.
@@ -413,26 +412,6 @@ fn StaffHome() -> impl IntoView {
             </div>
         }
     };
-    let export = move |_| {
-        let mut rows: Vec<Vec<String>> = enrollments
-            .get_untracked()
-            .into_iter()
-            .filter_map(|(_, entity)| match entity {
-                Entity::Enrollment(e) => Some(vec![
-                    e.student_id.to_string(),
-                    e.display_name,
-                    e.cohort_year.to_string(),
-                ]),
-                _ => None,
-            })
-            .collect();
-        rows.sort();
-        download(
-            "imp-students.csv",
-            "text/csv;charset=utf-8",
-            &to_csv(&["student_id", "name", "cohort"], &rows),
-        );
-    };
     view! {
         <section class="card stats" data-testid="program-stats">
             {stat(Msg::Organizations, organizations)}
@@ -442,8 +421,9 @@ fn StaffHome() -> impl IntoView {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::GrowthTitle)}</h2>
             <GrowthChart points=points />
-            <button class="button" data-testid="export-students" on:click=export>{move || i18n.t(Msg::ExportStudents)}</button>
         </section>
+        <crate::pages::dashboard::ProgramNumbers />
+        <crate::pages::dashboard::Exports />
         <ConcernInbox />
     }
 }

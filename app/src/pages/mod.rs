@@ -3,10 +3,12 @@
 pub mod changes;
 pub mod checkin;
 pub mod concern;
+pub mod dashboard;
 pub mod goals;
 pub mod home;
 pub mod jobs;
 pub mod matching;
+pub mod people;
 pub mod positions;
 pub mod profile;
 pub mod sessions;

@@ -164,3 +164,29 @@ pub async fn pull(
     );
     get(&path, Some(token)).await
 }
+
+/// `GET /api/v1/accounts` (staff).
+pub async fn accounts(
+    token: &str,
+) -> Result<Vec<imp_shared::protocol::AccountInfo>, TransportError> {
+    get("/api/v1/accounts", Some(token)).await
+}
+
+/// `POST /api/v1/invites` (staff).
+pub async fn invite(
+    token: &str,
+    request: &imp_shared::protocol::InviteRequest,
+) -> Result<imp_shared::protocol::InviteResponse, TransportError> {
+    post("/api/v1/invites", Some(token), request).await
+}
+
+/// `POST /api/v1/accounts/{id}/active` (staff).
+pub async fn set_active(token: &str, id: &str, active: bool) -> Result<(), TransportError> {
+    let _: serde_json::Value = post(
+        &format!("/api/v1/accounts/{id}/active"),
+        Some(token),
+        &imp_shared::protocol::SetActiveRequest { active },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! People (staff): invite students, mentors and staff with a one-time code shown as a link and a
+//! QR code, and stop or restore an account's sign-ins. The directory lives on the server, so
+//! this screen needs a connection and says so when there is none.
+
+use leptos::prelude::*;
+
+use imp_shared::domain::Role;
+use imp_shared::protocol::{AccountInfo, InviteRequest, InviteResponse};
+
+use crate::components::qr::QrCodeImage;
+use crate::i18n::{format_date, use_i18n, Msg};
+use crate::sync::hooks::use_session;
+use crate::sync::transport::{self, TransportError};
+
+fn role_msg(role: Role) -> Msg {
+    match role {
+        Role::Student => Msg::RoleStudent,
+        Role::Mentor => Msg::RoleMentor,
+        Role::Staff => Msg::RoleStaff,
+    }
+}
+
+fn problem(error: &TransportError) -> Option<Msg> {
+    matches!(error, TransportError::Offline).then_some(Msg::NeedsConnection)
+}
+
+/// The people screen.
+#[component]
+pub fn PeoplePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let token = move || session.get_untracked().map(|s| s.token);
+    let accounts = RwSignal::new(Vec::<AccountInfo>::new());
+    let load_error = RwSignal::new(None::<String>);
+    let reload = move || {
+        let Some(token) = token() else { return };
+        leptos::task::spawn_local(async move {
+            match transport::accounts(&token).await {
+                Ok(list) => {
+                    accounts.set(list);
+                    load_error.set(None);
+                }
+                Err(error) => load_error.set(Some(
+                    problem(&error).map_or_else(|| error.to_string(), |msg| i18n.t(msg).to_owned()),
+                )),
+            }
+        });
+    };
+    reload();
+    let filter = RwSignal::new(String::new());
+    let shown = Memo::new(move |_| {
+        let needle = filter.get().trim().to_lowercase();
+        accounts
+            .get()
+            .into_iter()
+            .filter(|a| {
+                needle.is_empty()
+                    || a.user.display_name.to_lowercase().contains(&needle)
+                    || a.user.email.to_lowercase().contains(&needle)
+            })
+            .take(100)
+            .collect::<Vec<_>>()
+    });
+    let toggle = move |id: String, active: bool| {
+        let Some(token) = token() else { return };
+        leptos::task::spawn_local(async move {
+            match transport::set_active(&token, &id, active).await {
+                Ok(()) => reload(),
+                Err(error) => load_error.set(Some(
+                    problem(&error).map_or_else(|| error.to_string(), |msg| i18n.t(msg).to_owned()),
+                )),
+            }
+        });
+    };
+    view! {
+        <h1>{move || i18n.t(Msg::People)}</h1>
+        <InviteForm on_invited=Callback::new(move |()| reload()) />
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::Accounts)}</h2>
+            <p class="form-error" role="alert">{move || load_error.get()}</p>
+            <div class="field">
+                <label for="people-search">{move || i18n.t(Msg::Search)}</label>
+                <input id="people-search" type="search" data-testid="people-search" prop:value=move || filter.get() on:input=move |e| filter.set(event_target_value(&e)) />
+            </div>
+            <ul class="list" data-testid="accounts">
+                {move || shown.get().into_iter().map(|account| {
+                    let id = account.user.id.to_string();
+                    let active = account.active;
+                    let target = id.clone();
+                    view! {
+                        <li class="list-item" data-testid="account" data-email=account.user.email.clone() data-active=active.to_string()>
+                            <div class="grow">
+                                <p class="item-title">{account.user.display_name.clone()}</p>
+                                <p class="item-meta">{format!("{} · ", account.user.email)}{move || i18n.t(role_msg(account.user.role))}</p>
+                            </div>
+                            {account.invited.then(|| view! { <span class="pill">{move || i18n.t(Msg::Invited)}</span> })}
+                            {(!active).then(|| view! { <span class="pill pill-danger">{move || i18n.t(Msg::Deactivated)}</span> })}
+                            <button class="button button-small" class:button-danger=active data-testid="toggle-active" on:click=move |_| toggle(target.clone(), !active)>
+                                {move || i18n.t(if active { Msg::Deactivate } else { Msg::Reactivate })}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new("student".to_owned());
+    let cohort = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let invited = RwSignal::new(None::<(String, InviteResponse)>);
+    let busy = RwSignal::new(false);
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (email_text, name_text) = (
+            email.get_untracked().trim().to_owned(),
+            name.get_untracked().trim().to_owned(),
+        );
+        if !email_text.contains('@') || name_text.is_empty() {
+            error.set(Some(i18n.t(Msg::InviteFieldsRequired).to_owned()));
+            return;
+        }
+        let role_value = Role::parse(&role.get_untracked()).unwrap_or(Role::Student);
+        let cohort_year = if role_value == Role::Student {
+            match cohort.get_untracked().trim().parse::<i32>() {
+                Ok(year) => Some(year),
+                Err(_) => {
+                    error.set(Some(i18n.t(Msg::CohortRequired).to_owned()));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        let Some(token) = session.get_untracked().map(|s| s.token) else {
+            return;
+        };
+        error.set(None);
+        busy.set(true);
+        let request = InviteRequest {
+            email: email_text,
+            display_name: name_text.clone(),
+            role: role_value,
+            cohort_year,
+        };
+        leptos::task::spawn_local(async move {
+            match transport::invite(&token, &request).await {
+                Ok(answer) => {
+                    invited.set(Some((name_text, answer)));
+                    email.set(String::new());
+                    name.set(String::new());
+                    on_invited.run(());
+                }
+                Err(problem_error) => error.set(Some(
+                    problem(&problem_error)
+                        .map_or_else(|| problem_error.to_string(), |msg| i18n.t(msg).to_owned()),
+                )),
+            }
+            busy.set(false);
+        });
+    };
+    let origin = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default();
+    let bind = |signal: RwSignal<String>| {
+        move |event: leptos::ev::Event| signal.set(event_target_value(&event))
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">{move || i18n.t(Msg::InvitePerson)}</h2>
+            <form class="form" on:submit=submit novalidate=true data-testid="invite-form">
+                <div class="field">
+                    <label for="invite-name">{move || i18n.t(Msg::FullName)}</label>
+                    <input id="invite-name" maxlength="200" autocomplete="off" prop:value=move || name.get() on:input=bind(name) />
+                </div>
+                <div class="field">
+                    <label for="invite-email">{move || i18n.t(Msg::Email)}</label>
+                    <input id="invite-email" type="email" autocomplete="off" prop:value=move || email.get() on:input=bind(email) />
+                </div>
+                <div class="form-inline">
+                    <div class="field">
+                        <label for="invite-role">{move || i18n.t(Msg::AccountRole)}</label>
+                        <select id="invite-role" prop:value=move || role.get() on:change=bind(role)>
+                            <option value="student">{move || i18n.t(Msg::RoleStudent)}</option>
+                            <option value="mentor">{move || i18n.t(Msg::RoleMentor)}</option>
+                            <option value="staff">{move || i18n.t(Msg::RoleStaff)}</option>
+                        </select>
+                    </div>
+                    <Show when=move || role.get() == "student">
+                        <div class="field">
+                            <label for="invite-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                            <input id="invite-cohort" type="number" min="1950" max="2100" prop:value=move || cohort.get() on:input=bind(cohort) />
+                        </div>
+                    </Show>
+                </div>
+                <p class="form-error" role="alert">{move || error.get()}</p>
+                <button class="button button-primary" type="submit" data-testid="send-invite" disabled=move || busy.get()>{move || i18n.t(Msg::CreateInvite)}</button>
+            </form>
+            {move || invited.get().map(|(who, answer)| {
+                let link = format!("{origin}/invite?code={}", answer.code);
+                view! {
+                    <div class="qr-panel" data-testid="invite-result" data-link=link.clone()>
+                        <p class="item-title">{who}</p>
+                        <QrCodeImage text=link.clone() label=i18n.t(Msg::InviteLink).to_owned() />
+                        <p><a href=link.clone() data-testid="invite-link">{link.clone()}</a></p>
+                        <p class="muted">{move || format!("{} {}", i18n.t(Msg::InviteExpires), format_date(i18n.lang.get(), answer.expires_at.date_naive()))}</p>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
