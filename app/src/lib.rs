@@ -25,6 +25,7 @@ use crate::pages::matching::MatchingPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::positions::PositionsPage;
 use crate::pages::profile::ProfilePage;
+use crate::pages::program::ProgramPage;
 use crate::pages::sessions::SessionsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::signin::{InvitePage, SignInPage};
@@ -72,6 +73,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
                     <Route path=path!("/positions") view=move || gate(session, view! { <PositionsPage /> }) />
                     <Route path=path!("/checkin") view=move || gate(session, view! { <CheckInPage /> }) />
+                    <Route path=path!("/program") view=move || gate(session, view! { <ProgramPage /> }) />
                     <Route path=path!("/people") view=move || gate(session, view! { <PeoplePage /> }) />
                     <Route path=path!("/matching") view=move || gate(session, view! { <MatchingPage /> }) />
                     <Route path=path!("/workshops") view=move || gate(session, view! { <WorkshopsPage /> }) />

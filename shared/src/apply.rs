@@ -446,6 +446,7 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
             if ctx.actor.role != Role::Staff {
                 flag.state = crate::domain::ConcernState::Open;
                 flag.assignee = None;
+                flag.notes = String::new();
             }
         }
         Entity::MentoringSession(session) if session.state != SessionState::Scheduled => {

@@ -509,6 +509,9 @@ entity! {
         /// Who raised it; set by `apply` from the actor.
         #[serde(default)]
         raised_by: Option<UserId>,
+        /// Staff's notes while handling it.
+        #[serde(default)]
+        notes: String,
     }
 }
 
@@ -1013,7 +1016,8 @@ impl Entity {
             },
             Entity::ConcernFlag(flag) => {
                 Check::id("student_id", flag.student_id.as_str())?;
-                Check::required_text("text", &flag.text)
+                Check::required_text("text", &flag.text)?;
+                Check::text("notes", &flag.notes)
             }
             Entity::Enrollment(enrollment) => {
                 Check::id("student_id", enrollment.student_id.as_str())?;

@@ -122,7 +122,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
           assert.ok(nav.x === 0 && nav.height > nav.width, "a side bar on wide screens");
         }
         const links = await page.$$eval("nav.nav a", (anchors) => anchors.map((a) => a.getAttribute("href")));
-        assert.deepEqual(links, role === "staff" ? ["/", "/people", "/matching", "/workshops", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/visa", "/settings"]);
+        assert.deepEqual(links, role === "staff" ? ["/", "/people", "/program", "/matching", "/workshops", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/visa", "/settings"]);
         if (role === "staff") {
           assert.equal(await page.textContent('[data-testid="program-stats"] .stat-value >> nth=0'), "91");
         }
@@ -136,7 +136,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
         }
         const screens = role === "student"
           ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/positions", "/profile", "/checkin?w=workshop-1", "/concern", "/changes", "/settings"]
-          : role === "mentor" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/profile", "/settings"] : ["/", "/people", "/matching", "/workshops", "/changes", "/settings"];
+          : role === "mentor" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/profile", "/settings"] : ["/", "/people", "/program", "/matching", "/workshops", "/changes", "/settings"];
         for (const lang of ["en", "zh-TW"]) {
           await setLanguage(page, lang);
           for (const screen of screens) {
@@ -150,7 +150,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
             }
             await page.waitForFunction((wanted) => location.pathname === wanted, path);
             await page.waitForSelector("main h1");
-            await page.waitForSelector("main .card, main .empty, main p");
+            await page.locator("main .card, main .empty").first().waitFor();
             if (lang === "zh-TW") {
               assert.deepEqual(await englishLeft(page), [], `${role} ${screen}: English left`);
             }

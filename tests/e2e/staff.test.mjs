@@ -130,9 +130,21 @@ describe("staff", { timeout: 300_000 }, () => {
     await concern.waitFor();
     assert.match(await concern.textContent(), /Amara Patel · Housing/);
     assert.match(await concern.textContent(), /Urgent/);
+    assert.match(await concern.locator('[data-testid="assignee"]').textContent(), /nobody yet/);
+    await concern.locator('[data-testid="take-concern"]').click();
+    await concern.locator('[data-testid="assignee"]', { hasText: "you" }).waitFor();
+    await concern.locator('[data-testid="concern-notes"]').fill("Called the landlord; meeting on Friday.");
+    await concern.locator('[data-testid="concern-notes"]').press("Tab");
     await concern.locator('[data-testid="concern-state"]').selectOption("in_progress");
     await staffPage.waitForSelector(`[data-testid="concern"][data-state="in_progress"]`);
     await waitForSynced(staffPage);
+    // Another staff device sees who handles it and the notes.
+    const { page: otherDesk } = await signedInPage(DEMO.staff.email, DESKTOP);
+    const same = otherDesk.locator('[data-testid="concern"]', { hasText: text });
+    await same.waitFor();
+    assert.equal(await same.locator('[data-testid="concern-notes"]').inputValue(), "Called the landlord; meeting on Friday.");
+    assert.match(await same.locator('[data-testid="assignee"]').textContent(), /you/);
+    assert.equal(await same.getAttribute("data-state"), "in_progress");
   });
 
   test("a matching round on the demo cohort: propose, swap one, confirm; the student and the mentor see the placement", { timeout: 240_000 }, async () => {
@@ -233,5 +245,77 @@ describe("staff", { timeout: 300_000 }, () => {
     await phone.waitForSelector("#password", { timeout: 30_000 });
     const again = await new Api(worker.url).request("POST", "/api/v1/auth/login", { body: { email, password: "a-long-new-password" } });
     assert.equal(again.status, 401);
+  });
+
+  test("mentor: each mentee at a glance; a concern about a mentee, raised offline, reaches staff only", { timeout: 180_000 }, async () => {
+    const { profile, page } = await signedInPage(DEMO.mentor.email);
+    const card = page.locator('[data-testid="mentee"][data-name="Amara Patel"]');
+    await card.waitFor();
+    assert.match(await card.locator('[data-testid="mentee-next-session"]').textContent(), /\d{4} \d{2}:\d{2}/);
+    assert.match(await card.locator('[data-testid="mentee-last-session"]').textContent(), /\d{4} \d{2}:\d{2}/, "the session held last month");
+    assert.ok(Number(await card.locator('[data-testid="mentee-open-tasks"]').textContent()) >= 1);
+    assert.match(await card.locator('[data-testid="mentee-deadline"]').textContent(), /days?/);
+    // Mentors never see other mentors' mentees.
+    const names = await page.$$eval('[data-testid="mentee"]', (cards) => cards.map((c) => c.dataset.name));
+    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const summaries = (await staffApi.pull("staff", "check-mentees")).json.changes
+      .filter((c) => c.key.kind === "student_summary")
+      .filter((c) => c.record.fields.placements.some((p) => p.mentor_id === DEMO.mentor.id && ["confirmed", "active"].includes(p.state)))
+      .map((c) => c.record.fields.display_name);
+    assert.deepEqual([...names].sort(), [...summaries].sort());
+
+    await profile.context.setOffline(true);
+    await card.locator('[data-testid="mentee-concern"]').click();
+    await page.waitForSelector("#concern-text");
+    const text = `Mentor worry ${Date.now().toString(36)}: missed two sessions`;
+    await page.fill("#concern-text", text);
+    await page.click('[data-testid="send-concern"]');
+    await page.waitForSelector('[data-testid="sync-status"][data-pending="1"]');
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+
+    const { page: staffPage } = await signedInPage(DEMO.staff.email);
+    const concern = staffPage.locator('[data-testid="concern"]', { hasText: text });
+    await concern.waitFor();
+    assert.match(await concern.textContent(), /Amara Patel/);
+    const studentApi = await new Api(worker.url).login(DEMO.student.email);
+    assert.equal((await studentApi.pull("staff", "peek")).json.changes.length, 0, "students never read the staff space");
+  });
+
+  test("program data: staff add and approve an organization, close a position, move the ranking deadline; students see it after sync", { timeout: 180_000 }, async () => {
+    const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
+    await page.click('nav a[href="/program"]');
+    await page.waitForSelector('[data-testid="cohort"]');
+    const name = `Formosa Test Labs ${Date.now().toString(36)}`;
+    await page.fill("#new-org-name", name);
+    await page.fill("#new-org-industry", "Software testing");
+    await page.click('[data-testid="add-organization"]');
+    await page.fill('[data-testid="org-search"]', name);
+    const org = page.locator(`[data-testid="organization"][data-name="${name}"]`);
+    await org.waitFor();
+    assert.equal(await org.getAttribute("data-approved"), "false", "new organizations wait for approval");
+    await org.locator('[data-testid="org-approved"]').check();
+    await page.waitForSelector(`[data-testid="organization"][data-name="${name}"][data-approved="true"]`);
+
+    const position = page.locator('[data-testid="admin-position"][data-open="true"]').first();
+    const positionId = await position.getAttribute("data-position-id");
+    await position.locator('[data-testid="position-open"]').uncheck();
+    await page.waitForSelector(`[data-testid="admin-position"][data-position-id="${positionId}"][data-open="false"]`);
+    await page.locator('[data-testid="cohort"][data-cohort-id="cohort-2024"] [data-testid="cohort-deadline"]').fill("2026-12-31");
+    await page.locator('[data-testid="cohort"][data-cohort-id="cohort-2024"] [data-testid="cohort-deadline"]').press("Tab");
+    await waitForSynced(page);
+
+    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const program = (await staffApi.pull("program", "check-program")).json.changes;
+    const cohort = program.find((c) => c.key.kind === "cohort" && c.key.id === "cohort-2024").record.fields;
+    assert.equal(cohort.ranking_deadline, "2026-12-31T15:59:00Z");
+    assert.equal(program.find((c) => c.key.kind === "position" && c.key.id === positionId).record.fields.open, false);
+    assert.equal(program.find((c) => c.key.kind === "organization" && c.record?.fields.name === name).record.fields.approved, true);
+
+    const { page: studentPage } = await signedInPage(DEMO.student.email);
+    await studentPage.goto(`${worker.url}/positions`);
+    await studentPage.waitForSelector('[data-testid="position"]');
+    assert.equal(await studentPage.locator(`[data-testid="position"][data-position-id="${positionId}"]`).count(), 0, "a closed position is not offered");
+    assert.match(await studentPage.textContent('[data-testid="my-ranking"]'), /31 Dec 2026/);
   });
 });

@@ -230,6 +230,14 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     const attendance = await staffRead(STUDENT_SPACE, "attendance", workshopId);
     assert.ok(attendance?.checked_in_at, JSON.stringify(attendance));
     assert.ok(Math.abs(Date.parse(attendance.checked_in_at) - Date.now()) < 10 * 60_000);
+    // Staff see the student on the workshop's attendance list after their next sync.
+    await staffPage.locator('[data-testid="sync-status"]').click();
+    await waitForSynced(staffPage);
+    await staffPage.click('nav a[href="/workshops"]');
+    const list = staffPage.locator(`[data-testid="admin-workshop"][data-workshop-id="${workshopId}"] [data-testid="attendance-list"]`);
+    await staffPage.waitForSelector(`[data-testid="admin-workshop"][data-workshop-id="${workshopId}"] [data-testid="attendance-list"][data-count="1"]`);
+    await list.locator("summary").click();
+    await list.locator(`[data-testid="attendee"][data-student="${DEMO.student.id}"]`).waitFor();
 
     // A wrong code is refused by the server with a reason, and changes nothing.
     const student = await new Api(worker.url).login(DEMO.student.email);

@@ -359,3 +359,89 @@ describe("durability", () => {
     assert.equal((await student.request("GET", "/api/v1/me")).status, 200);
   });
 });
+
+describe("staff features over HTTP", () => {
+  test("a student cannot run staff mutations, even in their own space", async () => {
+    const client = uniqueId("c");
+    const answer = await student.push(studentSpace, client, [
+      { seq: 1, mutation: { type: "create", id: uniqueId("pl"), record: { kind: "placement", fields: { student_id: DEMO.student.id, position_id: "pos-2024-001", mentor_id: DEMO.mentor.id, state: "confirmed" } } } },
+      { seq: 2, mutation: { type: "set_placement_state", id: "placement-2024", state: "completed" } },
+      { seq: 3, mutation: { type: "create", id: uniqueId("att"), record: { kind: "attendance", fields: { checked_in_at: new Date().toISOString() } } } },
+    ]);
+    assert.equal(answer.status, 200, answer.text);
+    assert.deepEqual(answer.json.verdicts.map((v) => v.verdict.status), ["rejected", "rejected", "rejected"]);
+    for (const [space, mutation] of [
+      ["staff", { type: "set_concern_state", id: "any-concern", state: "resolved" }],
+      ["staff", { type: "create", id: uniqueId("m"), record: { kind: "match_proposal", fields: { cohort_year: 2024, student_id: DEMO.student.id, position_id: "pos-2024-001", rank: 1, state: "draft" } } }],
+      ["program", { type: "update", id: "cohort-2024", patch: { kind: "cohort", fields: { max_rankings: 9 } } }],
+    ]) {
+      const refused = await student.push(space, uniqueId("c"), [{ seq: 1, mutation }]);
+      assert.ok(refused.status === 403 || refused.json.verdicts[0].verdict.status === "rejected", `${space} ${mutation.type}: ${refused.text}`);
+    }
+    const summary = await staff.pull("staff", uniqueId("s"));
+    const placements = summary.json.changes.find((c) => c.key.kind === "student_summary" && c.key.id === DEMO.student.id).record.fields.placements;
+    assert.deepEqual(placements.map((p) => p.state), ["active"], "the student's placement is as staff left it");
+  });
+
+  test("nobody writes a student summary through a mutation, staff included", async () => {
+    const refused = await staff.push("staff", uniqueId("c"), [{ seq: 1, mutation: { type: "update", id: DEMO.student.id, patch: { kind: "student_summary", fields: { display_name: "Forged" } } } }]);
+    assert.equal(refused.json.verdicts[0].verdict.status, "rejected");
+    assert.match(refused.json.verdicts[0].verdict.message, /kept by the server/);
+  });
+
+  test("a student's push updates their summary in the staff space; staff can rebuild all summaries", async () => {
+    const staffClient = uniqueId("s");
+    const before = await staff.pull("staff", staffClient);
+    const mine = (pull) => pull.json.changes.find((c) => c.key.kind === "student_summary" && c.key.id === DEMO.student.id)?.record?.fields;
+    const summaryBefore = mine(before);
+    assert.equal(summaryBefore.display_name, "Amara Patel");
+    const jobs = summaryBefore.applications.reduce((sum, s) => sum + s.count, 0);
+    const pushed = await student.push(studentSpace, uniqueId("c"), [
+      { seq: 1, mutation: { type: "create", id: uniqueId("job"), record: { kind: "job_application", fields: { company: "Acme Taipei", role: "Analyst", stage: "applied" } } } },
+    ]);
+    assert.equal(pushed.json.verdicts[0].verdict.status, "ok");
+    const after = await staff.pull("staff", staffClient, before.json.cursor);
+    const summaryAfter = mine(after);
+    assert.ok(summaryAfter, "the summary is among the changes after the cursor");
+    assert.equal(summaryAfter.applications.reduce((sum, s) => sum + s.count, 0), jobs + 1);
+    // An unchanged space writes no new summary version.
+    const unchanged = await staff.pull("staff", staffClient, after.json.cursor);
+    assert.equal(mine(unchanged), undefined);
+
+    assert.equal((await student.request("POST", "/api/v1/admin/summaries", { headers: { "content-length": "0" } })).status, 403);
+    const rebuilt = await staff.request("POST", "/api/v1/admin/summaries", { headers: { "content-length": "0" } });
+    assert.equal(rebuilt.status, 200, rebuilt.text);
+    assert.ok(rebuilt.json.summaries >= 180);
+  });
+
+  test("staff invite a student into a cohort, list accounts, and deactivating ends the student's sessions", async () => {
+    const email = `${uniqueId("joiner")}@example.edu`;
+    assert.equal((await student.request("GET", "/api/v1/accounts")).status, 403);
+    const badYear = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Joiner", role: "student", cohort_year: 3000 } });
+    assert.equal(badYear.status, 400);
+    const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Joiner", role: "student", cohort_year: 2024 } });
+    assert.equal(invite.status, 201, invite.text);
+    const id = invite.json.user_id;
+    const staffView = await staff.pull("staff", uniqueId("s"));
+    const summary = staffView.json.changes.find((c) => c.key.kind === "student_summary" && c.key.id === id);
+    assert.equal(summary.record.fields.cohort_year, 2024);
+    assert.ok(staffView.json.changes.some((c) => c.key.kind === "enrollment" && c.record?.fields.student_id === id));
+    const accepted = await anon.request("POST", "/api/v1/auth/accept-invite", { body: { code: invite.json.code, password: "joiner-password-1" } });
+    assert.equal(accepted.status, 200, accepted.text);
+    const joiner = new Api(worker.url, accepted.json.token);
+    const own = await joiner.pull(`student:${id}`, uniqueId("c"));
+    assert.ok(own.json.changes.some((c) => c.key.kind === "student_profile" && c.record.fields.cohort_year === 2024));
+
+    const list = await staff.request("GET", "/api/v1/accounts");
+    const row = list.json.find((a) => a.user.id === id);
+    assert.deepEqual([row.active, row.invited, row.user.role], [true, false, "student"]);
+    assert.equal((await staff.request("POST", `/api/v1/accounts/${DEMO.staff.id}/active`, { body: { active: false } })).status, 400, "staff cannot lock themselves out");
+    assert.equal((await student.request("POST", `/api/v1/accounts/${id}/active`, { body: { active: false } })).status, 403);
+    const off = await staff.request("POST", `/api/v1/accounts/${id}/active`, { body: { active: false } });
+    assert.equal(off.status, 200, off.text);
+    assert.equal((await joiner.pull(`student:${id}`, uniqueId("c"))).status, 401, "the session ended at once");
+    assert.equal((await anon.request("POST", "/api/v1/auth/login", { body: { email, password: "joiner-password-1" } })).status, 401);
+    await staff.request("POST", `/api/v1/accounts/${id}/active`, { body: { active: true } });
+    assert.equal((await anon.request("POST", "/api/v1/auth/login", { body: { email, password: "joiner-password-1" } })).status, 200);
+  });
+});

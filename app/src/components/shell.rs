@@ -89,6 +89,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                             <span class="nav-icon" aria-hidden="true">"☺"</span>
                             <span>{move || i18n.t(Msg::People)}</span>
                         </A>
+                        <A href="/program">
+                            <span class="nav-icon" aria-hidden="true">"▣"</span>
+                            <span>{move || i18n.t(Msg::ProgramData)}</span>
+                        </A>
                         <A href="/matching">
                             <span class="nav-icon" aria-hidden="true">"⇄"</span>
                             <span>{move || i18n.t(Msg::Matching)}</span>

@@ -53,7 +53,12 @@ pub struct WorkingSpace {
 pub fn use_working_space() -> WorkingSpace {
     let session = use_session();
     let spaces = use_student_spaces();
-    let chosen = RwSignal::new(None::<SpaceId>);
+    // A mentee chosen on another screen (`?mentee=student:…`) comes along in the link.
+    let from_link = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("mentee")
+        .and_then(|text| SpaceId::parse(&text).ok());
+    let chosen = RwSignal::new(from_link);
     let space = Signal::derive(move || {
         let session = session.get()?;
         match session.user.role {
@@ -86,7 +91,8 @@ pub fn MenteePicker(working: WorkingSpace) -> impl IntoView {
                     }>
                         {move || working.spaces.get().into_iter().map(|(space, name)| {
                             let value = space.to_string();
-                            view! { <option value=value>{name}</option> }
+                            let selected = working.space.get_untracked() == Some(space);
+                            view! { <option value=value selected=selected>{name}</option> }
                         }).collect_view()}
                     </select>
                 </div>

@@ -79,6 +79,7 @@ pub fn ConcernPage() -> impl IntoView {
             state: ConcernState::Open,
             assignee: None,
             raised_by: None,
+            notes: String::new(),
         };
         sent.set(false);
         write.dispatch((

@@ -372,14 +372,123 @@ fn MentorHome() -> impl IntoView {
     let i18n = use_i18n();
     let mentees = use_student_spaces();
     view! {
-        <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::HelloMentor)}</h2>
-            <Show when=move || !mentees.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoMentees)}</p> }>
-                <ul class="list" data-testid="mentees">
-                    {move || mentees.get().into_iter().map(|(_, name)| view! { <li class="list-item"><span class="item-title">{name}</span></li> }).collect_view()}
-                </ul>
-            </Show>
-        </section>
+        <Show when=move || !mentees.get().is_empty() fallback=move || view! { <section class="card"><p class="muted">{move || i18n.t(Msg::NoMentees)}</p></section> }>
+            <ul class="list mentee-cards" data-testid="mentees">
+                <For each=move || mentees.get() key=|(space, name)| (space.clone(), name.clone()) let((space, name))>
+                    <MenteeCard space=space name=name />
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
+/// One mentee at a glance for their mentor: profile, placement, next session, open tasks, job
+/// pipeline, nearest visa deadline and the last session held.
+#[component]
+fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let signal = Signal::derive({
+        let space = space.clone();
+        move || Some(space.clone())
+    });
+    let profiles = use_records(signal, RecordKind::StudentProfile);
+    let sessions = use_records(signal, RecordKind::MentoringSession);
+    let tasks = use_records(signal, RecordKind::Task);
+    let jobs = use_records(signal, RecordKind::JobApplication);
+    let visa = use_visa_steps(signal);
+    let facts = Memo::new(move |_| {
+        let now = Utc::now();
+        let today = now.date_naive();
+        let profile = profiles.get().into_iter().find_map(|(_, e)| match e {
+            Entity::StudentProfile(p) => Some(p),
+            _ => None,
+        });
+        let mut next = None;
+        let mut last = None;
+        for (_, e) in sessions.get() {
+            if let Entity::MentoringSession(session) = e {
+                match session.state {
+                    SessionState::Scheduled if session.starts_at >= now => {
+                        next = Some(next.map_or(session.starts_at, |n: chrono::DateTime<Utc>| {
+                            n.min(session.starts_at)
+                        }));
+                    }
+                    SessionState::Completed => {
+                        last = Some(last.map_or(session.starts_at, |l: chrono::DateTime<Utc>| {
+                            l.max(session.starts_at)
+                        }));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let open_tasks = tasks
+            .get()
+            .iter()
+            .filter(|(_, e)| matches!(e, Entity::Task(t) if !t.done))
+            .count();
+        let active_jobs = jobs
+            .get()
+            .iter()
+            .filter(|(_, e)| matches!(e, Entity::JobApplication(j) if matches!(j.stage, imp_shared::domain::ApplicationStage::Applied | imp_shared::domain::ApplicationStage::Interview | imp_shared::domain::ApplicationStage::Offer)))
+            .count();
+        let deadline = visa
+            .get()
+            .into_iter()
+            .filter(|(_, step)| {
+                !matches!(step.state, VisaStepState::Done | VisaStepState::NotNeeded)
+            })
+            .filter_map(|(_, step)| step.due_date.map(|due| (step.title, days_left(due, today))))
+            .min_by_key(|(_, left)| *left);
+        (profile, next, last, open_tasks, active_jobs, deadline)
+    });
+    let link = |path: &str| format!("{path}?mentee={space}");
+    let (sessions_link, tasks_link, jobs_link, visa_link, concern_link) = (
+        link("/sessions"),
+        link("/tasks"),
+        link("/jobs"),
+        link("/visa"),
+        link("/concern"),
+    );
+    let when = move |at: chrono::DateTime<Utc>| {
+        let local = at.with_timezone(&zone_offset("Asia/Taipei"));
+        format!(
+            "{} {}",
+            format_date(i18n.lang.get(), local.date_naive()),
+            local.format("%H:%M")
+        )
+    };
+    view! {
+        <li class="card mentee" data-testid="mentee" data-name=name.clone()>
+            <h2 class="card-title">{name.clone()}</h2>
+            {move || facts.get().0.map(|p| view! {
+                <p class="item-meta">{format!("{} · {} · {}", p.university, p.department, p.degree)}</p>
+            })}
+            <dl class="facts">
+                <dt>{move || i18n.t(Msg::NextSession)}</dt>
+                <dd data-testid="mentee-next-session">{move || facts.get().1.map(when).unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>{move || i18n.t(Msg::LastSession)}</dt>
+                <dd data-testid="mentee-last-session">{move || facts.get().2.map(when).unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>{move || i18n.t(Msg::OpenTasks)}</dt>
+                <dd data-testid="mentee-open-tasks">{move || facts.get().3}</dd>
+                <dt>{move || i18n.t(Msg::ActiveApplications)}</dt>
+                <dd data-testid="mentee-applications">{move || facts.get().4}</dd>
+                <dt>{move || i18n.t(Msg::Deadlines)}</dt>
+                <dd data-testid="mentee-deadline">{move || match facts.get().5 {
+                    Some((title, left)) => view! {
+                        <span>{title}" "</span><span class="pill" class:pill-danger=is_urgent(left)>{days_left_text(i18n.lang.get(), left)}</span>
+                    }.into_any(),
+                    None => "—".into_any(),
+                }}</dd>
+            </dl>
+            <div class="card-links">
+                <A href=sessions_link attr:class="button button-small">{move || i18n.t(Msg::Sessions)}</A>
+                <A href=tasks_link attr:class="button button-small">{move || i18n.t(Msg::Tasks)}</A>
+                <A href=jobs_link attr:class="button button-small">{move || i18n.t(Msg::Jobs)}</A>
+                <A href=visa_link attr:class="button button-small">{move || i18n.t(Msg::Visa)}</A>
+                <A href=concern_link attr:class="button button-small" attr:data-testid="mentee-concern">{move || i18n.t(Msg::RaiseConcern)}</A>
+            </div>
+        </li>
     }
 }
 
@@ -495,6 +604,7 @@ fn ConcernInbox() -> impl IntoView {
                                     <p class="item-body">{flag.text.clone()}</p>
                                 </div>
                                 <span class="pill" class:pill-danger=urgent>{move || i18n.t(priority)}</span>
+                                <ConcernHandling id=id.clone() flag=flag.clone() />
                                 <label class="visually-hidden" for=select_id.clone()>{move || i18n.t(Msg::Progress)}</label>
                                 <select id=select_id data-testid="concern-state" prop:value=key on:change=move |e| set_state(target.clone(), event_target_value(&e))>
                                     <option value="open">{move || i18n.t(Msg::ConcernOpen)}</option>
@@ -507,5 +617,70 @@ fn ConcernInbox() -> impl IntoView {
                 </ul>
             </Show>
         </section>
+    }
+}
+
+/// Who handles a concern and staff's notes on it.
+#[component]
+fn ConcernHandling(id: imp_shared::ids::RecordId, flag: ConcernFlag) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let write = use_write();
+    let me = move || session.get().map(|s| s.user.id);
+    let mine = {
+        let assignee = flag.assignee.clone();
+        Signal::derive(move || assignee.is_some() && assignee == me())
+    };
+    let assignee_name = flag.assignee.clone().map(|a| a.to_string());
+    let notes = RwSignal::new(flag.notes.clone());
+    let update = move |id: imp_shared::ids::RecordId,
+                       patch: imp_shared::domain::ConcernFlagPatch| {
+        write.dispatch((
+            SpaceId::Staff,
+            Mutation::Update {
+                id,
+                patch: imp_shared::domain::EntityPatch::ConcernFlag(patch),
+            },
+        ));
+    };
+    let take = {
+        let id = id.clone();
+        move |_| {
+            update(
+                id.clone(),
+                imp_shared::domain::ConcernFlagPatch {
+                    assignee: Some(me()),
+                    ..Default::default()
+                },
+            )
+        }
+    };
+    let save_notes = {
+        let id = id.clone();
+        move |event: leptos::ev::Event| {
+            let text = event_target_value(&event);
+            notes.set(text.clone());
+            update(
+                id.clone(),
+                imp_shared::domain::ConcernFlagPatch {
+                    notes: Some(text),
+                    ..Default::default()
+                },
+            )
+        }
+    };
+    let notes_id = format!("concern-notes-{id}");
+    view! {
+        <div class="grow-full concern-handling" data-testid="concern-handling">
+            <p class="item-meta" data-testid="assignee">
+                <strong>{move || i18n.t(Msg::Assignee)}": "</strong>
+                {move || if mine.get() { i18n.t(Msg::You).to_owned() } else { assignee_name.clone().unwrap_or_else(|| i18n.t(Msg::Nobody).to_owned()) }}
+            </p>
+            <Show when=move || !mine.get()>
+                <button class="button button-small" data-testid="take-concern" on:click=take.clone()>{move || i18n.t(Msg::TakeConcern)}</button>
+            </Show>
+            <label for=notes_id.clone()>{move || i18n.t(Msg::StaffNotes)}</label>
+            <textarea id=notes_id rows="2" maxlength="5000" data-testid="concern-notes" prop:value=move || notes.get() on:change=save_notes></textarea>
+        </div>
     }
 }

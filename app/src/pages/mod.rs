@@ -11,6 +11,7 @@ pub mod matching;
 pub mod people;
 pub mod positions;
 pub mod profile;
+pub mod program;
 pub mod sessions;
 pub mod settings;
 pub mod signin;

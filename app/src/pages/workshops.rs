@@ -201,6 +201,11 @@ fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl
             showing.update(|open| *open = !*open);
         }
     };
+    let summaries = crate::pages::dashboard::use_summaries();
+    let attendees = {
+        let id = id.clone();
+        Memo::new(move |_| imp_shared::dashboard::attendees(&summaries.get(), &id))
+    };
     let origin = web_sys::window()
         .and_then(|window| window.location().origin().ok())
         .unwrap_or_default();
@@ -220,6 +225,14 @@ fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl
             <button class="button button-small" data-testid="show-qr" aria-expanded=move || showing.get().to_string() on:click=toggle>
                 {move || if showing.get() { i18n.t(Msg::HideQr) } else { i18n.t(Msg::ShowQr) }}
             </button>
+            <details class="grow-full" data-testid="attendance-list" data-count=move || attendees.get().len().to_string()>
+                <summary>{move || format!("{} ({})", i18n.t(Msg::Attendance), attendees.get().len())}</summary>
+                <ul class="list">
+                    {move || attendees.get().into_iter().map(|(student, name)| view! {
+                        <li class="list-item" data-testid="attendee" data-student=student.to_string()>{name}</li>
+                    }).collect_view()}
+                </ul>
+            </details>
             <Show when=move || showing.get()>
                 {
                     let origin = origin.clone();

@@ -1,0 +1,527 @@
+//! The program's own data, for staff: cohorts (intake year, ranking deadline and limit), partner
+//! universities, organizations (approval, industry, contact), their positions (slots, paid,
+//! housing, languages, open or closed) and mentors (organization, expertise, languages, capacity).
+//! Every edit is a field-level patch to the program space, saved offline at once.
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use leptos::prelude::*;
+
+use imp_shared::domain::{
+    Cohort, CohortPatch, Entity, EntityPatch, MentorProfile, MentorProfilePatch, Organization,
+    OrganizationPatch, PartnerUniversity, Position, PositionPatch, RecordKind,
+};
+use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::mutation::Mutation;
+
+use crate::i18n::{use_i18n, zone_offset, Msg};
+use crate::sync::hooks::{use_records, use_write};
+
+/// How many rows a long list shows before the search narrows it.
+const SHOWN: usize = 25;
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A deadline typed as a Taipei date means 23:59 that day.
+fn deadline_from_date(text: &str) -> Option<chrono::DateTime<Utc>> {
+    let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    let time = NaiveTime::from_hms_opt(23, 59, 0)?;
+    zone_offset("Asia/Taipei")
+        .from_local_datetime(&day.and_time(time))
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+fn typed<T>(
+    records: Vec<(RecordId, Entity)>,
+    pick: impl Fn(Entity) -> Option<T>,
+) -> Vec<(RecordId, T)> {
+    records
+        .into_iter()
+        .filter_map(|(id, entity)| pick(entity).map(|value| (id, value)))
+        .collect()
+}
+
+fn update(
+    write: Action<(SpaceId, Mutation), Result<(), String>>,
+    id: RecordId,
+    patch: EntityPatch,
+) {
+    write.dispatch((SpaceId::Program, Mutation::Update { id, patch }));
+}
+
+fn create(write: Action<(SpaceId, Mutation), Result<(), String>>, prefix: &str, record: Entity) {
+    write.dispatch((
+        SpaceId::Program,
+        Mutation::Create {
+            id: RecordId(format!("{prefix}-{}", uuid::Uuid::new_v4().simple())),
+            record,
+        },
+    ));
+}
+
+/// The program screen.
+#[component]
+pub fn ProgramPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| match write.value().get() {
+        Some(Err(message)) => error.set(Some(message)),
+        Some(Ok(())) => error.set(None),
+        None => {}
+    });
+    view! {
+        <h1>{move || i18n.t(Msg::ProgramData)}</h1>
+        <p class="form-error" role="alert" data-testid="program-error">{move || error.get()}</p>
+        <Cohorts write=write />
+        <Universities write=write />
+        <Organizations write=write />
+        <Positions write=write />
+        <Mentors write=write />
+    }
+}
+
+#[component]
+fn Cohorts(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let records = use_records(program, RecordKind::Cohort);
+    let cohorts = Memo::new(move |_| {
+        let mut list = typed(records.get(), |e| match e {
+            Entity::Cohort(c) => Some(c),
+            _ => None,
+        });
+        list.sort_by_key(|(_, c)| std::cmp::Reverse(c.year));
+        list
+    });
+    let year = RwSignal::new(String::new());
+    let deadline = RwSignal::new(String::new());
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Ok(year_value) = year.get_untracked().trim().parse::<i32>() else {
+            return;
+        };
+        create(
+            write,
+            "cohort",
+            Entity::Cohort(Cohort {
+                year: year_value,
+                name: format!("IMP {year_value}"),
+                ranking_deadline: deadline_from_date(&deadline.get_untracked()),
+                max_rankings: 5,
+            }),
+        );
+        year.set(String::new());
+    };
+    view! {
+        <section class="card" data-testid="cohorts">
+            <h2 class="card-title">{move || i18n.t(Msg::Cohorts)}</h2>
+            <ul class="list">
+                {move || cohorts.get().into_iter().map(|(id, cohort)| {
+                    let deadline_id = format!("deadline-{id}");
+                    let max_id = format!("max-{id}");
+                    let day = cohort.ranking_deadline.map(|d| d.with_timezone(&zone_offset("Asia/Taipei")).date_naive().to_string()).unwrap_or_default();
+                    let (deadline_target, max_target) = (id.clone(), id.clone());
+                    view! {
+                        <li class="list-item" data-testid="cohort" data-cohort-id=id.to_string()>
+                            <p class="item-title grow">{cohort.name.clone()}</p>
+                            <div class="field">
+                                <label for=deadline_id.clone()>{move || i18n.t(Msg::RankingDeadline)}</label>
+                                <input id=deadline_id type="date" data-testid="cohort-deadline" prop:value=day on:change=move |e| {
+                                    update(write, deadline_target.clone(), EntityPatch::Cohort(CohortPatch {
+                                        ranking_deadline: Some(deadline_from_date(&event_target_value(&e))),
+                                        ..CohortPatch::default()
+                                    }));
+                                } />
+                            </div>
+                            <div class="field">
+                                <label for=max_id.clone()>{move || i18n.t(Msg::MaxChoices)}</label>
+                                <input id=max_id type="number" min="1" max="10" data-testid="cohort-max" prop:value=cohort.max_rankings.to_string() on:change=move |e| {
+                                    if let Ok(max) = event_target_value(&e).parse::<u8>() {
+                                        update(write, max_target.clone(), EntityPatch::Cohort(CohortPatch { max_rankings: Some(max), ..CohortPatch::default() }));
+                                    }
+                                } />
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="form form-inline" on:submit=add>
+                <div class="field">
+                    <label for="new-cohort-year">{move || i18n.t(Msg::CohortYear)}</label>
+                    <input id="new-cohort-year" type="number" min="1950" max="2100" prop:value=move || year.get() on:input=move |e| year.set(event_target_value(&e)) />
+                </div>
+                <div class="field">
+                    <label for="new-cohort-deadline">{move || i18n.t(Msg::RankingDeadline)}</label>
+                    <input id="new-cohort-deadline" type="date" prop:value=move || deadline.get() on:input=move |e| deadline.set(event_target_value(&e)) />
+                </div>
+                <button class="button" type="submit">{move || i18n.t(Msg::Add)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Universities(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let records = use_records(program, RecordKind::PartnerUniversity);
+    let name = RwSignal::new(String::new());
+    let country = RwSignal::new(String::new());
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        create(
+            write,
+            "university",
+            Entity::PartnerUniversity(PartnerUniversity {
+                name: name.get_untracked().trim().to_owned(),
+                country: country.get_untracked().trim().to_owned(),
+            }),
+        );
+        name.set(String::new());
+        country.set(String::new());
+    };
+    view! {
+        <section class="card" data-testid="universities">
+            <h2 class="card-title">{move || i18n.t(Msg::PartnerUniversities)}</h2>
+            <ul class="list">
+                {move || typed(records.get(), |e| match e { Entity::PartnerUniversity(u) => Some(u), _ => None }).into_iter().map(|(_, u)| view! {
+                    <li class="list-item" data-testid="university"><span class="item-title grow">{u.name.clone()}</span><span class="item-meta">{u.country.clone()}</span></li>
+                }).collect_view()}
+            </ul>
+            <form class="form form-inline" on:submit=add>
+                <div class="field">
+                    <label for="new-university">{move || i18n.t(Msg::University)}</label>
+                    <input id="new-university" maxlength="200" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) />
+                </div>
+                <div class="field">
+                    <label for="new-university-country">{move || i18n.t(Msg::Country)}</label>
+                    <input id="new-university-country" maxlength="200" prop:value=move || country.get() on:input=move |e| country.set(event_target_value(&e)) />
+                </div>
+                <button class="button" type="submit">{move || i18n.t(Msg::Add)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Organizations(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let records = use_records(program, RecordKind::Organization);
+    let query = RwSignal::new(String::new());
+    let shown = Memo::new(move |_| {
+        let needle = query.get().trim().to_lowercase();
+        let mut list = typed(records.get(), |e| match e {
+            Entity::Organization(o) => Some(o),
+            _ => None,
+        });
+        list.retain(|(_, o)| {
+            needle.is_empty()
+                || o.name.to_lowercase().contains(&needle)
+                || o.industry.to_lowercase().contains(&needle)
+        });
+        // Organizations waiting for approval first.
+        list.sort_by(|(a_id, a), (b_id, b)| {
+            (a.approved, &a.name, a_id).cmp(&(b.approved, &b.name, b_id))
+        });
+        list.truncate(SHOWN);
+        list
+    });
+    let name = RwSignal::new(String::new());
+    let industry = RwSignal::new(String::new());
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        create(
+            write,
+            "org",
+            Entity::Organization(Organization {
+                name: name.get_untracked().trim().to_owned(),
+                industry: industry.get_untracked().trim().to_owned(),
+                approved: false,
+                contact_email: None,
+                cohort_years: Vec::new(),
+            }),
+        );
+        name.set(String::new());
+    };
+    view! {
+        <section class="card" data-testid="organizations">
+            <h2 class="card-title">{move || i18n.t(Msg::Organizations)}</h2>
+            <div class="field">
+                <label for="org-search">{move || i18n.t(Msg::Search)}</label>
+                <input id="org-search" type="search" data-testid="org-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
+            </div>
+            <ul class="list">
+                {move || shown.get().into_iter().map(|(id, org)| {
+                    let (approve_id, industry_id, contact_id) = (format!("approve-{id}"), format!("industry-{id}"), format!("contact-{id}"));
+                    let (a, b, c) = (id.clone(), id.clone(), id.clone());
+                    view! {
+                        <li class="list-item" data-testid="organization" data-name=org.name.clone() data-approved=org.approved.to_string()>
+                            <p class="item-title grow-full">{org.name.clone()}</p>
+                            <label class="check" for=approve_id.clone()>
+                                <input id=approve_id.clone() type="checkbox" data-testid="org-approved" prop:checked=org.approved on:change=move |e| {
+                                    update(write, a.clone(), EntityPatch::Organization(OrganizationPatch { approved: Some(event_target_checked(&e)), ..OrganizationPatch::default() }));
+                                } />
+                                {move || i18n.t(Msg::Approved)}
+                            </label>
+                            <div class="field">
+                                <label for=industry_id.clone()>{move || i18n.t(Msg::Industry)}</label>
+                                <input id=industry_id maxlength="200" prop:value=org.industry.clone() on:change=move |e| {
+                                    update(write, b.clone(), EntityPatch::Organization(OrganizationPatch { industry: Some(event_target_value(&e).trim().to_owned()), ..OrganizationPatch::default() }));
+                                } />
+                            </div>
+                            <div class="field">
+                                <label for=contact_id.clone()>{move || i18n.t(Msg::Contact)}</label>
+                                <input id=contact_id type="email" prop:value=org.contact_email.clone().unwrap_or_default() on:change=move |e| {
+                                    let text = event_target_value(&e).trim().to_owned();
+                                    update(write, c.clone(), EntityPatch::Organization(OrganizationPatch { contact_email: Some((!text.is_empty()).then_some(text)), ..OrganizationPatch::default() }));
+                                } />
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="form form-inline" on:submit=add data-testid="new-organization">
+                <div class="field">
+                    <label for="new-org-name">{move || i18n.t(Msg::OrganizationName)}</label>
+                    <input id="new-org-name" maxlength="200" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) />
+                </div>
+                <div class="field">
+                    <label for="new-org-industry">{move || i18n.t(Msg::Industry)}</label>
+                    <input id="new-org-industry" maxlength="200" prop:value=move || industry.get() on:input=move |e| industry.set(event_target_value(&e)) />
+                </div>
+                <button class="button" type="submit" data-testid="add-organization">{move || i18n.t(Msg::Add)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Positions(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let records = use_records(program, RecordKind::Position);
+    let orgs = use_records(program, RecordKind::Organization);
+    let cohorts = use_records(program, RecordKind::Cohort);
+    let query = RwSignal::new(String::new());
+    let latest = Memo::new(move |_| {
+        cohorts
+            .get()
+            .into_iter()
+            .filter_map(|(_, e)| match e {
+                Entity::Cohort(c) => Some(c.year),
+                _ => None,
+            })
+            .max()
+    });
+    let org_name = move |id: &RecordId| {
+        orgs.get()
+            .into_iter()
+            .find_map(|(key, e)| match e {
+                Entity::Organization(o) if &key == id => Some(o.name),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let shown = Memo::new(move |_| {
+        let needle = query.get().trim().to_lowercase();
+        let year = latest.get();
+        let mut list: Vec<(RecordId, Position, String)> = typed(records.get(), |e| match e {
+            Entity::Position(p) => Some(p),
+            _ => None,
+        })
+        .into_iter()
+        .filter(|(_, p)| Some(p.cohort_year) == year)
+        .map(|(id, p)| {
+            let org = org_name(&p.organization_id);
+            (id, p, org)
+        })
+        .filter(|(_, p, org)| {
+            needle.is_empty()
+                || p.title.to_lowercase().contains(&needle)
+                || org.to_lowercase().contains(&needle)
+        })
+        .collect();
+        list.sort_by(|a, b| (&a.2, &a.1.title).cmp(&(&b.2, &b.1.title)));
+        list.truncate(SHOWN);
+        list
+    });
+    let new_org = RwSignal::new(String::new());
+    let new_title = RwSignal::new(String::new());
+    let add = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (Some(year), false) = (latest.get_untracked(), new_org.get_untracked().is_empty())
+        else {
+            return;
+        };
+        create(
+            write,
+            "pos",
+            Entity::Position(Position {
+                organization_id: RecordId(new_org.get_untracked()),
+                cohort_year: year,
+                title: new_title.get_untracked().trim().to_owned(),
+                slots: 1,
+                paid: true,
+                housing: false,
+                languages: vec!["English".to_owned()],
+                description: String::new(),
+                open: true,
+            }),
+        );
+        new_title.set(String::new());
+    };
+    let patch =
+        move |id: RecordId, patch: PositionPatch| update(write, id, EntityPatch::Position(patch));
+    view! {
+        <section class="card" data-testid="program-positions">
+            <h2 class="card-title">{move || format!("{} · {}", i18n.t(Msg::Positions), latest.get().map(|y| y.to_string()).unwrap_or_default())}</h2>
+            <div class="field">
+                <label for="position-admin-search">{move || i18n.t(Msg::Search)}</label>
+                <input id="position-admin-search" type="search" data-testid="position-admin-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
+            </div>
+            <ul class="list">
+                {move || shown.get().into_iter().map(|(id, position, org)| {
+                    let ids = [format!("slots-{id}"), format!("paid-{id}"), format!("housing-{id}"), format!("open-{id}"), format!("langs-{id}")];
+                    let (a, b, c, d, e2) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+                    view! {
+                        <li class="list-item" data-testid="admin-position" data-position-id=id.to_string() data-open=position.open.to_string() data-slots=position.slots.to_string()>
+                            <div class="grow-full"><p class="item-title">{position.title.clone()}</p><p class="item-meta">{org}</p></div>
+                            <div class="field">
+                                <label for=ids[0].clone()>{move || i18n.t(Msg::Slots)}</label>
+                                <input id=ids[0].clone() type="number" min="1" max="100" data-testid="position-slots" prop:value=position.slots.to_string() on:change=move |ev| {
+                                    if let Ok(slots) = event_target_value(&ev).parse::<u32>() { patch(a.clone(), PositionPatch { slots: Some(slots), ..PositionPatch::default() }); }
+                                } />
+                            </div>
+                            <label class="check" for=ids[1].clone()><input id=ids[1].clone() type="checkbox" prop:checked=position.paid on:change=move |ev| patch(b.clone(), PositionPatch { paid: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{move || i18n.t(Msg::Paid)}</label>
+                            <label class="check" for=ids[2].clone()><input id=ids[2].clone() type="checkbox" prop:checked=position.housing on:change=move |ev| patch(c.clone(), PositionPatch { housing: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{move || i18n.t(Msg::Housing)}</label>
+                            <label class="check" for=ids[3].clone()><input id=ids[3].clone() type="checkbox" data-testid="position-open" prop:checked=position.open on:change=move |ev| patch(d.clone(), PositionPatch { open: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{move || i18n.t(Msg::OpenForRanking)}</label>
+                            <div class="field">
+                                <label for=ids[4].clone()>{move || i18n.t(Msg::LanguagesNeeded)}</label>
+                                <input id=ids[4].clone() prop:value=position.languages.join(", ") on:change=move |ev| patch(e2.clone(), PositionPatch { languages: Some(split_list(&event_target_value(&ev))), ..PositionPatch::default() }) />
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="form form-inline" on:submit=add>
+                <div class="field">
+                    <label for="new-position-org">{move || i18n.t(Msg::OrganizationName)}</label>
+                    <select id="new-position-org" on:change=move |e| new_org.set(event_target_value(&e))>
+                        <option value="">"—"</option>
+                        {move || {
+                            let mut list = typed(orgs.get(), |e| match e { Entity::Organization(o) if o.approved => Some(o), _ => None });
+                            list.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+                            list.into_iter().map(|(id, o)| view! { <option value=id.to_string()>{o.name}</option> }).collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="new-position-title">{move || i18n.t(Msg::WorkshopTitle)}</label>
+                    <input id="new-position-title" maxlength="200" prop:value=move || new_title.get() on:input=move |e| new_title.set(event_target_value(&e)) />
+                </div>
+                <button class="button" type="submit">{move || i18n.t(Msg::Add)}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Mentors(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let records = use_records(program, RecordKind::MentorProfile);
+    let orgs = use_records(program, RecordKind::Organization);
+    let query = RwSignal::new(String::new());
+    let shown = Memo::new(move |_| {
+        let needle = query.get().trim().to_lowercase();
+        let mut list: Vec<(RecordId, MentorProfile)> = typed(records.get(), |e| match e {
+            Entity::MentorProfile(m) => Some(m),
+            _ => None,
+        });
+        list.retain(|(_, m)| {
+            needle.is_empty()
+                || m.display_name.to_lowercase().contains(&needle)
+                || m.expertise
+                    .iter()
+                    .any(|x| x.to_lowercase().contains(&needle))
+        });
+        list.sort_by(|a, b| (&a.1.display_name, &a.0).cmp(&(&b.1.display_name, &b.0)));
+        list.truncate(SHOWN);
+        list
+    });
+    let org_options = Memo::new(move |_| {
+        let mut list = typed(orgs.get(), |e| match e {
+            Entity::Organization(o) => Some(o.name),
+            _ => None,
+        });
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        list
+    });
+    let patch = move |id: RecordId, patch: MentorProfilePatch| {
+        update(write, id, EntityPatch::MentorProfile(patch))
+    };
+    view! {
+        <section class="card" data-testid="mentors">
+            <h2 class="card-title">{move || i18n.t(Msg::Mentors)}</h2>
+            <div class="field">
+                <label for="mentor-search">{move || i18n.t(Msg::Search)}</label>
+                <input id="mentor-search" type="search" data-testid="mentor-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
+            </div>
+            <ul class="list">
+                {move || shown.get().into_iter().map(|(id, mentor)| {
+                    let ids = [format!("mentor-org-{id}"), format!("mentor-expertise-{id}"), format!("mentor-languages-{id}"), format!("mentor-capacity-{id}")];
+                    let (a, b, c, d) = (id.clone(), id.clone(), id.clone(), id.clone());
+                    let current_org = mentor.organization_id.clone();
+                    view! {
+                        <li class="list-item" data-testid="admin-mentor" data-name=mentor.display_name.clone() data-capacity=mentor.capacity.to_string()>
+                            <p class="item-title grow-full">{mentor.display_name.clone()}</p>
+                            <div class="field">
+                                <label for=ids[0].clone()>{move || i18n.t(Msg::OrganizationName)}</label>
+                                <select id=ids[0].clone() on:change=move |ev| patch(a.clone(), MentorProfilePatch { organization_id: Some(RecordId(event_target_value(&ev))), ..MentorProfilePatch::default() })>
+                                    {org_options.get_untracked().into_iter().map(|(org_id, name)| {
+                                        let selected = org_id == current_org;
+                                        view! { <option value=org_id.to_string() selected=selected>{name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for=ids[1].clone()>{move || i18n.t(Msg::Expertise)}</label>
+                                <input id=ids[1].clone() prop:value=mentor.expertise.join(", ") on:change=move |ev| patch(b.clone(), MentorProfilePatch { expertise: Some(split_list(&event_target_value(&ev))), ..MentorProfilePatch::default() }) />
+                            </div>
+                            <div class="field">
+                                <label for=ids[2].clone()>{move || i18n.t(Msg::Languages)}</label>
+                                <input id=ids[2].clone() prop:value=mentor.languages.join(", ") on:change=move |ev| patch(c.clone(), MentorProfilePatch { languages: Some(split_list(&event_target_value(&ev))), ..MentorProfilePatch::default() }) />
+                            </div>
+                            <div class="field">
+                                <label for=ids[3].clone()>{move || i18n.t(Msg::Capacity)}</label>
+                                <input id=ids[3].clone() type="number" min="0" max="20" data-testid="mentor-capacity" prop:value=mentor.capacity.to_string() on:change=move |ev| {
+                                    if let Ok(capacity) = event_target_value(&ev).parse::<u32>() { patch(d.clone(), MentorProfilePatch { capacity: Some(capacity), ..MentorProfilePatch::default() }); }
+                                } />
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_date_means_the_end_of_that_day_in_taipei() {
+        let at = deadline_from_date("2026-12-09").map(|d| d.to_rfc3339());
+        assert_eq!(at.as_deref(), Some("2026-12-09T15:59:00+00:00"));
+        assert_eq!(deadline_from_date("9 Dec"), None);
+    }
+}
