@@ -340,6 +340,9 @@ messages! {
     OrganizationName => "Organization", "合作單位";
     OpenForRanking => "Open", "開放中";
     LanguagesNeeded => "Languages needed", "語言需求";
+    NoSuchStudent => "This student is not in this device's data yet. Sync, then try again.", "此裝置尚無這位學生的資料，請同步後再試。";
+    SpokenLanguages => "Languages", "語言";
+    CareerInterests => "Career interests", "職涯興趣";
     People => "People", "人員";
     LastSession => "Last session held", "上次會談";
     OpenTasks => "Open tasks", "未完成任務";

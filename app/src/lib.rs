@@ -29,6 +29,7 @@ use crate::pages::program::ProgramPage;
 use crate::pages::sessions::SessionsPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::signin::{InvitePage, SignInPage};
+use crate::pages::student::StudentPage;
 use crate::pages::tasks::TasksPage;
 use crate::pages::visa::VisaPage;
 use crate::pages::workshops::WorkshopsPage;
@@ -74,6 +75,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/positions") view=move || gate(session, view! { <PositionsPage /> }) />
                     <Route path=path!("/checkin") view=move || gate(session, view! { <CheckInPage /> }) />
                     <Route path=path!("/program") view=move || gate(session, view! { <ProgramPage /> }) />
+                    <Route path=path!("/student") view=move || gate(session, view! { <StudentPage /> }) />
                     <Route path=path!("/people") view=move || gate(session, view! { <PeoplePage /> }) />
                     <Route path=path!("/matching") view=move || gate(session, view! { <MatchingPage /> }) />
                     <Route path=path!("/workshops") view=move || gate(session, view! { <WorkshopsPage /> }) />

@@ -136,7 +136,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
         }
         const screens = role === "student"
           ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/positions", "/profile", "/checkin?w=workshop-1", "/concern", "/changes", "/settings"]
-          : role === "mentor" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/profile", "/settings"] : ["/", "/people", "/program", "/matching", "/workshops", "/changes", "/settings"];
+          : role === "mentor" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/profile", "/settings"] : ["/", "/people", "/program", "/matching", "/workshops", "/student?id=s-180", "/changes", "/settings"];
         for (const lang of ["en", "zh-TW"]) {
           await setLanguage(page, lang);
           for (const screen of screens) {

@@ -145,6 +145,12 @@ describe("staff", { timeout: 300_000 }, () => {
     assert.equal(await same.locator('[data-testid="concern-notes"]').inputValue(), "Called the landlord; meeting on Friday.");
     assert.match(await same.locator('[data-testid="assignee"]').textContent(), /you/);
     assert.equal(await same.getAttribute("data-state"), "in_progress");
+    // The student's name opens what staff know of them.
+    await same.locator('[data-testid="concern-student"]').click();
+    await otherDesk.waitForSelector('[data-testid="student-name"]');
+    assert.equal((await otherDesk.textContent('[data-testid="student-name"]')).trim(), "Amara Patel");
+    assert.match(await otherDesk.textContent('[data-testid="student-profile"]'), /National Taiwan University/);
+    await otherDesk.waitForSelector('[data-testid="student-placement"][data-state="active"]');
   });
 
   test("a matching round on the demo cohort: propose, swap one, confirm; the student and the mentor see the placement", { timeout: 240_000 }, async () => {

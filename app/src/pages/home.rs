@@ -600,7 +600,7 @@ fn ConcernInbox() -> impl IntoView {
                         view! {
                             <li class="list-item" data-testid="concern" data-concern-id=id.to_string() data-state=key>
                                 <div class="grow">
-                                    <p class="item-title">{name}" · "{move || i18n.t(topic)}</p>
+                                    <p class="item-title"><A href=format!("/student?id={}", flag.student_id) attr:data-testid="concern-student">{name}</A>" · "{move || i18n.t(topic)}</p>
                                     <p class="item-body">{flag.text.clone()}</p>
                                 </div>
                                 <span class="pill" class:pill-danger=urgent>{move || i18n.t(priority)}</span>

@@ -398,11 +398,13 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         let to_confirm = proposal.clone();
                         let mentor = data.mentor_name(&proposal.mentor_id);
                         let has_mentor = mentor.is_some();
+                        let student_link = format!("/student?id={}", proposal.student_id);
+                        let student_name = data.student_name(&proposal.student_id);
                         view! {
                             <li class="list-item" data-testid="proposal" data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
                                 data-position=proposal.position_id.to_string() data-mentor=proposal.mentor_id.clone().map(|m| m.to_string()).unwrap_or_default() data-state=state>
                                 <div class="grow">
-                                    <p class="item-title">{data.student_name(&proposal.student_id)}</p>
+                                    <p class="item-title"><leptos_router::components::A href=student_link.clone()>{student_name.clone()}</leptos_router::components::A></p>
                                     <p class="item-meta">{data.position_label(&proposal.position_id)}</p>
                                     <p class="item-meta">{move || i18n.t(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
                                     <p class="item-reason" data-testid="explanation">{proposal.explanation.clone()}</p>

@@ -15,6 +15,7 @@ pub mod program;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
+pub mod student;
 pub mod tasks;
 pub mod visa;
 pub mod workshops;

@@ -90,7 +90,11 @@ pub fn PeoplePage() -> impl IntoView {
                     view! {
                         <li class="list-item" data-testid="account" data-email=account.user.email.clone() data-active=active.to_string()>
                             <div class="grow">
-                                <p class="item-title">{account.user.display_name.clone()}</p>
+                                <p class="item-title">{if account.user.role == Role::Student {
+                                    view! { <leptos_router::components::A href=format!("/student?id={}", account.user.id)>{account.user.display_name.clone()}</leptos_router::components::A> }.into_any()
+                                } else {
+                                    account.user.display_name.clone().into_any()
+                                }}</p>
                                 <p class="item-meta">{format!("{} · ", account.user.email)}{move || i18n.t(role_msg(account.user.role))}</p>
                             </div>
                             {account.invited.then(|| view! { <span class="pill">{move || i18n.t(Msg::Invited)}</span> })}
