@@ -257,6 +257,7 @@ describe("staff", { timeout: 300_000 }, () => {
     const { profile, page } = await signedInPage(DEMO.mentor.email);
     const card = page.locator('[data-testid="mentee"][data-name="Amara Patel"]');
     await card.waitFor();
+    assert.match(await card.locator('[data-testid="mentee-placement"]').textContent(), / · /);
     assert.match(await card.locator('[data-testid="mentee-next-session"]').textContent(), /\d{4} \d{2}:\d{2}/);
     assert.match(await card.locator('[data-testid="mentee-last-session"]').textContent(), /\d{4} \d{2}:\d{2}/, "the session held last month");
     assert.ok(Number(await card.locator('[data-testid="mentee-open-tasks"]').textContent()) >= 1);

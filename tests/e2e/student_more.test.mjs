@@ -92,6 +92,12 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     const ranking = await staffRead(STUDENT_SPACE, "ranking", "cohort-2024");
     assert.deepEqual(ranking.choices.map((choice) => choice.position_id), expected);
     assert.equal(ranking.choices[0].reason, "My thesis is on this industry");
+    // Staff see the choices, in order and with the reason, on the student's page.
+    const { page: staffPage } = await signedInPage(DEMO.staff.email);
+    await staffPage.goto(`${worker.url}/student?id=${DEMO.student.id}`);
+    const listed = staffPage.locator('[data-testid="student-rankings"] li');
+    await staffPage.waitForFunction(() => document.querySelectorAll('[data-testid="student-rankings"] li').length === 4);
+    assert.match(await listed.first().textContent(), /My thesis is on this industry/);
 
     // Staff close the round: the student's list becomes read-only, and the server refuses a late change.
     const staff = await new Api(worker.url).login(DEMO.staff.email);

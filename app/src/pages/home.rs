@@ -392,6 +392,29 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
         move || Some(space.clone())
     });
     let profiles = use_records(signal, RecordKind::StudentProfile);
+    let placements = use_records(signal, RecordKind::Placement);
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let positions = use_records(program, RecordKind::Position);
+    let organizations = use_records(program, RecordKind::Organization);
+    let placement = Memo::new(move |_| {
+        let placement = placements.get().into_iter().find_map(|(_, e)| match e {
+            Entity::Placement(p) if p.state.grants_mentor_access() => Some(p),
+            _ => None,
+        })?;
+        let position = positions.get().into_iter().find_map(|(id, e)| match e {
+            Entity::Position(p) if id == placement.position_id => Some(p),
+            _ => None,
+        })?;
+        let organization = organizations
+            .get()
+            .into_iter()
+            .find_map(|(id, e)| match e {
+                Entity::Organization(o) if id == position.organization_id => Some(o.name),
+                _ => None,
+            })
+            .unwrap_or_default();
+        Some(format!("{} · {organization}", position.title))
+    });
     let sessions = use_records(signal, RecordKind::MentoringSession);
     let tasks = use_records(signal, RecordKind::Task);
     let jobs = use_records(signal, RecordKind::JobApplication);
@@ -461,6 +484,7 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
     view! {
         <li class="card mentee" data-testid="mentee" data-name=name.clone()>
             <h2 class="card-title">{name.clone()}</h2>
+            {move || placement.get().map(|text| view! { <p class="item-body" data-testid="mentee-placement">{text}</p> })}
             {move || facts.get().0.map(|p| view! {
                 <p class="item-meta">{format!("{} · {} · {}", p.university, p.department, p.degree)}</p>
             })}
