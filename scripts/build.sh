@@ -14,7 +14,7 @@ up_to_date() { # name stamp output
   [ "${IMP_FORCE_BUILD:-}" != 1 ] && [ -f "target/$1.stamp" ] && [ "$(cat "target/$1.stamp")" = "$2" ] && [ -f "$3" ]
 }
 
-app_stamp="$(stamp_of Cargo.toml Cargo.lock rust-toolchain.toml shared app public scripts/build.sh)"
+app_stamp="$(stamp_of Cargo.toml Cargo.lock rust-toolchain.toml .cargo shared app public scripts/build.sh)"
 if up_to_date app "$app_stamp" dist/pkg/imp_app_bg.wasm; then
   step "App build is up to date"
 else
@@ -37,7 +37,7 @@ else
   note "dist/ ready (build $version)"
 fi
 
-worker_stamp="$(stamp_of Cargo.toml Cargo.lock rust-toolchain.toml shared worker scripts/build.sh)"
+worker_stamp="$(stamp_of Cargo.toml Cargo.lock rust-toolchain.toml .cargo shared worker scripts/build.sh)"
 if up_to_date worker "$worker_stamp" worker/build/index.js; then
   step "Worker build is up to date"
 else
