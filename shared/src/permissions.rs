@@ -139,8 +139,9 @@ pub fn may_write(
 
 /// Whether the actor may see one record they pulled from a space they can read (I7).
 ///
-/// Everything in a readable space is visible today; the function is the single place where
-/// record-level rules (such as the feedback reveal rule) go.
+/// Every kind in a readable space is visible. The one rule that depends on other records and on
+/// time, the feedback reveal rule, is applied next to this in `server::pull` (its `FeedbackGate`),
+/// which has the space's sessions and feedback at hand.
 pub fn may_read_record(
     actor: &Actor,
     space: &SpaceId,
