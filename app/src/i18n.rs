@@ -411,6 +411,71 @@ pub fn n_of_m_workshops(lang: Lang, n: usize, m: usize) -> String {
     }
 }
 
+/// Why the matcher proposed a placement, in `lang`; or that staff swapped it with `swapped`.
+pub fn explain(
+    lang: Lang,
+    explanation: &Option<imp_shared::matching::Explanation>,
+    swapped: Option<&str>,
+) -> String {
+    use imp_shared::matching::MentorNote;
+    if let Some(other) = swapped {
+        return match lang {
+            Lang::En => format!("swapped by staff with {other}"),
+            Lang::ZhTw => format!("計畫人員已與 {other} 交換"),
+        };
+    }
+    let Some(why) = explanation else {
+        return String::new();
+    };
+    if lang == Lang::En {
+        return why.text();
+    }
+    let mut parts = vec![format!("第 {} 志願", why.rank)];
+    match &why.mentor {
+        MentorNote::Assigned {
+            shared_languages,
+            expert_in_industry,
+        } => {
+            if shared_languages.is_empty() {
+                parts.push("導師與學生沒有共同語言".to_owned());
+            } else {
+                parts.push(format!("導師會說 {}", shared_languages.join("、")));
+            }
+            if *expert_in_industry {
+                parts.push(format!("導師具 {} 專長", why.industry));
+            }
+        }
+        MentorNote::NoneAtOrganization => parts.push("無導師：該單位本輪沒有導師".to_owned()),
+        MentorNote::AllAtCapacity => parts.push("無導師：該單位導師名額已滿".to_owned()),
+    }
+    parts.push(format!("名額 {}/{}", why.slot, why.slots));
+    if why.interested_in_industry {
+        parts.push(format!("對 {} 有興趣", why.industry));
+    }
+    if !why.position_languages_spoken.is_empty() {
+        parts.push(format!(
+            "會說職缺需要的 {}",
+            why.position_languages_spoken.join("、")
+        ));
+    }
+    parts.join("；")
+}
+
+/// Why a student got no proposal, in `lang`.
+pub fn unmatched_reason(lang: Lang, reason: imp_shared::matching::UnmatchedReason) -> String {
+    use imp_shared::matching::UnmatchedReason;
+    match (lang, reason) {
+        (Lang::En, reason) => reason.text(),
+        (Lang::ZhTw, UnmatchedReason::NoChoices) => "沒有填寫志願".to_owned(),
+        (Lang::ZhTw, UnmatchedReason::NoOpenChoice { ranked }) => {
+            format!("填寫的 {ranked} 個志願都未開放")
+        }
+        (Lang::ZhTw, UnmatchedReason::ChoicesFull { open_choices }) => {
+            format!("開放的 {open_choices} 個志願都已被其他學生額滿")
+        }
+    }
+}
+
 /// `n` changes refused.
 pub fn n_rejected(lang: Lang, n: usize) -> String {
     match lang {
@@ -523,6 +588,41 @@ mod tests {
     /// Words allowed to stay Latin in zh-TW text: names, acronyms and file types people know as
     /// such (the residence card is called "ARC" in Taiwan, TOCFL is the Mandarin test).
     const LATIN_ALLOWED: [&str; 6] = ["IMP", "ARC", "TOCFL", ".ics", "CSV", "QR code"];
+
+    #[test]
+    fn match_explanations_read_in_both_languages() {
+        use imp_shared::matching::{Explanation, MentorNote};
+        let why = Some(Explanation {
+            rank: 2,
+            slot: 1,
+            slots: 2,
+            industry: "Semiconductors".to_owned(),
+            interested_in_industry: true,
+            position_languages_spoken: vec!["Mandarin".to_owned()],
+            mentor: MentorNote::Assigned {
+                shared_languages: vec!["Vietnamese".to_owned()],
+                expert_in_industry: false,
+            },
+        });
+        assert_eq!(
+            explain(Lang::En, &why, None),
+            "2nd choice; mentor speaks Vietnamese; 1 of 2 slots; interested in Semiconductors; \
+             speaks Mandarin as the position asks"
+        );
+        let zh = explain(Lang::ZhTw, &why, None);
+        assert_eq!(
+            zh,
+            "第 2 志願；導師會說 Vietnamese；名額 1/2；對 Semiconductors 有興趣；會說職缺需要的 Mandarin"
+        );
+        // Only the data (language and industry names) stays Latin.
+        let words = ["Vietnamese", "Semiconductors", "Mandarin"];
+        let rest = words.iter().fold(zh, |text, word| text.replace(word, ""));
+        assert!(!rest.chars().any(|c| c.is_ascii_alphabetic()), "{rest}");
+        assert_eq!(
+            explain(Lang::ZhTw, &why, Some("Lan")),
+            "計畫人員已與 Lan 交換"
+        );
+    }
 
     #[test]
     fn no_english_left_in_traditional_chinese() {

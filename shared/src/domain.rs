@@ -610,9 +610,13 @@ entity! {
         mentor_id: Option<UserId>,
         /// The student's rank for the position (0 when staff chose one the student did not rank).
         rank: u8,
-        /// Why, in English ("2nd choice; mentor speaks Vietnamese; 1 of 2 slots").
+        /// Why the matcher proposed it, as data (the app words it in each language); `None`
+        /// once staff changed it.
         #[serde(default)]
-        explanation: String,
+        explanation: Option<crate::matching::Explanation>,
+        /// The student whose position and mentor staff swapped with this one, if they did.
+        #[serde(default)]
+        swapped_with: Option<UserId>,
         /// Whether staff changed it after the proposal.
         #[serde(default)]
         edited: bool,
@@ -1032,7 +1036,10 @@ impl Entity {
                 if let Some(mentor) = &proposal.mentor_id {
                     Check::id("mentor_id", mentor.as_str())?;
                 }
-                Check::text("explanation", &proposal.explanation)
+                match &proposal.swapped_with {
+                    Some(other) => Check::id("swapped_with", other.as_str()),
+                    None => Ok(()),
+                }
             }
             Entity::CheckinCode(checkin) => {
                 let good = (6..=32).contains(&checkin.code.len())

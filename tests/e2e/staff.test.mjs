@@ -178,6 +178,12 @@ describe("staff", { timeout: 300_000 }, () => {
     [first.proposalId, second.proposalId, first.position, second.position]);
     assert.equal(await byId(first.proposalId).getAttribute("data-mentor"), second.mentor);
     assert.match(await byId(first.proposalId).locator('[data-testid="explanation"]').textContent(), /swapped by staff/);
+    // The explanations are worded in the reader's language.
+    const third = proposals.nth(2);
+    await page.selectOption('[data-testid="language"] >> nth=0', "zh-TW");
+    assert.match(await third.locator('[data-testid="explanation"]').textContent(), /^第 \d 志願；.*名額 \d+\/\d+/);
+    assert.match(await byId(first.proposalId).locator('[data-testid="explanation"]').textContent(), /計畫人員已與 .+ 交換/);
+    await page.selectOption('[data-testid="language"] >> nth=0', "en");
 
     // Proposals without a mentor (the organization's mentors are full) wait for staff to find one.
     const withMentor = await page.$$eval('[data-testid="proposal"][data-state="draft"]', (items) => items.filter((item) => item.dataset.mentor !== "").length);

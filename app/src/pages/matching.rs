@@ -15,7 +15,7 @@ use imp_shared::matching::propose_matches;
 use imp_shared::mutation::Mutation;
 use imp_shared::round::round_input;
 
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{explain, unmatched_reason, use_i18n, Msg};
 use crate::sync::hooks::{use_pending_ids, use_records, use_write};
 
 fn typed<T>(
@@ -166,7 +166,7 @@ pub fn MatchingPage() -> impl IntoView {
         Some(Ok(())) => error.set(None),
         None => {}
     });
-    let unmatched = RwSignal::new(Vec::<(UserId, String)>::new());
+    let unmatched = RwSignal::new(Vec::<(UserId, imp_shared::matching::UnmatchedReason)>::new());
     let proposed = RwSignal::new(None::<usize>);
     let propose = move |_| {
         let Some(year) = year.get_untracked() else {
@@ -196,7 +196,8 @@ pub fn MatchingPage() -> impl IntoView {
                 position_id: proposal.position_id.clone(),
                 mentor_id: proposal.mentor_id.clone(),
                 rank: proposal.rank,
-                explanation: proposal.explanation.text(),
+                explanation: Some(proposal.explanation.clone()),
+                swapped_with: None,
                 edited: false,
                 state: ProposalState::Draft,
             };
@@ -209,6 +210,7 @@ pub fn MatchingPage() -> impl IntoView {
                         mentor_id: Some(fields.mentor_id),
                         rank: Some(fields.rank),
                         explanation: Some(fields.explanation),
+                        swapped_with: Some(None),
                         edited: Some(false),
                         state: Some(ProposalState::Draft),
                         ..MatchProposalPatch::default()
@@ -225,7 +227,7 @@ pub fn MatchingPage() -> impl IntoView {
             outcome
                 .unmatched
                 .into_iter()
-                .map(|u| (u.student_id, u.reason.text()))
+                .map(|u| (u.student_id, u.reason))
                 .collect(),
         );
     };
@@ -268,7 +270,7 @@ pub fn MatchingPage() -> impl IntoView {
                 <h2 class="card-title">{move || i18n.t(Msg::Unmatched)}</h2>
                 <ul class="list" data-testid="unmatched">
                     {move || unmatched.get().into_iter().map(|(student, reason)| view! {
-                        <li class="list-item"><span class="item-title">{data.student_name(&student)}</span><span class="item-meta">{reason}</span></li>
+                        <li class="list-item"><span class="item-title">{data.student_name(&student)}</span><span class="item-meta">{move || unmatched_reason(i18n.lang.get(), reason)}</span></li>
                     }).collect_view()}
                 </ul>
             </Show>
@@ -362,10 +364,8 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         position_id: Some(theirs.position_id.clone()),
                         mentor_id: Some(theirs.mentor_id.clone()),
                         rank: Some(rank_of(&mine.student_id, &theirs.position_id)),
-                        explanation: Some(format!(
-                            "swapped by staff with {}",
-                            data.student_name(&theirs.student_id)
-                        )),
+                        explanation: Some(None),
+                        swapped_with: Some(Some(theirs.student_id.clone())),
                         edited: Some(true),
                         ..MatchProposalPatch::default()
                     }),
@@ -400,6 +400,8 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         let has_mentor = mentor.is_some();
                         let student_link = format!("/student?id={}", proposal.student_id);
                         let student_name = data.student_name(&proposal.student_id);
+                        let explanation = proposal.explanation.clone();
+                        let swapped_name = proposal.swapped_with.as_ref().map(|other| data.student_name(other));
                         view! {
                             <li class="list-item" data-testid="proposal" data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
                                 data-position=proposal.position_id.to_string() data-mentor=proposal.mentor_id.clone().map(|m| m.to_string()).unwrap_or_default() data-state=state>
@@ -407,7 +409,7 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                                     <p class="item-title"><leptos_router::components::A href=student_link.clone()>{student_name.clone()}</leptos_router::components::A></p>
                                     <p class="item-meta">{data.position_label(&proposal.position_id)}</p>
                                     <p class="item-meta">{move || i18n.t(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
-                                    <p class="item-reason" data-testid="explanation">{proposal.explanation.clone()}</p>
+                                    <p class="item-reason" data-testid="explanation">{move || explain(i18n.lang.get(), &explanation, swapped_name.as_deref())}</p>
                                 </div>
                                 {waiting.then(|| view! { <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span> })}
                                 <span class="pill">{move || i18n.t(match state { "confirmed" => Msg::ProposalConfirmed, "rejected" => Msg::ProposalRejected, _ => Msg::ProposalDraft })}</span>
