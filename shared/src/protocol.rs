@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::RecordKey;
 use crate::domain::{Entity, Role};
-use crate::ids::{ClientId, MutationSeq, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER};
+use crate::ids::{
+    ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER,
+};
 use crate::mutation::PendingMutation;
 
 /// The sync protocol this build speaks.
@@ -264,6 +266,9 @@ pub struct InviteRequest {
     /// For a student: the cohort they join (their profile and enrolment are created with it).
     #[serde(default)]
     pub cohort_year: Option<i32>,
+    /// For a mentor: the organization they mentor at (their program profile is created with it).
+    #[serde(default)]
+    pub organization_id: Option<RecordId>,
 }
 
 /// The one-time code for an invite.

@@ -414,6 +414,18 @@ describe("staff features over HTTP", () => {
     assert.ok(rebuilt.json.summaries >= 180);
   });
 
+  test("a mentor invited at an organization gets a program profile there", async () => {
+    const email = `${uniqueId("newmentor")}@example.tw`;
+    const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Mentor Lin", role: "mentor", organization_id: "org-007" } });
+    assert.equal(invite.status, 201, invite.text);
+    const program = await staff.pull("program", uniqueId("p"));
+    const profile = program.json.changes.find((c) => c.key.kind === "mentor_profile" && c.key.id === `mentor-${invite.json.user_id}`);
+    assert.deepEqual(
+      [profile.record.fields.user_id, profile.record.fields.organization_id, profile.record.fields.capacity, profile.record.fields.contact_email],
+      [invite.json.user_id, "org-007", 2, email],
+    );
+  });
+
   test("staff invite a student into a cohort, list accounts, and deactivating ends the student's sessions", async () => {
     const email = `${uniqueId("joiner")}@example.edu`;
     assert.equal((await student.request("GET", "/api/v1/accounts")).status, 403);

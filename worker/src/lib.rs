@@ -275,6 +275,17 @@ async fn invite(mut request: Request, env: &Env) -> Result<Response, ApiError> {
         )
         .await?;
     }
+    if let (Role::Mentor, Some(organization_id)) = (body.role, &body.organization_id) {
+        add_mentor_profile(
+            env,
+            &account,
+            &UserId(user_id.clone()),
+            display_name,
+            &email,
+            organization_id,
+        )
+        .await?;
+    }
     Ok(json_response(
         &InviteResponse {
             user_id: UserId(user_id),
@@ -443,6 +454,55 @@ async fn enrol(
         }
     }
     Ok(())
+}
+
+/// Starts a newly invited mentor's program profile at their organization, written by the
+/// inviting staff member through the normal push path; staff complete it on the Program screen.
+async fn add_mentor_profile(
+    env: &Env,
+    staff: &Account,
+    mentor: &UserId,
+    display_name: &str,
+    email: &str,
+    organization_id: &imp_shared::ids::RecordId,
+) -> Result<(), ApiError> {
+    use imp_shared::domain::{Entity, MentorProfile};
+    use imp_shared::ids::RecordId;
+    use imp_shared::mutation::{Mutation, PendingMutation};
+    let message = SpacePush {
+        actor: staff.actor()?,
+        space: SpaceId::Program,
+        request: PushRequest {
+            protocol: PROTOCOL_VERSION,
+            schema: SCHEMA_VERSION,
+            client_id: ClientId(format!("invite-{mentor}")),
+            mutations: vec![PendingMutation {
+                seq: MutationSeq(1),
+                mutation: Mutation::Create {
+                    id: RecordId(format!("mentor-{mentor}")),
+                    record: Entity::MentorProfile(MentorProfile {
+                        user_id: mentor.clone(),
+                        display_name: display_name.to_owned(),
+                        organization_id: organization_id.clone(),
+                        expertise: Vec::new(),
+                        languages: Vec::new(),
+                        capacity: 2,
+                        contact_email: Some(email.to_owned()),
+                        cohort_years: Vec::new(),
+                    }),
+                },
+            }],
+        },
+        fault: None,
+        related: RelatedRecords::default(),
+    };
+    let reply: SpacePushReply = call_space(env, &SpaceId::Program, "/push", &message).await?;
+    match reply.response.verdicts.first().map(|v| &v.verdict) {
+        Some(imp_shared::protocol::Verdict::Rejected { message, .. }) => Err(ApiError::BadRequest(
+            format!("the mentor's profile was not created: {message}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `GET /api/v1/accounts` (staff): everyone in the directory.

@@ -118,6 +118,24 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("student".to_owned());
     let cohort = RwSignal::new(String::new());
+    let organization = RwSignal::new(String::new());
+    let program = Signal::derive(|| Some(imp_shared::ids::SpaceId::Program));
+    let organizations =
+        crate::sync::hooks::use_records(program, imp_shared::domain::RecordKind::Organization);
+    let org_options = Memo::new(move |_| {
+        let mut list: Vec<(String, String)> = organizations
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                imp_shared::domain::Entity::Organization(org) if org.approved => {
+                    Some((id.to_string(), org.name))
+                }
+                _ => None,
+            })
+            .collect();
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        list
+    });
     let error = RwSignal::new(None::<String>);
     let invited = RwSignal::new(None::<(String, InviteResponse)>);
     let busy = RwSignal::new(false);
@@ -143,6 +161,9 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
         } else {
             None
         };
+        let organization_id = (role_value == Role::Mentor
+            && !organization.get_untracked().is_empty())
+        .then(|| imp_shared::ids::RecordId(organization.get_untracked()));
         let Some(token) = session.get_untracked().map(|s| s.token) else {
             return;
         };
@@ -153,6 +174,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
             display_name: name_text.clone(),
             role: role_value,
             cohort_year,
+            organization_id,
         };
         leptos::task::spawn_local(async move {
             match transport::invite(&token, &request).await {
@@ -197,6 +219,15 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                             <option value="staff">{move || i18n.t(Msg::RoleStaff)}</option>
                         </select>
                     </div>
+                    <Show when=move || role.get() == "mentor">
+                        <div class="field">
+                            <label for="invite-organization">{move || i18n.t(Msg::OrganizationName)}</label>
+                            <select id="invite-organization" on:change=bind(organization)>
+                                <option value="">"—"</option>
+                                {move || org_options.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    </Show>
                     <Show when=move || role.get() == "student">
                         <div class="field">
                             <label for="invite-cohort">{move || i18n.t(Msg::CohortYear)}</label>
