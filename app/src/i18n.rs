@@ -494,6 +494,28 @@ pub fn synced_at(lang: Lang, at: DateTime<Utc>, zone: FixedOffset) -> String {
     }
 }
 
+/// A placement state's label.
+pub fn placement_msg(state: imp_shared::domain::PlacementState) -> Msg {
+    use imp_shared::domain::PlacementState;
+    match state {
+        PlacementState::Proposed => Msg::PlacementProposed,
+        PlacementState::Confirmed => Msg::PlacementConfirmed,
+        PlacementState::Active => Msg::PlacementActive,
+        PlacementState::Completed => Msg::PlacementCompleted,
+        PlacementState::EndedEarly => Msg::PlacementEndedEarly,
+        PlacementState::Withdrawn => Msg::PlacementWithdrawn,
+    }
+}
+
+/// A wall-clock date and time in a time zone the app knows, as an instant.
+pub fn local_to_utc(zone: &str, day: NaiveDate, time: chrono::NaiveTime) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    zone_offset(zone)
+        .from_local_datetime(&day.and_time(time))
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+}
+
 /// The offset of a time zone the app knows (Taiwan has no daylight saving time).
 pub fn zone_offset(zone: &str) -> FixedOffset {
     let hours = match zone {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     CheckinCode, Entity, MentoringSession, Placement, Ranking, RankingChoice, RecordKind, Role,
-    SessionState, SpaceKind,
+    SessionState, SpaceKind, Workshop,
 };
 use crate::error::MutationError;
 use crate::ids::{RecordId, SpaceId, UserId};
@@ -589,6 +589,15 @@ fn ranking_for(
     })
 }
 
+/// When check-in for a workshop opens and closes: [`CHECKIN_OPENS_BEFORE_MINUTES`] before it
+/// starts until [`CHECKIN_CLOSES_AFTER_MINUTES`] after it ends.
+pub fn checkin_window(workshop: &Workshop) -> (DateTime<Utc>, DateTime<Utc>) {
+    let opens = workshop.starts_at - TimeDelta::minutes(CHECKIN_OPENS_BEFORE_MINUTES);
+    let closes = workshop.starts_at
+        + TimeDelta::minutes(i64::from(workshop.duration_minutes) + CHECKIN_CLOSES_AFTER_MINUTES);
+    (opens, closes)
+}
+
 /// Checks a workshop check-in against the workshop's time and its code, where those records are
 /// at hand (the Worker supplies both; a client has the workshop but never the code).
 fn check_check_in(
@@ -608,11 +617,7 @@ fn check_check_in(
                 id: workshop_id.to_string(),
             });
         };
-        let opens = workshop.starts_at - TimeDelta::minutes(CHECKIN_OPENS_BEFORE_MINUTES);
-        let closes = workshop.starts_at
-            + TimeDelta::minutes(
-                i64::from(workshop.duration_minutes) + CHECKIN_CLOSES_AFTER_MINUTES,
-            );
+        let (opens, closes) = checkin_window(&workshop);
         if at < opens || at > closes {
             return Err(MutationError::Rule(format!(
                 "check-in for “{}” is open from two hours before it starts until two hours after \

@@ -402,7 +402,7 @@ async fn enrol(
 ) -> Result<(), ApiError> {
     use imp_shared::domain::{Enrollment, Entity, StudentProfile};
     use imp_shared::ids::RecordId;
-    use imp_shared::mutation::{Mutation, PendingMutation};
+    use imp_shared::mutation::Mutation;
     let actor = staff.actor()?;
     let client_id = ClientId(format!("invite-{student}"));
     let profile = Mutation::Create {
@@ -433,25 +433,7 @@ async fn enrol(
         (SpaceId::Student(student.clone()), profile),
         (SpaceId::Staff, enrolment),
     ] {
-        let message = SpacePush {
-            actor: actor.clone(),
-            space: space.clone(),
-            request: PushRequest {
-                protocol: PROTOCOL_VERSION,
-                schema: SCHEMA_VERSION,
-                client_id: client_id.clone(),
-                mutations: vec![PendingMutation {
-                    seq: MutationSeq(1),
-                    mutation,
-                }],
-            },
-            fault: None,
-            related: RelatedRecords::default(),
-        };
-        let reply: SpacePushReply = call_space(env, &space, "/push", &message).await?;
-        if let Some(summary) = reply.summary {
-            write_summary(env, &space, summary).await?;
-        }
+        push_trusted(env, &actor, &space, client_id.clone(), vec![mutation]).await?;
     }
     Ok(())
 }
@@ -468,35 +450,29 @@ async fn add_mentor_profile(
 ) -> Result<(), ApiError> {
     use imp_shared::domain::{Entity, MentorProfile};
     use imp_shared::ids::RecordId;
-    use imp_shared::mutation::{Mutation, PendingMutation};
-    let message = SpacePush {
-        actor: staff.actor()?,
-        space: SpaceId::Program,
-        request: PushRequest {
-            protocol: PROTOCOL_VERSION,
-            schema: SCHEMA_VERSION,
-            client_id: ClientId(format!("invite-{mentor}")),
-            mutations: vec![PendingMutation {
-                seq: MutationSeq(1),
-                mutation: Mutation::Create {
-                    id: RecordId(format!("mentor-{mentor}")),
-                    record: Entity::MentorProfile(MentorProfile {
-                        user_id: mentor.clone(),
-                        display_name: display_name.to_owned(),
-                        organization_id: organization_id.clone(),
-                        expertise: Vec::new(),
-                        languages: Vec::new(),
-                        capacity: 2,
-                        contact_email: Some(email.to_owned()),
-                        cohort_years: Vec::new(),
-                    }),
-                },
-            }],
-        },
-        fault: None,
-        related: RelatedRecords::default(),
+    use imp_shared::mutation::Mutation;
+    let profile = Mutation::Create {
+        id: RecordId(format!("mentor-{mentor}")),
+        record: Entity::MentorProfile(MentorProfile {
+            user_id: mentor.clone(),
+            display_name: display_name.to_owned(),
+            organization_id: organization_id.clone(),
+            expertise: Vec::new(),
+            languages: Vec::new(),
+            capacity: 2,
+            contact_email: Some(email.to_owned()),
+            cohort_years: Vec::new(),
+        }),
     };
-    let reply: SpacePushReply = call_space(env, &SpaceId::Program, "/push", &message).await?;
+    let client_id = ClientId(format!("invite-{mentor}"));
+    let reply = push_trusted(
+        env,
+        &staff.actor()?,
+        &SpaceId::Program,
+        client_id,
+        vec![profile],
+    )
+    .await?;
     match reply.response.verdicts.first().map(|v| &v.verdict) {
         Some(imp_shared::protocol::Verdict::Rejected { message, .. }) => Err(ApiError::BadRequest(
             format!("the mentor's profile was not created: {message}"),
@@ -549,6 +525,42 @@ async fn set_active(mut request: Request, env: &Env, id: &str) -> Result<Respons
         &serde_json::json!({ "id": id, "active": body.active }),
         200,
     ))
+}
+
+/// Pushes mutations the server itself makes on someone's behalf (the demo seed, an invite's
+/// records) through the normal push path, numbered from seq 1 for `client_id` so a retry is
+/// skipped by `last_seq`; writes the student's summary when a student space changed.
+pub(crate) async fn push_trusted(
+    env: &Env,
+    actor: &imp_shared::permissions::Actor,
+    space: &SpaceId,
+    client_id: ClientId,
+    mutations: Vec<imp_shared::mutation::Mutation>,
+) -> Result<SpacePushReply, ApiError> {
+    let message = SpacePush {
+        actor: actor.clone(),
+        space: space.clone(),
+        request: PushRequest {
+            protocol: PROTOCOL_VERSION,
+            schema: SCHEMA_VERSION,
+            client_id,
+            mutations: mutations
+                .into_iter()
+                .zip(1u64..)
+                .map(|(mutation, seq)| imp_shared::mutation::PendingMutation {
+                    seq: MutationSeq(seq),
+                    mutation,
+                })
+                .collect(),
+        },
+        fault: None,
+        related: RelatedRecords::default(),
+    };
+    let reply: SpacePushReply = call_space(env, space, "/push", &message).await?;
+    if let Some(summary) = reply.summary.clone() {
+        write_summary(env, space, summary).await?;
+    }
+    Ok(reply)
 }
 
 /// Writes a student's summary into the staff space.

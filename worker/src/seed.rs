@@ -11,13 +11,10 @@ use worker::{Env, Response};
 
 use imp_shared::demo::{demo_program, DEMO_PASSWORD};
 use imp_shared::domain::Role;
-use imp_shared::ids::{ClientId, MutationSeq, SpaceId, UserId};
-use imp_shared::mutation::PendingMutation;
+use imp_shared::ids::{ClientId, SpaceId, UserId};
 use imp_shared::permissions::Actor;
-use imp_shared::protocol::{PushRequest, PROTOCOL_VERSION, SCHEMA_VERSION};
 
 use crate::error::ApiError;
-use crate::space::{SpacePush, SpacePushReply};
 
 #[derive(Serialize)]
 struct Login {
@@ -100,32 +97,11 @@ pub async fn seed(env: &Env) -> Result<Response, ApiError> {
     let mut n_records = 0;
     for (space, mutations) in demo.spaces {
         n_records += mutations.len();
-        let request = PushRequest {
-            protocol: PROTOCOL_VERSION,
-            schema: SCHEMA_VERSION,
-            client_id: ClientId::from("demo-seed"),
-            mutations: mutations
-                .into_iter()
-                .enumerate()
-                .map(|(index, mutation)| PendingMutation {
-                    seq: MutationSeq(index as u64 + 1),
-                    mutation,
-                })
-                .collect(),
-        };
-        let message = SpacePush {
-            actor: actor.clone(),
-            space: space.clone(),
-            request,
-            fault: None,
-            related: Default::default(),
-        };
-        let reply: SpacePushReply = crate::call_space(env, &space, "/push", &message).await?;
+        let reply =
+            crate::push_trusted(env, &actor, &space, ClientId::from("demo-seed"), mutations)
+                .await?;
         if let (Some(mentors), SpaceId::Student(_)) = (&reply.mentors_changed, &space) {
             directory.set_space_mentors(&space, mentors).await?;
-        }
-        if let Some(summary) = reply.summary {
-            crate::write_summary(env, &space, summary).await?;
         }
     }
     directory.set_meta("demo_seeded", "yes").await?;

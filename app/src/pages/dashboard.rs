@@ -8,24 +8,13 @@ use imp_shared::dashboard::{
     job_outcomes, placements_by_state, sessions_per_month, stayed_by_route, unplaced,
     workshop_attendance,
 };
-use imp_shared::domain::{Entity, PlacementState, RecordKind, StudentSummary};
+use imp_shared::domain::{Entity, RecordKind, StudentSummary};
 use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
 use imp_shared::ids::{RecordId, SpaceId};
 
-use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
+use crate::i18n::{format_date, placement_msg, use_i18n, zone_offset, Msg};
 use crate::pages::visa::download;
-use crate::sync::hooks::use_records;
-
-fn placement_msg(state: PlacementState) -> Msg {
-    match state {
-        PlacementState::Proposed => Msg::PlacementProposed,
-        PlacementState::Confirmed => Msg::PlacementConfirmed,
-        PlacementState::Active => Msg::PlacementActive,
-        PlacementState::Completed => Msg::PlacementCompleted,
-        PlacementState::EndedEarly => Msg::PlacementEndedEarly,
-        PlacementState::Withdrawn => Msg::PlacementWithdrawn,
-    }
-}
+use crate::sync::hooks::{typed, use_records};
 
 /// The students' summaries, as `(student id, summary)`.
 pub fn use_summaries() -> Memo<Vec<(RecordId, StudentSummary)>> {
@@ -174,30 +163,18 @@ pub fn Exports() -> impl IntoView {
         let text = match which {
             "students" => students_csv(&list),
             "placements" => {
-                let pick = |records: Vec<(RecordId, Entity)>| records;
-                let positions: Vec<_> = pick(positions.get_untracked())
-                    .into_iter()
-                    .filter_map(|(id, e)| match e {
-                        Entity::Position(p) => Some((id, p)),
-                        _ => None,
-                    })
-                    .collect();
-                let organizations: Vec<_> = organizations
-                    .get_untracked()
-                    .into_iter()
-                    .filter_map(|(id, e)| match e {
-                        Entity::Organization(o) => Some((id, o)),
-                        _ => None,
-                    })
-                    .collect();
-                let mentors: Vec<_> = mentors
-                    .get_untracked()
-                    .into_iter()
-                    .filter_map(|(id, e)| match e {
-                        Entity::MentorProfile(m) => Some((id, m)),
-                        _ => None,
-                    })
-                    .collect();
+                let positions = typed(positions.get_untracked(), |e| match e {
+                    Entity::Position(p) => Some(p),
+                    _ => None,
+                });
+                let organizations = typed(organizations.get_untracked(), |e| match e {
+                    Entity::Organization(o) => Some(o),
+                    _ => None,
+                });
+                let mentors = typed(mentors.get_untracked(), |e| match e {
+                    Entity::MentorProfile(m) => Some(m),
+                    _ => None,
+                });
                 placements_csv(&list, &positions, &organizations, &mentors)
             }
             "sessions" => sessions_csv(&list),

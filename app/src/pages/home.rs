@@ -4,6 +4,7 @@ use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use imp_shared::apply::checkin_window;
 use imp_shared::dashboard::growth;
 use imp_shared::domain::{
     ConcernFlag, ConcernState, Entity, Priority, RecordKind, Role, SessionState, VisaStepState,
@@ -188,7 +189,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
             .get()
             .into_iter()
             .filter_map(|(id, entity)| match entity {
-                Entity::Workshop(workshop) if checkin_closes(&workshop) >= now => {
+                Entity::Workshop(workshop) if checkin_window(&workshop).1 >= now => {
                     let is_going = going.contains(&id);
                     Some((id, workshop, is_going))
                 }
@@ -235,20 +236,11 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
     }
 }
 
-/// When check-in for a workshop closes.
-fn checkin_closes(workshop: &imp_shared::domain::Workshop) -> chrono::DateTime<Utc> {
-    workshop.starts_at
-        + Duration::minutes(
-            i64::from(workshop.duration_minutes) + imp_shared::apply::CHECKIN_CLOSES_AFTER_MINUTES,
-        )
-}
-
 /// Whether check-in for a workshop is open now (on this device's clock).
 fn checkin_open(workshop: &imp_shared::domain::Workshop) -> bool {
     let now = Utc::now();
-    let opens =
-        workshop.starts_at - Duration::minutes(imp_shared::apply::CHECKIN_OPENS_BEFORE_MINUTES);
-    opens <= now && now <= checkin_closes(workshop)
+    let (opens, closes) = checkin_window(workshop);
+    opens <= now && now <= closes
 }
 
 /// The ranking round while it is open: how many choices are in, and the deadline.

@@ -16,17 +16,7 @@ use imp_shared::mutation::Mutation;
 use imp_shared::round::round_input;
 
 use crate::i18n::{explain, unmatched_reason, use_i18n, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_write};
-
-fn typed<T>(
-    records: Vec<(RecordId, Entity)>,
-    pick: impl Fn(Entity) -> Option<T>,
-) -> Vec<(RecordId, T)> {
-    records
-        .into_iter()
-        .filter_map(|(id, entity)| pick(entity).map(|value| (id, value)))
-        .collect()
-}
+use crate::sync::hooks::{typed, use_pending_ids, use_records, use_write};
 
 /// The program and staff data a round works on.
 #[derive(Clone, Copy)]

@@ -15,7 +15,8 @@ use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{use_i18n, Msg};
 use crate::sync::hooks::{use_records, use_session, use_write};
 
-fn split_list(text: &str) -> Vec<String> {
+/// A typed list ("English, 中文、Vietnamese") split on Latin and Chinese commas.
+pub(crate) fn split_list(text: &str) -> Vec<String> {
     text.split([',', '，', '、'])
         .map(str::trim)
         .filter(|part| !part.is_empty())

@@ -3,7 +3,7 @@
 //! housing, languages, open or closed) and mentors (organization, expertise, languages, capacity).
 //! Every edit is a field-level patch to the program space, saved offline at once.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime, Utc};
 use leptos::prelude::*;
 
 use imp_shared::domain::{
@@ -13,38 +13,17 @@ use imp_shared::domain::{
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
-use crate::i18n::{use_i18n, zone_offset, Msg};
-use crate::sync::hooks::{use_records, use_write};
+use crate::i18n::{local_to_utc, use_i18n, zone_offset, Msg};
+use crate::pages::profile::split_list;
+use crate::sync::hooks::{typed, use_records, use_write};
 
 /// How many rows a long list shows before the search narrows it.
 const SHOWN: usize = 25;
 
-fn split_list(text: &str) -> Vec<String> {
-    text.split([',', '，', '、'])
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 /// A deadline typed as a Taipei date means 23:59 that day.
 fn deadline_from_date(text: &str) -> Option<chrono::DateTime<Utc>> {
     let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-    let time = NaiveTime::from_hms_opt(23, 59, 0)?;
-    zone_offset("Asia/Taipei")
-        .from_local_datetime(&day.and_time(time))
-        .single()
-        .map(|at| at.with_timezone(&Utc))
-}
-
-fn typed<T>(
-    records: Vec<(RecordId, Entity)>,
-    pick: impl Fn(Entity) -> Option<T>,
-) -> Vec<(RecordId, T)> {
-    records
-        .into_iter()
-        .filter_map(|(id, entity)| pick(entity).map(|value| (id, value)))
-        .collect()
+    local_to_utc("Asia/Taipei", day, NaiveTime::from_hms_opt(23, 59, 0)?)
 }
 
 fn update(

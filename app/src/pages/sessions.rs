@@ -1,7 +1,7 @@
 //! Mentoring sessions: schedule (date, time, time zone, duration, format, place, agenda), then log
 //! notes and next steps; cancelled sessions stay, marked cancelled. Students and their mentors.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime, Utc};
 use leptos::prelude::*;
 
 use imp_shared::domain::{
@@ -11,7 +11,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
-use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
+use crate::i18n::{format_date, local_to_utc, use_i18n, zone_offset, Msg};
 use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write};
 
 /// The time zone sessions are planned in unless the person chooses another.
@@ -77,8 +77,7 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
             return;
         };
         error.set(None);
-        let zone = zone_offset(DEFAULT_ZONE);
-        let Some(local) = zone.from_local_datetime(&day.and_time(at)).single() else {
+        let Some(starts_at) = local_to_utc(DEFAULT_ZONE, day, at) else {
             error.set(Some(Msg::TimeRequired));
             return;
         };
@@ -88,7 +87,7 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
             _ => SessionFormat::InPerson,
         };
         let session = MentoringSession {
-            starts_at: local.with_timezone(&Utc),
+            starts_at,
             time_zone: DEFAULT_ZONE.to_owned(),
             duration_minutes: duration.get_untracked().parse().unwrap_or(60),
             format,

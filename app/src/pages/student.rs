@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use imp_shared::domain::{Entity, PlacementState, RecordKind};
+use imp_shared::domain::{Entity, RecordKind};
 use imp_shared::exports::placement_state_name;
 use imp_shared::ids::{RecordId, SpaceId};
 
-use crate::i18n::{format_date, use_i18n, Msg};
+use crate::i18n::{format_date, placement_msg, use_i18n, Msg};
 use crate::sync::hooks::use_records;
 
 fn name_of(records: &[(RecordId, Entity)], id: &RecordId) -> String {
@@ -23,17 +23,6 @@ fn name_of(records: &[(RecordId, Entity)], id: &RecordId) -> String {
             _ => id.to_string(),
         })
         .unwrap_or_else(|| id.to_string())
-}
-
-fn state_msg(state: PlacementState) -> Msg {
-    match state {
-        PlacementState::Proposed => Msg::PlacementProposed,
-        PlacementState::Confirmed => Msg::PlacementConfirmed,
-        PlacementState::Active => Msg::PlacementActive,
-        PlacementState::Completed => Msg::PlacementCompleted,
-        PlacementState::EndedEarly => Msg::PlacementEndedEarly,
-        PlacementState::Withdrawn => Msg::PlacementWithdrawn,
-    }
 }
 
 /// The student screen for staff.
@@ -99,7 +88,7 @@ pub fn StudentPage() -> impl IntoView {
                                 view! {
                                     <li class="list-item" data-testid="student-placement" data-state=placement_state_name(state)>
                                         <div class="grow"><p class="item-title">{title}</p><p class="item-meta">{mentor}</p></div>
-                                        <span class="pill">{move || i18n.t(state_msg(state))}</span>
+                                        <span class="pill">{move || i18n.t(placement_msg(state))}</span>
                                     </li>
                                 }
                             }).collect_view()}

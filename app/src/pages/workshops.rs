@@ -2,7 +2,7 @@
 //! is kept in the staff space, so students cannot read it; it is made the first time staff show
 //! the QR code (offline too) and reaches the server with the next sync.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 
 use imp_shared::domain::{CheckinCode, Entity, RecordKind, Workshop};
@@ -10,7 +10,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::qr::QrCodeImage;
-use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
+use crate::i18n::{format_date, local_to_utc, use_i18n, zone_offset, Msg};
 use crate::sync::hooks::{use_pending_ids, use_records, use_write};
 
 /// Letters and digits that cannot be mistaken for each other when read aloud or typed.
@@ -63,11 +63,9 @@ fn NewWorkshopForm() -> impl IntoView {
         event.prevent_default();
         let day = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d").ok();
         let at = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M").ok();
-        let local = day.zip(at).and_then(|(day, at)| {
-            zone_offset("Asia/Taipei")
-                .from_local_datetime(&day.and_time(at))
-                .single()
-        });
+        let local = day
+            .zip(at)
+            .and_then(|(day, at)| local_to_utc("Asia/Taipei", day, at));
         let (Some(local), false, false) = (
             local,
             title.get_untracked().trim().is_empty(),
@@ -79,7 +77,7 @@ fn NewWorkshopForm() -> impl IntoView {
         error.set(None);
         let workshop = Workshop {
             title: title.get_untracked().trim().to_owned(),
-            starts_at: local.with_timezone(&Utc),
+            starts_at: local,
             duration_minutes: duration.get_untracked().parse().unwrap_or(90),
             place: place.get_untracked().trim().to_owned(),
             capacity: capacity.get_untracked().parse().unwrap_or(0),

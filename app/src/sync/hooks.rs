@@ -93,6 +93,18 @@ pub fn use_records(
     })
 }
 
+/// The records a kind-specific `pick` accepts, as `(id, typed record)`: `use_records`' answer
+/// unwrapped from [`Entity`].
+pub fn typed<T>(
+    records: Vec<(RecordId, Entity)>,
+    pick: impl Fn(Entity) -> Option<T>,
+) -> Vec<(RecordId, T)> {
+    records
+        .into_iter()
+        .filter_map(|(id, entity)| pick(entity).map(|value| (id, value)))
+        .collect()
+}
+
 /// Ids of records in a space that local changes still wait on (shown as "waiting to sync").
 pub fn use_pending_ids(space: Signal<Option<SpaceId>>) -> Memo<Vec<RecordId>> {
     let handle = use_engine();
