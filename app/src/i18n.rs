@@ -103,6 +103,15 @@ messages! {
     Syncing => "Syncing…", "同步中…";
     UpToDate => "Up to date", "已同步";
     NeverSynced => "Not synced yet", "尚未同步";
+    ServerProblem => "The server has a problem; retrying", "伺服器發生問題，將自動重試";
+    StorageProblem => "This device's storage failed; retrying", "此裝置的儲存空間發生錯誤，將自動重試";
+    SyncStatusTitle => "Sync", "同步狀態";
+    RetryNow => "Retry now", "立即重試";
+    ChangesKeptOnDevice => "Your changes are kept on this device until the server accepts them.", "你的變更會保存在此裝置上，直到伺服器接受為止。";
+    WhatYouTyped => "What you wrote", "你輸入的內容";
+    CopyText => "Copy text", "複製文字";
+    Copied => "Copied", "已複製";
+    TryAgain => "Try again", "再試一次";
     SignInAgain => "Sign in again", "重新登入";
     ReloadToUpdate => "Reload to update", "重新載入以更新";
     SyncNow => "Sync now", "立即同步";
@@ -491,6 +500,32 @@ pub fn synced_at(lang: Lang, at: DateTime<Utc>, zone: FixedOffset) -> String {
     match lang {
         Lang::En => format!("Up to date · synced {}", local.format("%H:%M")),
         Lang::ZhTw => format!("已同步 · {} 更新", local.format("%H:%M")),
+    }
+}
+
+/// "Last synced 14:05" / "Last synced Mon 3 Mar 2026 14:05" (another day), or "Not synced yet".
+pub fn last_synced_text(
+    lang: Lang,
+    at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    zone: FixedOffset,
+) -> String {
+    let Some(at) = at else {
+        return Msg::NeverSynced.text(lang).to_owned();
+    };
+    let local = at.with_timezone(&zone);
+    let when = if local.date_naive() == now.with_timezone(&zone).date_naive() {
+        local.format("%H:%M").to_string()
+    } else {
+        format!(
+            "{} {}",
+            format_date(lang, local.date_naive()),
+            local.format("%H:%M")
+        )
+    };
+    match lang {
+        Lang::En => format!("last synced {when}"),
+        Lang::ZhTw => format!("上次同步：{when}"),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod i18n;
 pub mod pages;
 pub mod storage;
 pub mod sync;
+pub mod wording;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -122,6 +123,33 @@ pub fn catalogue() -> String {
         .map(|msg| [msg.text(i18n::Lang::En), msg.text(i18n::Lang::ZhTw)])
         .collect();
     serde_json::to_string(&pairs).unwrap_or_default()
+}
+
+/// A calendar date (`YYYY-MM-DD`) as the app writes it in a language (`en` / `zh-TW`), so
+/// end-to-end tests expect the app's own formatting, never the host's locale data. Empty for a
+/// date or language it does not know.
+#[wasm_bindgen]
+pub fn format_date_text(lang: &str, iso_date: &str) -> String {
+    match (
+        i18n::Lang::from_tag(lang),
+        chrono::NaiveDate::parse_from_str(iso_date, "%Y-%m-%d"),
+    ) {
+        (Some(lang), Ok(date)) => i18n::format_date(lang, date),
+        _ => String::new(),
+    }
+}
+
+/// Why a change was refused, as the app words it: `reason_json` is a verdict's `reason`
+/// (`MutationError`), `lang` `en` or `zh-TW`. For end-to-end checks; empty when unreadable.
+#[wasm_bindgen]
+pub fn refusal_text(lang: &str, reason_json: &str) -> String {
+    match (
+        i18n::Lang::from_tag(lang),
+        serde_json::from_str::<imp_shared::error::MutationError>(reason_json),
+    ) {
+        (Some(lang), Ok(reason)) => wording::refusal_text(lang, &reason),
+        _ => String::new(),
+    }
 }
 
 /// Entry point: opens storage, then mounts the app.

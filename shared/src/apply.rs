@@ -12,7 +12,7 @@ use crate::domain::{
     CheckinCode, Entity, MentoringSession, Placement, Ranking, RankingChoice, RecordKind, Role,
     SessionState, SpaceKind, Workshop,
 };
-use crate::error::MutationError;
+use crate::error::{Denial, MutationError, Problem, Rule};
 use crate::ids::{RecordId, SpaceId, UserId};
 use crate::mutation::Mutation;
 use crate::permissions::{may_write, space_access, Actor, SpaceAccess, WriteOp};
@@ -170,18 +170,11 @@ pub fn apply(
 ) -> Result<Vec<Change>, MutationError> {
     let (kind, id) = mutation.target();
     if !id.is_valid() {
-        return Err(MutationError::invalid("id", "is not a valid id"));
+        return Err(MutationError::invalid("id", Problem::NotAnId));
     }
     let space_kind = SpaceKind::of(ctx.space);
     if kind.space_kind() != space_kind {
-        return Err(MutationError::invalid(
-            "kind",
-            format!(
-                "a {} does not belong in the {} space",
-                kind.as_str(),
-                ctx.space
-            ),
-        ));
+        return Err(MutationError::invalid("kind", Problem::WrongSpace { kind }));
     }
     let access = access_in(view, ctx.actor, ctx.space);
     let existing = view.get(kind, id);
@@ -204,16 +197,14 @@ pub fn apply(
     };
 
     if kind == RecordKind::StudentSummary {
-        return Err(MutationError::Forbidden(
-            "student summaries are kept by the server".to_owned(),
-        ));
+        return Err(MutationError::forbidden(Denial::SummariesByServer));
     }
     let own_action_only = matches!(kind, RecordKind::Ranking | RecordKind::Attendance)
         && ctx.actor.role != Role::Staff;
     if own_action_only && matches!(mutation, Mutation::Create { .. } | Mutation::Update { .. }) {
         return Err(MutationError::invalid(
             "kind",
-            format!("a {} is written by its own action", kind.as_str()),
+            Problem::OwnActionOnly { kind },
         ));
     }
 
@@ -247,10 +238,7 @@ pub fn apply(
                 .filter(|field| locked_fields(kind).contains(field))
                 .collect();
             if let Some(field) = locked.first() {
-                return Err(MutationError::invalid(
-                    field,
-                    "cannot be changed by an update; use its own action",
-                ));
+                return Err(MutationError::invalid(field, Problem::Locked));
             }
             patch.clone().apply_to(&mut entity)?;
             write(entity)
@@ -452,7 +440,7 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
         Entity::MentoringSession(session) if session.state != SessionState::Scheduled => {
             return Err(MutationError::invalid(
                 "state",
-                "a new session starts as scheduled",
+                Problem::NewSessionNotScheduled,
             ));
         }
         _ => {}
@@ -471,24 +459,18 @@ fn check_create_rules(
         _ => None,
     };
     match record {
-        Entity::StudentProfile(_) if owner.map(|o| o.as_str()) != Some(id.as_str()) => Err(
-            MutationError::invalid("id", "a student profile's id is the student's user id"),
-        ),
+        Entity::StudentProfile(_) if owner.map(|o| o.as_str()) != Some(id.as_str()) => {
+            Err(MutationError::invalid("id", Problem::NotTheStudent))
+        }
         Entity::Placement(placement) => {
             if Some(&placement.student_id) != owner {
-                return Err(MutationError::invalid(
-                    "student_id",
-                    "must be the student whose space this is",
-                ));
+                return Err(MutationError::invalid("student_id", Problem::NotTheStudent));
             }
             if !matches!(
                 placement.state,
                 crate::domain::PlacementState::Proposed | crate::domain::PlacementState::Confirmed
             ) {
-                return Err(MutationError::invalid(
-                    "state",
-                    "a new placement is proposed or confirmed",
-                ));
+                return Err(MutationError::invalid("state", Problem::NewPlacementState));
             }
             Ok(())
         }
@@ -538,41 +520,37 @@ fn ranking_for(
         });
     };
     if profile_year.is_some_and(|year| year != cohort.year) {
-        return Err(MutationError::Rule(format!(
-            "you are in another cohort than {}",
-            cohort.name
-        )));
+        return Err(MutationError::rule(Rule::OtherCohort {
+            cohort: cohort.name.clone(),
+        }));
     }
     if choices.len() > usize::from(cohort.max_rankings) {
-        return Err(MutationError::Rule(format!(
-            "{} allows at most {} choices",
-            cohort.name, cohort.max_rankings
-        )));
+        return Err(MutationError::rule(Rule::TooManyChoices {
+            cohort: cohort.name.clone(),
+            max: cohort.max_rankings,
+        }));
     }
     if ctx.actor.role != Role::Staff {
         if let Some(deadline) = cohort.ranking_deadline {
             if ctx.now > deadline {
-                return Err(MutationError::Rule(format!(
-                    "the ranking deadline of {} passed at {} UTC",
-                    cohort.name,
-                    deadline.format("%Y-%m-%d %H:%M")
-                )));
+                return Err(MutationError::rule(Rule::DeadlinePassed {
+                    cohort: cohort.name.clone(),
+                    deadline,
+                }));
             }
         }
     }
     for choice in choices {
         match program.get(RecordKind::Position, &choice.position_id) {
             Some(Entity::Position(position)) if position.cohort_year != cohort.year => {
-                return Err(MutationError::Rule(format!(
-                    "“{}” is offered to another cohort",
-                    position.title
-                )));
+                return Err(MutationError::rule(Rule::PositionOfOtherCohort {
+                    position: position.title.clone(),
+                }));
             }
             Some(Entity::Position(position)) if !position.open => {
-                return Err(MutationError::Rule(format!(
-                    "“{}” is closed",
-                    position.title
-                )));
+                return Err(MutationError::rule(Rule::PositionClosed {
+                    position: position.title.clone(),
+                }));
             }
             Some(Entity::Position(_)) => {}
             _ => {
@@ -607,7 +585,7 @@ fn check_check_in(
     at: DateTime<Utc>,
 ) -> Result<(), MutationError> {
     if at > ctx.now + TimeDelta::minutes(CLOCK_SKEW_MINUTES) {
-        return Err(MutationError::invalid("at", "is in the future"));
+        return Err(MutationError::invalid("at", Problem::InFuture));
     }
     if let Some(program) = ctx.program {
         let Some(Entity::Workshop(workshop)) = program.get(RecordKind::Workshop, workshop_id)
@@ -619,11 +597,9 @@ fn check_check_in(
         };
         let (opens, closes) = checkin_window(&workshop);
         if at < opens || at > closes {
-            return Err(MutationError::Rule(format!(
-                "check-in for “{}” is open from two hours before it starts until two hours after \
-                 it ends",
-                workshop.title
-            )));
+            return Err(MutationError::rule(Rule::CheckInClosed {
+                workshop: workshop.title.clone(),
+            }));
         }
     }
     if let Some(staff) = ctx.staff {
@@ -632,9 +608,7 @@ fn check_check_in(
             Some(Entity::CheckinCode(CheckinCode { code: expected })) if expected == code
         );
         if !matches {
-            return Err(MutationError::Rule(
-                "this check-in code does not belong to this workshop".to_owned(),
-            ));
+            return Err(MutationError::rule(Rule::WrongCheckInCode));
         }
     }
     Ok(())

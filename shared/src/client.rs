@@ -13,7 +13,9 @@ use crate::error::MutationError;
 use crate::ids::{ClientId, MutationSeq, ServerVersion, SpaceId};
 use crate::mutation::{Mutation, PendingMutation};
 use crate::permissions::Actor;
-use crate::protocol::{PullResponse, PushRequest, PROTOCOL_VERSION, SCHEMA_VERSION};
+use crate::protocol::{
+    PullResponse, PushRequest, RejectedMutation, PROTOCOL_VERSION, SCHEMA_VERSION,
+};
 
 /// A mutation the server refused, kept for the user with its reason.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,8 +26,12 @@ pub struct RejectedEntry {
     pub pending: PendingMutation,
     /// Machine-readable reason.
     pub code: String,
-    /// Human-readable reason.
+    /// Human-readable reason (English).
     pub message: String,
+    /// The reason as data, worded by the app in the reader's language (absent in entries stored
+    /// before reasons were sent).
+    #[serde(default)]
+    pub reason: Option<MutationError>,
 }
 
 /// One space's confirmed state on a client: records and the cursor they are at.
@@ -94,15 +100,10 @@ pub fn rebase_outbox(
     space: &SpaceId,
     pull: &PullResponse,
 ) -> Rebased {
-    let reasons: BTreeMap<MutationSeq, (&str, &str)> = pull
+    let reasons: BTreeMap<MutationSeq, &RejectedMutation> = pull
         .rejected
         .iter()
-        .map(|rejected| {
-            (
-                rejected.seq,
-                (rejected.code.as_str(), rejected.message.as_str()),
-            )
-        })
+        .map(|rejected| (rejected.seq, rejected))
         .collect();
     // When the server cut the list of reasons short, confirm only up to the last reason it sent,
     // so the rest arrive with the next pull instead of being dropped without one.
@@ -118,12 +119,13 @@ pub fn rebase_outbox(
             return true;
         }
         rebased.confirmed.push(pending.seq);
-        if let Some((code, message)) = reasons.get(&pending.seq) {
+        if let Some(rejected) = reasons.get(&pending.seq) {
             rebased.rejected.push(RejectedEntry {
                 space: space.clone(),
                 pending: pending.clone(),
-                code: (*code).to_owned(),
-                message: (*message).to_owned(),
+                code: rejected.code.clone(),
+                message: rejected.message.clone(),
+                reason: rejected.reason.clone(),
             });
         }
         false
@@ -228,7 +230,6 @@ impl SpaceClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::RejectedMutation;
     use crate::server::MAX_REJECTED_PER_PULL;
 
     fn outbox(seqs: std::ops::RangeInclusive<u64>) -> Vec<PendingMutation> {
@@ -253,6 +254,7 @@ mod tests {
                     seq: MutationSeq(seq),
                     code: "invalid".into(),
                     message: "no".into(),
+                    reason: None,
                 })
                 .collect(),
         }

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::entity;
-use crate::error::MutationError;
+use crate::error::{MutationError, Problem};
 use crate::ids::{is_valid_id, RecordId, SpaceId, UserId};
 
 /// Longest single-line text (names, titles), in characters.
@@ -355,9 +355,9 @@ entity! {
     }
 }
 
-/// One choice on a student's ranking: a position and why.
+/// One choice on a student's ranking: a position and why. Reads leniently like records; pushes
+/// are checked for unknown fields by `protocol::read_push`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RankingChoice {
     /// The position (a record in the program space).
     pub position_id: RecordId,
@@ -696,9 +696,7 @@ macro_rules! kinds {
             pub fn apply_to(self, entity: &mut Entity) -> Result<(), MutationError> {
                 match (self, entity) {
                     $( (EntityPatch::$variant(patch), Entity::$variant(target)) => { patch.apply_to(target); Ok(()) } )*
-                    (patch, entity) => Err(MutationError::invalid("kind", format!(
-                        "a {} patch cannot change a {}", patch.kind().as_str(), entity.kind().as_str()
-                    ))),
+                    (patch, entity) => Err(MutationError::invalid("kind", Problem::WrongPatch { patch: patch.kind(), record: entity.kind() })),
                 }
             }
         }
@@ -740,7 +738,7 @@ struct Check;
 impl Check {
     fn line(field: &'static str, value: &str) -> Result<(), MutationError> {
         if value.trim().is_empty() {
-            return Err(MutationError::invalid(field, "is required"));
+            return Err(MutationError::invalid(field, Problem::Required));
         }
         Self::at_most(field, value, MAX_LINE)
     }
@@ -750,14 +748,17 @@ impl Check {
         if n_chars > max {
             return Err(MutationError::invalid(
                 field,
-                format!("is {n_chars} characters long; at most {max} are allowed"),
+                Problem::TooLong {
+                    length: n_chars,
+                    max,
+                },
             ));
         }
         if value
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
         {
-            return Err(MutationError::invalid(field, "contains control characters"));
+            return Err(MutationError::invalid(field, Problem::ControlCharacters));
         }
         Ok(())
     }
@@ -770,7 +771,7 @@ impl Check {
             {
                 Ok(())
             }
-            _ => Err(MutationError::invalid(field, "is not an email address")),
+            _ => Err(MutationError::invalid(field, Problem::NotEmail)),
         }
     }
 
@@ -780,14 +781,17 @@ impl Check {
 
     fn required_text(field: &'static str, value: &str) -> Result<(), MutationError> {
         if value.trim().is_empty() {
-            return Err(MutationError::invalid(field, "is required"));
+            return Err(MutationError::invalid(field, Problem::Required));
         }
         Self::text(field, value)
     }
 
     fn list(field: &'static str, values: &[String]) -> Result<(), MutationError> {
         if values.len() > 20 {
-            return Err(MutationError::invalid(field, "has more than 20 entries"));
+            return Err(MutationError::invalid(
+                field,
+                Problem::TooManyEntries { max: 20 },
+            ));
         }
         values.iter().try_for_each(|value| Self::line(field, value))
     }
@@ -798,7 +802,7 @@ impl Check {
         } else {
             Err(MutationError::invalid(
                 field,
-                format!("year {year} is out of range"),
+                Problem::YearOutOfRange { year },
             ))
         }
     }
@@ -823,7 +827,11 @@ impl Check {
         } else {
             Err(MutationError::invalid(
                 field,
-                format!("{value} is outside {}–{}", range.start(), range.end()),
+                Problem::OutOfRange {
+                    value,
+                    min: *range.start(),
+                    max: *range.end(),
+                },
             ))
         }
     }
@@ -832,7 +840,7 @@ impl Check {
         if is_valid_id(id) {
             Ok(())
         } else {
-            Err(MutationError::invalid(field, "is not a valid id"))
+            Err(MutationError::invalid(field, Problem::NotAnId))
         }
     }
 
@@ -845,10 +853,7 @@ impl Check {
         if well_formed {
             Ok(())
         } else {
-            Err(MutationError::invalid(
-                field,
-                "is not an IANA time zone name",
-            ))
+            Err(MutationError::invalid(field, Problem::NotTimeZone))
         }
     }
 }
@@ -911,7 +916,10 @@ impl Entity {
                 Check::line("name", &template.name)?;
                 Check::line("authority", &template.authority)?;
                 if template.steps.is_empty() || template.steps.len() > 30 {
-                    return Err(MutationError::invalid("steps", "has 1–30 steps"));
+                    return Err(MutationError::invalid(
+                        "steps",
+                        Problem::StepCount { max: 30 },
+                    ));
                 }
                 for step in &template.steps {
                     Check::id("steps", &step.id)?;
@@ -947,7 +955,7 @@ impl Entity {
                 if ranking.choices.len() > MAX_RANKINGS {
                     return Err(MutationError::invalid(
                         "choices",
-                        format!("at most {MAX_RANKINGS} positions may be ranked"),
+                        Problem::TooManyChoices { max: MAX_RANKINGS },
                     ));
                 }
                 for (index, choice) in ranking.choices.iter().enumerate() {
@@ -957,10 +965,7 @@ impl Entity {
                         .iter()
                         .any(|earlier| earlier.position_id == choice.position_id)
                     {
-                        return Err(MutationError::invalid(
-                            "choices",
-                            "ranks the same position twice",
-                        ));
+                        return Err(MutationError::invalid("choices", Problem::RankedTwice));
                     }
                 }
                 Ok(())
@@ -1047,7 +1052,7 @@ impl Entity {
                 if good {
                     Ok(())
                 } else {
-                    Err(MutationError::invalid("code", "is 6–32 letters and digits"))
+                    Err(MutationError::invalid("code", Problem::BadCode))
                 }
             }
             Entity::StaffNote(note) => {

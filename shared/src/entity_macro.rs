@@ -3,6 +3,11 @@
 //! A patch has one `Option` per field: absent means "leave as is", present means "set". For fields
 //! that are themselves optional, `null` means "clear". Two patches that touch different fields
 //! therefore commute, which is what keeps both of two concurrent edits.
+//!
+//! Records and patches read leniently: a field this build does not know is ignored, so a client
+//! one schema behind still reads what a newer server sends (docs/sync-protocol.md §4). Push input
+//! stays strict: the server refuses a pushed mutation with a field it does not know
+//! (`protocol::read_push`).
 
 use serde::{Deserialize, Deserializer};
 
@@ -27,14 +32,12 @@ macro_rules! entity {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
         pub struct $name {
             $( $(#[$field_meta])* pub $field: $ty, )*
         }
 
         #[doc = concat!("A field-level change to a [`", stringify!($name), "`]; absent fields stay as they are.")]
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
         pub struct $patch {
             $(
                 #[doc = concat!("New `", stringify!($field), "`, if it changes.")]

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Entity, RecordKind, Role, SpaceKind};
-use crate::error::MutationError;
+use crate::error::{Denial, MutationError};
 use crate::ids::{SpaceId, UserId};
 
 /// Who is acting: the signed-in user and their role.
@@ -82,18 +82,18 @@ pub fn may_write(
     op: WriteOp,
     existing: Option<&Entity>,
 ) -> Result<(), MutationError> {
-    let deny = |why: &str| Err(MutationError::Forbidden(why.to_owned()));
+    let deny = |denial: Denial| Err(MutationError::forbidden(denial));
     if actor.role == Role::Staff {
         return Ok(());
     }
     if !access.can_push() {
-        return deny("you have no access to this space");
+        return deny(Denial::NoAccess);
     }
     match SpaceKind::of(space) {
-        SpaceKind::Program => deny("only program staff change program data"),
+        SpaceKind::Program => deny(Denial::ProgramIsStaffOnly),
         SpaceKind::Staff => match (kind, op) {
             (RecordKind::ConcernFlag, WriteOp::Create) => Ok(()),
-            _ => deny("you may only raise a concern here"),
+            _ => deny(Denial::ConcernsOnly),
         },
         SpaceKind::Student => {
             let created_by_actor = |entity: Option<&Entity>| match entity {
@@ -105,17 +105,17 @@ pub fn may_write(
             };
             match actor.role {
                 Role::Student => match (kind, op) {
-                    (RecordKind::Placement, _) => deny("placements are made by program staff"),
+                    (RecordKind::Placement, _) => deny(Denial::PlacementsByStaff),
                     (RecordKind::StudentProfile, WriteOp::Delete) => {
-                        deny("a profile cannot be deleted")
+                        deny(Denial::ProfileNotDeleted)
                     }
                     (RecordKind::MentoringSession, WriteOp::Delete) => {
-                        deny("sessions are cancelled, not deleted")
+                        deny(Denial::SessionsCancelledNotDeleted)
                     }
                     (RecordKind::Feedback, WriteOp::Change | WriteOp::Delete)
                         if !created_by_actor(existing) =>
                     {
-                        deny("you may only change your own feedback")
+                        deny(Denial::OwnFeedbackOnly)
                     }
                     _ => Ok(()),
                 },
@@ -126,10 +126,8 @@ pub fn may_write(
                         RecordKind::Task | RecordKind::Feedback,
                         WriteOp::Change | WriteOp::Delete,
                     ) if created_by_actor(existing) => Ok(()),
-                    (RecordKind::Task | RecordKind::Feedback, _) => {
-                        deny("mentors may only change what they added")
-                    }
-                    _ => deny("mentors may not change this"),
+                    (RecordKind::Task | RecordKind::Feedback, _) => deny(Denial::MentorOwnOnly),
+                    _ => deny(Denial::MentorMayNot),
                 },
                 Role::Staff => Ok(()),
             }

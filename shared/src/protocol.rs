@@ -5,12 +5,15 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use serde_json::value::RawValue;
+
 use crate::apply::RecordKey;
 use crate::domain::{Entity, Role};
+use crate::error::{MutationError, Problem};
 use crate::ids::{
     ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER,
 };
-use crate::mutation::PendingMutation;
+use crate::mutation::{Mutation, PendingMutation};
 
 /// The sync protocol this build speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -81,7 +84,8 @@ pub enum PushShapeError {
     BadSeq(u64, u64),
 }
 
-/// `POST /api/v1/spaces/{space}/push`.
+/// `POST /api/v1/spaces/{space}/push`, as clients build it. The server does not deserialize it in
+/// one piece: it reads the body with [`read_push`], one mutation at a time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
@@ -98,24 +102,269 @@ pub struct PushRequest {
 impl PushRequest {
     /// Checks the limits and the shape of the seqs.
     pub fn check_shape(&self) -> Result<(), PushShapeError> {
-        if self.mutations.len() > MAX_MUTATIONS_PER_PUSH {
-            return Err(PushShapeError::TooMany(self.mutations.len()));
+        check_shape(
+            &self.client_id,
+            self.mutations
+                .iter()
+                .map(|pending| (pending.seq, Some(&pending.mutation))),
+        )
+    }
+}
+
+/// The shape rules of a push: the count, the client id, seqs rising strictly from 1 below 2^53,
+/// and a valid target id for every mutation that was read (`None` for an unreadable one).
+fn check_shape<'a>(
+    client_id: &ClientId,
+    mutations: impl ExactSizeIterator<Item = (MutationSeq, Option<&'a Mutation>)>,
+) -> Result<(), PushShapeError> {
+    if mutations.len() > MAX_MUTATIONS_PER_PUSH {
+        return Err(PushShapeError::TooMany(mutations.len()));
+    }
+    if !client_id.is_valid() {
+        return Err(PushShapeError::BadClientId);
+    }
+    let mut previous = 0;
+    for (seq, mutation) in mutations {
+        let seq = seq.0;
+        if seq <= previous || seq > MAX_SAFE_INTEGER {
+            return Err(PushShapeError::BadSeq(seq, previous));
         }
-        if !self.client_id.is_valid() {
-            return Err(PushShapeError::BadClientId);
+        previous = seq;
+        if mutation.is_some_and(|mutation| !mutation.target().1.is_valid()) {
+            return Err(PushShapeError::BadRecordId(seq));
         }
-        let mut previous = 0;
-        for pending in &self.mutations {
-            let seq = pending.seq.0;
-            if seq <= previous || seq > MAX_SAFE_INTEGER {
-                return Err(PushShapeError::BadSeq(seq, previous));
+    }
+    Ok(())
+}
+
+/// One pushed mutation as the server read it: ready to judge, or unreadable with its seq.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every item is ready; boxing them would only add allocations"
+)]
+pub enum PushItem {
+    /// It read as a [`PendingMutation`] with no field this server does not know.
+    Ready(PendingMutation),
+    /// Only its seq could be read: it gets a rejected verdict with code `invalid` (see
+    /// [`PushItem::refusal`]) and the push goes on with the next one.
+    Unreadable {
+        /// Its seq.
+        seq: MutationSeq,
+        /// What the parser could not read (English, technical).
+        detail: String,
+    },
+}
+
+impl PushItem {
+    /// Its seq.
+    pub fn seq(&self) -> MutationSeq {
+        match self {
+            Self::Ready(pending) => pending.seq,
+            Self::Unreadable { seq, .. } => *seq,
+        }
+    }
+
+    /// The mutation, when it was read.
+    pub fn mutation(&self) -> Option<&Mutation> {
+        match self {
+            Self::Ready(pending) => Some(&pending.mutation),
+            Self::Unreadable { .. } => None,
+        }
+    }
+
+    /// The refusal an unreadable mutation's verdict carries: `invalid` on the field `mutation`
+    /// with the problem `unreadable`.
+    pub fn unreadable(detail: &str) -> MutationError {
+        MutationError::invalid(
+            "mutation",
+            Problem::Unreadable {
+                detail: detail.to_owned(),
+            },
+        )
+    }
+
+    /// The refusal of this item, when it is unreadable.
+    pub fn refusal(&self) -> Option<MutationError> {
+        match self {
+            Self::Ready(_) => None,
+            Self::Unreadable { detail, .. } => Some(Self::unreadable(detail)),
+        }
+    }
+}
+
+/// A push body as the server reads it ([`read_push`]): the envelope, then each mutation on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadPush {
+    /// The client's protocol version.
+    pub protocol: u32,
+    /// The client's schema version.
+    pub schema: u32,
+    /// The pushing client.
+    pub client_id: ClientId,
+    /// Its pending mutations, oldest first, each read or not.
+    pub items: Vec<PushItem>,
+}
+
+impl ReadPush {
+    /// Checks the limits and the shape of the seqs ([`PushRequest::check_shape`]); the seqs of
+    /// unreadable mutations count too, their record ids are not checked.
+    pub fn check_shape(&self) -> Result<(), PushShapeError> {
+        check_shape(
+            &self.client_id,
+            self.items.iter().map(|item| (item.seq(), item.mutation())),
+        )
+    }
+
+    /// The mutations that were read.
+    pub fn mutations(&self) -> impl Iterator<Item = &Mutation> {
+        self.items.iter().filter_map(PushItem::mutation)
+    }
+}
+
+/// Why a push body cannot be read as a whole (HTTP 400 `invalid_json`); nothing in it is applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadPushError {
+    /// The envelope (`protocol`, `schema`, `client_id`, the `mutations` array) does not read.
+    #[error("the body is not valid: {0}")]
+    Envelope(String),
+    /// A mutation whose seq cannot be read: no verdict can be given without one.
+    #[error("mutation {index} (counting from 0) has no readable seq: {detail}")]
+    NoSeq {
+        /// Its place in `mutations`.
+        index: usize,
+        /// What the parser said.
+        detail: String,
+    },
+}
+
+/// The envelope of a push, strict; its mutations are kept as text to read one by one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PushEnvelope {
+    protocol: u32,
+    schema: u32,
+    client_id: ClientId,
+    mutations: Vec<Box<RawValue>>,
+}
+
+/// Just the seq of a pending mutation; everything else is skipped unread.
+#[derive(Deserialize)]
+struct SeqOnly {
+    seq: MutationSeq,
+}
+
+/// The longest `detail` an unreadable verdict keeps, in characters (it may quote the client).
+const MAX_DETAIL: usize = 300;
+
+/// Reads a push body (`PushRequest` on the wire) the way the server judges it: each mutation on
+/// its own, so that one the server cannot read does not hold back the others.
+///
+/// The envelope is strict: an unknown key, a wrong type or a missing field in it is an error for
+/// the whole push. Each element of `mutations` is then read as a [`PendingMutation`]; it is
+/// [`PushItem::Unreadable`] when that fails (a wrong type, an unknown `type`, `kind` or enum value,
+/// a bad date, text that is not valid Unicode such as a lone surrogate `"\ud800"`) or when it
+/// carries a field this server does not know, at any depth (records and patches included: push
+/// input is strict even though records read leniently elsewhere). An element whose `seq` cannot
+/// be read is an error for the whole push: no verdict can be stored without a seq.
+pub fn read_push(body: &str) -> Result<ReadPush, ReadPushError> {
+    let envelope: PushEnvelope =
+        serde_json::from_str(body).map_err(|error| ReadPushError::Envelope(error.to_string()))?;
+    let mut items = Vec::with_capacity(envelope.mutations.len());
+    for (index, raw) in envelope.mutations.iter().enumerate() {
+        let text = raw.get();
+        let item = match read_pending(text) {
+            Ok(pending) => PushItem::Ready(pending),
+            Err(detail) => {
+                let SeqOnly { seq } =
+                    serde_json::from_str(text).map_err(|error| ReadPushError::NoSeq {
+                        index,
+                        detail: error.to_string(),
+                    })?;
+                PushItem::Unreadable {
+                    seq,
+                    detail: shorten(&detail),
+                }
             }
-            previous = seq;
-            if !pending.mutation.target().1.is_valid() {
-                return Err(PushShapeError::BadRecordId(seq));
+        };
+        items.push(item);
+    }
+    Ok(ReadPush {
+        protocol: envelope.protocol,
+        schema: envelope.schema,
+        client_id: envelope.client_id,
+        items,
+    })
+}
+
+/// Reads one pending mutation strictly: it must parse, and every key of its JSON must be one the
+/// parsed value writes back at the same place (so no field was dropped as unknown).
+fn read_pending(text: &str) -> Result<PendingMutation, String> {
+    let pending: PendingMutation = serde_json::from_str(text).map_err(|error| error.to_string())?;
+    let input: serde_json::Value = serde_json::from_str(text).map_err(|error| error.to_string())?;
+    let output = serde_json::to_value(&pending).map_err(|error| error.to_string())?;
+    let mut path = Vec::new();
+    match unknown_key(&input, &output, &mut path) {
+        Some(detail) => Err(detail),
+        None => Ok(pending),
+    }
+}
+
+/// The first key of `input` that `output` lacks at the same place, worded for a verdict.
+fn unknown_key(
+    input: &serde_json::Value,
+    output: &serde_json::Value,
+    path: &mut Vec<String>,
+) -> Option<String> {
+    use serde_json::Value;
+    match (input, output) {
+        (Value::Object(input), Value::Object(output)) => {
+            for (key, value) in input {
+                let Some(written) = output.get(key) else {
+                    let place = if path.is_empty() {
+                        "the pending mutation".to_owned()
+                    } else {
+                        path.concat()
+                    };
+                    return Some(format!("unknown field `{key}` in {place}"));
+                };
+                path.push(if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!(".{key}")
+                });
+                let found = unknown_key(value, written, path);
+                path.pop();
+                if found.is_some() {
+                    return found;
+                }
             }
+            None
         }
-        Ok(())
+        (Value::Array(input), Value::Array(output)) => {
+            for (index, (value, written)) in input.iter().zip(output).enumerate() {
+                path.push(format!("[{index}]"));
+                let found = unknown_key(value, written, path);
+                path.pop();
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Cuts a parser message to [`MAX_DETAIL`] characters.
+fn shorten(detail: &str) -> String {
+    if detail.chars().count() <= MAX_DETAIL {
+        detail.to_owned()
+    } else {
+        let mut short: String = detail.chars().take(MAX_DETAIL - 1).collect();
+        short.push('…');
+        short
     }
 }
 
@@ -129,9 +378,24 @@ pub enum Verdict {
     Rejected {
         /// Machine-readable reason (`MutationError::code`).
         code: String,
-        /// Human-readable reason.
+        /// Human-readable reason (English).
         message: String,
+        /// The reason as data, for clients that word it themselves (absent from servers before
+        /// it was added, and for refusals that are not a [`MutationError`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<MutationError>,
     },
+}
+
+impl Verdict {
+    /// The verdict for a refused mutation: its code, English sentence and structured reason.
+    pub fn rejected(error: MutationError) -> Self {
+        Self::Rejected {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+            reason: Some(error),
+        }
+    }
 }
 
 /// A verdict with the seq it belongs to.
@@ -172,8 +436,11 @@ pub struct RejectedMutation {
     pub seq: MutationSeq,
     /// Machine-readable reason.
     pub code: String,
-    /// Human-readable reason.
+    /// Human-readable reason (English).
     pub message: String,
+    /// The reason as data (see [`Verdict::Rejected`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<MutationError>,
 }
 
 /// `GET /api/v1/spaces/{space}/pull?cursor=N&client_id=C&since_seq=S&protocol=P&schema=S`.
@@ -363,5 +630,186 @@ mod tests {
             push(&many).check_shape(),
             Err(PushShapeError::TooMany(_))
         ));
+    }
+
+    const TASK_1: &str = r#"{"seq":1,"mutation":{"type":"create","id":"t-1","record":{"kind":"task","fields":{"title":"First","done":false}}}}"#;
+    const TASK_3: &str = r#"{"seq":3,"mutation":{"type":"create","id":"t-3","record":{"kind":"task","fields":{"title":"Third","done":false}}}}"#;
+
+    fn body(mutations: &[&str]) -> String {
+        format!(
+            r#"{{"protocol":{PROTOCOL_VERSION},"schema":{SCHEMA_VERSION},"client_id":"c-1","mutations":[{}]}}"#,
+            mutations.join(",")
+        )
+    }
+
+    fn kinds(read: &ReadPush) -> Vec<(u64, bool)> {
+        read.items
+            .iter()
+            .map(|item| (item.seq().0, item.mutation().is_some()))
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_surrogate_makes_only_its_own_mutation_unreadable() {
+        let bad = r#"{"seq":2,"mutation":{"type":"create","id":"t-2","record":{"kind":"task","fields":{"title":"\ud800","done":false}}}}"#;
+        let text = body(&[TASK_1, bad, TASK_3]);
+        // The whole body is not something serde_json reads as a push today.
+        assert!(serde_json::from_str::<PushRequest>(&text).is_err());
+        let read = read_push(&text).expect("the envelope and every seq read");
+        assert_eq!(read.client_id, ClientId::from("c-1"));
+        assert_eq!(kinds(&read), vec![(1, true), (2, false), (3, true)]);
+        let PushItem::Unreadable { detail, .. } = &read.items[1] else {
+            panic!("the second is unreadable");
+        };
+        assert!(detail.contains("escape"), "{detail}");
+        assert!(read.check_shape().is_ok());
+        assert_eq!(read.mutations().count(), 2);
+        let refusal = read.items[1].refusal().expect("a refusal");
+        assert_eq!(refusal.code(), "invalid");
+        assert!(matches!(
+            refusal,
+            MutationError::Invalid { ref field, problem: Problem::Unreadable { .. } } if field == "mutation"
+        ));
+    }
+
+    #[test]
+    fn an_unknown_field_in_a_pushed_record_is_unreadable_and_named() {
+        let colour = r#"{"seq":2,"mutation":{"type":"create","id":"t-2","record":{"kind":"task","fields":{"title":"Second","done":false,"colour":"red"}}}}"#;
+        let read = read_push(&body(&[TASK_1, colour, TASK_3])).expect("reads");
+        assert_eq!(kinds(&read), vec![(1, true), (2, false), (3, true)]);
+        let PushItem::Unreadable { detail, .. } = &read.items[1] else {
+            panic!("the second is unreadable");
+        };
+        assert_eq!(detail, "unknown field `colour` in mutation.record.fields");
+    }
+
+    #[test]
+    fn unknown_fields_are_found_at_any_depth_of_push_input() {
+        let cases = [
+            (
+                r#"{"seq":1,"mutation":{"type":"update","id":"t-1","patch":{"kind":"task","fields":{"title":"x","colour":"red"}}}}"#,
+                "unknown field `colour` in mutation.patch.fields",
+            ),
+            (
+                r#"{"seq":1,"mutation":{"type":"set_rankings","id":"c-2025","choices":[{"position_id":"p-1","reason":"","weight":3}]}}"#,
+                "unknown field `weight` in mutation.choices[0]",
+            ),
+            (
+                r#"{"seq":1,"mutation":{"type":"create","id":"t-1","record":{"kind":"task","fields":{"title":"x","done":false},"extra":1}}}"#,
+                "unknown field `extra` in mutation.record",
+            ),
+        ];
+        for (text, expected) in cases {
+            let read = read_push(&body(&[text])).expect("reads");
+            match &read.items[0] {
+                PushItem::Unreadable { detail, .. } => assert_eq!(detail, expected),
+                PushItem::Ready(_) => panic!("{text} should be unreadable"),
+            }
+        }
+        // Unknown top-level keys and mutation types are unreadable too (no whole-push error).
+        for text in [
+            r#"{"seq":1,"mutation":{"type":"drop_tables"}}"#,
+            r#"{"seq":1,"mutation":{"type":"set_task_done","id":"t-1","done":true},"extra":1}"#,
+            r#"{"seq":1,"mutation":{"type":"create","id":"t-1","record":{"kind":"task","fields":{"title":"x","done":false,"due_date":"2025-02-30"}}}}"#,
+        ] {
+            let read = read_push(&body(&[text])).expect("reads");
+            assert_eq!(kinds(&read), vec![(1, false)], "{text}");
+        }
+        // Absent optional fields and `null` clearing a field are not unknown.
+        for text in [
+            r#"{"seq":1,"mutation":{"type":"update","id":"t-1","patch":{"kind":"task","fields":{"due_date":null}}}}"#,
+            r#"{"seq":1,"mutation":{"type":"set_rankings","id":"c-2025","choices":[{"position_id":"p-1"}]}}"#,
+            TASK_1,
+        ] {
+            let read = read_push(&body(&[text])).expect("reads");
+            assert_eq!(kinds(&read), vec![(1, true)], "{text}");
+        }
+    }
+
+    #[test]
+    fn whole_push_errors_are_the_envelope_and_missing_seqs() {
+        assert!(matches!(
+            read_push("{not json"),
+            Err(ReadPushError::Envelope(_))
+        ));
+        let extra = r#"{"protocol":1,"schema":1,"client_id":"c-1","mutations":[],"extra":true}"#;
+        assert!(matches!(read_push(extra), Err(ReadPushError::Envelope(_))));
+        assert!(matches!(
+            read_push(r#"{"protocol":1,"schema":1,"client_id":"\ud800","mutations":[]}"#),
+            Err(ReadPushError::Envelope(_))
+        ));
+        assert!(matches!(
+            read_push(&body(&[TASK_1, r#"{"seq":"two","mutation":{}}"#])),
+            Err(ReadPushError::NoSeq { index: 1, .. })
+        ));
+        assert!(matches!(
+            read_push(&body(&[
+                r#"{"mutation":{"type":"cancel_session","id":"s-1"}}"#
+            ])),
+            Err(ReadPushError::NoSeq { index: 0, .. })
+        ));
+        // Seqs of unreadable mutations count in the shape rules.
+        let read =
+            read_push(&body(&[TASK_3, r#"{"seq":2,"mutation":{"type":"x"}}"#])).expect("reads");
+        assert_eq!(read.check_shape(), Err(PushShapeError::BadSeq(2, 3)));
+        // A long detail is cut short.
+        let long_key = "k".repeat(1000);
+        let long = format!(
+            r#"{{"seq":1,"mutation":{{"type":"set_task_done","id":"t-1","done":true,"{long_key}":1}}}}"#
+        );
+        let read = read_push(&body(&[&long])).expect("reads");
+        let PushItem::Unreadable { detail, .. } = &read.items[0] else {
+            panic!("unreadable");
+        };
+        assert_eq!(detail.chars().count(), MAX_DETAIL);
+    }
+
+    #[test]
+    fn a_pushed_request_reads_back_as_ready_items() {
+        let request = PushRequest {
+            protocol: PROTOCOL_VERSION,
+            schema: SCHEMA_VERSION,
+            client_id: ClientId::from("c-1"),
+            mutations: vec![PendingMutation {
+                seq: MutationSeq(7),
+                mutation: crate::mutation::Mutation::SetRankings {
+                    id: "c-2025".into(),
+                    choices: vec![crate::domain::RankingChoice {
+                        position_id: "p-1".into(),
+                        reason: "close to home".into(),
+                    }],
+                },
+            }],
+        };
+        let text = serde_json::to_string(&request).expect("serializes");
+        let read = read_push(&text).expect("reads");
+        assert_eq!(
+            read.items,
+            vec![PushItem::Ready(request.mutations[0].clone())]
+        );
+    }
+
+    #[test]
+    fn pulled_records_may_carry_fields_this_build_does_not_know() {
+        let text = r#"{"cursor":3,"reset":false,"changes":[
+            {"key":{"kind":"task","id":"t-1"},"version":3,"record":{"kind":"task","fields":{
+                "goal_id":null,"title":"Book the ARC appointment","due_date":null,"done":false,
+                "created_by":"s-180","colour":"red","checklist":[{"text":"passport"}]}}}],
+            "last_seq":0,"rejected":[]}"#;
+        let pull: PullResponse = serde_json::from_str(text).expect("a newer record still reads");
+        let Some(Entity::Task(task)) = &pull.changes[0].record else {
+            panic!("a task");
+        };
+        assert_eq!(task.title, "Book the ARC appointment");
+        assert!(!task.done);
+        assert_eq!(
+            task.created_by.as_ref().map(|id| id.as_str()),
+            Some("s-180")
+        );
+        // A patch too, as the outbox keeps it.
+        let patch: crate::domain::EntityPatch =
+            serde_json::from_str(r#"{"kind":"task","fields":{"title":"x","colour":"red"}}"#)
+                .expect("a patch with a newer field reads");
+        assert_eq!(patch.fields(), vec!["title"]);
     }
 }

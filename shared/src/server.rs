@@ -15,11 +15,11 @@ use crate::domain::{Entity, Feedback, RecordKind, Role};
 use crate::ids::{
     ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER,
 };
-use crate::mutation::Mutation;
+use crate::mutation::{Mutation, PendingMutation};
 use crate::permissions::{may_read_record, Actor};
 use crate::protocol::{
-    PullResponse, PushRequest, PushResponse, RecordChange, RejectedMutation, SeqVerdict, Verdict,
-    TOMBSTONE_HORIZON_DAYS,
+    PullResponse, PushItem, PushRequest, PushResponse, RecordChange, RejectedMutation, SeqVerdict,
+    Verdict, TOMBSTONE_HORIZON_DAYS,
 };
 
 /// Records from the program and staff spaces that some mutations of a push are judged by (see
@@ -38,14 +38,22 @@ pub struct RelatedRecords {
 /// Which records of other spaces a push's mutations are judged by: `(program keys, staff keys)`.
 /// Both are empty for most pushes, and then nothing is fetched.
 pub fn related_keys(request: &PushRequest) -> (Vec<RecordKey>, Vec<RecordKey>) {
+    related_keys_of(request.mutations.iter().map(|pending| &pending.mutation))
+}
+
+/// [`related_keys`] of some mutations, e.g. the readable ones of a
+/// [`ReadPush`](crate::protocol::ReadPush) (`read.mutations()`).
+pub fn related_keys_of<'a>(
+    mutations: impl IntoIterator<Item = &'a Mutation>,
+) -> (Vec<RecordKey>, Vec<RecordKey>) {
     let mut program = Vec::new();
     let mut staff = Vec::new();
     let key = |kind, id: &RecordId| RecordKey {
         kind,
         id: id.clone(),
     };
-    for pending in &request.mutations {
-        match &pending.mutation {
+    for mutation in mutations {
+        match mutation {
             Mutation::SetRankings { id, choices } => {
                 program.push(key(RecordKind::Cohort, id));
                 program.extend(
@@ -221,13 +229,76 @@ pub struct PushOutcome {
     pub mentors_changed: Option<Vec<UserId>>,
 }
 
-/// Processes a push (DESIGN.md "Push"). Run it inside one storage transaction: when it returns an
-/// error, roll back; when it returns `Ok`, commit before replying (I2).
+/// Processes a push (DESIGN.md "Push") whose mutations were all read: [`push_items`] with every
+/// mutation ready. Run it inside one storage transaction: when it returns an error, roll back;
+/// when it returns `Ok`, commit before replying (I2).
 pub fn push<S: ServerStore>(
     store: &mut S,
     actor: &Actor,
     space: &SpaceId,
     request: &PushRequest,
+    related: &RelatedRecords,
+    now: DateTime<Utc>,
+) -> Result<PushOutcome, ServerError<S::Error>> {
+    push_each(
+        store,
+        actor,
+        space,
+        &request.client_id,
+        request.mutations.iter().map(Item::Ready),
+        related,
+        now,
+    )
+}
+
+/// Processes a push as the server read it ([`crate::protocol::read_push`]), each mutation on its
+/// own: a ready one is judged by `apply`; an unreadable one above `last_seq` gets a rejected
+/// verdict (`invalid`, problem `unreadable`) stored like any refusal and advances `last_seq`, so
+/// it never holds back the mutations after it. Same transaction rules as [`push`].
+pub fn push_items<S: ServerStore>(
+    store: &mut S,
+    actor: &Actor,
+    space: &SpaceId,
+    client: &ClientId,
+    items: &[PushItem],
+    related: &RelatedRecords,
+    now: DateTime<Utc>,
+) -> Result<PushOutcome, ServerError<S::Error>> {
+    push_each(
+        store,
+        actor,
+        space,
+        client,
+        items.iter().map(|item| match item {
+            PushItem::Ready(pending) => Item::Ready(pending),
+            PushItem::Unreadable { seq, detail } => Item::Unreadable(*seq, detail),
+        }),
+        related,
+        now,
+    )
+}
+
+/// One mutation of a push, borrowed: read, or only its seq and why the rest did not read.
+enum Item<'a> {
+    Ready(&'a PendingMutation),
+    Unreadable(MutationSeq, &'a str),
+}
+
+impl Item<'_> {
+    fn seq(&self) -> MutationSeq {
+        match self {
+            Self::Ready(pending) => pending.seq,
+            Self::Unreadable(seq, _) => *seq,
+        }
+    }
+}
+
+fn push_each<'a, S: ServerStore>(
+    store: &mut S,
+    actor: &Actor,
+    space: &SpaceId,
+    client: &ClientId,
+    items: impl ExactSizeIterator<Item = Item<'a>>,
     related: &RelatedRecords,
     now: DateTime<Utc>,
 ) -> Result<PushOutcome, ServerError<S::Error>> {
@@ -246,29 +317,42 @@ pub fn push<S: ServerStore>(
             "you may not change the {space} space"
         )));
     }
-    let client = &request.client_id;
     let mut last_seq = store.last_seq(client).map_err(ServerError::Store)?;
     let mut version = store.version().map_err(ServerError::Store)?;
-    let mut verdicts = Vec::with_capacity(request.mutations.len());
+    let mut verdicts = Vec::with_capacity(items.len());
     let mut placements_changed = false;
 
-    for pending in &request.mutations {
+    for item in items {
+        let seq = item.seq();
         // A placement in the request (even one skipped as a repeat) makes the caller refresh the
         // directory's mentor list, so a retry after a failed directory write redoes it.
-        placements_changed |= pending.mutation.target().0 == RecordKind::Placement;
+        if let Item::Ready(pending) = &item {
+            placements_changed |= pending.mutation.target().0 == RecordKind::Placement;
+        }
         // 1. Skip mutations at or below last_seq: their stored verdict stands (I1).
-        if pending.seq <= last_seq {
-            let stored = store
-                .verdict(client, pending.seq)
-                .map_err(ServerError::Store)?;
+        if seq <= last_seq {
+            let stored = store.verdict(client, seq).map_err(ServerError::Store)?;
             if let Some(verdict) = stored {
-                verdicts.push(SeqVerdict {
-                    seq: pending.seq,
-                    verdict,
-                });
+                verdicts.push(SeqVerdict { seq, verdict });
             }
             continue;
         }
+        let pending = match item {
+            Item::Ready(pending) => pending,
+            // An unreadable mutation is refused like one apply refuses: no record changes.
+            Item::Unreadable(_, detail) => {
+                let verdict = Verdict::rejected(PushItem::unreadable(detail));
+                store
+                    .put_verdict(client, seq, &verdict)
+                    .map_err(ServerError::Store)?;
+                last_seq = seq;
+                store
+                    .set_last_seq(client, last_seq)
+                    .map_err(ServerError::Store)?;
+                verdicts.push(SeqVerdict { seq, verdict });
+                continue;
+            }
+        };
         // 2. Check permission and run apply against the current records.
         let outcome = {
             let view = StoreView::new(&*store);
@@ -305,10 +389,7 @@ pub fn push<S: ServerStore>(
                 }
                 Verdict::Ok
             }
-            Err(error) => Verdict::Rejected {
-                code: error.code().to_owned(),
-                message: error.to_string(),
-            },
+            Err(error) => Verdict::rejected(error),
         };
         store
             .put_verdict(client, pending.seq, &verdict)
@@ -649,10 +730,15 @@ impl ServerStore for MemoryServerStore {
             .range((client.clone(), MutationSeq(since.0.saturating_add(1)))..)
             .take_while(|((owner, _), _)| owner == client)
             .filter_map(|((_, seq), verdict)| match verdict {
-                Verdict::Rejected { code, message } => Some(RejectedMutation {
+                Verdict::Rejected {
+                    code,
+                    message,
+                    reason,
+                } => Some(RejectedMutation {
                     seq: *seq,
                     code: code.clone(),
                     message: message.clone(),
+                    reason: reason.clone(),
                 }),
                 Verdict::Ok => None,
             })

@@ -175,7 +175,10 @@ describe("offline first", { timeout: 240_000 }, () => {
     await page.waitForSelector('[data-testid="sync-status"][data-state="rejected"]', { timeout: 30_000 });
     await page.click('[data-testid="sync-status"]');
     const reason = await page.textContent('[data-testid="rejected-reason"]');
-    assert.match(reason, new RegExp(`no task with id ${taskId}`));
+    const expected = await page.evaluate(async (id) => (await import("/pkg/imp_app.js")).refusal_text("en", JSON.stringify({ code: "not_found", kind: "task", id })), taskId);
+    assert.equal(reason, expected);
+    assert.ok(!reason.includes(taskId), `no raw ids: ${reason}`);
+    assert.ok((await page.textContent('[data-testid="rejected-what"]')).includes(title), "the change is named by the task's title");
     await page.waitForSelector('[data-testid="waiting-list"]', { state: "detached" }).catch(() => {});
     assert.equal(await pendingCount(page), 0, "the refused change left the outbox only with its reason kept");
   });

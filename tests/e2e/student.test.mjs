@@ -112,11 +112,13 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     const staff = await new Api(worker.url).login(DEMO.staff.email);
     const pulled = await staff.pull(`student:${DEMO.student.id}`, uniqueId("check"));
     const profile = pulled.json.changes.find((change) => change.key.kind === "student_profile").record.fields;
-    const diploma = new Date(`${profile.graduation_date}T00:00:00Z`);
-    const due = new Date(diploma.getTime() + 14 * 86_400_000);
-    const dueText = due.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace(",", "");
+    // The due date is computed in UTC from ISO text, and written by the app's own formatter:
+    // never the host's locale data (Node writes September as "Sept", the app "Sep").
+    const dueIso = new Date(Date.parse(`${profile.graduation_date}T00:00:00Z`) + 14 * 86_400_000).toISOString().slice(0, 10);
 
     const { profile: browser, page } = await signedInPage(DEMO.student.email);
+    const dueText = await page.evaluate(async (iso) => (await import("/pkg/imp_app.js")).format_date_text("en", iso), dueIso);
+    assert.match(dueText, /^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}$/, `the app formats ${dueIso} as ${dueText}`);
     await page.click('nav a[href="/visa"]');
     await page.waitForSelector('[data-testid="visa-route"]');
     await browser.context.setOffline(true);

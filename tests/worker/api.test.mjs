@@ -304,11 +304,10 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
   const cases = [
     ["malformed JSON", { raw: "{not json" }, 400, "invalid_json"],
     ["wrong types", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: "one", mutation: {} }] } }, 400, "invalid_json"],
-    ["unknown mutation name", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: { type: "drop_tables" } }] } }, 400, "invalid_json"],
-    ["unknown field", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: taskCreate("t-ok", "x", { colour: "red" }) }] } }, 400, "invalid_json"],
+    ["unknown field in the envelope", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [], colour: "red" } }, 400, "invalid_json"],
+    ["a mutation without a readable seq", { raw: `{"protocol":${PROTOCOL},"schema":${SCHEMA},"client_id":"c-bad","mutations":[{"seq":1,"mutation":{"type":"set_task_done","id":"task-1","done":true}},{"mutation":{"type":"drop_tables"}}]}` }, 400, "invalid_json"],
     ["bad record id", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: taskCreate("../etc", "x") }] } }, 400, "bad_request"],
     ["bad client id", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "a b", mutations: [] } }, 400, "bad_request"],
-    ["bad date", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 1, mutation: taskCreate("t-date", "x", { due_date: "2025-02-30" }) }] } }, 400, "invalid_json"],
     ["seq zero", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 0, mutation: taskCreate("t-zero", "x") }] } }, 400, "bad_request"],
     ["seqs out of order", { body: { protocol: PROTOCOL, schema: SCHEMA, client_id: "c-bad", mutations: [{ seq: 2, mutation: taskCreate("t-a", "x") }, { seq: 1, mutation: taskCreate("t-b", "x") }] } }, 400, "bad_request"],
     ["seq beyond 2^53", { raw: `{"protocol":${PROTOCOL},"schema":${SCHEMA},"client_id":"c-bad","mutations":[{"seq":9007199254740993,"mutation":{"type":"set_task_done","id":"task-1","done":true}}]}` }, 400, "bad_request"],
@@ -342,6 +341,77 @@ describe("bad input gets a clear 4xx and changes nothing", () => {
     }
     const badSpace = await student.request("GET", "/api/v1/spaces/elsewhere/pull?cursor=0&client_id=c1&protocol=1&schema=1");
     assert.equal(badSpace.status, 400);
+  });
+});
+
+describe("each pushed mutation is read on its own", () => {
+  // The body is built by hand so that escapes such as a lone surrogate reach the server as sent.
+  const rawPush = (clientId, mutations) =>
+    `{"protocol":${PROTOCOL},"schema":${SCHEMA},"client_id":${JSON.stringify(clientId)},"mutations":[${mutations.join(",")}]}`;
+  const rawTask = (seq, id, titleJson) =>
+    `{"seq":${seq},"mutation":{"type":"create","id":${JSON.stringify(id)},"record":{"kind":"task","fields":{"title":${titleJson},"done":false}}}}`;
+  const unreadable = (verdict) =>
+    verdict.status === "rejected" && verdict.code === "invalid" && verdict.reason?.code === "invalid" &&
+    verdict.reason.field === "mutation" && typeof verdict.reason.problem?.unreadable?.detail === "string";
+
+  test("a lone surrogate refuses only its own mutation; the others apply", async () => {
+    const client = uniqueId("c");
+    const before = await student.pull(studentSpace, client);
+    const [first, bad, third] = [uniqueId("t"), uniqueId("t"), uniqueId("t")];
+    const raw = rawPush(client, [rawTask(1, first, '"Before"'), rawTask(2, bad, '"\\ud800"'), rawTask(3, third, '"After"')]);
+    assert.ok(raw.includes('"title":"\\ud800"'), "the escape is sent as text");
+    const pushed = await student.request("POST", `/api/v1/spaces/${studentSpace}/push`, { raw });
+    assert.equal(pushed.status, 200, pushed.text);
+    assert.equal(pushed.json.last_seq, 3);
+    const verdicts = pushed.json.verdicts;
+    assert.deepEqual(verdicts.map((v) => [v.seq, v.verdict.status]), [[1, "ok"], [2, "rejected"], [3, "ok"]]);
+    assert.ok(unreadable(verdicts[1].verdict), JSON.stringify(verdicts[1]));
+    assert.match(verdicts[1].verdict.message, /^mutation could not be read: /);
+
+    const pulled = await student.pull(studentSpace, client, before.json.cursor);
+    assert.equal(pulled.json.last_seq, 3);
+    const ids = pulled.json.changes.map((c) => c.key.id);
+    assert.ok(ids.includes(first) && ids.includes(third), "both good tasks are in the pull");
+    assert.ok(!ids.includes(bad));
+    assert.deepEqual(pulled.json.rejected.map((r) => [r.seq, r.code]), [[2, "invalid"]]);
+    assert.deepEqual(pulled.json.rejected[0].reason, verdicts[1].verdict.reason);
+    assert.equal(pulled.json.cursor - before.json.cursor, 2, "one version per applied task, none for the refused one");
+
+    // A retry of the same body returns the stored verdicts and writes nothing (I1).
+    const again = await student.request("POST", `/api/v1/spaces/${studentSpace}/push`, { raw });
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual(again.json.verdicts, verdicts);
+    assert.equal(again.json.cursor, pushed.json.cursor);
+  });
+
+  test("an unknown field in a pushed record refuses that mutation only", async () => {
+    const client = uniqueId("c");
+    const [coloured, plain] = [uniqueId("t"), uniqueId("t")];
+    const pushed = await student.push(studentSpace, client, [
+      { seq: 1, mutation: taskCreate(coloured, "Paint the fence", { colour: "red" }) },
+      { seq: 2, mutation: taskCreate(plain, "Buy brushes") },
+    ]);
+    assert.equal(pushed.status, 200, pushed.text);
+    assert.deepEqual(pushed.json.verdicts.map((v) => v.verdict.status), ["rejected", "ok"]);
+    const refused = pushed.json.verdicts[0].verdict;
+    assert.ok(unreadable(refused), JSON.stringify(refused));
+    assert.match(refused.reason.problem.unreadable.detail, /unknown field `colour`/);
+    const pulled = await student.pull(studentSpace, client);
+    assert.deepEqual(pulled.json.rejected.map((r) => [r.seq, r.code]), [[1, "invalid"]]);
+    const ids = pulled.json.changes.map((c) => c.key.id);
+    assert.ok(ids.includes(plain) && !ids.includes(coloured));
+  });
+
+  test("an unknown mutation type or a bad date is refused on its own too", async () => {
+    const client = uniqueId("c");
+    const pushed = await student.push(studentSpace, client, [
+      { seq: 1, mutation: { type: "drop_tables" } },
+      { seq: 2, mutation: taskCreate(uniqueId("t"), "x", { due_date: "2025-02-30" }) },
+      { seq: 3, mutation: taskCreate(uniqueId("t"), "Fine") },
+    ]);
+    assert.equal(pushed.status, 200, pushed.text);
+    assert.deepEqual(pushed.json.verdicts.map((v) => v.verdict.status), ["rejected", "rejected", "ok"]);
+    assert.ok(pushed.json.verdicts.slice(0, 2).every((v) => unreadable(v.verdict)), pushed.text);
   });
 });
 

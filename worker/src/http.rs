@@ -21,6 +21,23 @@ pub fn json_response<T: Serialize>(body: &T, status: u16) -> Response {
 
 /// Reads a JSON body of type `T`, refusing bodies over the limit before reading them.
 pub async fn read_json<T: DeserializeOwned>(request: &mut Request) -> Result<T, ApiError> {
+    let bytes = read_body(request).await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|error| ApiError::InvalidJson(format!("the body is not valid: {error}")))
+}
+
+/// Reads a body as UTF-8 text with the same limits as [`read_json`], for bodies the caller parses
+/// in parts (a push reads each mutation on its own).
+pub async fn read_text(request: &mut Request) -> Result<String, ApiError> {
+    let bytes = read_body(request).await?;
+    String::from_utf8(bytes).map_err(|error| {
+        ApiError::InvalidJson(format!("the body is not valid: not UTF-8 text ({error})"))
+    })
+}
+
+/// The body's bytes: a `Content-Length` is required and neither it nor the body may pass
+/// [`MAX_BODY_BYTES`].
+async fn read_body(request: &mut Request) -> Result<Vec<u8>, ApiError> {
     let declared = request
         .headers()
         .get("content-length")
@@ -43,8 +60,7 @@ pub async fn read_json<T: DeserializeOwned>(request: &mut Request) -> Result<T, 
     if bytes.len() as u64 > MAX_BODY_BYTES {
         return Err(ApiError::PayloadTooLarge(bytes.len() as u64));
     }
-    serde_json::from_slice(&bytes)
-        .map_err(|error| ApiError::InvalidJson(format!("the body is not valid: {error}")))
+    Ok(bytes)
 }
 
 /// The value of one query parameter.

@@ -16,15 +16,15 @@ use worker::{event, Context, Env, Method, Request, RequestInit, Response};
 use imp_shared::domain::Role;
 use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER};
 use imp_shared::protocol::{
-    check_versions, AcceptInviteRequest, AccountInfo, ApiErrorBody, HealthResponse, InviteRequest,
-    InviteResponse, LoginRequest, MeResponse, PushRequest, SetActiveRequest, UserInfo,
+    check_versions, read_push, AcceptInviteRequest, AccountInfo, ApiErrorBody, HealthResponse,
+    InviteRequest, InviteResponse, LoginRequest, MeResponse, PushItem, SetActiveRequest, UserInfo,
     VersionError, PROTOCOL_VERSION, SCHEMA_VERSION,
 };
 use imp_shared::APP_VERSION;
 
 use crate::directory::{Account, Directory, INVITE_DAYS, SESSION_DAYS};
 use crate::error::ApiError;
-use crate::http::{bearer_token, json_response, query_param, query_u64, read_json};
+use crate::http::{bearer_token, json_response, query_param, query_u64, read_json, read_text};
 use crate::space::{Fault, SpaceDerive, SpacePull, SpacePush, SpacePushReply, SpaceRead};
 use imp_shared::server::RelatedRecords;
 
@@ -350,7 +350,11 @@ async fn call_space<T: Serialize, R: serde::de::DeserializeOwned>(
 
 async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Response, ApiError> {
     let (directory, account) = signed_in(&request, env).await?;
-    let body: PushRequest = read_json(&mut request).await?;
+    // Each mutation is read on its own: one the server cannot read gets its own rejected verdict
+    // in the space instead of failing the push (only the envelope and the seqs must read).
+    let text = read_text(&mut request).await?;
+    let body = read_push(&text).map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+    drop(text);
     check_request_versions(body.protocol, body.schema)?;
     body.check_shape()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
@@ -369,11 +373,12 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
     } else {
         None
     };
-    let related = related_records(env, &body).await?;
+    let related = related_records(env, body.mutations()).await?;
     let message = SpacePush {
         actor: account.actor()?,
         space: space.clone(),
-        request: body,
+        client_id: body.client_id,
+        items: body.items,
         fault,
         related,
     };
@@ -540,19 +545,17 @@ pub(crate) async fn push_trusted(
     let message = SpacePush {
         actor: actor.clone(),
         space: space.clone(),
-        request: PushRequest {
-            protocol: PROTOCOL_VERSION,
-            schema: SCHEMA_VERSION,
-            client_id,
-            mutations: mutations
-                .into_iter()
-                .zip(1u64..)
-                .map(|(mutation, seq)| imp_shared::mutation::PendingMutation {
+        client_id,
+        items: mutations
+            .into_iter()
+            .zip(1u64..)
+            .map(|(mutation, seq)| {
+                PushItem::Ready(imp_shared::mutation::PendingMutation {
                     seq: MutationSeq(seq),
                     mutation,
                 })
-                .collect(),
-        },
+            })
+            .collect(),
         fault: None,
         related: RelatedRecords::default(),
     };
@@ -611,8 +614,11 @@ async fn rebuild_summaries(request: Request, env: &Env) -> Result<Response, ApiE
 
 /// Reads the program and staff records a push's mutations are judged by (a cohort's deadline, a
 /// workshop's check-in code); most pushes need none and cost nothing extra.
-async fn related_records(env: &Env, request: &PushRequest) -> Result<RelatedRecords, ApiError> {
-    let (program_keys, staff_keys) = imp_shared::server::related_keys(request);
+async fn related_records<'a>(
+    env: &Env,
+    mutations: impl IntoIterator<Item = &'a imp_shared::mutation::Mutation>,
+) -> Result<RelatedRecords, ApiError> {
+    let (program_keys, staff_keys) = imp_shared::server::related_keys_of(mutations);
     let mut related = RelatedRecords::default();
     if !program_keys.is_empty() {
         let message = SpaceRead { keys: program_keys };

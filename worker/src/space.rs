@@ -20,7 +20,7 @@ use imp_shared::domain::{Entity, RecordKind};
 use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId};
 use imp_shared::permissions::Actor;
 use imp_shared::protocol::{
-    PullResponse, PushRequest, PushResponse, RecordChange, RejectedMutation, Verdict,
+    PullResponse, PushItem, PushResponse, RecordChange, RejectedMutation, Verdict,
 };
 use imp_shared::server::{self, RelatedRecords, ServerError, ServerStore, StoredRecord};
 
@@ -42,8 +42,11 @@ pub struct SpacePush {
     pub actor: Actor,
     /// Which space.
     pub space: SpaceId,
-    /// The checked request.
-    pub request: PushRequest,
+    /// The pushing client.
+    pub client_id: ClientId,
+    /// Its mutations as the front Worker read them (`protocol::read_push`), shape checked: each
+    /// ready to judge or unreadable with its seq.
+    pub items: Vec<PushItem>,
     /// A fault to inject (test hooks only).
     pub fault: Option<Fault>,
     /// Records of the program and staff spaces the push's mutations are judged by.
@@ -125,6 +128,12 @@ CREATE TABLE IF NOT EXISTS verdicts (
   message TEXT,
   PRIMARY KEY (client_id, seq)
 );
+CREATE TABLE IF NOT EXISTS verdict_reasons (
+  client_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (client_id, seq)
+);
 ";
 
 /// The space's tables behind the [`ServerStore`] trait.
@@ -153,6 +162,8 @@ struct VerdictRow {
     status: String,
     code: Option<String>,
     message: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 fn int(value: u64) -> SqlStorageValue {
@@ -197,6 +208,11 @@ impl VerdictRow {
             _ => Verdict::Rejected {
                 code: self.code.unwrap_or_default(),
                 message: self.message.unwrap_or_default(),
+                // A reason that no longer reads (an older shape) is left out, not an error: the
+                // code and message still say what happened.
+                reason: self
+                    .reason
+                    .and_then(|text| serde_json::from_str(&text).ok()),
             },
         }
     }
@@ -329,7 +345,7 @@ impl ServerStore for SqlStore {
         let rows: Vec<VerdictRow> = self
             .sql
             .exec(
-                "SELECT seq, status, code, message FROM verdicts WHERE client_id = ? AND seq = ?",
+                "SELECT v.seq, v.status, v.code, v.message, r.reason FROM verdicts v LEFT JOIN verdict_reasons r ON r.client_id = v.client_id AND r.seq = v.seq WHERE v.client_id = ? AND v.seq = ?",
                 vec![client.as_str().into(), int(seq.0)],
             )?
             .to_array()?;
@@ -347,11 +363,18 @@ impl ServerStore for SqlStore {
                 "injected fault after the records were written".to_owned(),
             ));
         }
-        let (status, code, message) = match verdict {
-            Verdict::Ok => ("ok", SqlStorageValue::Null, SqlStorageValue::Null),
-            Verdict::Rejected { code, message } => {
-                ("rejected", code.as_str().into(), message.as_str().into())
-            }
+        let (status, code, message, reason) = match verdict {
+            Verdict::Ok => ("ok", SqlStorageValue::Null, SqlStorageValue::Null, None),
+            Verdict::Rejected {
+                code,
+                message,
+                reason,
+            } => (
+                "rejected",
+                code.as_str().into(),
+                message.as_str().into(),
+                reason.as_ref(),
+            ),
         };
         self.sql.exec(
             "INSERT INTO verdicts (client_id, seq, status, code, message) VALUES (?, ?, ?, ?, ?)",
@@ -363,6 +386,14 @@ impl ServerStore for SqlStore {
                 message,
             ],
         )?;
+        if let Some(reason) = reason {
+            let text =
+                serde_json::to_string(reason).map_err(|error| SqlError(error.to_string()))?;
+            self.sql.exec(
+                "INSERT INTO verdict_reasons (client_id, seq, reason) VALUES (?, ?, ?)",
+                vec![client.as_str().into(), int(seq.0), text.into()],
+            )?;
+        }
         Ok(())
     }
 
@@ -375,16 +406,27 @@ impl ServerStore for SqlStore {
         let rows: Vec<VerdictRow> = self
             .sql
             .exec(
-                "SELECT seq, status, code, message FROM verdicts WHERE client_id = ? AND seq > ? AND status = 'rejected' ORDER BY seq LIMIT ?",
+                "SELECT v.seq, v.status, v.code, v.message, r.reason FROM verdicts v LEFT JOIN verdict_reasons r ON r.client_id = v.client_id AND r.seq = v.seq WHERE v.client_id = ? AND v.seq > ? AND v.status = 'rejected' ORDER BY v.seq LIMIT ?",
                 vec![client.as_str().into(), int(since.0), int(limit as u64)],
             )?
             .to_array()?;
         Ok(rows
             .into_iter()
-            .map(|row| RejectedMutation {
-                seq: MutationSeq(non_negative(row.seq)),
-                code: row.code.unwrap_or_default(),
-                message: row.message.unwrap_or_default(),
+            .filter_map(|row| {
+                let seq = MutationSeq(non_negative(row.seq));
+                match row.into_verdict() {
+                    Verdict::Rejected {
+                        code,
+                        message,
+                        reason,
+                    } => Some(RejectedMutation {
+                        seq,
+                        code,
+                        message,
+                        reason,
+                    }),
+                    Verdict::Ok => None,
+                }
             })
             .collect())
     }
@@ -505,11 +547,12 @@ impl SpaceObject {
                         let before = store
                             .version()
                             .map_err(|error| ApiError::Storage(error.to_string()))?;
-                        let outcome = server::push(
+                        let outcome = server::push_items(
                             &mut store,
                             &message.actor,
                             &message.space,
-                            &message.request,
+                            &message.client_id,
+                            &message.items,
                             &message.related,
                             now,
                         )

@@ -1,9 +1,11 @@
-//! The sync status shown on every screen: offline / syncing / up to date / N waiting / N refused.
+//! The sync status shown on every screen: offline / syncing / up to date / N waiting / N refused,
+//! and, while sync fails, that the server or the device's storage has a problem, with when sync
+//! last worked. It never says "up to date" after a failed attempt.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::{n_rejected, n_waiting, synced_at, use_i18n, zone_offset, Msg};
+use crate::i18n::{last_synced_text, n_rejected, n_waiting, synced_at, use_i18n, zone_offset, Msg};
 use crate::sync::engine::SyncProblem;
 use crate::sync::hooks::{spawn_with_engine, use_engine, use_sync_status};
 
@@ -19,6 +21,10 @@ pub fn SyncBadge() -> impl IntoView {
             "signed-out"
         } else if status.problem == Some(SyncProblem::TooOld) {
             "too-old"
+        } else if matches!(status.problem, Some(SyncProblem::Server(_))) && status.online {
+            "server-error"
+        } else if status.problem == Some(SyncProblem::Storage) {
+            "storage-error"
         } else if status.rejected > 0 {
             "rejected"
         } else if !status.online {
@@ -40,8 +46,16 @@ pub fn SyncBadge() -> impl IntoView {
         match &status.problem {
             Some(SyncProblem::SignedOut) => parts.push(Msg::SignInAgain.text(lang).to_owned()),
             Some(SyncProblem::TooOld) => parts.push(Msg::ReloadToUpdate.text(lang).to_owned()),
+            Some(SyncProblem::Server(_)) if status.online => {
+                parts.push(Msg::ServerProblem.text(lang).to_owned());
+            }
+            Some(SyncProblem::Storage) => parts.push(Msg::StorageProblem.text(lang).to_owned()),
             _ => {}
         }
+        let failing = matches!(
+            status.problem,
+            Some(SyncProblem::Server(_) | SyncProblem::Storage)
+        );
         if !status.online {
             parts.push(Msg::Offline.text(lang).to_owned());
         } else if status.syncing {
@@ -53,7 +67,14 @@ pub fn SyncBadge() -> impl IntoView {
         if status.rejected > 0 {
             parts.push(n_rejected(lang, status.rejected));
         }
-        if parts.is_empty() {
+        if failing || (!status.online && status.last_synced.is_some()) {
+            parts.push(last_synced_text(
+                lang,
+                status.last_synced,
+                chrono::Utc::now(),
+                zone_offset("Asia/Taipei"),
+            ));
+        } else if parts.is_empty() {
             parts.push(match status.last_synced {
                 Some(at) => synced_at(lang, at, zone_offset("Asia/Taipei")),
                 None => Msg::NeverSynced.text(lang).to_owned(),

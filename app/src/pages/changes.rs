@@ -1,19 +1,46 @@
-//! Changes: what is waiting to sync, and what the server refused, with its reason.
+//! Changes: how sync is doing (with a retry), what is waiting to sync, and what the server refused
+//! with its reason, in the reader's language. A refused change keeps what the person typed: they
+//! can copy it, try the change again, or dismiss it.
 
 use leptos::prelude::*;
 
-use crate::i18n::{use_i18n, Msg};
-use crate::sync::hooks::{spawn_with_engine, use_engine};
+use imp_shared::apply::MemoryRecords;
+use imp_shared::client::RejectedEntry;
+use imp_shared::mutation::Mutation;
 
-/// A short description of a mutation for lists.
-pub fn describe(mutation: &imp_shared::mutation::Mutation) -> String {
-    let (kind, id) = mutation.target();
-    format!(
-        "{} · {} {}",
-        mutation.name().replace('_', " "),
-        kind.as_str().replace('_', " "),
-        id
-    )
+use crate::i18n::{last_synced_text, use_i18n, zone_offset, Lang, Msg};
+use crate::storage::OutboxEntry;
+use crate::sync::engine::{Engine, SyncProblem};
+use crate::sync::hooks::{
+    spawn_with_engine, use_engine, use_sync_status, write_error_text, EngineHandle,
+};
+use crate::wording::{describe_change, refusal_text, typed_text};
+
+/// A change as the lists name it, from the records this device holds in its space.
+fn describe(
+    engine: &Engine,
+    lang: Lang,
+    space: &imp_shared::ids::SpaceId,
+    mutation: &Mutation,
+) -> String {
+    // A workshop (RSVP, check-in) lives in the program space; everything else in its own.
+    let program = imp_shared::ids::SpaceId::Program;
+    let space = match mutation {
+        Mutation::RsvpWorkshop { .. } | Mutation::CheckIn { .. } => &program,
+        _ => space,
+    };
+    engine.with_view(space, |view: &MemoryRecords| {
+        describe_change(lang, mutation, view)
+    })
+}
+
+/// The refused entry's reason in `lang`: the structured reason when the server sent one, else its
+/// sentence (servers before reasons existed).
+fn reason_text(lang: Lang, entry: &RejectedEntry) -> String {
+    match &entry.reason {
+        Some(reason) => refusal_text(lang, reason),
+        None => entry.message.clone(),
+    }
 }
 
 /// The changes screen.
@@ -22,58 +49,30 @@ pub fn ChangesPage() -> impl IntoView {
     let i18n = use_i18n();
     let handle = use_engine();
     let outbox = Memo::new(move |_| {
-        handle
-            .map(|handle| {
-                handle.read(|engine| {
-                    engine
-                        .outbox()
-                        .into_iter()
-                        .map(|entry| (entry.pending.seq.0, describe(&entry.pending.mutation)))
-                        .collect::<Vec<_>>()
+        let lang = i18n.lang.get();
+        read_list(handle, |engine| {
+            engine
+                .outbox()
+                .into_iter()
+                .map(|entry: OutboxEntry| {
+                    (
+                        entry.pending.seq.0,
+                        describe(engine, lang, &entry.space, &entry.pending.mutation),
+                    )
                 })
-            })
-            .unwrap_or_default()
+                .collect()
+        })
     });
-    let rejected = Memo::new(move |_| {
-        handle
-            .map(|handle| {
-                handle.read(|engine| {
-                    engine
-                        .rejected()
-                        .into_iter()
-                        .map(|entry| {
-                            (
-                                entry.pending.seq.0,
-                                describe(&entry.pending.mutation),
-                                entry.message,
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .unwrap_or_default()
-    });
-    let dismiss = move |seq: u64| {
-        spawn_with_engine(handle, move |engine| async move {
-            let _ = engine
-                .dismiss_rejected(imp_shared::ids::MutationSeq(seq))
-                .await;
-        });
-    };
+    let rejected = Memo::new(move |_| read_list(handle, |engine| engine.rejected()));
     view! {
         <h1>{move || i18n.t(Msg::Changes)}</h1>
+        <SyncStatusCard />
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::RejectedChanges)}</h2>
             <Show when=move || !rejected.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NothingRejected)}</p> }>
                 <ul class="list" data-testid="rejected-list">
-                    <For each=move || rejected.get() key=|(seq, _, _)| *seq let((seq, what, reason))>
-                        <li class="list-item rejected">
-                            <div>
-                                <p class="item-title">{what}</p>
-                                <p class="item-reason"><strong>{move || i18n.t(Msg::Reason)}": "</strong><span data-testid="rejected-reason">{reason}</span></p>
-                            </div>
-                            <button class="button" on:click=move |_| dismiss(seq)>{move || i18n.t(Msg::Dismiss)}</button>
-                        </li>
+                    <For each=move || rejected.get() key=|entry| entry.pending.seq.0 let(entry)>
+                        <RefusedItem entry=entry />
                     </For>
                 </ul>
             </Show>
@@ -82,11 +81,172 @@ pub fn ChangesPage() -> impl IntoView {
             <h2 class="card-title">{move || i18n.t(Msg::WaitingChanges)}</h2>
             <Show when=move || !outbox.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NothingWaiting)}</p> }>
                 <ul class="list" data-testid="waiting-list">
-                    <For each=move || outbox.get() key=|(seq, _)| *seq let((_seq, what))>
-                        <li class="list-item"><span class="item-title">{what}</span></li>
+                    <For each=move || outbox.get() key=|(seq, what)| (*seq, what.clone()) let((_seq, what))>
+                        <li class="list-item"><span class="item-title wrap">{what}</span></li>
                     </For>
                 </ul>
             </Show>
         </section>
     }
+}
+
+fn read_list<T>(handle: Option<EngineHandle>, read: impl FnOnce(&Engine) -> Vec<T>) -> Vec<T> {
+    handle.map(|handle| handle.read(read)).unwrap_or_default()
+}
+
+/// How sync is doing: the problem if there is one, when it last worked, and a retry.
+#[component]
+fn SyncStatusCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let status = use_sync_status();
+    let handle = use_engine();
+    let problem = move || {
+        let status = status.get();
+        match status.problem {
+            Some(SyncProblem::Server(_)) if status.online => Some(Msg::ServerProblem),
+            Some(SyncProblem::Storage) => Some(Msg::StorageProblem),
+            Some(SyncProblem::SignedOut) => Some(Msg::SignInAgain),
+            Some(SyncProblem::TooOld) => Some(Msg::ReloadToUpdate),
+            _ if !status.online => Some(Msg::Offline),
+            _ => None,
+        }
+    };
+    let retry = move |_| spawn_with_engine(handle, |engine| async move { engine.sync().await });
+    view! {
+        <section class="card" data-testid="sync-card">
+            <h2 class="card-title">{move || i18n.t(Msg::SyncStatusTitle)}</h2>
+            {move || problem().map(|msg| view! { <p class="form-error" role="alert" data-testid="sync-problem">{i18n.t(msg)}</p> })}
+            <p class="item-meta" data-testid="last-synced">
+                {move || last_synced_text(i18n.lang.get(), status.get().last_synced, chrono::Utc::now(), zone_offset("Asia/Taipei"))}
+            </p>
+            <Show when=move || problem().is_some()>
+                <p class="muted">{move || i18n.t(Msg::ChangesKeptOnDevice)}</p>
+            </Show>
+            <button class="button" type="button" data-testid="retry-sync" on:click=retry disabled=move || status.get().syncing>
+                {move || i18n.t(if problem().is_some() { Msg::RetryNow } else { Msg::SyncNow })}
+            </button>
+        </section>
+    }
+}
+
+/// One refused change: what it was, why, what the person typed, and what they can do now.
+#[component]
+fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let handle = use_engine();
+    let seq = entry.pending.seq;
+    let error = RwSignal::new(None::<crate::sync::engine::WriteError>);
+    let copied = RwSignal::new(false);
+    let what = {
+        let entry = entry.clone();
+        move || {
+            let lang = i18n.lang.get();
+            read_list(handle, |engine| {
+                vec![describe(
+                    engine,
+                    lang,
+                    &entry.space,
+                    &entry.pending.mutation,
+                )]
+            })
+            .pop()
+            .unwrap_or_default()
+        }
+    };
+    let reason = {
+        let entry = entry.clone();
+        move || reason_text(i18n.lang.get(), &entry)
+    };
+    let typed = {
+        let mutation = entry.pending.mutation.clone();
+        move || typed_text(i18n.lang.get(), &mutation)
+    };
+    let plain_text = {
+        let mutation = entry.pending.mutation.clone();
+        move || {
+            typed_text(Lang::En, &mutation)
+                .into_iter()
+                .map(|(_, text)| text)
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    };
+    let has_text = !typed_text(Lang::En, &entry.pending.mutation).is_empty();
+    let copy = move |_| {
+        if write_clipboard(&plain_text()) {
+            copied.set(true);
+        }
+    };
+    let dismiss = move |_| {
+        spawn_with_engine(handle, move |engine| async move {
+            let _ = engine.dismiss_rejected(seq).await;
+        });
+    };
+    let try_again = {
+        let entry = entry.clone();
+        move |_| {
+            let entry = entry.clone();
+            spawn_with_engine(handle, move |engine| async move {
+                // The same change as a new one: checked again here first; the refused entry
+                // goes only once the new one is queued.
+                match engine
+                    .write(&entry.space, entry.pending.mutation.clone())
+                    .await
+                {
+                    Ok(_) => {
+                        error.set(None);
+                        let _ = engine.dismiss_rejected(seq).await;
+                    }
+                    Err(refusal) => error.set(Some(refusal)),
+                }
+            });
+        }
+    };
+    view! {
+        <li class="list-item rejected" data-testid="rejected" data-seq=seq.0.to_string()>
+            <div class="grow">
+                <p class="item-title wrap" data-testid="rejected-what">{what}</p>
+                <p class="item-reason"><strong>{move || i18n.t(Msg::Reason)}"："</strong><span data-testid="rejected-reason">{reason}</span></p>
+                {has_text.then(|| view! {
+                    <div class="typed" data-testid="rejected-typed">
+                        <p class="item-meta">{move || i18n.t(Msg::WhatYouTyped)}</p>
+                        {move || typed().into_iter().map(|(label, text)| view! {
+                            <p class="item-body wrap"><strong>{label}": "</strong><span data-testid="typed-text">{text}</span></p>
+                        }).collect_view()}
+                    </div>
+                })}
+                <p class="form-error" role="alert">{move || error.get().map(|refusal| write_error_text(i18n.lang.get(), &refusal))}</p>
+                <div class="actions">
+                    {has_text.then(|| view! {
+                        <button class="button secondary" type="button" data-testid="copy-refused" on:click=copy>
+                            {move || i18n.t(if copied.get() { Msg::Copied } else { Msg::CopyText })}
+                        </button>
+                    })}
+                    <button class="button secondary" type="button" data-testid="retry-refused" on:click=try_again>{move || i18n.t(Msg::TryAgain)}</button>
+                    <button class="button" type="button" data-testid="dismiss-refused" on:click=dismiss>{move || i18n.t(Msg::Dismiss)}</button>
+                </div>
+            </div>
+        </li>
+    }
+}
+
+/// Puts text on the clipboard (where the browser allows it); true when it was handed over.
+fn write_clipboard(text: &str) -> bool {
+    use wasm_bindgen::{JsCast, JsValue};
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = JsValue::from(window.navigator());
+    let clipboard = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard"))
+        .ok()
+        .filter(|value| !value.is_undefined() && !value.is_null());
+    let Some(clipboard) = clipboard else {
+        return false;
+    };
+    let write = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .ok()
+        .and_then(|value| value.dyn_into::<js_sys::Function>().ok());
+    write
+        .map(|write| write.call1(&clipboard, &JsValue::from_str(text)).is_ok())
+        .unwrap_or(false)
 }

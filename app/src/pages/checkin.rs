@@ -12,7 +12,8 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
-use crate::sync::hooks::{use_engine, use_records, use_session};
+use crate::sync::engine::WriteError;
+use crate::sync::hooks::{use_engine, use_records, use_session, write_error_text};
 
 /// What a check-in attempt came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,8 @@ enum Outcome {
     Done,
     Already,
     UnknownWorkshop,
-    Refused(String),
+    /// Why the check-in was not stored, worded in the reader's language when shown.
+    Refused(WriteError),
 }
 
 /// Checks the signed-in student in at a workshop, unless they already are. Returns what happened.
@@ -31,7 +33,7 @@ async fn check_in(
     code: String,
 ) -> Outcome {
     let Some(engine) = engine else {
-        return Outcome::Refused("the app is not ready".to_owned());
+        return Outcome::Refused(WriteError::SignedOut);
     };
     let known = engine.with_view(&SpaceId::Program, |view| {
         view.records
@@ -56,7 +58,7 @@ async fn check_in(
     };
     match engine.write(&space, mutation).await {
         Ok(_) => Outcome::Done,
-        Err(error) => Outcome::Refused(error.to_string()),
+        Err(error) => Outcome::Refused(error),
     }
 }
 
@@ -151,7 +153,7 @@ pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl Into
                 Some(Outcome::Done) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="done">{move || i18n.t(Msg::CheckedInAt)}</p> }.into_any()),
                 Some(Outcome::Already) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="already">{move || i18n.t(Msg::AlreadyCheckedIn)}</p> }.into_any()),
                 Some(Outcome::UnknownWorkshop) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="unknown">{move || i18n.t(Msg::UnknownWorkshop)}</p> }.into_any()),
-                Some(Outcome::Refused(message)) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="refused">{message}</p> }.into_any()),
+                Some(Outcome::Refused(error)) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="refused">{move || write_error_text(i18n.lang.get(), &error)}</p> }.into_any()),
                 None => None,
             }}
             <Show when=move || checked_in.get() fallback=move || {

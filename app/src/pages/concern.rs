@@ -9,7 +9,7 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{use_i18n, Msg};
-use crate::sync::hooks::{use_session, use_write};
+use crate::sync::hooks::{use_session, use_write, WriteErrorLine};
 
 /// Topics with their labels.
 pub const TOPICS: [(ConcernTopic, &str, Msg); 6] = [
@@ -38,22 +38,12 @@ pub fn ConcernPage() -> impl IntoView {
     let topic = RwSignal::new("visa".to_owned());
     let priority = RwSignal::new("normal".to_owned());
     let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
     let sent = RwSignal::new(false);
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(message)) => error.set(Some(message)),
-        Some(Ok(())) => {
-            error.set(None);
-            sent.set(true);
-            text.set(String::new());
-        }
-        None => {}
-    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let body = text.get_untracked().trim().to_owned();
         if body.is_empty() {
-            error.set(Some(i18n.t(Msg::ConcernRequired).to_owned()));
+            write.fail(Msg::ConcernRequired);
             return;
         }
         let student: Option<UserId> = match (session.get_untracked(), working.space.get_untracked())
@@ -82,13 +72,17 @@ pub fn ConcernPage() -> impl IntoView {
             notes: String::new(),
         };
         sent.set(false);
-        write.dispatch((
+        write.run(
             SpaceId::Staff,
             Mutation::Create {
                 id: RecordId(format!("concern-{}", uuid::Uuid::new_v4().simple())),
                 record: Entity::ConcernFlag(flag),
             },
-        ));
+            move || {
+                sent.set(true);
+                text.set(String::new());
+            },
+        );
     };
     view! {
         <h1>{move || i18n.t(Msg::RaiseConcern)}</h1>
@@ -114,8 +108,8 @@ pub fn ConcernPage() -> impl IntoView {
                     <label for="concern-text">{move || i18n.t(Msg::WhatHappened)}</label>
                     <textarea id="concern-text" rows="4" maxlength="5000" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
                 </div>
-                <p class="form-error" role="alert">{move || error.get()}</p>
-                <button class="button button-primary" type="submit" data-testid="send-concern">{move || i18n.t(Msg::SendToStaff)}</button>
+                <WriteErrorLine write=write />
+                <button class="button button-primary" type="submit" data-testid="send-concern" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::SendToStaff)}</button>
                 <Show when=move || sent.get()>
                     <p class="muted" role="status" data-testid="concern-sent">{move || i18n.t(Msg::ConcernSent)}</p>
                 </Show>

@@ -9,7 +9,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::i18n::{format_date, use_i18n, Msg};
-use crate::sync::hooks::{use_records, use_session, use_write};
+use crate::sync::hooks::{use_records, use_session, use_write, WriteErrorLine};
 
 /// A goal with its progress: (done, total) tasks under it.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,15 +76,14 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
     let criteria = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let text = title.get_untracked().trim().to_owned();
         if text.is_empty() {
-            error.set(Some(Msg::GoalTitleRequired));
+            write.fail(Msg::GoalTitleRequired);
             return;
         }
-        error.set(None);
+        write.clear();
         let Some(space) = space.get_untracked() else {
             return;
         };
@@ -93,16 +92,18 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
             target_date: NaiveDate::parse_from_str(&target.get_untracked(), "%Y-%m-%d").ok(),
             success_criteria: criteria.get_untracked().trim().to_owned(),
         };
-        write.dispatch((
+        write.run(
             space,
             Mutation::Create {
                 id: RecordId(format!("goal-{}", uuid::Uuid::new_v4().simple())),
                 record: Entity::Goal(goal),
             },
-        ));
-        title.set(String::new());
-        target.set(String::new());
-        criteria.set(String::new());
+            move || {
+                title.set(String::new());
+                target.set(String::new());
+                criteria.set(String::new());
+            },
+        );
     };
     view! {
         <section class="card">
@@ -145,8 +146,8 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
                         <label for="goal-criteria">{move || i18n.t(Msg::SuccessCriteria)}</label>
                         <input id="goal-criteria" maxlength="5000" prop:value=move || criteria.get() on:input=move |e| criteria.set(event_target_value(&e)) />
                     </div>
-                    <p class="form-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
-                    <button class="button" type="submit" data-testid="add-goal">{move || i18n.t(Msg::Add)}</button>
+                    <WriteErrorLine write=write />
+                    <button class="button" type="submit" data-testid="add-goal" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Add)}</button>
                 </form>
             </Show>
         </section>

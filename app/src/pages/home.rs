@@ -21,7 +21,7 @@ use crate::i18n::{
 };
 use crate::pages::concern::{PRIORITIES, TOPICS};
 use crate::pages::visa::use_visa_steps;
-use crate::sync::hooks::{use_records, use_session, use_sync_status, use_write};
+use crate::sync::hooks::{use_records, use_session, use_sync_status, use_write, WriteErrorLine};
 
 /// The home screen for the signed-in role.
 #[component]
@@ -209,6 +209,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
         <Show when=move || !upcoming.get().is_empty()>
             <section class="card" data-testid="workshops">
                 <h2 class="card-title">{move || i18n.t(Msg::Workshops)}</h2>
+                <WriteErrorLine write=write />
                 <ul class="list">
                     {move || upcoming.get().into_iter().map(|(id, workshop, going)| {
                         let local = workshop.starts_at.with_timezone(&zone_offset("Asia/Taipei"));
@@ -604,6 +605,7 @@ fn ConcernInbox() -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::Concerns)}</h2>
+            <WriteErrorLine write=write />
             <Show when=move || !concerns.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoConcerns)}</p> }>
                 <ul class="list" data-testid="concerns">
                     {move || concerns.get().into_iter().map(|(id, flag, name)| {
@@ -697,6 +699,7 @@ fn ConcernHandling(id: imp_shared::ids::RecordId, flag: ConcernFlag) -> impl Int
             </Show>
             <label for=notes_id.clone()>{move || i18n.t(Msg::StaffNotes)}</label>
             <textarea id=notes_id rows="2" maxlength="5000" data-testid="concern-notes" prop:value=move || notes.get() on:change=save_notes></textarea>
+            <WriteErrorLine write=write />
         </div>
     }
 }

@@ -10,7 +10,7 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, use_i18n, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write};
+use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write, WriteErrorLine};
 
 const STAGES: [ApplicationStage; 6] = [
     ApplicationStage::Applied,
@@ -74,7 +74,6 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let company = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let next_step = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let (company_text, role_text) = (
@@ -82,10 +81,10 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
             role.get_untracked().trim().to_owned(),
         );
         if company_text.is_empty() || role_text.is_empty() {
-            error.set(Some(Msg::CompanyAndRoleRequired));
+            write.fail(Msg::CompanyAndRoleRequired);
             return;
         }
-        error.set(None);
+        write.clear();
         let Some(space) = space.get_untracked() else {
             return;
         };
@@ -97,16 +96,18 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
             next_step: next_step.get_untracked().trim().to_owned(),
             notes: String::new(),
         };
-        write.dispatch((
+        write.run(
             space,
             Mutation::Create {
                 id: RecordId(format!("job-{}", uuid::Uuid::new_v4().simple())),
                 record: Entity::JobApplication(application),
             },
-        ));
-        company.set(String::new());
-        role.set(String::new());
-        next_step.set(String::new());
+            move || {
+                company.set(String::new());
+                role.set(String::new());
+                next_step.set(String::new());
+            },
+        );
     };
     view! {
         <section class="card">
@@ -124,9 +125,9 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     <label for="job-next">{move || i18n.t(Msg::NextStep)}</label>
                     <input id="job-next" maxlength="200" prop:value=move || next_step.get() on:input=move |e| next_step.set(event_target_value(&e)) />
                 </div>
-                <button class="button button-primary" type="submit" data-testid="add-application">{move || i18n.t(Msg::Add)}</button>
+                <button class="button button-primary" type="submit" data-testid="add-application" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Add)}</button>
             </form>
-            <p class="form-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
+            <WriteErrorLine write=write />
         </section>
     }
 }
@@ -163,6 +164,7 @@ fn Board(space: Signal<Option<SpaceId>>) -> impl IntoView {
         }
     };
     view! {
+        <WriteErrorLine write=write />
         <div class="board" data-testid="job-board">
             {STAGES.into_iter().map(|stage| view! {
                 <section class="card board-column" data-stage=stage_key(stage)>

@@ -16,7 +16,7 @@ use imp_shared::mutation::Mutation;
 use imp_shared::round::round_input;
 
 use crate::i18n::{explain, unmatched_reason, use_i18n, Msg};
-use crate::sync::hooks::{typed, use_pending_ids, use_records, use_write};
+use crate::sync::hooks::{typed, use_pending_ids, use_records, use_write, WriteErrorLine};
 
 /// The program and staff data a round works on.
 #[derive(Clone, Copy)]
@@ -150,12 +150,8 @@ pub fn MatchingPage() -> impl IntoView {
         .students
         .len()
     });
-    let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(message)) => error.set(Some(message)),
-        Some(Ok(())) => error.set(None),
-        None => {}
-    });
+    // The matcher's own problem with the round's data (no change is written then).
+    let problem = RwSignal::new(None::<String>);
     let unmatched = RwSignal::new(Vec::<(UserId, imp_shared::matching::UnmatchedReason)>::new());
     let proposed = RwSignal::new(None::<usize>);
     let propose = move |_| {
@@ -171,11 +167,12 @@ pub fn MatchingPage() -> impl IntoView {
         );
         let outcome = match propose_matches(&input) {
             Ok(outcome) => outcome,
-            Err(problem) => {
-                error.set(Some(problem.to_string()));
+            Err(error) => {
+                problem.set(Some(error.to_string()));
                 return;
             }
         };
+        problem.set(None);
         let existing = data.proposals.get_untracked();
         proposed.set(Some(outcome.proposals.len()));
         for proposal in outcome.proposals {
@@ -247,7 +244,8 @@ pub fn MatchingPage() -> impl IntoView {
             <Show when=move || !deadline_passed()>
                 <p class="notice">{move || i18n.t(Msg::RankingStillOpen)}</p>
             </Show>
-            <p class="form-error" role="alert">{move || error.get()}</p>
+            <p class="form-error" role="alert">{move || problem.get()}</p>
+            <WriteErrorLine write=write />
             <button class="button button-primary" data-testid="propose" on:click=propose disabled=move || unplaced.get() == 0>
                 {move || i18n.t(Msg::ProposeMatches)}
             </button>
@@ -315,7 +313,8 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
             return;
         };
         let student_space = SpaceId::Student(proposal.student_id.clone());
-        write.dispatch((
+        // The proposal stays a draft unless the placement is accepted.
+        write.run(
             student_space,
             Mutation::Create {
                 id: RecordId(format!("placement-{}", proposal.cohort_year)),
@@ -326,8 +325,8 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                     state: PlacementState::Confirmed,
                 }),
             },
-        ));
-        set_state(id, ProposalState::Confirmed);
+            move || set_state(id, ProposalState::Confirmed),
+        );
     };
     let swap = move |a: RecordId, b: RecordId| {
         let all = data.proposals.get_untracked();
@@ -373,6 +372,7 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::Proposals)}</h2>
+            <WriteErrorLine write=write />
             <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoProposals)}</p> }>
                 <ul class="list" data-testid="proposals">
                     {move || shown.get().into_iter().map(|(id, proposal)| {

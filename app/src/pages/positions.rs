@@ -3,6 +3,8 @@
 //! deadline; after it the list is read-only. Every change is one `SetRankings`, saved offline at
 //! once and judged by the server against the cohort's rules when it syncs.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use leptos::prelude::*;
 
@@ -11,7 +13,9 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::i18n::{days_left_text, format_date, n_of_m_ranked, use_i18n, zone_offset, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write};
+use crate::sync::hooks::{
+    use_pending_ids, use_records, use_session, use_write, FormWrite, WriteErrorLine,
+};
 
 /// The student's cohort and its ranking round, as this device knows them.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,19 +140,21 @@ pub struct Listed {
 }
 
 fn save(
-    write: Action<(SpaceId, Mutation), Result<(), String>>,
+    write: FormWrite,
     space: Signal<Option<SpaceId>>,
     round: &RankingRound,
     choices: Vec<RankingChoice>,
+    on_accepted: impl FnOnce() + 'static,
 ) {
     if let Some(space) = space.get_untracked() {
-        write.dispatch((
+        write.run(
             space,
             Mutation::SetRankings {
                 id: round.cohort_id.clone(),
                 choices,
             },
-        ));
+            on_accepted,
+        );
     }
 }
 
@@ -161,12 +167,9 @@ fn MyRanking(
     let i18n = use_i18n();
     let write = use_write();
     let pending = use_pending_ids(space);
-    let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(message)) => error.set(Some(message)),
-        Some(Ok(())) => error.set(None),
-        None => {}
-    });
+    // Reasons typed but not (yet) accepted, by position: shown instead of the stored reason so a
+    // refused edit keeps the person's text.
+    let reason_drafts = RwSignal::new(HashMap::<RecordId, String>::new());
     let waiting = move || {
         round
             .get()
@@ -176,8 +179,26 @@ fn MyRanking(
         if let Some(round) = round.get_untracked() {
             let mut choices = round.choices.clone();
             edit(&mut choices);
-            save(write, space, &round, choices);
+            save(write, space, &round, choices, || {});
         }
+    };
+    // A reason is kept as typed until its change is accepted.
+    let save_reason = move |target: RecordId, typed: String| {
+        let Some(round) = round.get_untracked() else {
+            return;
+        };
+        let mut choices = round.choices.clone();
+        if let Some(choice) = choices.iter_mut().find(|c| c.position_id == target) {
+            choice.reason = typed.trim().to_owned();
+        }
+        reason_drafts.update(|drafts| {
+            drafts.insert(target.clone(), typed);
+        });
+        save(write, space, &round, choices, move || {
+            reason_drafts.update(|drafts| {
+                drafts.remove(&target);
+            })
+        });
     };
     let deadline = move || {
         round
@@ -209,7 +230,7 @@ fn MyRanking(
             <Show when=move || round.get().is_some_and(|r| r.closed())>
                 <p class="notice" data-testid="ranking-closed">{move || i18n.t(Msg::RankingClosed)}</p>
             </Show>
-            <p class="form-error" role="alert">{move || error.get()}</p>
+            <WriteErrorLine write=write />
             <Show when=move || round.get().is_some_and(|r| !r.choices.is_empty()) fallback=move || view! { <p class="muted">{move || i18n.t(Msg::RankingEmpty)}</p> }>
                 <ol class="list ranking" data-testid="ranking">
                     {move || {
@@ -233,16 +254,9 @@ fn MyRanking(
                                         <p class="item-meta">{org}</p>
                                         <label class="visually-hidden" for=reason_id.clone()>{move || i18n.t(Msg::WhyThisChoice)}</label>
                                         <input id=reason_id class="reason" data-testid="reason" maxlength="500" disabled=closed
-                                            placeholder=move || i18n.t(Msg::WhyThisChoice) prop:value=reason
-                                            on:change=move |event| {
-                                                let text = event_target_value(&event).trim().to_owned();
-                                                let target = edit.clone();
-                                                change(&move |choices: &mut Vec<RankingChoice>| {
-                                                    if let Some(choice) = choices.iter_mut().find(|c| c.position_id == target) {
-                                                        choice.reason = text.clone();
-                                                    }
-                                                });
-                                            } />
+                                            placeholder=move || i18n.t(Msg::WhyThisChoice)
+                                            prop:value={ let key = edit.clone(); move || reason_drafts.with(|d| d.get(&key).cloned()).unwrap_or_else(|| reason.clone()) }
+                                            on:change=move |event| save_reason(edit.clone(), event_target_value(&event)) />
                                     </div>
                                     <Show when=move || !closed>
                                         <div class="row-actions">
@@ -317,7 +331,7 @@ fn PositionBrowser(
                 position_id,
                 reason: String::new(),
             });
-            save(write, space, &round, choices);
+            save(write, space, &round, choices, || {});
         }
     };
     view! {
@@ -348,6 +362,7 @@ fn PositionBrowser(
             <Show when=move || round.get().is_some_and(|r| r.full() && !r.closed())>
                 <p class="notice">{move || i18n.t(Msg::RankingFull)}</p>
             </Show>
+            <WriteErrorLine write=write />
             <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoPositionsMatch)}</p> }>
                 <ul class="list" data-testid="position-list">
                     <For each=move || shown.get() key=|l| l.id.clone() let(listed)>

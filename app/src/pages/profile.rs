@@ -13,7 +13,7 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{use_i18n, Msg};
-use crate::sync::hooks::{use_records, use_session, use_write};
+use crate::sync::hooks::{use_records, use_session, use_write, WriteErrorLine};
 
 /// A typed list ("English, 中文、Vietnamese") split on Latin and Chinese commas.
 pub(crate) fn split_list(text: &str) -> Vec<String> {
@@ -121,22 +121,6 @@ fn ProfileForm(
         interests,
     ];
     let saved = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(message)) => {
-            error.set(Some(message));
-            saved.set(false);
-        }
-        Some(Ok(())) => {
-            // The edit is in the view now (outbox replayed over base): show the record again.
-            for draft in drafts {
-                draft.edited.set(None);
-            }
-            error.set(None);
-            saved.set(true);
-        }
-        None => {}
-    });
     let save = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some((id, current)) = profile.get_untracked() else {
@@ -153,7 +137,8 @@ fn ProfileForm(
             date(graduation.value_untracked()),
             date(arc.value_untracked()),
         ) else {
-            error.set(Some(i18n.t(Msg::DateRequired).to_owned()));
+            saved.set(false);
+            write.fail(Msg::DateRequired);
             return;
         };
         let level = mandarin.value_untracked().trim().parse::<u8>().ok();
@@ -177,19 +162,28 @@ fn ProfileForm(
         let new_interests = split_list(&interests.value_untracked());
         patch.interests = (new_interests != current.interests).then_some(new_interests);
         if patch.fields().is_empty() {
+            write.clear();
             saved.set(true);
             return;
         }
         let Some(space) = space_id.get_untracked() else {
             return;
         };
-        write.dispatch((
+        saved.set(false);
+        write.run(
             space,
             Mutation::Update {
                 id,
                 patch: EntityPatch::StudentProfile(patch),
             },
-        ));
+            move || {
+                // The edit is in the view now (outbox replayed over base): show the record again.
+                for draft in drafts {
+                    draft.edited.set(None);
+                }
+                saved.set(true);
+            },
+        );
     };
     let field = move |key: &'static str, label: Msg, draft: Draft, kind: &'static str| {
         view! {
@@ -213,9 +207,9 @@ fn ProfileForm(
                 {field("mandarin", Msg::MandarinLevel, mandarin, "number")}
                 {field("arc", Msg::ArcExpiry, arc, "date")}
                 {field("interests", Msg::Interests, interests, "text")}
-                <p class="form-error" role="alert">{move || error.get()}</p>
+                <WriteErrorLine write=write />
                 <Show when=move || editable.get()>
-                    <button class="button button-primary" type="submit" data-testid="save-profile">{move || i18n.t(Msg::Save)}</button>
+                    <button class="button button-primary" type="submit" data-testid="save-profile" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Save)}</button>
                 </Show>
                 <Show when=move || saved.get()>
                     <p class="muted" role="status" data-testid="profile-saved">{move || i18n.t(Msg::Saved)}</p>

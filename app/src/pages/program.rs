@@ -15,7 +15,7 @@ use imp_shared::mutation::Mutation;
 
 use crate::i18n::{local_to_utc, use_i18n, zone_offset, Msg};
 use crate::pages::profile::split_list;
-use crate::sync::hooks::{typed, use_records, use_write};
+use crate::sync::hooks::{typed, use_records, use_write, FormWrite, WriteErrorLine};
 
 /// How many rows a long list shows before the search narrows it.
 const SHOWN: usize = 25;
@@ -26,49 +26,43 @@ fn deadline_from_date(text: &str) -> Option<chrono::DateTime<Utc>> {
     local_to_utc("Asia/Taipei", day, NaiveTime::from_hms_opt(23, 59, 0)?)
 }
 
-fn update(
-    write: Action<(SpaceId, Mutation), Result<(), String>>,
-    id: RecordId,
-    patch: EntityPatch,
-) {
+fn update(write: FormWrite, id: RecordId, patch: EntityPatch) {
     write.dispatch((SpaceId::Program, Mutation::Update { id, patch }));
 }
 
-fn create(write: Action<(SpaceId, Mutation), Result<(), String>>, prefix: &str, record: Entity) {
-    write.dispatch((
+/// Creates a record; `on_accepted` (clearing the form) runs only once the change is stored.
+fn create(write: FormWrite, prefix: &str, record: Entity, on_accepted: impl FnOnce() + 'static) {
+    write.run(
         SpaceId::Program,
         Mutation::Create {
             id: RecordId(format!("{prefix}-{}", uuid::Uuid::new_v4().simple())),
             record,
         },
-    ));
+        on_accepted,
+    );
 }
 
 /// The program screen.
 #[component]
 pub fn ProgramPage() -> impl IntoView {
     let i18n = use_i18n();
-    let write = use_write();
-    let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(message)) => error.set(Some(message)),
-        Some(Ok(())) => error.set(None),
-        None => {}
-    });
+    // Each section has its own writes, so a refusal is explained where the person is: one line
+    // for the list's edits and one under its "add" form.
     view! {
         <h1>{move || i18n.t(Msg::ProgramData)}</h1>
-        <p class="form-error" role="alert" data-testid="program-error">{move || error.get()}</p>
-        <Cohorts write=write />
-        <Universities write=write />
-        <Organizations write=write />
-        <Positions write=write />
-        <Mentors write=write />
+        <Cohorts />
+        <Universities />
+        <Organizations />
+        <Positions />
+        <Mentors />
     }
 }
 
 #[component]
-fn Cohorts(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+fn Cohorts() -> impl IntoView {
     let i18n = use_i18n();
+    let write = use_write();
+    let adding = use_write();
     let program = Signal::derive(|| Some(SpaceId::Program));
     let records = use_records(program, RecordKind::Cohort);
     let cohorts = Memo::new(move |_| {
@@ -87,7 +81,7 @@ fn Cohorts(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoV
             return;
         };
         create(
-            write,
+            adding,
             "cohort",
             Entity::Cohort(Cohort {
                 year: year_value,
@@ -95,12 +89,13 @@ fn Cohorts(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoV
                 ranking_deadline: deadline_from_date(&deadline.get_untracked()),
                 max_rankings: 5,
             }),
+            move || year.set(String::new()),
         );
-        year.set(String::new());
     };
     view! {
         <section class="card" data-testid="cohorts">
             <h2 class="card-title">{move || i18n.t(Msg::Cohorts)}</h2>
+            <WriteErrorLine write=write />
             <ul class="list">
                 {move || cohorts.get().into_iter().map(|(id, cohort)| {
                     let deadline_id = format!("deadline-{id}");
@@ -140,15 +135,17 @@ fn Cohorts(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoV
                     <label for="new-cohort-deadline">{move || i18n.t(Msg::RankingDeadline)}</label>
                     <input id="new-cohort-deadline" type="date" prop:value=move || deadline.get() on:input=move |e| deadline.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit">{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
             </form>
+            <WriteErrorLine write=adding />
         </section>
     }
 }
 
 #[component]
-fn Universities(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+fn Universities() -> impl IntoView {
     let i18n = use_i18n();
+    let adding = use_write();
     let program = Signal::derive(|| Some(SpaceId::Program));
     let records = use_records(program, RecordKind::PartnerUniversity);
     let name = RwSignal::new(String::new());
@@ -156,15 +153,17 @@ fn Universities(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl 
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         create(
-            write,
+            adding,
             "university",
             Entity::PartnerUniversity(PartnerUniversity {
                 name: name.get_untracked().trim().to_owned(),
                 country: country.get_untracked().trim().to_owned(),
             }),
+            move || {
+                name.set(String::new());
+                country.set(String::new());
+            },
         );
-        name.set(String::new());
-        country.set(String::new());
     };
     view! {
         <section class="card" data-testid="universities">
@@ -183,15 +182,18 @@ fn Universities(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl 
                     <label for="new-university-country">{move || i18n.t(Msg::Country)}</label>
                     <input id="new-university-country" maxlength="200" prop:value=move || country.get() on:input=move |e| country.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit">{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
             </form>
+            <WriteErrorLine write=adding />
         </section>
     }
 }
 
 #[component]
-fn Organizations(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+fn Organizations() -> impl IntoView {
     let i18n = use_i18n();
+    let write = use_write();
+    let adding = use_write();
     let program = Signal::derive(|| Some(SpaceId::Program));
     let records = use_records(program, RecordKind::Organization);
     let query = RwSignal::new(String::new());
@@ -218,7 +220,7 @@ fn Organizations(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         create(
-            write,
+            adding,
             "org",
             Entity::Organization(Organization {
                 name: name.get_untracked().trim().to_owned(),
@@ -227,8 +229,8 @@ fn Organizations(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl
                 contact_email: None,
                 cohort_years: Vec::new(),
             }),
+            move || name.set(String::new()),
         );
-        name.set(String::new());
     };
     view! {
         <section class="card" data-testid="organizations">
@@ -237,6 +239,7 @@ fn Organizations(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl
                 <label for="org-search">{move || i18n.t(Msg::Search)}</label>
                 <input id="org-search" type="search" data-testid="org-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
             </div>
+            <WriteErrorLine write=write />
             <ul class="list">
                 {move || shown.get().into_iter().map(|(id, org)| {
                     let (approve_id, industry_id, contact_id) = (format!("approve-{id}"), format!("industry-{id}"), format!("contact-{id}"));
@@ -276,15 +279,18 @@ fn Organizations(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl
                     <label for="new-org-industry">{move || i18n.t(Msg::Industry)}</label>
                     <input id="new-org-industry" maxlength="200" prop:value=move || industry.get() on:input=move |e| industry.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit" data-testid="add-organization">{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" data-testid="add-organization" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
             </form>
+            <WriteErrorLine write=adding />
         </section>
     }
 }
 
 #[component]
-fn Positions(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+fn Positions() -> impl IntoView {
     let i18n = use_i18n();
+    let write = use_write();
+    let adding = use_write();
     let program = Signal::derive(|| Some(SpaceId::Program));
     let records = use_records(program, RecordKind::Position);
     let orgs = use_records(program, RecordKind::Organization);
@@ -341,7 +347,7 @@ fn Positions(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl Int
             return;
         };
         create(
-            write,
+            adding,
             "pos",
             Entity::Position(Position {
                 organization_id: RecordId(new_org.get_untracked()),
@@ -354,8 +360,8 @@ fn Positions(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl Int
                 description: String::new(),
                 open: true,
             }),
+            move || new_title.set(String::new()),
         );
-        new_title.set(String::new());
     };
     let patch =
         move |id: RecordId, patch: PositionPatch| update(write, id, EntityPatch::Position(patch));
@@ -366,6 +372,7 @@ fn Positions(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl Int
                 <label for="position-admin-search">{move || i18n.t(Msg::Search)}</label>
                 <input id="position-admin-search" type="search" data-testid="position-admin-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
             </div>
+            <WriteErrorLine write=write />
             <ul class="list">
                 {move || shown.get().into_iter().map(|(id, position, org)| {
                     let ids = [format!("slots-{id}"), format!("paid-{id}"), format!("housing-{id}"), format!("open-{id}"), format!("langs-{id}")];
@@ -406,15 +413,17 @@ fn Positions(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl Int
                     <label for="new-position-title">{move || i18n.t(Msg::WorkshopTitle)}</label>
                     <input id="new-position-title" maxlength="200" prop:value=move || new_title.get() on:input=move |e| new_title.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit">{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
             </form>
+            <WriteErrorLine write=adding />
         </section>
     }
 }
 
 #[component]
-fn Mentors(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoView {
+fn Mentors() -> impl IntoView {
     let i18n = use_i18n();
+    let write = use_write();
     let program = Signal::derive(|| Some(SpaceId::Program));
     let records = use_records(program, RecordKind::MentorProfile);
     let orgs = use_records(program, RecordKind::Organization);
@@ -454,6 +463,7 @@ fn Mentors(write: Action<(SpaceId, Mutation), Result<(), String>>) -> impl IntoV
                 <label for="mentor-search">{move || i18n.t(Msg::Search)}</label>
                 <input id="mentor-search" type="search" data-testid="mentor-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
             </div>
+            <WriteErrorLine write=write />
             <ul class="list">
                 {move || shown.get().into_iter().map(|(id, mentor)| {
                     let ids = [format!("mentor-org-{id}"), format!("mentor-expertise-{id}"), format!("mentor-languages-{id}"), format!("mentor-capacity-{id}")];

@@ -12,7 +12,9 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, local_to_utc, use_i18n, zone_offset, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write};
+use crate::sync::hooks::{
+    use_pending_ids, use_records, use_session, use_write, FormError, WriteErrorLine,
+};
 
 /// The time zone sessions are planned in unless the person chooses another.
 pub const DEFAULT_ZONE: &str = "Asia/Taipei";
@@ -59,26 +61,19 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let format = RwSignal::new("in_person".to_owned());
     let location = RwSignal::new(String::new());
     let agenda = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Msg>);
-    let write_error = RwSignal::new(None::<String>);
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(message)) => write_error.set(Some(message)),
-        Some(Ok(())) => write_error.set(None),
-        None => {}
-    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Ok(day) = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d") else {
-            error.set(Some(Msg::DateRequired));
+            write.fail(Msg::DateRequired);
             return;
         };
         let Ok(at) = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M") else {
-            error.set(Some(Msg::TimeRequired));
+            write.fail(Msg::TimeRequired);
             return;
         };
-        error.set(None);
+        write.clear();
         let Some(starts_at) = local_to_utc(DEFAULT_ZONE, day, at) else {
-            error.set(Some(Msg::TimeRequired));
+            write.fail(Msg::TimeRequired);
             return;
         };
         let format = match format.get_untracked().as_str() {
@@ -100,15 +95,17 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
         let Some(space) = space.get_untracked() else {
             return;
         };
-        write.dispatch((
+        write.run(
             space,
             Mutation::Create {
                 id: RecordId(format!("session-{}", uuid::Uuid::new_v4().simple())),
                 record: Entity::MentoringSession(session),
             },
-        ));
-        agenda.set(String::new());
-        location.set(String::new());
+            move || {
+                agenda.set(String::new());
+                location.set(String::new());
+            },
+        );
     };
     let bind = |signal: RwSignal<String>| {
         move |event: leptos::ev::Event| signal.set(event_target_value(&event))
@@ -121,7 +118,7 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     <div class="field">
                         <label for="session-date">{move || i18n.t(Msg::Date)}</label>
                         <input id="session-date" type="date" prop:value=move || date.get() on:input=bind(date)
-                            aria-invalid=move || (error.get() == Some(Msg::DateRequired)).to_string() aria-describedby="session-error" />
+                            aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::DateRequired))).to_string() aria-describedby="session-error" />
                     </div>
                     <div class="field">
                         <label for="session-time">{move || i18n.t(Msg::Time)}</label>
@@ -152,9 +149,10 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     <label for="session-agenda">{move || i18n.t(Msg::Agenda)}</label>
                     <textarea id="session-agenda" rows="2" prop:value=move || agenda.get() on:input=bind(agenda)></textarea>
                 </div>
-                <p class="field-error" id="session-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
-                <p class="form-error" role="alert">{move || write_error.get()}</p>
-                <button class="button button-primary" type="submit" data-testid="schedule">{move || i18n.t(Msg::ScheduleSession)}</button>
+                <div id="session-error">
+                    <WriteErrorLine write=write />
+                </div>
+                <button class="button button-primary" type="submit" data-testid="schedule" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::ScheduleSession)}</button>
             </form>
         </section>
     }
@@ -230,12 +228,19 @@ fn SessionItem(
         let id = id.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            run(Mutation::LogSession {
-                id: id.clone(),
-                notes: notes.get_untracked(),
-                next_steps: next_steps.get_untracked(),
-            });
-            logging.set(false);
+            let Some(space) = space.get_untracked() else {
+                return;
+            };
+            // The form stays open with the notes until the change is accepted.
+            write.run(
+                space,
+                Mutation::LogSession {
+                    id: id.clone(),
+                    notes: notes.get_untracked(),
+                    next_steps: next_steps.get_untracked(),
+                },
+                move || logging.set(false),
+            );
         }
     };
     let cancel = {
@@ -290,9 +295,10 @@ fn SessionItem(
                         <label for=steps_id.clone()>{move || i18n.t(Msg::NextSteps)}</label>
                         <textarea id=steps_id.clone() data-testid="session-next-steps" rows="2" prop:value=move || next_steps.get() on:input=move |event| next_steps.set(event_target_value(&event))></textarea>
                     </div>
-                    <button class="button button-primary" type="submit" data-testid="save-log">{move || i18n.t(Msg::Save)}</button>
+                    <button class="button button-primary" type="submit" data-testid="save-log" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Save)}</button>
                 </form>
             </Show>
+            <WriteErrorLine write=write />
         </li>
     }
 }
@@ -323,7 +329,6 @@ fn SessionFeedback(
     };
     let rating = RwSignal::new(0u8);
     let text = RwSignal::new(String::new());
-    let error = RwSignal::new(false);
     let group = format!("rating-{session_id}");
     let text_id = format!("feedback-text-{session_id}");
     let submit = {
@@ -332,10 +337,10 @@ fn SessionFeedback(
             event.prevent_default();
             let value = rating.get_untracked();
             if !(1..=5).contains(&value) {
-                error.set(true);
+                write.fail(Msg::RatingRequired);
                 return;
             }
-            error.set(false);
+            write.clear();
             if let Some(space) = space.get_untracked() {
                 write.dispatch((
                     space,
@@ -390,8 +395,10 @@ fn SessionFeedback(
                             </fieldset>
                             <label for=text_id.clone()>{move || i18n.t(Msg::FeedbackText)}</label>
                             <textarea id=text_id.clone() rows="2" maxlength="5000" data-testid="feedback-text" prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event))></textarea>
-                            <p class="field-error" id=format!("{group}-error") role="alert">{move || error.get().then(|| i18n.t(Msg::RatingRequired))}</p>
-                            <button class="button button-primary" type="submit" data-testid="save-feedback">{move || i18n.t(Msg::GiveFeedback)}</button>
+                            <div id=format!("{group}-error")>
+                                <WriteErrorLine write=write />
+                            </div>
+                            <button class="button button-primary" type="submit" data-testid="save-feedback" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::GiveFeedback)}</button>
                         </form>
                     }.into_any()
                 }

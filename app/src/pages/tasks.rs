@@ -11,7 +11,7 @@ use imp_shared::mutation::Mutation;
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::pages::goals::{use_goals, GoalsSection};
-use crate::sync::hooks::{use_pending_ids, use_records, use_write};
+use crate::sync::hooks::{use_pending_ids, use_records, use_write, FormError, WriteErrorLine};
 
 /// The tasks screen.
 #[component]
@@ -39,23 +39,15 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let due = RwSignal::new(String::new());
     let goal = RwSignal::new(String::new());
     let goals = use_goals(space);
-    let title_error = RwSignal::new(None::<Msg>);
-    let write_error = RwSignal::new(None::<String>);
-
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(error)) => write_error.set(Some(error)),
-        Some(Ok(())) => write_error.set(None),
-        None => {}
-    });
 
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let text = title.get_untracked().trim().to_owned();
         if text.is_empty() {
-            title_error.set(Some(Msg::TitleRequired));
+            write.fail(Msg::TitleRequired);
             return;
         }
-        title_error.set(None);
+        write.clear();
         let Some(space) = space.get_untracked() else {
             return;
         };
@@ -72,9 +64,10 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 created_by: None,
             }),
         };
-        write.dispatch((space, mutation));
-        title.set(String::new());
-        due.set(String::new());
+        write.run(space, mutation, move || {
+            title.set(String::new());
+            due.set(String::new());
+        });
     };
 
     let sorted = Memo::new(move |_| {
@@ -105,10 +98,9 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 <div class="field grow">
                     <label for="task-title">{move || i18n.t(Msg::TaskTitle)}</label>
                     <input id="task-title" data-testid="task-title" maxlength="200"
-                        aria-invalid=move || title_error.get().is_some().to_string()
+                        aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::TitleRequired))).to_string()
                         aria-describedby="task-title-error"
                         prop:value=move || title.get() on:input=move |event| title.set(event_target_value(&event)) />
-                    <p class="field-error" id="task-title-error" role="alert">{move || title_error.get().map(|msg| i18n.t(msg))}</p>
                 </div>
                 <div class="field">
                     <label for="task-due">{move || i18n.t(Msg::DueDate)}</label>
@@ -123,9 +115,11 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
                         </select>
                     </div>
                 </Show>
-                <button class="button button-primary" type="submit" data-testid="add-task">{move || i18n.t(Msg::Add)}</button>
+                <button class="button button-primary" type="submit" data-testid="add-task" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Add)}</button>
             </form>
-            <p class="form-error" role="alert" data-testid="write-error">{move || write_error.get()}</p>
+            <div id="task-title-error">
+                <WriteErrorLine write=write />
+            </div>
         </section>
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::Tasks)}</h2>
@@ -172,16 +166,24 @@ fn TaskItem(
             event.prevent_default();
             let text = draft.get_untracked().trim().to_owned();
             if text.is_empty() {
+                write.fail(Msg::TitleRequired);
                 return;
             }
-            run(Mutation::Update {
-                id: id.clone(),
-                patch: EntityPatch::Task(TaskPatch {
-                    title: Some(text),
-                    ..TaskPatch::default()
-                }),
-            });
-            editing.set(false);
+            let Some(space) = space.get_untracked() else {
+                return;
+            };
+            // The edit stays open with the typed title until the change is accepted.
+            write.run(
+                space,
+                Mutation::Update {
+                    id: id.clone(),
+                    patch: EntityPatch::Task(TaskPatch {
+                        title: Some(text),
+                        ..TaskPatch::default()
+                    }),
+                },
+                move || editing.set(false),
+            );
         }
     };
     let delete = {
@@ -209,7 +211,7 @@ fn TaskItem(
                 <form class="form-inline grow" on:submit=save.clone()>
                     <label class="visually-hidden" for="edit-title">{move || i18n.t(Msg::TaskTitle)}</label>
                     <input id="edit-title" data-testid="edit-title" maxlength="200" prop:value=move || draft.get() on:input=move |event| draft.set(event_target_value(&event)) />
-                    <button class="button" type="submit">{move || i18n.t(Msg::Save)}</button>
+                    <button class="button" type="submit" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Save)}</button>
                 </form>
             </Show>
             <span class="item-meta">{move || due.map(|date| format_date(i18n.lang.get(), date))}</span>
@@ -218,6 +220,7 @@ fn TaskItem(
             </Show>
             <button class="button button-small" on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
             <button class="button button-small button-danger" on:click=delete>{move || i18n.t(Msg::Delete)}</button>
+            <WriteErrorLine write=write />
         </li>
     }
 }

@@ -15,7 +15,9 @@ use imp_shared::visa::{
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{days_left_text, format_date, use_i18n, Msg};
-use crate::sync::hooks::{use_engine, use_pending_ids, use_records, use_session, use_write};
+use crate::sync::hooks::{
+    use_engine, use_pending_ids, use_records, use_session, use_write, WriteErrorLine,
+};
 
 fn state_msg(state: VisaStepState) -> Msg {
     match state {
@@ -123,6 +125,7 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::VisaRoutes)}</h2>
+            <WriteErrorLine write=write />
             <ul class="list">
                 {move || routes.get().into_iter().map(|route| {
                     let route_id = route.id.clone();
@@ -168,6 +171,7 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::Checklist)}</h2>
+            <WriteErrorLine write=write />
             <Show when=move || !steps.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoVisaSteps)}</p> }>
                 <ul class="list" data-testid="visa-steps">
                     {move || {

@@ -11,7 +11,7 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::qr::QrCodeImage;
 use crate::i18n::{format_date, local_to_utc, use_i18n, zone_offset, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_write};
+use crate::sync::hooks::{use_pending_ids, use_records, use_write, WriteErrorLine};
 
 /// Letters and digits that cannot be mistaken for each other when read aloud or typed.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -52,13 +52,6 @@ fn NewWorkshopForm() -> impl IntoView {
     let duration = RwSignal::new("90".to_owned());
     let place = RwSignal::new(String::new());
     let capacity = RwSignal::new("40".to_owned());
-    let error = RwSignal::new(None::<Msg>);
-    let write_error = RwSignal::new(None::<String>);
-    Effect::new(move |_| match write.value().get() {
-        Some(Err(message)) => write_error.set(Some(message)),
-        Some(Ok(())) => write_error.set(None),
-        None => {}
-    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let day = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d").ok();
@@ -71,10 +64,10 @@ fn NewWorkshopForm() -> impl IntoView {
             title.get_untracked().trim().is_empty(),
             place.get_untracked().trim().is_empty(),
         ) else {
-            error.set(Some(Msg::FieldsRequired));
+            write.fail(Msg::FieldsRequired);
             return;
         };
-        error.set(None);
+        write.clear();
         let workshop = Workshop {
             title: title.get_untracked().trim().to_owned(),
             starts_at: local,
@@ -82,14 +75,14 @@ fn NewWorkshopForm() -> impl IntoView {
             place: place.get_untracked().trim().to_owned(),
             capacity: capacity.get_untracked().parse().unwrap_or(0),
         };
-        write.dispatch((
+        write.run(
             SpaceId::Program,
             Mutation::Create {
                 id: RecordId(format!("workshop-{}", uuid::Uuid::new_v4().simple())),
                 record: Entity::Workshop(workshop),
             },
-        ));
-        title.set(String::new());
+            move || title.set(String::new()),
+        );
     };
     let bind = |signal: RwSignal<String>| {
         move |event: leptos::ev::Event| signal.set(event_target_value(&event))
@@ -128,9 +121,8 @@ fn NewWorkshopForm() -> impl IntoView {
                     <label for="workshop-place">{move || i18n.t(Msg::Place)}</label>
                     <input id="workshop-place" maxlength="200" prop:value=move || place.get() on:input=bind(place) />
                 </div>
-                <p class="field-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
-                <p class="form-error" role="alert">{move || write_error.get()}</p>
-                <button class="button button-primary" type="submit" data-testid="create-workshop">{move || i18n.t(Msg::NewWorkshop)}</button>
+                <WriteErrorLine write=write />
+                <button class="button button-primary" type="submit" data-testid="create-workshop" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::NewWorkshop)}</button>
             </form>
         </section>
     }
@@ -188,13 +180,16 @@ fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl
         let id = id.clone();
         move |_| {
             if !showing.get_untracked() && code.get_untracked().is_none() {
-                write.dispatch((
+                // The QR panel opens once the new code is stored.
+                write.run(
                     SpaceId::Staff,
                     Mutation::Create {
                         id: id.clone(),
                         record: Entity::CheckinCode(CheckinCode { code: new_code() }),
                     },
-                ));
+                    move || showing.set(true),
+                );
+                return;
             }
             showing.update(|open| *open = !*open);
         }
@@ -223,6 +218,7 @@ fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl
             <button class="button button-small" data-testid="show-qr" aria-expanded=move || showing.get().to_string() on:click=toggle>
                 {move || if showing.get() { i18n.t(Msg::HideQr) } else { i18n.t(Msg::ShowQr) }}
             </button>
+            <WriteErrorLine write=write />
             <details class="grow-full" data-testid="attendance-list" data-count=move || attendees.get().len().to_string()>
                 <summary>{move || format!("{} ({})", i18n.t(Msg::Attendance), attendees.get().len())}</summary>
                 <ul class="list">

@@ -1,7 +1,9 @@
 //! The sync engine: the state the UI shows (base + replayed outbox per space), local writes, and
 //! the push-then-pull cycle with its triggers (start-up, coming online, focus, shortly after a
 //! write, periodically with backoff and jitter while failing). One tab syncs at a time (Web
-//! Locks); tabs tell each other about changes over a BroadcastChannel.
+//! Locks), and only the leader tab (the one holding the leader lock) syncs on the period. Tabs
+//! tell each other over a BroadcastChannel: "I wrote" (reload the outbox) and "I synced these
+//! spaces" (reload just those); neither message starts a sync in the tab that receives it.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -26,7 +28,7 @@ use imp_shared::protocol::{
 };
 
 use crate::storage::{OutboxEntry, Store, StoreError, DB_NAME};
-use crate::sync::lock::{with_lock, SYNC_LOCK};
+use crate::sync::lock::{hold_while_open, with_lock, LEADER_LOCK, SYNC_LOCK};
 use crate::sync::transport::{self, TransportError};
 
 /// Sync again this long after a local write, so a burst of writes goes in one push.
@@ -38,17 +40,18 @@ pub const MAX_BACKOFF_MS: u32 = 5 * 60_000;
 
 const CHANNEL: &str = "imp-companion";
 
-/// Something the user has to act on before sync can go on.
+/// Why sync is not working right now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SyncProblem {
     /// The session ended: sign in again (changes are kept).
     SignedOut,
     /// The server needs a newer app: reload to update (changes are kept).
     TooOld,
-    /// The server refused or failed; retried with backoff.
-    Server(String),
-    /// The device's storage failed.
-    Storage(String),
+    /// The server answered with an error (its HTTP status; 0 when the answer was unreadable);
+    /// retried with backoff.
+    Server(u16),
+    /// The device's storage failed; retried with backoff.
+    Storage,
 }
 
 /// What the UI shows about sync on every screen.
@@ -66,6 +69,8 @@ pub struct SyncStatus {
     pub rejected: usize,
     /// What needs the user's attention, if anything.
     pub problem: Option<SyncProblem>,
+    /// When the next automatic attempt is due (ms since the epoch), while failing.
+    pub retry_at: Option<f64>,
 }
 
 /// Why a local write did not happen. Nothing changed in either case.
@@ -103,6 +108,9 @@ struct State {
     last_synced: Option<DateTime<Utc>>,
     online: bool,
     problem: Option<SyncProblem>,
+    retry_at: Option<f64>,
+    /// Whether this tab holds the leader lock (only the leader syncs on the period).
+    leader: bool,
 }
 
 /// The engine handle: cheap to clone, lives for the page.
@@ -132,6 +140,7 @@ impl Engine {
         let session: Option<SessionResponse> = store.meta("session").await?;
         let me: Option<MeResponse> = store.meta("me").await?;
         let spaces = me.map(|me| synced_spaces(&me)).unwrap_or_default();
+        let last_synced: Option<DateTime<Utc>> = store.meta("last_synced").await.ok().flatten();
         let online = web_sys::window().is_some_and(|window| window.navigator().on_line());
         let engine = Self {
             state: Rc::new(RefCell::new(State {
@@ -146,9 +155,11 @@ impl Engine {
                 timer: None,
                 syncing: false,
                 resync: false,
-                last_synced: None,
+                last_synced,
                 online,
                 problem: None,
+                retry_at: None,
+                leader: false,
             })),
             revision: RwSignal::new(0),
             status: RwSignal::new(SyncStatus::default()),
@@ -157,6 +168,11 @@ impl Engine {
         engine.reload().await?;
         engine.listen();
         engine.schedule(0);
+        let leader = engine.clone();
+        hold_while_open(LEADER_LOCK, move || {
+            leader.state.borrow_mut().leader = true;
+            leader.schedule(PERIOD_MS);
+        });
         Ok(engine)
     }
 
@@ -242,7 +258,7 @@ impl Engine {
             space_state.view.write(&changes);
         }
         self.changed();
-        self.broadcast();
+        self.broadcast(&TabMessage::Wrote);
         self.schedule(WRITE_DEBOUNCE_MS);
         Ok(seq)
     }
@@ -256,7 +272,7 @@ impl Engine {
             .rejected
             .retain(|entry| entry.pending.seq != seq);
         self.changed();
-        self.broadcast();
+        self.broadcast(&TabMessage::Wrote);
         Ok(())
     }
 
@@ -295,7 +311,7 @@ impl Engine {
         }
         request_persistent_storage();
         let _ = self.reload().await;
-        self.broadcast();
+        self.broadcast(&TabMessage::Account);
         self.schedule(0);
         Ok(())
     }
@@ -325,7 +341,7 @@ impl Engine {
             state.last_synced = None;
         }
         self.changed();
-        self.broadcast();
+        self.broadcast(&TabMessage::Account);
         Ok(())
     }
 
@@ -355,7 +371,7 @@ impl Engine {
             state.outbox = outbox;
             state.rejected = rejected;
             state.by_space = by_space;
-            recompute_views(&mut state);
+            recompute_views(&mut state, None);
         }
         self.changed();
         Ok(())
@@ -411,7 +427,9 @@ impl Engine {
                     state.online = true;
                     state.problem = None;
                     state.last_synced = Some(now());
-                    Some(PERIOD_MS)
+                    // Only the leader tab keeps syncing on the period; the others hear about
+                    // its syncs over the channel.
+                    state.leader.then_some(PERIOD_MS)
                 }
                 Err(error) => {
                     state.failures = state.failures.saturating_add(1);
@@ -431,13 +449,20 @@ impl Engine {
                             state.problem = Some(SyncProblem::TooOld);
                             None
                         }
-                        SyncError::Transport(other) => {
+                        SyncError::Transport(TransportError::Server { status, .. }) => {
                             state.online = true;
-                            state.problem = Some(SyncProblem::Server(other.to_string()));
+                            state.problem = Some(SyncProblem::Server(*status));
                             Some(backoff)
                         }
-                        SyncError::Storage(error) => {
-                            state.problem = Some(SyncProblem::Storage(error.to_string()));
+                        SyncError::Transport(
+                            TransportError::Decode(_) | TransportError::RateLimited(_),
+                        ) => {
+                            state.online = true;
+                            state.problem = Some(SyncProblem::Server(0));
+                            Some(backoff)
+                        }
+                        SyncError::Storage(_) => {
+                            state.problem = Some(SyncProblem::Storage);
                             Some(backoff)
                         }
                     }
@@ -445,6 +470,21 @@ impl Engine {
             }
         };
         let again = std::mem::take(&mut self.state.borrow_mut().resync);
+        {
+            let mut state = self.state.borrow_mut();
+            state.retry_at = match (&result, next_delay) {
+                (Err(_), Some(delay)) => Some(millis() + f64::from(delay)),
+                _ => None,
+            };
+        }
+        if result.is_ok() {
+            let (store, at) = {
+                let state = self.state.borrow();
+                (state.store.clone(), state.last_synced)
+            };
+            // Remembered so that a reopened app can say when it last synced.
+            let _ = store.set_meta("last_synced", &at).await;
+        }
         self.changed();
         if again && result.is_ok() {
             self.schedule(0);
@@ -493,18 +533,39 @@ impl Engine {
                 to_pull.push(space.clone());
             }
         }
+        let mut changed_spaces = Vec::new();
+        let mut outbox_changed = false;
         for space in &to_pull {
-            // Only the cursor: the records themselves are read once, by `reload` below.
+            // Only the cursor: the records this device holds are already in memory.
             let cursor = store.cursor(space).await?;
             let since = match by_space.get(space).and_then(|pending| pending.first()) {
                 Some(first) => MutationSeq(first.seq.0.saturating_sub(1)),
                 None => store.last_seq(space).await?,
             };
             let pulled = transport::pull(&token, space, cursor, &client_id, since).await?;
-            store.absorb(space, &pulled).await?;
+            let rebased = store.absorb(space, &pulled).await?;
+            outbox_changed |= !rebased.confirmed.is_empty();
+            if pulled.reset || !pulled.changes.is_empty() {
+                let mut state = self.state.borrow_mut();
+                let space_state = state.by_space.entry(space.clone()).or_default();
+                absorb_into(&mut space_state.base, &pulled);
+                changed_spaces.push(space.clone());
+            }
         }
-        self.reload().await?;
-        self.broadcast();
+        // Only what changed is read again: the outbox and refusals when the pull confirmed
+        // entries, and the views of the spaces whose records changed.
+        if outbox_changed {
+            let outbox = store.outbox().await?;
+            let rejected = store.rejected().await?;
+            let mut state = self.state.borrow_mut();
+            state.outbox = outbox;
+            state.rejected = rejected;
+            recompute_views(&mut state, None);
+        } else if !changed_spaces.is_empty() {
+            recompute_views(&mut self.state.borrow_mut(), Some(&changed_spaces));
+        }
+        // Told even when nothing changed, so the other tabs can say when sync last worked.
+        self.broadcast(&TabMessage::Synced(changed_spaces));
         Ok(())
     }
 
@@ -518,16 +579,65 @@ impl Engine {
                 pending: state.outbox.len(),
                 rejected: state.rejected.len(),
                 problem: state.problem.clone(),
+                retry_at: state.retry_at,
             }
         };
         self.status.set(status);
         self.revision.update(|revision| *revision += 1);
     }
 
-    fn broadcast(&self) {
-        if let Some(channel) = &self.channel {
-            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str("changed"));
+    fn broadcast(&self, message: &TabMessage) {
+        if let (Some(channel), Ok(text)) = (&self.channel, serde_json::to_string(message)) {
+            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(&text));
         }
+    }
+
+    /// Another tab wrote: read the outbox and refusals again and replay them (the bases are
+    /// unchanged). Syncing the write is the writing tab's job.
+    async fn reload_outbox(&self) -> Result<(), StoreError> {
+        let store = self.state.borrow().store.clone();
+        let outbox = store.outbox().await?;
+        let rejected = store.rejected().await?;
+        {
+            let mut state = self.state.borrow_mut();
+            state.outbox = outbox;
+            state.rejected = rejected;
+            recompute_views(&mut state, None);
+        }
+        self.changed();
+        Ok(())
+    }
+
+    /// Another tab synced: read just the spaces whose records changed, and the outbox.
+    async fn reload_spaces(&self, spaces: &[SpaceId]) -> Result<(), StoreError> {
+        let store = self.state.borrow().store.clone();
+        let mut bases = Vec::new();
+        for space in spaces {
+            let (base, _cursor) = store.load_base(space).await?;
+            bases.push((space.clone(), base));
+        }
+        let outbox = store.outbox().await?;
+        let rejected = store.rejected().await?;
+        {
+            let mut state = self.state.borrow_mut();
+            for (space, base) in bases {
+                if state.spaces.contains(&space) || state.by_space.contains_key(&space) {
+                    state.by_space.entry(space).or_default().base = base;
+                }
+            }
+            state.outbox = outbox;
+            state.rejected = rejected;
+            state.last_synced = Some(now());
+            if matches!(
+                state.problem,
+                Some(SyncProblem::Server(_) | SyncProblem::Storage)
+            ) {
+                state.problem = None;
+            }
+            recompute_views(&mut state, None);
+        }
+        self.changed();
+        Ok(())
     }
 
     fn listen(&self) {
@@ -564,14 +674,25 @@ impl Engine {
         on_focus.forget();
         if let Some(channel) = &self.channel {
             let engine = self.clone();
-            let on_message = Closure::<dyn Fn()>::new(move || {
-                let engine = engine.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = engine.reload().await;
-                    // Another tab wrote: sync soon (the lock keeps it to one tab at a time).
-                    engine.schedule(WRITE_DEBOUNCE_MS);
-                });
-            });
+            let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+                move |event: web_sys::MessageEvent| {
+                    let message = event
+                        .data()
+                        .as_string()
+                        .and_then(|text| serde_json::from_str::<TabMessage>(&text).ok())
+                        .unwrap_or(TabMessage::Account);
+                    let engine = engine.clone();
+                    // None of these starts a sync: two tabs answering each other's messages
+                    // with syncs would never stop.
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let _ = match message {
+                            TabMessage::Wrote => engine.reload_outbox().await,
+                            TabMessage::Synced(spaces) => engine.reload_spaces(&spaces).await,
+                            TabMessage::Account => engine.reload().await,
+                        };
+                    });
+                },
+            );
             channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             on_message.forget();
         }
@@ -603,7 +724,38 @@ pub enum SyncError {
     Storage(#[from] StoreError),
 }
 
-fn recompute_views(state: &mut State) {
+/// What one tab tells the others over the BroadcastChannel.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "t", content = "spaces", rename_all = "snake_case")]
+enum TabMessage {
+    /// I queued a change or dismissed a refusal (the outbox or refusals changed).
+    Wrote,
+    /// I synced: these spaces' records changed (and the outbox may have shrunk).
+    Synced(Vec<SpaceId>),
+    /// Someone signed in or out: read everything again.
+    Account,
+}
+
+/// Applies a pull's changes to a space's records in memory (or replaces them on a reset), as
+/// `Store::absorb` did to IndexedDB.
+fn absorb_into(base: &mut MemoryRecords, pull: &imp_shared::protocol::PullResponse) {
+    if pull.reset {
+        base.records.clear();
+    }
+    for change in &pull.changes {
+        match &change.record {
+            Some(record) => {
+                base.records.insert(change.key.clone(), record.clone());
+            }
+            None => {
+                base.records.remove(&change.key);
+            }
+        }
+    }
+}
+
+/// Replays the outbox over the bases: every space, or only `only`.
+fn recompute_views(state: &mut State, only: Option<&[SpaceId]>) {
     let Some(session) = &state.session else {
         for space_state in state.by_space.values_mut() {
             space_state.view = space_state.base.clone();
@@ -616,6 +768,9 @@ fn recompute_views(state: &mut State) {
     };
     let at = now();
     for (space, space_state) in state.by_space.iter_mut() {
+        if only.is_some_and(|only| !only.contains(space)) {
+            continue;
+        }
         let pending: Vec<PendingMutation> = state
             .outbox
             .iter()

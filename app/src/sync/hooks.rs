@@ -7,7 +7,9 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::protocol::SessionResponse;
 
-use crate::sync::engine::{Engine, SyncStatus};
+use crate::i18n::{use_i18n, Lang, Msg};
+use crate::sync::engine::{Engine, SyncStatus, WriteError};
+use crate::wording::refusal_text;
 
 /// The engine, provided once by the root component. Copy and thread-safe to capture; the engine
 /// itself stays on the page's thread.
@@ -123,21 +125,102 @@ pub fn use_pending_ids(space: Signal<Option<SpaceId>>) -> Memo<Vec<RecordId>> {
     })
 }
 
-/// Runs a local write; the result says why it did not happen, if it did not.
-pub fn use_write() -> Action<(SpaceId, Mutation), Result<(), String>> {
-    let handle = use_engine();
-    Action::new_local(move |(space, mutation): &(SpaceId, Mutation)| {
-        let engine = handle.map(|handle| handle.get());
-        let (space, mutation) = (space.clone(), mutation.clone());
-        async move {
-            match engine {
-                Some(engine) => engine
-                    .write(&space, mutation)
-                    .await
-                    .map(|_| ())
-                    .map_err(|error| error.to_string()),
-                None => Err("the app is not ready".to_owned()),
-            }
+/// Why a form's change did not happen, worded in the reader's language when shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormError {
+    /// The form's own check (a required field left empty…).
+    Form(Msg),
+    /// The engine refused the write (a rule, storage, signed out).
+    Write(WriteError),
+}
+
+impl FormError {
+    /// The sentence to show, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Self::Form(msg) => msg.text(lang).to_owned(),
+            Self::Write(error) => write_error_text(lang, error),
         }
-    })
+    }
+}
+
+/// A write error as a sentence in `lang`.
+pub fn write_error_text(lang: Lang, error: &WriteError) -> String {
+    match error {
+        WriteError::Refused(reason) => refusal_text(lang, reason),
+        WriteError::Storage(_) => Msg::StorageFailed.text(lang).to_owned(),
+        WriteError::SignedOut => Msg::SignInAgain.text(lang).to_owned(),
+    }
+}
+
+/// A form's writes. A change is checked and stored locally first; only when that succeeded does
+/// `on_accepted` run (where the form clears its fields). Otherwise the form keeps everything the
+/// person typed and `error` says why, under the form, in their language.
+#[derive(Clone, Copy)]
+pub struct FormWrite {
+    handle: Option<EngineHandle>,
+    /// Why the last attempt did not happen (cleared by an accepted write).
+    pub error: RwSignal<Option<FormError>>,
+    /// Whether a write is being stored right now.
+    pub pending: RwSignal<bool>,
+}
+
+impl FormWrite {
+    /// Makes a change; runs `on_accepted` only once it is stored (and shown) on this device.
+    pub fn run(&self, space: SpaceId, mutation: Mutation, on_accepted: impl FnOnce() + 'static) {
+        let this = *self;
+        let Some(handle) = self.handle else {
+            this.error
+                .set(Some(FormError::Write(WriteError::SignedOut)));
+            return;
+        };
+        let engine = handle.get();
+        this.pending.set(true);
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = engine.write(&space, mutation).await;
+            this.pending.set(false);
+            match result {
+                Ok(_) => {
+                    this.error.set(None);
+                    on_accepted();
+                }
+                Err(error) => this.error.set(Some(FormError::Write(error))),
+            }
+        });
+    }
+
+    /// Makes a change where nothing needs clearing afterwards (a tick, a state change).
+    pub fn dispatch(&self, (space, mutation): (SpaceId, Mutation)) {
+        self.run(space, mutation, || {});
+    }
+
+    /// Shows a form's own check failing (nothing is written).
+    pub fn fail(&self, msg: Msg) {
+        self.error.set(Some(FormError::Form(msg)));
+    }
+
+    /// Clears the error line.
+    pub fn clear(&self) {
+        self.error.set(None);
+    }
+}
+
+/// A form's writes (see [`FormWrite`]); show their refusals with [`WriteErrorLine`].
+pub fn use_write() -> FormWrite {
+    FormWrite {
+        handle: use_engine(),
+        error: RwSignal::new(None),
+        pending: RwSignal::new(false),
+    }
+}
+
+/// The line under a form that says why its change did not happen, in the reader's language.
+#[component]
+pub fn WriteErrorLine(write: FormWrite) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="form-error" role="alert" data-testid="write-error">
+            {move || write.error.get().map(|error| error.text(i18n.lang.get()))}
+        </p>
+    }
 }

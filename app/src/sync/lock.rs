@@ -11,22 +11,26 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 /// The lock every tab's sync takes.
 pub const SYNC_LOCK: &str = "imp-companion-sync";
 
+/// `navigator.locks` and its `request` function, where the browser has Web Locks.
+fn lock_request() -> Option<(JsValue, Function)> {
+    let navigator = JsValue::from(web_sys::window()?.navigator());
+    let locks = Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    if locks.is_undefined() || locks.is_null() {
+        return None;
+    }
+    let request = Reflect::get(&locks, &JsValue::from_str("request"))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    Some((locks, request))
+}
+
 /// Runs `work` while holding the named exclusive lock, waiting for other tabs to release it.
 pub async fn with_lock<F>(name: &str, work: F)
 where
     F: Future<Output = ()> + 'static,
 {
-    let request = web_sys::window()
-        .map(|window| JsValue::from(window.navigator()))
-        .and_then(|navigator| Reflect::get(&navigator, &JsValue::from_str("locks")).ok())
-        .filter(|locks| !locks.is_undefined() && !locks.is_null())
-        .and_then(|locks| {
-            let request = Reflect::get(&locks, &JsValue::from_str("request"))
-                .ok()?
-                .dyn_into::<Function>()
-                .ok()?;
-            Some((locks, request))
-        });
+    let request = lock_request();
     let Some((locks, request)) = request else {
         work.await;
         return;
@@ -49,4 +53,30 @@ where
         // The lock is released when the promise our callback returned settles.
         let _ = JsFuture::from(promise).await;
     }
+}
+
+/// The lock the leader tab holds for as long as it lives: only the leader syncs on the period.
+pub const LEADER_LOCK: &str = "imp-companion-leader";
+
+/// Asks for the named lock and keeps it until the page goes away; `on_acquired` runs once it is
+/// ours (at once for the first tab, when the holder closes for the others). Without Web Locks
+/// every tab is its own leader.
+pub fn hold_while_open(name: &str, on_acquired: impl FnOnce() + 'static) {
+    let request = lock_request();
+    let Some((locks, request)) = request else {
+        on_acquired();
+        return;
+    };
+    let callback = Closure::once(move |_lock: JsValue| -> Promise {
+        on_acquired();
+        // Never settles: the lock is released when the page closes.
+        Promise::new(&mut |_resolve, _reject| {})
+    });
+    let _ = request.call2(
+        &locks,
+        &JsValue::from_str(name),
+        callback.as_ref().unchecked_ref(),
+    );
+    // The callback must outlive this call: the browser calls it later, once.
+    callback.forget();
 }
