@@ -141,6 +141,10 @@ async fn absorbing_a_pull_is_atomic_and_keeps_unprocessed_entries() -> Result<()
             seq: outbox[1].pending.seq,
             code: "invalid".into(),
             message: "title is required".into(),
+            reason: Some(imp_shared::error::MutationError::invalid(
+                "title",
+                imp_shared::error::Problem::Required,
+            )),
         }],
     };
     let rebased = store.absorb(&space(), &pull).await?;
@@ -161,6 +165,14 @@ async fn absorbing_a_pull_is_atomic_and_keeps_unprocessed_entries() -> Result<()
     let rejected = store.rejected().await?;
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0].message, "title is required");
+    assert_eq!(
+        rejected[0].reason,
+        Some(imp_shared::error::MutationError::invalid(
+            "title",
+            imp_shared::error::Problem::Required
+        )),
+        "the structured reason is kept for the person's language"
+    );
     // A reset replaces the base but keeps the outbox (I6).
     let reset = PullResponse {
         cursor: ServerVersion(9),

@@ -1,4 +1,4 @@
-//! The first-cut domain from DESIGN.md: plain serde structs, their kinds, and their validation.
+//! The domain: plain serde structs, their kinds, and their validation.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -229,7 +229,7 @@ pub struct PushOutcome {
     pub mentors_changed: Option<Vec<UserId>>,
 }
 
-/// Processes a push (DESIGN.md "Push") whose mutations were all read: [`push_items`] with every
+/// Processes a push (docs/sync-protocol.md §7) whose mutations were all read: [`push_items`] with every
 /// mutation ready. Run it inside one storage transaction: when it returns an error, roll back;
 /// when it returns `Ok`, commit before replying (I2).
 pub fn push<S: ServerStore>(
@@ -425,7 +425,7 @@ fn push_each<'a, S: ServerStore>(
     })
 }
 
-/// Serves a pull (DESIGN.md "Pull"): changes after `cursor`, filtered per record (I7), or a reset
+/// Serves a pull (docs/sync-protocol.md §8): changes after `cursor`, filtered per record (I7), or a reset
 /// snapshot when the cursor is older than the tombstone horizon or unknown to this space.
 /// A write-only member gets no records, only its `last_seq` and verdicts.
 pub fn pull<S: ServerStore>(

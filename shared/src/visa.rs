@@ -3,7 +3,7 @@
 //! Rules change more often than code ships, so a route is a plain serde record
 //! ([`VisaRouteTemplate`]) that can live in the program space and be corrected by staff; only the
 //! date arithmetic ([`DueRule`]) is code. [`builtin_routes`] holds the first version of the four
-//! routes in DESIGN.md. Fees and processing times in it are what the authorities published when it
+//! built-in routes. Fees and processing times in it are what the authorities published when it
 //! was written; staff should check them before each cohort and bump the route's `version`.
 
 use chrono::{Days, NaiveDate};
@@ -221,7 +221,7 @@ fn documents(names: &[&str]) -> Vec<String> {
     names.iter().map(|name| (*name).to_owned()).collect()
 }
 
-/// The four routes from DESIGN.md, version 1 each.
+/// The four built-in routes, version 1 each.
 pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
     vec![
         VisaRouteTemplate {

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use imp_shared::apply::{MemoryRecords, RecordKey};
-use imp_shared::client::{rebase_outbox, Rebased, RejectedEntry};
+use imp_shared::client::{rebase_outbox, ClientStore, Rebased, RejectedEntry};
 use imp_shared::domain::Entity;
 use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, MAX_SAFE_INTEGER};
 use imp_shared::mutation::{Mutation, PendingMutation};
@@ -75,16 +75,7 @@ fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(corrupt)
 }
 
-/// A pending mutation with the space it is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    /// The space.
-    pub space: SpaceId,
-    /// The mutation and its seq.
-    pub pending: PendingMutation,
-    /// When the user made it (shown in the UI; never used for ordering).
-    pub queued_at: DateTime<Utc>,
-}
+pub use imp_shared::client::OutboxEntry;
 
 #[derive(Serialize, Deserialize)]
 struct BaseRow {
@@ -453,4 +444,49 @@ async fn write_changes(
         request.await?;
     }
     Ok(())
+}
+
+/// The shared client core's view of this store (every method is one IndexedDB transaction).
+impl ClientStore for Store {
+    type Error = StoreError;
+
+    async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        Store::outbox(self).await
+    }
+
+    async fn rejected(&self) -> Result<Vec<RejectedEntry>, StoreError> {
+        Store::rejected(self).await
+    }
+
+    async fn enqueue(
+        &self,
+        space: &SpaceId,
+        mutation: Mutation,
+        now: DateTime<Utc>,
+    ) -> Result<OutboxEntry, StoreError> {
+        Store::enqueue(self, space, mutation, now).await
+    }
+
+    async fn load_base(
+        &self,
+        space: &SpaceId,
+    ) -> Result<(MemoryRecords, ServerVersion), StoreError> {
+        Store::load_base(self, space).await
+    }
+
+    async fn cursor(&self, space: &SpaceId) -> Result<ServerVersion, StoreError> {
+        Store::cursor(self, space).await
+    }
+
+    async fn last_seq(&self, space: &SpaceId) -> Result<MutationSeq, StoreError> {
+        Store::last_seq(self, space).await
+    }
+
+    async fn absorb(&self, space: &SpaceId, pull: &PullResponse) -> Result<Rebased, StoreError> {
+        Store::absorb(self, space, pull).await
+    }
+
+    async fn dismiss_rejected(&self, seq: MutationSeq) -> Result<(), StoreError> {
+        Store::dismiss_rejected(self, seq).await
+    }
 }

@@ -1,12 +1,13 @@
-//! The sync engine: the state the UI shows (base + replayed outbox per space), local writes, and
-//! the push-then-pull cycle with its triggers (start-up, coming online, focus, shortly after a
+//! The sync engine: the browser glue around the shared client core (`imp_shared::client`). The
+//! core decides what the view is (base + replayed outbox per space), what a sync cycle pushes and
+//! pulls, and the status and next attempt after it; this module keeps the timers, events, Web
+//! Locks, the BroadcastChannel and `fetch`. The cycle's triggers (start-up, coming online, focus, shortly after a
 //! write, periodically with backoff and jitter while failing). One tab syncs at a time (Web
 //! Locks), and only the leader tab (the one holding the leader lock) syncs on the period. Tabs
 //! tell each other over a BroadcastChannel: "I wrote" (reload the outbox) and "I synced these
 //! spaces" (reload just those); neither message starts a sync in the tab that receives it.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -15,63 +16,25 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use imp_shared::apply::{apply, ApplyContext, MemoryRecords, RecordView};
-use imp_shared::client::{replay, RejectedEntry};
-use imp_shared::domain::Role;
+use imp_shared::apply::MemoryRecords;
+use imp_shared::client::{
+    decide, sync_cycle, ClientView, CycleError, Outcome, RejectedEntry, Transport,
+};
 use imp_shared::error::MutationError;
 use imp_shared::ids::{ClientId, MutationSeq, SpaceId};
-use imp_shared::mutation::{Mutation, PendingMutation};
+use imp_shared::mutation::Mutation;
 use imp_shared::permissions::Actor;
-use imp_shared::protocol::{
-    MeResponse, PushRequest, SessionResponse, MAX_MUTATIONS_PER_PUSH, PROTOCOL_VERSION,
-    SCHEMA_VERSION,
-};
+use imp_shared::protocol::{MeResponse, SessionResponse};
 
 use crate::storage::{OutboxEntry, Store, StoreError, DB_NAME};
 use crate::sync::lock::{hold_while_open, with_lock, LEADER_LOCK, SYNC_LOCK};
-use crate::sync::transport::{self, TransportError};
+use crate::sync::transport::{self, Http, TransportError};
 
-/// Sync again this long after a local write, so a burst of writes goes in one push.
-pub const WRITE_DEBOUNCE_MS: u32 = 400;
-/// Sync this often while everything works.
-pub const PERIOD_MS: u32 = 30_000;
-/// The longest wait between retries while failing.
-pub const MAX_BACKOFF_MS: u32 = 5 * 60_000;
+pub use imp_shared::client::{
+    SyncProblem, SyncStatus, MAX_BACKOFF_MS, PERIOD_MS, WRITE_DEBOUNCE_MS,
+};
 
 const CHANNEL: &str = "imp-companion";
-
-/// Why sync is not working right now.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SyncProblem {
-    /// The session ended: sign in again (changes are kept).
-    SignedOut,
-    /// The server needs a newer app: reload to update (changes are kept).
-    TooOld,
-    /// The server answered with an error (its HTTP status; 0 when the answer was unreadable);
-    /// retried with backoff.
-    Server(u16),
-    /// The device's storage failed; retried with backoff.
-    Storage,
-}
-
-/// What the UI shows about sync on every screen.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SyncStatus {
-    /// Whether the last attempt reached the server.
-    pub online: bool,
-    /// Whether a sync is running in this tab.
-    pub syncing: bool,
-    /// When the last full sync finished.
-    pub last_synced: Option<DateTime<Utc>>,
-    /// Local changes not yet confirmed by the server.
-    pub pending: usize,
-    /// Changes the server refused (shown with reasons).
-    pub rejected: usize,
-    /// What needs the user's attention, if anything.
-    pub problem: Option<SyncProblem>,
-    /// When the next automatic attempt is due (ms since the epoch), while failing.
-    pub retry_at: Option<f64>,
-}
 
 /// Why a local write did not happen. Nothing changed in either case.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -87,20 +50,13 @@ pub enum WriteError {
     SignedOut,
 }
 
-#[derive(Default)]
-struct SpaceState {
-    base: MemoryRecords,
-    view: MemoryRecords,
-}
-
 struct State {
     store: Store,
     client_id: ClientId,
     session: Option<SessionResponse>,
     spaces: Vec<SpaceId>,
-    by_space: BTreeMap<SpaceId, SpaceState>,
-    outbox: Vec<OutboxEntry>,
-    rejected: Vec<RejectedEntry>,
+    /// Bases, views, outbox and refusals, as the shared core keeps them.
+    view: ClientView,
     failures: u32,
     timer: Option<(f64, Timeout)>,
     syncing: bool,
@@ -148,9 +104,7 @@ impl Engine {
                 client_id,
                 session,
                 spaces,
-                by_space: BTreeMap::new(),
-                outbox: Vec::new(),
-                rejected: Vec::new(),
+                view: ClientView::default(),
                 failures: 0,
                 timer: None,
                 syncing: false,
@@ -202,20 +156,20 @@ impl Engine {
     /// Runs `read` over a space's view (base with the outbox replayed, I5).
     pub fn with_view<T>(&self, space: &SpaceId, read: impl FnOnce(&MemoryRecords) -> T) -> T {
         let state = self.state.borrow();
-        match state.by_space.get(space) {
-            Some(space_state) => read(&space_state.view),
+        match state.view.view(space) {
+            Some(view) => read(view),
             None => read(&MemoryRecords::default()),
         }
     }
 
     /// Pending changes, oldest first.
     pub fn outbox(&self) -> Vec<OutboxEntry> {
-        self.state.borrow().outbox.clone()
+        self.state.borrow().view.outbox.clone()
     }
 
     /// Refused changes, oldest first.
     pub fn rejected(&self) -> Vec<RejectedEntry> {
-        self.state.borrow().rejected.clone()
+        self.state.borrow().view.rejected.clone()
     }
 
     /// Makes a change: checked against the view first (bad input changes nothing), stored in the
@@ -229,34 +183,12 @@ impl Engine {
         let at = now();
         let (store, changes) = {
             let state = self.state.borrow();
-            let empty = MemoryRecords::default();
-            let view = state.by_space.get(space).map_or(&empty, |s| &s.view);
-            // The program and staff records this device holds let rules that need them (a
-            // cohort's deadline, a workshop's hours) refuse bad input before it is queued.
-            let other = |id: &SpaceId| {
-                (id != space)
-                    .then(|| state.by_space.get(id))
-                    .flatten()
-                    .map(|s| &s.view as &dyn RecordView)
-            };
-            let context = ApplyContext {
-                program: other(&SpaceId::Program),
-                // Others hold only what they wrote to the staff space, not its check-in codes.
-                staff: (actor.role == Role::Staff)
-                    .then(|| other(&SpaceId::Staff))
-                    .flatten(),
-                ..ApplyContext::new(&actor, space, at)
-            };
-            (state.store.clone(), apply(view, &context, &mutation)?)
+            let changes = state.view.check_write(&actor, space, &mutation, at)?;
+            (state.store.clone(), changes)
         };
         let entry = store.enqueue(space, mutation, at).await?;
         let seq = entry.pending.seq;
-        {
-            let mut state = self.state.borrow_mut();
-            state.outbox.push(entry);
-            let space_state = state.by_space.entry(space.clone()).or_default();
-            space_state.view.write(&changes);
-        }
+        self.state.borrow_mut().view.wrote(entry, &changes);
         self.changed();
         self.broadcast(&TabMessage::Wrote);
         self.schedule(WRITE_DEBOUNCE_MS);
@@ -269,6 +201,7 @@ impl Engine {
         store.dismiss_rejected(seq).await?;
         self.state
             .borrow_mut()
+            .view
             .rejected
             .retain(|entry| entry.pending.seq != seq);
         self.changed();
@@ -285,7 +218,7 @@ impl Engine {
                 .session
                 .as_ref()
                 .map(|s| (s.user.id.clone(), s.user.email.clone()));
-            (state.store.clone(), previous, state.outbox.len())
+            (state.store.clone(), previous, state.view.outbox.len())
         };
         // Changes waiting on this device belong to the person who made them: another account
         // may not send them, and must not see that person's data either.
@@ -334,9 +267,7 @@ impl Engine {
             let mut state = self.state.borrow_mut();
             state.session = None;
             state.spaces.clear();
-            state.by_space.clear();
-            state.outbox.clear();
-            state.rejected.clear();
+            state.view = ClientView::default();
             state.problem = None;
             state.last_synced = None;
         }
@@ -354,24 +285,18 @@ impl Engine {
         let session: Option<SessionResponse> = store.meta("session").await?;
         let outbox = store.outbox().await?;
         let rejected = store.rejected().await?;
-        let mut by_space = BTreeMap::new();
+        let mut view = ClientView::default();
         for space in &spaces {
             let (base, _cursor) = store.load_base(space).await?;
-            by_space.insert(
-                space.clone(),
-                SpaceState {
-                    base,
-                    view: MemoryRecords::default(),
-                },
-            );
+            view.set_base(space.clone(), base);
         }
+        view.outbox = outbox;
+        view.rejected = rejected;
         {
             let mut state = self.state.borrow_mut();
             state.session = session;
-            state.outbox = outbox;
-            state.rejected = rejected;
-            state.by_space = by_space;
-            recompute_views(&mut state, None);
+            view.recompute(actor_of(&state.session).as_ref(), None, now());
+            state.view = view;
         }
         self.changed();
         Ok(())
@@ -421,53 +346,20 @@ impl Engine {
         let next_delay = {
             let mut state = self.state.borrow_mut();
             state.syncing = false;
-            match &result {
-                Ok(()) => {
-                    state.failures = 0;
-                    state.online = true;
-                    state.problem = None;
-                    state.last_synced = Some(now());
-                    // Only the leader tab keeps syncing on the period; the others hear about
-                    // its syncs over the channel.
-                    state.leader.then_some(PERIOD_MS)
-                }
-                Err(error) => {
-                    state.failures = state.failures.saturating_add(1);
-                    let backoff = backoff_ms(state.failures);
-                    match error {
-                        SyncError::Transport(TransportError::Offline) => {
-                            state.online = false;
-                            Some(backoff)
-                        }
-                        SyncError::Transport(TransportError::SignedOut(_)) => {
-                            state.online = true;
-                            state.problem = Some(SyncProblem::SignedOut);
-                            None
-                        }
-                        SyncError::Transport(TransportError::TooOld(_)) => {
-                            state.online = true;
-                            state.problem = Some(SyncProblem::TooOld);
-                            None
-                        }
-                        SyncError::Transport(TransportError::Server { status, .. }) => {
-                            state.online = true;
-                            state.problem = Some(SyncProblem::Server(*status));
-                            Some(backoff)
-                        }
-                        SyncError::Transport(
-                            TransportError::Decode(_) | TransportError::RateLimited(_),
-                        ) => {
-                            state.online = true;
-                            state.problem = Some(SyncProblem::Server(0));
-                            Some(backoff)
-                        }
-                        SyncError::Storage(_) => {
-                            state.problem = Some(SyncProblem::Storage);
-                            Some(backoff)
-                        }
-                    }
-                }
+            let outcome = match &result {
+                Ok(()) => Outcome::Synced,
+                Err(CycleError::Transport(error)) => Outcome::Failed(Http::failure(error)),
+                Err(CycleError::Store(_)) => Outcome::StorageFailed,
+            };
+            let jitter = (js_sys::Math::random() * 1000.0) as u32;
+            let decision = decide(outcome, state.failures, state.leader, jitter);
+            state.failures = decision.failures;
+            state.online = decision.online;
+            state.problem = decision.problem;
+            if outcome == Outcome::Synced {
+                state.last_synced = Some(now());
             }
+            decision.next_delay_ms
         };
         let again = std::mem::take(&mut self.state.borrow_mut().resync);
         {
@@ -506,66 +398,26 @@ impl Engine {
                 state.spaces.clone(),
             )
         };
-        // The outbox is read fresh: other tabs may have written since this one last looked.
-        let outbox = store.outbox().await?;
-        let mut by_space: BTreeMap<SpaceId, Vec<PendingMutation>> = BTreeMap::new();
-        for entry in &outbox {
-            by_space
-                .entry(entry.space.clone())
-                .or_default()
-                .push(entry.pending.clone());
-        }
-        for (space, pending) in &by_space {
-            for chunk in pending.chunks(MAX_MUTATIONS_PER_PUSH) {
-                let request = PushRequest {
-                    protocol: PROTOCOL_VERSION,
-                    schema: SCHEMA_VERSION,
-                    client_id: client_id.clone(),
-                    mutations: chunk.to_vec(),
-                };
-                // The reply is informational: entries leave the outbox only after a pull (I3).
-                transport::push(&token, space, &request).await?;
-            }
-        }
-        let mut to_pull: Vec<SpaceId> = spaces.clone();
-        for space in by_space.keys() {
-            if !to_pull.contains(space) {
-                to_pull.push(space.clone());
-            }
-        }
-        let mut changed_spaces = Vec::new();
-        let mut outbox_changed = false;
-        for space in &to_pull {
-            // Only the cursor: the records this device holds are already in memory.
-            let cursor = store.cursor(space).await?;
-            let since = match by_space.get(space).and_then(|pending| pending.first()) {
-                Some(first) => MutationSeq(first.seq.0.saturating_sub(1)),
-                None => store.last_seq(space).await?,
-            };
-            let pulled = transport::pull(&token, space, cursor, &client_id, since).await?;
-            let rebased = store.absorb(space, &pulled).await?;
-            outbox_changed |= !rebased.confirmed.is_empty();
-            if pulled.reset || !pulled.changes.is_empty() {
-                let mut state = self.state.borrow_mut();
-                let space_state = state.by_space.entry(space.clone()).or_default();
-                absorb_into(&mut space_state.base, &pulled);
-                changed_spaces.push(space.clone());
-            }
-        }
-        // Only what changed is read again: the outbox and refusals when the pull confirmed
-        // entries, and the views of the spaces whose records changed.
-        if outbox_changed {
-            let outbox = store.outbox().await?;
-            let rejected = store.rejected().await?;
+        let transport = Http { token };
+        let report = sync_cycle(&store, &transport, &client_id, &spaces).await?;
+        // Only what changed is read again: the outbox and refusals when a pull confirmed
+        // entries; the records come from the pulls themselves.
+        let outbox = if report.outbox_changed {
+            let outbox = store.outbox().await.map_err(CycleError::Store)?;
+            let rejected = store.rejected().await.map_err(CycleError::Store)?;
+            Some((outbox, rejected))
+        } else {
+            None
+        };
+        let changed = {
             let mut state = self.state.borrow_mut();
-            state.outbox = outbox;
-            state.rejected = rejected;
-            recompute_views(&mut state, None);
-        } else if !changed_spaces.is_empty() {
-            recompute_views(&mut self.state.borrow_mut(), Some(&changed_spaces));
-        }
+            let actor = actor_of(&state.session);
+            state
+                .view
+                .take_cycle(&report, outbox, actor.as_ref(), now())
+        };
         // Told even when nothing changed, so the other tabs can say when sync last worked.
-        self.broadcast(&TabMessage::Synced(changed_spaces));
+        self.broadcast(&TabMessage::Synced(changed));
         Ok(())
     }
 
@@ -576,9 +428,9 @@ impl Engine {
                 online: state.online,
                 syncing: state.syncing,
                 last_synced: state.last_synced,
-                pending: state.outbox.len(),
-                rejected: state.rejected.len(),
-                problem: state.problem.clone(),
+                pending: state.view.outbox.len(),
+                rejected: state.view.rejected.len(),
+                problem: state.problem,
                 retry_at: state.retry_at,
             }
         };
@@ -600,9 +452,10 @@ impl Engine {
         let rejected = store.rejected().await?;
         {
             let mut state = self.state.borrow_mut();
-            state.outbox = outbox;
-            state.rejected = rejected;
-            recompute_views(&mut state, None);
+            let actor = actor_of(&state.session);
+            state.view.outbox = outbox;
+            state.view.rejected = rejected;
+            state.view.recompute(actor.as_ref(), None, now());
         }
         self.changed();
         Ok(())
@@ -621,12 +474,14 @@ impl Engine {
         {
             let mut state = self.state.borrow_mut();
             for (space, base) in bases {
-                if state.spaces.contains(&space) || state.by_space.contains_key(&space) {
-                    state.by_space.entry(space).or_default().base = base;
+                if state.spaces.contains(&space) || state.view.base(&space).is_some() {
+                    state.view.set_base(space, base);
                 }
             }
-            state.outbox = outbox;
-            state.rejected = rejected;
+            let actor = actor_of(&state.session);
+            state.view.outbox = outbox;
+            state.view.rejected = rejected;
+            state.view.recompute(actor.as_ref(), None, now());
             state.last_synced = Some(now());
             if matches!(
                 state.problem,
@@ -634,7 +489,6 @@ impl Engine {
             ) {
                 state.problem = None;
             }
-            recompute_views(&mut state, None);
         }
         self.changed();
         Ok(())
@@ -713,15 +567,15 @@ pub enum SignInError {
     OtherAccount(String),
 }
 
-/// Why a sync cycle stopped.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum SyncError {
-    /// The network or the server.
-    #[error("{0}")]
-    Transport(#[from] TransportError),
-    /// The device's storage.
-    #[error("{0}")]
-    Storage(#[from] StoreError),
+/// Why a sync cycle stopped: the device's storage or the network.
+pub type SyncError = CycleError<StoreError, TransportError>;
+
+/// Who is acting in a session.
+fn actor_of(session: &Option<SessionResponse>) -> Option<Actor> {
+    session.as_ref().map(|session| Actor {
+        user_id: session.user.id.clone(),
+        role: session.user.role,
+    })
 }
 
 /// What one tab tells the others over the BroadcastChannel.
@@ -736,51 +590,6 @@ enum TabMessage {
     Account,
 }
 
-/// Applies a pull's changes to a space's records in memory (or replaces them on a reset), as
-/// `Store::absorb` did to IndexedDB.
-fn absorb_into(base: &mut MemoryRecords, pull: &imp_shared::protocol::PullResponse) {
-    if pull.reset {
-        base.records.clear();
-    }
-    for change in &pull.changes {
-        match &change.record {
-            Some(record) => {
-                base.records.insert(change.key.clone(), record.clone());
-            }
-            None => {
-                base.records.remove(&change.key);
-            }
-        }
-    }
-}
-
-/// Replays the outbox over the bases: every space, or only `only`.
-fn recompute_views(state: &mut State, only: Option<&[SpaceId]>) {
-    let Some(session) = &state.session else {
-        for space_state in state.by_space.values_mut() {
-            space_state.view = space_state.base.clone();
-        }
-        return;
-    };
-    let actor = Actor {
-        user_id: session.user.id.clone(),
-        role: session.user.role,
-    };
-    let at = now();
-    for (space, space_state) in state.by_space.iter_mut() {
-        if only.is_some_and(|only| !only.contains(space)) {
-            continue;
-        }
-        let pending: Vec<PendingMutation> = state
-            .outbox
-            .iter()
-            .filter(|entry| &entry.space == space)
-            .map(|entry| entry.pending.clone())
-            .collect();
-        space_state.view = replay(&space_state.base, &pending, &actor, space, at);
-    }
-}
-
 /// The spaces a device syncs for a person: the program, and the student spaces they may read
 /// (their own, or their mentees'). Staff sync the staff space; student spaces they open later.
 pub fn synced_spaces(me: &MeResponse) -> Vec<SpaceId> {
@@ -792,13 +601,6 @@ pub fn synced_spaces(me: &MeResponse) -> Vec<SpaceId> {
         })
         .cloned()
         .collect()
-}
-
-/// Exponential backoff with jitter: 2 s, 4 s, 8 s … up to five minutes, plus up to a second.
-pub fn backoff_ms(failures: u32) -> u32 {
-    let base = 1000u32.saturating_mul(1u32 << failures.min(12));
-    let jitter = (js_sys::Math::random() * 1000.0) as u32;
-    base.min(MAX_BACKOFF_MS).saturating_add(jitter)
 }
 
 /// Asks the browser not to evict our storage (offline data must survive).

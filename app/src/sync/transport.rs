@@ -190,3 +190,43 @@ pub async fn set_active(token: &str, id: &str, active: bool) -> Result<(), Trans
     .await?;
     Ok(())
 }
+
+/// The signed-in person's connection, as the shared sync cycle uses it.
+pub struct Http {
+    /// The bearer token.
+    pub token: String,
+}
+
+impl imp_shared::client::Transport for Http {
+    type Error = TransportError;
+
+    fn failure(error: &TransportError) -> imp_shared::client::Failure {
+        use imp_shared::client::Failure;
+        match error {
+            TransportError::Offline => Failure::Offline,
+            TransportError::SignedOut(_) => Failure::SignedOut,
+            TransportError::TooOld(_) => Failure::TooOld,
+            TransportError::RateLimited(_) => Failure::Server(429),
+            TransportError::Server { status, .. } => Failure::Server(*status),
+            TransportError::Decode(_) => Failure::Server(0),
+        }
+    }
+
+    async fn push(
+        &self,
+        space: &SpaceId,
+        request: &PushRequest,
+    ) -> Result<PushResponse, TransportError> {
+        push(&self.token, space, request).await
+    }
+
+    async fn pull(
+        &self,
+        space: &SpaceId,
+        cursor: ServerVersion,
+        client_id: &ClientId,
+        since_seq: MutationSeq,
+    ) -> Result<PullResponse, TransportError> {
+        pull(&self.token, space, cursor, client_id, since_seq).await
+    }
+}

@@ -1,23 +1,35 @@
-//! A seeded simulation of the sync protocol: the shared server logic over in-memory stores, several
-//! clients (students, a mentor, staff) writing offline, and a network that drops, duplicates and
-//! delays requests, crashes after commits, restarts, and wipes clients. After every run it checks
-//! the invariants I1–I9 of DESIGN.md and convergence; a violation names the seed to replay.
+//! A seeded simulation of the sync protocol: the shared server logic and the shared client core
+//! (`imp_shared::client`: the same view, sync cycle and decisions the app runs) over in-memory
+//! stores, several clients (students — one with two tabs sharing storage —, a mentor, staff)
+//! writing offline, and a network that drops, duplicates and delays requests, crashes after
+//! commits, restarts, and wipes clients, on a simulated clock. Rankings and check-ins are judged
+//! with the program and staff records the Worker would read; feedback goes through the reveal
+//! gate; the mentor loses and regains access mid-run. After every run it checks the invariants
+//! I1–I9 of the protocol, convergence, and an oracle that replays every acknowledged mutation in
+//! server order; a violation names the seed to replay.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use imp_shared::apply::{apply, ApplyContext, MemoryRecords, RecordKey, RecordView};
-use imp_shared::client::SpaceClient;
-use imp_shared::domain::{
-    ApplicationStage, Entity, Goal, JobApplication, MentoringSession, Placement, PlacementState,
-    RecordKind, Role, SessionFormat, SessionState, StudentProfile, Task, TaskPatch,
+use imp_shared::client::{
+    replay, run_ready, sync_cycle, ClientStore, ClientView, CycleError, Failure, MemoryClientStore,
+    OutboxEntry, Transport,
 };
-use imp_shared::ids::{ClientId, MutationSeq, RecordId, SpaceId, UserId, MAX_SAFE_INTEGER};
-use imp_shared::mutation::Mutation;
+use imp_shared::domain::{
+    ApplicationStage, CheckinCode, Cohort, Entity, Feedback, Goal, JobApplication,
+    MentoringSession, Placement, PlacementState, Position, RankingChoice, RecordKind, Role,
+    SessionFormat, SessionState, StudentProfile, Task, TaskPatch, Workshop,
+};
+use imp_shared::ids::{
+    ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER,
+};
+use imp_shared::mutation::{Mutation, PendingMutation};
 use imp_shared::permissions::Actor;
-use imp_shared::protocol::{PushRequest, Verdict};
-use imp_shared::server::{self, MemoryServerStore, ServerError};
+use imp_shared::protocol::{PullResponse, PushRequest, PushResponse, Verdict};
+use imp_shared::server::{self, MemoryServerStore, RelatedRecords, ServerError};
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same run.
 #[derive(Debug, Clone)]
@@ -62,16 +74,75 @@ pub struct Stats {
     pub faults: usize,
     /// Pulls that returned a reset snapshot.
     pub resets: usize,
+    /// Mutations the server acknowledged (the oracle replays them all).
+    pub acknowledged: usize,
+    /// Writes kept in the outbox of a client that lost access to the space.
+    pub kept_without_access: usize,
+    /// Clients that had lost access at the end of a run.
+    pub lost_access: usize,
 }
 
+/// One browser profile: its storage and client id, shared by its tabs.
+#[derive(Clone)]
+struct Profile {
+    client_id: ClientId,
+    store: MemoryClientStore,
+}
+
+/// One tab (or device) running the shared client core over its profile's storage.
 struct SimClient {
-    client: SpaceClient,
-    /// Every seq this client wrote, with whether the client still exists to care (not wiped).
-    written: Vec<MutationSeq>,
+    profile: Profile,
+    space: SpaceId,
+    actor: Actor,
+    view: ClientView,
+}
+
+impl SimClient {
+    fn new(profile: Profile, space: &SpaceId, actor: &Actor) -> Self {
+        Self {
+            profile,
+            space: space.clone(),
+            actor: actor.clone(),
+            view: ClientView::default(),
+        }
+    }
+
+    /// Reads what the profile's storage holds, as a tab does when another tab says it changed.
+    fn reload(&mut self, seed: u64, now: DateTime<Utc>) -> Result<(), String> {
+        let store = &self.profile.store;
+        let (base, _) = ready(seed, store.load_base(&self.space))?;
+        self.view.set_base(self.space.clone(), base);
+        self.view.outbox = ready(seed, store.outbox())?;
+        self.view.rejected = ready(seed, store.rejected())?;
+        self.view.recompute(Some(&self.actor), None, now);
+        Ok(())
+    }
+}
+
+/// Runs a future of the in-memory store or network (they never wait).
+fn ready<T, E: std::fmt::Display>(
+    seed: u64,
+    future: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, String> {
+    match run_ready(future) {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(error)) => Err(fail(seed, format!("the in-memory store failed: {error}"))),
+        None => Err(fail(seed, "an in-memory future waited".to_owned())),
+    }
+}
+
+/// One acknowledged mutation, in the order the server committed it: what the oracle replays.
+struct Acknowledged {
+    space: SpaceId,
+    actor: Actor,
+    mutation: Mutation,
+    related: RelatedRecords,
+    at: DateTime<Utc>,
 }
 
 struct Server {
     spaces: BTreeMap<SpaceId, MemoryServerStore>,
+    acknowledged: Vec<Acknowledged>,
 }
 
 /// A push in flight, delivered later (reordering) or twice (duplication).
@@ -97,8 +168,26 @@ fn day(offset: i64) -> NaiveDate {
 }
 
 impl Server {
+    /// The program and staff records a push is judged by, read as the Worker reads them.
+    fn related(&self, request: &PushRequest) -> RelatedRecords {
+        let (program_keys, staff_keys) = server::related_keys(request);
+        let read = |space: &SpaceId, keys: &[RecordKey]| {
+            if keys.is_empty() {
+                return None;
+            }
+            self.spaces
+                .get(space)
+                .and_then(|store| server::read_records(store, keys).ok())
+        };
+        RelatedRecords {
+            program: read(&SpaceId::Program, &program_keys),
+            staff: read(&SpaceId::Staff, &staff_keys),
+        }
+    }
+
     /// Runs a push as one transaction on a copy; commits the copy only when the push succeeds and
-    /// the crash fault does not hit before the commit. Checks I1 and I8 on every commit.
+    /// the crash fault does not hit before the commit. Checks I1 and I8 on every commit, and keeps
+    /// every acknowledged mutation for the oracle.
     fn push(
         &mut self,
         seed: u64,
@@ -107,19 +196,13 @@ impl Server {
         request: &PushRequest,
         now: DateTime<Utc>,
         crash_before_commit: bool,
-    ) -> Result<Option<Vec<(MutationSeq, Verdict)>>, String> {
+    ) -> Result<Option<PushResponse>, String> {
+        let related = self.related(request);
         let Some(store) = self.spaces.get(space) else {
             return Err(fail(seed, format!("no space {space}")));
         };
         let mut copy = store.clone();
-        let outcome = match server::push(
-            &mut copy,
-            actor,
-            space,
-            request,
-            &server::RelatedRecords::default(),
-            now,
-        ) {
+        let outcome = match server::push(&mut copy, actor, space, request, &related, now) {
             Ok(outcome) => outcome,
             Err(ServerError::Forbidden(_)) => return Ok(None),
             Err(other) => return Err(fail(seed, format!("push failed: {other}"))),
@@ -142,6 +225,7 @@ impl Server {
             .verdicts
             .keys()
             .filter(|key| !store.verdicts.contains_key(*key))
+            .cloned()
             .collect();
         let expected = request
             .mutations
@@ -172,15 +256,464 @@ impl Server {
         if versions_used as usize > expected {
             return Err(fail(seed, "I1: more versions than mutations".to_owned()));
         }
+        for pending in &request.mutations {
+            let key = (request.client_id.clone(), pending.seq);
+            if fresh.contains(&key) && copy.verdicts.get(&key) == Some(&Verdict::Ok) {
+                self.acknowledged.push(Acknowledged {
+                    space: space.clone(),
+                    actor: actor.clone(),
+                    mutation: pending.mutation.clone(),
+                    related: related.clone(),
+                    at: now,
+                });
+            }
+        }
         self.spaces.insert(space.clone(), copy);
-        Ok(Some(
-            outcome
-                .response
-                .verdicts
-                .into_iter()
-                .map(|verdict| (verdict.seq, verdict.verdict))
-                .collect(),
-        ))
+        Ok(Some(outcome.response))
+    }
+
+    /// The oracle: every acknowledged mutation replayed in the server's order into a model, with
+    /// the same clock and related records, must give exactly the server's live records. A write
+    /// the server acknowledged and then lost (or one it kept without acknowledging) fails here.
+    fn check_oracle(&self, seed: u64) -> Result<(), String> {
+        let mut model: BTreeMap<SpaceId, MemoryRecords> = BTreeMap::new();
+        for entry in &self.acknowledged {
+            let records = model.entry(entry.space.clone()).or_default();
+            let program = entry.related.program.as_ref().map(|list| MemoryRecords {
+                records: list.iter().cloned().collect(),
+            });
+            let staff = entry.related.staff.as_ref().map(|list| MemoryRecords {
+                records: list.iter().cloned().collect(),
+            });
+            let context = ApplyContext {
+                program: program.as_ref().map(|records| records as &dyn RecordView),
+                staff: staff.as_ref().map(|records| records as &dyn RecordView),
+                ..ApplyContext::new(&entry.actor, &entry.space, entry.at)
+            };
+            match apply(&*records, &context, &entry.mutation) {
+                Ok(changes) => records.write(&changes),
+                Err(error) => {
+                    return Err(fail(
+                        seed,
+                        format!(
+                            "oracle: an acknowledged {} in {} does not replay: {error}",
+                            entry.mutation.name(),
+                            entry.space
+                        ),
+                    ))
+                }
+            }
+        }
+        for (space, store) in &self.spaces {
+            let live: BTreeMap<RecordKey, Entity> = store
+                .records
+                .iter()
+                .filter_map(|(key, stored)| Some((key.clone(), stored.record.clone()?)))
+                .collect();
+            let expected = model.remove(space).unwrap_or_default();
+            if live != expected.records {
+                return Err(fail(
+                    seed,
+                    format!(
+                        "oracle: {space} holds {} records, the acknowledged writes make {}",
+                        live.len(),
+                        expected.records.len()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// What `actor` may see of a space now: a fresh pull's live records (permissions and the
+    /// feedback gate applied), which every client of theirs must converge to.
+    fn visible(
+        &self,
+        seed: u64,
+        space: &SpaceId,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Option<BTreeMap<RecordKey, Entity>>, String> {
+        let store = &self.spaces[space];
+        match server::pull(
+            store,
+            actor,
+            space,
+            ServerVersion(0),
+            &ClientId::from("oracle"),
+            MutationSeq(0),
+            now,
+        ) {
+            Ok(pulled) => Ok(Some(
+                pulled
+                    .changes
+                    .into_iter()
+                    .filter_map(|change| Some((change.key, change.record?)))
+                    .collect(),
+            )),
+            Err(ServerError::Forbidden(_)) => Ok(None),
+            Err(other) => Err(fail(seed, other.to_string())),
+        }
+    }
+}
+
+/// Why a simulated request got no usable answer.
+#[derive(Debug, Clone, thiserror::Error)]
+enum NetError {
+    /// Dropped, delayed, or the reply was lost.
+    #[error("no answer")]
+    Lost,
+    /// The server refused the whole request (no access).
+    #[error("forbidden")]
+    Forbidden,
+    /// An invariant broke; the run fails with this message.
+    #[error("{0}")]
+    Broken(String),
+}
+
+/// The network between one client and the server, with seeded faults; `faults: false` heals.
+struct SimNet<'a> {
+    seed: u64,
+    server: RefCell<&'a mut Server>,
+    rng: RefCell<&'a mut Rng>,
+    delayed: RefCell<&'a mut Vec<Delayed>>,
+    stats: RefCell<&'a mut Stats>,
+    actor: Actor,
+    now: DateTime<Utc>,
+    faults: bool,
+    /// Another tab of the same profile, which may write between this tab's push and its pulls
+    /// (they share storage): the seqs it wrote.
+    sibling: Option<(MemoryClientStore, SpaceId)>,
+    sibling_wrote: RefCell<Vec<OutboxEntry>>,
+}
+
+impl SimNet<'_> {
+    fn fault(&self, percent: u64) -> bool {
+        self.faults && self.rng.borrow_mut().chance(percent)
+    }
+}
+
+impl Transport for SimNet<'_> {
+    type Error = NetError;
+
+    fn failure(error: &NetError) -> Failure {
+        match error {
+            NetError::Lost => Failure::Offline,
+            NetError::Forbidden => Failure::Server(403),
+            NetError::Broken(_) => Failure::Server(500),
+        }
+    }
+
+    async fn push(&self, space: &SpaceId, request: &PushRequest) -> Result<PushResponse, NetError> {
+        let kind = if self.faults {
+            self.rng.borrow_mut().below(10)
+        } else {
+            9
+        };
+        let mut server = self.server.borrow_mut();
+        let mut push = |crash: bool| {
+            server
+                .push(self.seed, space, &self.actor, request, self.now, crash)
+                .map_err(NetError::Broken)
+        };
+        let answer = match kind {
+            0 => None, // dropped before the server
+            1 => {
+                // delayed: arrives later, out of order
+                self.delayed.borrow_mut().push(Delayed {
+                    space: space.clone(),
+                    actor: self.actor.clone(),
+                    request: request.clone(),
+                });
+                None
+            }
+            2 => push(true)?, // the server crashes before the commit
+            3 => {
+                push(false)?; // duplicated
+                push(false)?
+            }
+            4 => {
+                push(false)?; // committed, but the reply is lost
+                None
+            }
+            _ => match push(false)? {
+                Some(response) => Some(response),
+                None => return Err(NetError::Forbidden),
+            },
+        };
+        if kind < 5 {
+            self.stats.borrow_mut().faults += 1;
+        } else {
+            self.stats.borrow_mut().pushes_committed += 1;
+        }
+        answer.ok_or(NetError::Lost)
+    }
+
+    async fn pull(
+        &self,
+        space: &SpaceId,
+        cursor: ServerVersion,
+        client_id: &ClientId,
+        since_seq: MutationSeq,
+    ) -> Result<PullResponse, NetError> {
+        if self.fault(10) {
+            self.stats.borrow_mut().faults += 1;
+            return Err(NetError::Lost);
+        }
+        // The other tab writes while this one syncs: its change must stay in the outbox.
+        if let Some((store, sibling_space)) = &self.sibling {
+            if self.fault(30) {
+                let n = self.sibling_wrote.borrow().len();
+                let mutation = Mutation::Create {
+                    id: RecordId(format!("tab-task-{}-{n}", self.now.timestamp())),
+                    record: Entity::Task(Task {
+                        goal_id: None,
+                        title: "Written in the other tab".to_owned(),
+                        due_date: None,
+                        done: false,
+                        created_by: None,
+                    }),
+                };
+                match run_ready(store.enqueue(sibling_space, mutation, self.now)) {
+                    Some(Ok(entry)) => self.sibling_wrote.borrow_mut().push(entry),
+                    _ => {
+                        return Err(NetError::Broken(fail(
+                            self.seed,
+                            "the other tab could not write".to_owned(),
+                        )))
+                    }
+                }
+            }
+        }
+        let server = self.server.borrow();
+        let store = &server.spaces[space];
+        let pulled = match server::pull(
+            store,
+            &self.actor,
+            space,
+            cursor,
+            client_id,
+            since_seq,
+            self.now,
+        ) {
+            Ok(pulled) => pulled,
+            Err(ServerError::Forbidden(_)) => return Err(NetError::Forbidden),
+            Err(other) => return Err(NetError::Broken(fail(self.seed, other.to_string()))),
+        };
+        // I4: every change lies in (cursor, reported cursor], and the reported cursor is the
+        // server's. (Revealed feedback is resent at its own, older version.)
+        let outside = |change: &imp_shared::protocol::RecordChange| {
+            change.key.kind != RecordKind::Feedback
+                && (change.version <= cursor || change.version > pulled.cursor)
+        };
+        if !pulled.reset && pulled.changes.iter().any(outside) {
+            return Err(NetError::Broken(fail(
+                self.seed,
+                "I4: a pull returned a change outside its cursor range".to_owned(),
+            )));
+        }
+        if pulled.cursor != store.version {
+            return Err(NetError::Broken(fail(
+                self.seed,
+                "I4: the pull's cursor is not the server's version".to_owned(),
+            )));
+        }
+        if pulled.reset {
+            self.stats.borrow_mut().resets += 1;
+        }
+        Ok(pulled)
+    }
+}
+
+/// One sync cycle of a client with the shared core, then the checks of I3, I5 and I6; the
+/// profile's other tabs hear that it synced and reload.
+#[allow(clippy::too_many_arguments)]
+fn sync_client(
+    seed: u64,
+    clients: &mut [SimClient],
+    written: &mut BTreeMap<ClientId, Vec<MutationSeq>>,
+    pick: usize,
+    server: &mut Server,
+    rng: &mut Rng,
+    delayed: &mut Vec<Delayed>,
+    stats: &mut Stats,
+    now: DateTime<Utc>,
+    faults: bool,
+) -> Result<(), String> {
+    let (profile, space, who) = {
+        let sim = &clients[pick];
+        (sim.profile.clone(), sim.space.clone(), sim.actor.clone())
+    };
+    let sibling = clients
+        .iter()
+        .enumerate()
+        .find(|(index, other)| *index != pick && other.profile.client_id == profile.client_id)
+        .map(|(_, other)| (other.profile.store.clone(), other.space.clone()));
+    let mut before = ready(seed, profile.store.outbox())?;
+    let net = SimNet {
+        seed,
+        server: RefCell::new(server),
+        rng: RefCell::new(rng),
+        delayed: RefCell::new(delayed),
+        stats: RefCell::new(stats),
+        actor: who.clone(),
+        now,
+        faults,
+        sibling,
+        sibling_wrote: RefCell::new(Vec::new()),
+    };
+    let outcome = run_ready(sync_cycle(
+        &profile.store,
+        &net,
+        &profile.client_id,
+        std::slice::from_ref(&space),
+    ))
+    .ok_or_else(|| fail(seed, "a simulated sync waited".to_owned()))?;
+    let SimNet { sibling_wrote, .. } = net;
+    let mid_cycle = sibling_wrote.into_inner();
+    for entry in &mid_cycle {
+        written
+            .entry(profile.client_id.clone())
+            .or_default()
+            .push(entry.pending.seq);
+        stats.writes += 1;
+    }
+    before.extend(mid_cycle);
+    let report = match outcome {
+        Ok(report) => report,
+        Err(CycleError::Transport(NetError::Broken(message))) => return Err(message),
+        Err(CycleError::Transport(_)) => return Ok(()),
+        Err(CycleError::Store(error)) => {
+            return Err(fail(seed, format!("the in-memory store failed: {error}")))
+        }
+    };
+    // I3 + I6: only entries at or below the pull's last_seq left the outbox (a reset keeps the
+    // rest); every one that left has its verdict.
+    let after = ready(seed, profile.store.outbox())?;
+    for (pulled_space, pulled) in &report.pulled {
+        for entry in before.iter().filter(|entry| &entry.space == pulled_space) {
+            let kept = after
+                .iter()
+                .any(|other| other.pending.seq == entry.pending.seq);
+            if kept == (entry.pending.seq <= pulled.last_seq) {
+                return Err(fail(
+                    seed,
+                    format!(
+                        "I3/I6: seq {} (last_seq {}) was {} the outbox",
+                        entry.pending.seq.0,
+                        pulled.last_seq.0,
+                        if kept { "kept in" } else { "dropped from" }
+                    ),
+                ));
+            }
+        }
+    }
+    let rejected = ready(seed, profile.store.rejected())?;
+    {
+        let sim = &mut clients[pick];
+        sim.view
+            .take_cycle(&report, Some((after, rejected)), Some(&who), now);
+        // I5: the view is base with the outbox replayed, as a fresh replay computes it.
+        let base = sim.view.base(&space).cloned().unwrap_or_default();
+        let pending: Vec<PendingMutation> = sim
+            .view
+            .outbox
+            .iter()
+            .filter(|entry| entry.space == space)
+            .map(|entry| entry.pending.clone())
+            .collect();
+        let replayed = replay(&base, &pending, &who, &space, now);
+        if sim.view.view(&space) != Some(&replayed) {
+            return Err(fail(
+                seed,
+                "I5: view differs from replay(outbox, base)".to_owned(),
+            ));
+        }
+        // The store and the view agree on the base (the view was patched, not re-read).
+        let (stored, _) = ready(seed, profile.store.load_base(&space))?;
+        if stored != base {
+            return Err(fail(
+                seed,
+                "the patched view's base differs from the stored base".to_owned(),
+            ));
+        }
+    }
+    // The other tabs of this profile hear "synced" and read what changed.
+    for (index, other) in clients.iter_mut().enumerate() {
+        if index != pick && other.profile.client_id == profile.client_id {
+            other.reload(seed, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// The program and staff records the ranking and check-in rules read.
+fn program_setup(now: DateTime<Utc>) -> (Vec<Mutation>, Vec<Mutation>) {
+    let create = |id: &str, record: Entity| Mutation::Create {
+        id: RecordId::from(id),
+        record,
+    };
+    let position = |title: &str, year: i32, open: bool| {
+        Entity::Position(Position {
+            organization_id: RecordId::from("org-1"),
+            cohort_year: year,
+            title: title.to_owned(),
+            slots: 2,
+            paid: true,
+            housing: false,
+            languages: Vec::new(),
+            description: String::new(),
+            open,
+        })
+    };
+    let program = vec![
+        create(
+            "cohort-2026",
+            Entity::Cohort(Cohort {
+                year: 2026,
+                name: "IMP 2026".to_owned(),
+                // The deadline passes during the run, so late rankings are refused.
+                ranking_deadline: Some(now + Duration::days(10)),
+                max_rankings: 3,
+            }),
+        ),
+        create("pos-1", position("Data intern", 2026, true)),
+        create("pos-2", position("Chip design intern", 2026, true)),
+        create("pos-3", position("Closed role", 2026, false)),
+        create("pos-4", position("Last year's role", 2025, true)),
+        create(
+            "workshop-1",
+            Entity::Workshop(Workshop {
+                title: "CV clinic".to_owned(),
+                starts_at: now + Duration::days(2),
+                duration_minutes: 120,
+                place: "Room 101".to_owned(),
+                capacity: 40,
+            }),
+        ),
+    ];
+    let staff = vec![create(
+        "workshop-1",
+        Entity::CheckinCode(CheckinCode {
+            code: "K7Q2ZP9A".to_owned(),
+        }),
+    )];
+    (program, staff)
+}
+
+fn setup_push(mutations: Vec<Mutation>) -> PushRequest {
+    PushRequest {
+        protocol: imp_shared::protocol::PROTOCOL_VERSION,
+        schema: imp_shared::protocol::SCHEMA_VERSION,
+        client_id: ClientId::from("setup"),
+        mutations: mutations
+            .into_iter()
+            .enumerate()
+            .map(|(index, mutation)| PendingMutation {
+                seq: MutationSeq(index as u64 + 1),
+                mutation,
+            })
+            .collect(),
     }
 }
 
@@ -188,6 +721,7 @@ impl Server {
 pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
     let mut rng = Rng::new(seed);
     let mut stats = Stats::default();
+    // A simulated clock: the run never reads the wall clock.
     let mut now = Utc
         .with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
         .single()
@@ -201,15 +735,34 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
     let alice_space = SpaceId::Student(UserId::from("alice"));
     let bob_space = SpaceId::Student(UserId::from("bob"));
 
-    // The server starts with each student's profile and alice's placement with m-1.
+    // The server starts with the program (a cohort with a ranking deadline, positions, a
+    // workshop and its check-in code), each student's profile and alice's placement with m-1.
     let mut server = Server {
         spaces: BTreeMap::new(),
+        acknowledged: Vec::new(),
     };
-    for space in [&alice_space, &bob_space] {
+    for space in [&alice_space, &bob_space, &SpaceId::Program, &SpaceId::Staff] {
         server
             .spaces
             .insert(space.clone(), MemoryServerStore::default());
     }
+    let (program, staff_records) = program_setup(now);
+    server.push(
+        seed,
+        &SpaceId::Program,
+        &staff,
+        &setup_push(program),
+        now,
+        false,
+    )?;
+    server.push(
+        seed,
+        &SpaceId::Staff,
+        &staff,
+        &setup_push(staff_records),
+        now,
+        false,
+    )?;
     let setup = |id: &str, record: Entity| Mutation::Create {
         id: RecordId::from(id),
         record,
@@ -242,107 +795,74 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
                 }),
             ));
         }
-        let request = PushRequest {
-            protocol: imp_shared::protocol::PROTOCOL_VERSION,
-            schema: imp_shared::protocol::SCHEMA_VERSION,
-            client_id: ClientId::from("setup"),
-            mutations: mutations
-                .into_iter()
-                .enumerate()
-                .map(|(index, mutation)| imp_shared::mutation::PendingMutation {
-                    seq: MutationSeq(index as u64 + 1),
-                    mutation,
-                })
-                .collect(),
-        };
-        server.push(seed, space, &staff, &request, now, false)?;
+        server.push(seed, space, &staff, &setup_push(mutations), now, false)?;
     }
 
-    // Devices: alice has two (phone and laptop), bob one, the mentor one, staff one on alice's
-    // space. A rogue client (m-2, not alice's mentor) also tries alice's space.
+    // Profiles: alice has a phone with two tabs (one storage, one client id) and a laptop; bob,
+    // the mentor and staff (on alice's space) one each. A rogue client (m-2, not alice's
+    // mentor) also tries alice's space.
     let mut next_client = 0;
-    let mut new_client = |space: &SpaceId, who: &Actor| {
+    let mut new_profile = || {
         next_client += 1;
-        SimClient {
-            client: SpaceClient::new(
-                ClientId(format!("c{next_client}")),
-                space.clone(),
-                who.clone(),
-            ),
-            written: Vec::new(),
+        Profile {
+            client_id: ClientId(format!("c{next_client}")),
+            store: MemoryClientStore::default(),
         }
     };
+    let phone = new_profile();
     let mut clients = vec![
-        new_client(&alice_space, &alice),
-        new_client(&alice_space, &alice),
-        new_client(&bob_space, &bob),
-        new_client(&alice_space, &mentor),
-        new_client(&alice_space, &staff),
+        SimClient::new(phone.clone(), &alice_space, &alice),
+        SimClient::new(phone, &alice_space, &alice),
+        SimClient::new(new_profile(), &alice_space, &alice),
+        SimClient::new(new_profile(), &bob_space, &bob),
+        SimClient::new(new_profile(), &alice_space, &mentor),
+        SimClient::new(new_profile(), &alice_space, &staff),
     ];
-    let rogue = new_client(&alice_space, &other_mentor);
+    let rogue = SimClient::new(new_profile(), &alice_space, &other_mentor);
     let mut delayed: Vec<Delayed> = Vec::new();
-    // Writes whose fate we must be able to account for at the end (client index, seq).
-    let mut wiped_clients: BTreeSet<ClientId> = BTreeSet::new();
+    // Every seq each profile wrote (tabs of one profile share the list).
+    let mut written: BTreeMap<ClientId, Vec<MutationSeq>> = BTreeMap::new();
 
     for step in 0..steps {
         now += Duration::minutes(1 + rng.below(30) as i64);
         let pick = rng.below(clients.len());
         match rng.below(100) {
-            // A local write.
+            // A local write, checked against the view first.
             0..=44 => {
                 let sim = &mut clients[pick];
-                let view = sim.client.view(now);
-                let mutation = random_mutation(&mut rng, &view, &sim.client.actor, step);
-                if let Ok((seq, _)) = sim.client.write(mutation, now) {
-                    sim.written.push(seq);
+                let view = sim.view.view(&sim.space).cloned().unwrap_or_default();
+                let mutation = random_mutation(&mut rng, &view, &sim.actor, step, now);
+                if let Ok(changes) = sim.view.check_write(&sim.actor, &sim.space, &mutation, now) {
+                    let entry = ready(seed, sim.profile.store.enqueue(&sim.space, mutation, now))?;
+                    written
+                        .entry(sim.profile.client_id.clone())
+                        .or_default()
+                        .push(entry.pending.seq);
+                    sim.view.wrote(entry, &changes);
                     stats.writes += 1;
-                }
-            }
-            // A push, with network faults.
-            45..=69 => {
-                let sim = &clients[pick];
-                if sim.client.outbox.is_empty() {
-                    continue;
-                }
-                let request = sim.client.push_request();
-                let space = sim.client.space.clone();
-                let who = sim.client.actor.clone();
-                match rng.below(10) {
-                    0 => stats.faults += 1, // dropped before the server
-                    1 => {
-                        stats.faults += 1; // delayed: arrives later, out of order
-                        delayed.push(Delayed {
-                            space,
-                            actor: who,
-                            request,
-                        });
-                    }
-                    2 => {
-                        stats.faults += 1; // the server crashes before the commit
-                        server.push(seed, &space, &who, &request, now, true)?;
-                    }
-                    3 => {
-                        stats.faults += 1; // duplicated
-                        server.push(seed, &space, &who, &request, now, false)?;
-                        server.push(seed, &space, &who, &request, now, false)?;
-                        stats.pushes_committed += 2;
-                    }
-                    // 4: committed, but the reply is lost (crash after commit): same as ok here,
-                    // since the client ignores push replies for its outbox (I3).
-                    _ => {
-                        server.push(seed, &space, &who, &request, now, false)?;
-                        stats.pushes_committed += 1;
+                    // The profile's other tabs hear "wrote" and read the outbox.
+                    let id = sim.profile.client_id.clone();
+                    for (index, other) in clients.iter_mut().enumerate() {
+                        if index != pick && other.profile.client_id == id {
+                            other.view.outbox = ready(seed, other.profile.store.outbox())?;
+                            other.view.recompute(Some(&other.actor.clone()), None, now);
+                        }
                     }
                 }
             }
-            // A pull (the reply may be lost).
-            70..=89 => {
-                if rng.chance(10) {
-                    stats.faults += 1;
-                    continue;
-                }
-                pull_into(seed, &server, &mut clients[pick], &mut stats)?;
-            }
+            // A sync cycle (push, then pull) over a faulty network.
+            45..=89 => sync_client(
+                seed,
+                &mut clients,
+                &mut written,
+                pick,
+                &mut server,
+                &mut rng,
+                &mut delayed,
+                &mut stats,
+                now,
+                true,
+            )?,
             // A delayed push finally arrives.
             90..=93 => {
                 if !delayed.is_empty() {
@@ -355,14 +875,19 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
                 stats.faults += 1;
                 delayed.clear();
             }
-            // A client's storage is wiped: it starts over with a new id (its unsent writes are
+            // A profile's storage is wiped: it starts over with a new id (its unsent writes are
             // gone with the storage, which is the browser's doing, not ours).
             96..=97 => {
                 stats.faults += 1;
-                let old = &clients[pick];
-                wiped_clients.insert(old.client.client_id.clone());
-                let (space, who) = (old.client.space.clone(), old.client.actor.clone());
-                clients[pick] = new_client(&space, &who);
+                let old_id = clients[pick].profile.client_id.clone();
+                written.remove(&old_id);
+                let fresh = new_profile();
+                for sim in clients.iter_mut() {
+                    if sim.profile.client_id == old_id {
+                        *sim =
+                            SimClient::new(fresh.clone(), &sim.space.clone(), &sim.actor.clone());
+                    }
+                }
             }
             // Months pass and tombstones are compacted: old cursors must reset (I6).
             _ => {
@@ -375,271 +900,250 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
     }
 
     // I7: the rogue mentor can neither push to nor pull from alice's space.
-    let mut rogue_client = rogue.client;
-    let _ = rogue_client.write(
-        Mutation::Create {
-            id: RecordId::from("rogue-task"),
-            record: Entity::Task(Task {
-                goal_id: None,
-                title: "rogue".to_owned(),
-                due_date: None,
-                done: false,
-                created_by: None,
-            }),
-        },
-        now,
-    );
-    rogue_client
-        .outbox
-        .push(imp_shared::mutation::PendingMutation {
-            seq: MutationSeq(99),
-            mutation: Mutation::Delete {
-                kind: RecordKind::StudentProfile,
-                id: RecordId::from("alice"),
+    let rogue_request = PushRequest {
+        protocol: imp_shared::protocol::PROTOCOL_VERSION,
+        schema: imp_shared::protocol::SCHEMA_VERSION,
+        client_id: rogue.profile.client_id.clone(),
+        mutations: vec![
+            PendingMutation {
+                seq: MutationSeq(1),
+                mutation: Mutation::Create {
+                    id: RecordId::from("rogue-task"),
+                    record: Entity::Task(Task {
+                        goal_id: None,
+                        title: "rogue".to_owned(),
+                        due_date: None,
+                        done: false,
+                        created_by: None,
+                    }),
+                },
             },
-        });
-    if let Some(store) = server.spaces.get(&alice_space) {
-        let before = store.version;
-        if server
-            .push(
-                seed,
-                &alice_space,
-                &other_mentor,
-                &rogue_client.push_request(),
-                now,
-                false,
-            )?
-            .is_some()
-        {
-            return Err(fail(
-                seed,
-                "I7: a non-assigned mentor pushed to a student's space".to_owned(),
-            ));
-        }
-        let store = &server.spaces[&alice_space];
-        if store.version != before {
-            return Err(fail(
-                seed,
-                "I7: a refused push changed the space".to_owned(),
-            ));
-        }
-        let pulled = server::pull(
-            store,
-            &other_mentor,
+            PendingMutation {
+                seq: MutationSeq(99),
+                mutation: Mutation::Delete {
+                    kind: RecordKind::StudentProfile,
+                    id: RecordId::from("alice"),
+                },
+            },
+        ],
+    };
+    if server
+        .visible(seed, &alice_space, &other_mentor, now)?
+        .is_some()
+    {
+        return Err(fail(
+            seed,
+            "I7: a non-assigned mentor pulled a student's space".to_owned(),
+        ));
+    }
+    let before = server.spaces[&alice_space].version;
+    if server
+        .push(
+            seed,
             &alice_space,
-            Default::default(),
-            &rogue_client.client_id,
-            MutationSeq(0),
+            &other_mentor,
+            &rogue_request,
             now,
-        );
-        if pulled.is_ok() {
-            return Err(fail(
-                seed,
-                "I7: a non-assigned mentor pulled a student's space".to_owned(),
-            ));
-        }
+            false,
+        )?
+        .is_some()
+    {
+        return Err(fail(
+            seed,
+            "I7: a non-assigned mentor pushed to a student's space".to_owned(),
+        ));
+    }
+    if server.spaces[&alice_space].version != before {
+        return Err(fail(
+            seed,
+            "I7: a refused push changed the space".to_owned(),
+        ));
     }
 
-    // Heal: deliver what is delayed, then sync every client until its outbox is empty.
+    // Heal: deliver what is delayed, then sync every client (no faults) until it settles.
     for late in delayed.drain(..) {
         server.push(seed, &late.space, &late.actor, &late.request, now, false)?;
     }
+    let mut no_delays = Vec::new();
     for _round in 0..3 {
-        for sim in clients.iter_mut() {
-            if !sim.client.outbox.is_empty() {
-                let request = sim.client.push_request();
-                server.push(
-                    seed,
-                    &sim.client.space.clone(),
-                    &sim.client.actor.clone(),
-                    &request,
-                    now,
-                    false,
-                )?;
-            }
-            pull_into(seed, &server, sim, &mut stats)?;
+        for pick in 0..clients.len() {
+            sync_client(
+                seed,
+                &mut clients,
+                &mut written,
+                pick,
+                &mut server,
+                &mut rng,
+                &mut no_delays,
+                &mut stats,
+                now,
+                false,
+            )?;
         }
     }
 
-    // Every write of a client that was not wiped is accounted for: applied, or rejected with a
-    // reason the client shows (nothing lost silently).
+    server.check_oracle(seed)?;
+
+    // Every write of a profile that was not wiped is accounted for: applied, or refused with a
+    // reason the person sees; a client that lost access keeps its writes, visible, in its outbox
+    // (nothing is lost silently).
     for sim in &clients {
-        if !sim.client.outbox.is_empty() {
+        let id = &sim.profile.client_id;
+        let outbox = ready(seed, sim.profile.store.outbox())?;
+        let rejected = ready(seed, sim.profile.store.rejected())?;
+        let has_access = server.visible(seed, &sim.space, &sim.actor, now)?.is_some();
+        if has_access && !outbox.is_empty() {
             return Err(fail(
                 seed,
-                format!(
-                    "{} still has {} pending after healing",
-                    sim.client.client_id,
-                    sim.client.outbox.len()
-                ),
+                format!("{id} still has {} pending after healing", outbox.len()),
             ));
         }
-        let store = &server.spaces[&sim.client.space];
-        for seq in &sim.written {
-            match store.verdicts.get(&(sim.client.client_id.clone(), *seq)) {
+        let store = &server.spaces[&sim.space];
+        for seq in written.get(id).into_iter().flatten() {
+            match store.verdicts.get(&(id.clone(), *seq)) {
                 Some(Verdict::Ok) => {}
                 Some(Verdict::Rejected { .. }) => {
                     stats.rejected += 1;
-                    if !sim
-                        .client
-                        .rejected
-                        .iter()
-                        .any(|entry| entry.pending.seq == *seq)
-                    {
+                    if !rejected.iter().any(|entry| entry.pending.seq == *seq) {
                         return Err(fail(
                             seed,
-                            format!(
-                                "I3: rejected {seq} of {} was dropped silently",
-                                sim.client.client_id
-                            ),
+                            format!("I3: rejected {seq} of {id} was dropped silently"),
                         ));
                     }
                 }
-                None => {
-                    return Err(fail(
-                        seed,
-                        format!("write {seq} of {} was lost", sim.client.client_id),
-                    ));
+                None if !has_access && outbox.iter().any(|entry| entry.pending.seq == *seq) => {
+                    stats.kept_without_access += 1;
                 }
+                None => return Err(fail(seed, format!("write {seq} of {id} was lost"))),
             }
         }
     }
 
-    // I9 + I5: every client's base equals the server's records, and the view equals the base
-    // now that the outbox is empty. Clients of one space agree with each other.
+    // I9 + I5: every client with access converged to what it may see (permissions and the
+    // feedback gate applied), and its view equals its base with an empty outbox.
     for sim in &clients {
-        let store = &server.spaces[&sim.client.space];
-        let live: BTreeMap<RecordKey, Entity> = store
-            .records
-            .iter()
-            .filter_map(|(key, stored)| Some((key.clone(), stored.record.clone()?)))
-            .collect();
-        if sim.client.base.records.records != live {
+        let Some(visible) = server.visible(seed, &sim.space, &sim.actor, now)? else {
+            stats.lost_access += 1;
+            continue;
+        };
+        let base = sim.view.base(&sim.space).cloned().unwrap_or_default();
+        if base.records != visible {
             return Err(fail(
                 seed,
                 format!(
-                    "I9: {} did not converge ({} vs {} records)",
-                    sim.client.client_id,
-                    sim.client.base.records.records.len(),
-                    live.len()
+                    "I9: {} ({}) did not converge ({} vs {} records)",
+                    sim.profile.client_id,
+                    sim.actor.user_id,
+                    base.records.len(),
+                    visible.len()
                 ),
             ));
         }
-        if sim.client.view(now) != sim.client.base.records {
+        if sim.view.view(&sim.space) != Some(&base) && !base.records.is_empty() {
             return Err(fail(
                 seed,
                 "I5: view differs from base with an empty outbox".to_owned(),
             ));
         }
         // I7 at rest: records in alice's space were written only by those allowed to.
-        for entity in live.values() {
+        for entity in visible.values() {
             if let Entity::Task(Task {
                 created_by: Some(creator),
                 ..
             }) = entity
             {
                 if creator.as_str() == "m-2"
-                    || (sim.client.space == alice_space && creator.as_str() == "bob")
+                    || (sim.space == alice_space && creator.as_str() == "bob")
                 {
                     return Err(fail(
                         seed,
-                        format!("I7: {creator} wrote into {}", sim.client.space),
+                        format!("I7: {creator} wrote into {}", sim.space),
                     ));
                 }
             }
         }
     }
-    let _ = wiped_clients;
+    stats.acknowledged += server.acknowledged.len();
     Ok(stats)
 }
 
-/// Pulls one client's space and absorbs it, checking I3, I4, I5 and I6 on the way.
-fn pull_into(
-    seed: u64,
-    server: &Server,
-    sim: &mut SimClient,
-    stats: &mut Stats,
-) -> Result<(), String> {
-    let store = &server.spaces[&sim.client.space];
-    let cursor = sim.client.base.cursor;
-    let pulled = match server::pull(
-        store,
-        &sim.client.actor,
-        &sim.client.space,
-        cursor,
-        &sim.client.client_id,
-        sim.client.since_seq(),
-        Utc::now(),
-    ) {
-        Ok(pulled) => pulled,
-        Err(ServerError::Forbidden(message)) => {
-            return Err(fail(
-                seed,
-                format!("an allowed client was refused: {message}"),
-            ))
-        }
-        Err(other) => return Err(fail(seed, other.to_string())),
-    };
-    // I4: every change lies in (cursor, reported cursor], and the reported cursor is the server's.
-    if !pulled.reset
-        && pulled
-            .changes
-            .iter()
-            .any(|change| change.version <= cursor || change.version > pulled.cursor)
-    {
-        return Err(fail(
-            seed,
-            "I4: a pull returned a change outside its cursor range".to_owned(),
-        ));
-    }
-    if pulled.cursor != store.version {
-        return Err(fail(
-            seed,
-            "I4: the pull's cursor is not the server's version".to_owned(),
-        ));
-    }
-    if pulled.reset {
-        stats.resets += 1;
-    }
-    let outbox_before = sim.client.outbox.clone();
-    let rebased = sim.client.on_pull(&pulled);
-    // I3: only entries at or below last_seq left; I6: a reset keeps the rest of the outbox.
-    let kept: Vec<_> = outbox_before
-        .iter()
-        .filter(|p| p.seq > pulled.last_seq)
-        .cloned()
-        .collect();
-    if sim.client.outbox != kept || rebased.confirmed.iter().any(|seq| *seq > pulled.last_seq) {
-        return Err(fail(
-            seed,
-            "I3/I6: the outbox lost entries the server had not processed".to_owned(),
-        ));
-    }
-    // I5: the view is base with the outbox replayed, computed the same way twice (determinism).
-    let now = Utc::now();
-    if sim.client.view(now) != sim.client.view(now) {
-        return Err(fail(seed, "I5: replay is not deterministic".to_owned()));
-    }
-    let mut replayed = sim.client.base.records.clone();
-    for pending in &sim.client.outbox {
-        let context = ApplyContext::new(&sim.client.actor, &sim.client.space, now);
-        if let Ok(changes) = apply(&replayed, &context, &pending.mutation) {
-            replayed.write(&changes);
-        }
-    }
-    if replayed != sim.client.view(now) {
-        return Err(fail(
-            seed,
-            "I5: view differs from replay(outbox, base)".to_owned(),
-        ));
-    }
-    Ok(())
-}
-
 /// A random mutation that a person in this role might make, aimed at records in the view.
-fn random_mutation(rng: &mut Rng, view: &MemoryRecords, who: &Actor, step: usize) -> Mutation {
+fn random_mutation(
+    rng: &mut Rng,
+    view: &MemoryRecords,
+    who: &Actor,
+    step: usize,
+    now: DateTime<Utc>,
+) -> Mutation {
     let tasks = view.list(RecordKind::Task);
     let sessions = view.list(RecordKind::MentoringSession);
+    // Now and then something besides tasks and sessions: rankings and check-ins (judged with the
+    // program's records), feedback (the reveal gate), and staff ending or making a placement
+    // (the mentor loses or gains access).
+    if rng.chance(25) {
+        match (who.role, rng.below(3)) {
+            (Role::Student, 0) => {
+                let positions = ["pos-1", "pos-2", "pos-3", "pos-4", "pos-9"];
+                let n = rng.below(4);
+                let mut choices: Vec<RankingChoice> = Vec::new();
+                for _ in 0..n {
+                    let id = RecordId::from(positions[rng.below(positions.len())]);
+                    if !choices.iter().any(|choice| choice.position_id == id) {
+                        choices.push(RankingChoice {
+                            position_id: id,
+                            reason: format!("Reason {step}"),
+                        });
+                    }
+                }
+                return Mutation::SetRankings {
+                    id: RecordId::from("cohort-2026"),
+                    choices,
+                };
+            }
+            (Role::Student, 1) => {
+                return Mutation::CheckIn {
+                    workshop_id: RecordId::from("workshop-1"),
+                    code: if rng.chance(80) {
+                        "K7Q2ZP9A"
+                    } else {
+                        "WRONG123"
+                    }
+                    .to_owned(),
+                    at: now,
+                };
+            }
+            (Role::Student | Role::Mentor, _) => {
+                if let Some((session_id, _)) = sessions.get(rng.below(sessions.len().max(1))) {
+                    return Mutation::Create {
+                        id: RecordId(format!("feedback-{}-{step}", who.user_id)),
+                        record: Entity::Feedback(Feedback {
+                            session_id: session_id.clone(),
+                            rating: 1 + rng.below(5) as u8,
+                            text: format!("Feedback {step}"),
+                            author: None,
+                        }),
+                    };
+                }
+            }
+            (Role::Staff, 0) => {
+                return Mutation::SetPlacementState {
+                    id: RecordId::from("placement-1"),
+                    state: PlacementState::EndedEarly,
+                };
+            }
+            (Role::Staff, _) => {
+                return Mutation::Create {
+                    id: RecordId(format!("placement-{step}")),
+                    record: Entity::Placement(Placement {
+                        student_id: UserId::from("alice"),
+                        position_id: RecordId::from("pos-2"),
+                        mentor_id: UserId::from("m-1"),
+                        state: PlacementState::Confirmed,
+                    }),
+                };
+            }
+        }
+    }
     let pick_id = |rng: &mut Rng, list: &[(RecordId, Entity)]| {
         list.get(rng.below(list.len())).map(|(id, _)| id.clone())
     };

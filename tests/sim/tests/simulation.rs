@@ -27,13 +27,16 @@ fn sync_invariants_hold_over_many_seeded_runs() {
                 totals.rejected += stats.rejected;
                 totals.faults += stats.faults;
                 totals.resets += stats.resets;
+                totals.acknowledged += stats.acknowledged;
+                totals.kept_without_access += stats.kept_without_access;
+                totals.lost_access += stats.lost_access;
             }
             Err(message) => failures.push(message),
         }
     }
     println!(
-        "simulation: {} seeds × {STEPS} steps: {} writes, {} committed pushes, {} rejected, {} faults, {} resets",
-        seeds.len(), totals.writes, totals.pushes_committed, totals.rejected, totals.faults, totals.resets
+        "simulation: {} seeds × {STEPS} steps: {} writes, {} committed pushes, {} acknowledged (replayed by the oracle), {} rejected, {} faults, {} resets, {} clients without access at the end ({} writes kept for them)",
+        seeds.len(), totals.writes, totals.pushes_committed, totals.acknowledged, totals.rejected, totals.faults, totals.resets, totals.lost_access, totals.kept_without_access
     );
     assert!(
         failures.is_empty(),
@@ -51,8 +54,14 @@ fn sync_invariants_hold_over_many_seeded_runs() {
         totals.writes > seeds.len() * 10,
         "the simulation made too few writes to mean anything"
     );
-    assert!(
-        totals.faults > 0 && totals.resets > 0,
-        "faults and resets must actually happen"
-    );
+    if seeds.len() >= 100 {
+        assert!(
+            totals.faults > 0 && totals.resets > 0,
+            "faults and resets must actually happen"
+        );
+        assert!(
+            totals.lost_access > 0,
+            "the mentor must lose access in some runs"
+        );
+    }
 }
