@@ -112,6 +112,8 @@ messages! {
     CopyText => "Copy text", "複製文字";
     Copied => "Copied", "已複製";
     TryAgain => "Try again", "再試一次";
+    RedoAsNewSession => "Log it as a new session", "記錄為新的會談";
+    RedoAsNewTask => "Add it as a new task", "新增為新的任務";
     SignInAgain => "Sign in again", "重新登入";
     ReloadToUpdate => "Reload to update", "重新載入以更新";
     SyncNow => "Sync now", "立即同步";

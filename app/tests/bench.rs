@@ -1,7 +1,9 @@
 //! Benchmarks in Chromium (`make bench`, never part of `make test`): the latency of a local write
 //! from the call to the UI showing it (through the IndexedDB commit), and loading 10,000 records
 //! through the app's store against raw IndexedDB bulk `put` of the same records, same page, same
-//! run. Prints figures; asserts only that the work was done.
+//! run; and a sync cycle's cost on the device when nothing is new, with 100 and 10,000 records in
+//! the base, the way the engine did it before (re-read everything) and now (the shared core).
+//! Prints figures; asserts only that the work was done.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -219,4 +221,144 @@ async fn bulk_load_store_vs_raw() {
         raw_median,
         raw_median / store_median
     );
+}
+
+/// A server with nothing new: every pull answers the cursor it was asked with, no changes.
+struct NothingNew;
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("unreachable")]
+struct NoError;
+
+impl imp_shared::client::Transport for NothingNew {
+    type Error = NoError;
+
+    fn failure(_: &NoError) -> imp_shared::client::Failure {
+        imp_shared::client::Failure::Offline
+    }
+
+    async fn push(
+        &self,
+        _space: &SpaceId,
+        _request: &imp_shared::protocol::PushRequest,
+    ) -> Result<imp_shared::protocol::PushResponse, NoError> {
+        Err(NoError)
+    }
+
+    async fn pull(
+        &self,
+        _space: &SpaceId,
+        cursor: ServerVersion,
+        _client_id: &imp_shared::ids::ClientId,
+        since_seq: imp_shared::ids::MutationSeq,
+    ) -> Result<imp_shared::protocol::PullResponse, NoError> {
+        Ok(imp_shared::protocol::PullResponse {
+            cursor,
+            reset: false,
+            changes: Vec::new(),
+            last_seq: since_seq,
+            rejected: Vec::new(),
+        })
+    }
+}
+
+/// The device's side of a sync cycle when the server has nothing new, with 100 and 10,000
+/// records in the base: before (the engine re-read every record of every space from IndexedDB
+/// and replayed the outbox after each cycle) and now (the shared core's cycle: cursor, last seq,
+/// an empty absorb, and a view left as it is). Same page, same run.
+#[wasm_bindgen_test]
+async fn sync_cycle_cost_with_nothing_new() {
+    use imp_shared::client::{sync_cycle, ClientView};
+    let space = SpaceId::Student(UserId::from("bench-cycle"));
+    let me = imp_shared::permissions::Actor {
+        user_id: UserId::from("bench-cycle"),
+        role: Role::Student,
+    };
+    let client = imp_shared::ids::ClientId::from("bench-client");
+    let mut figures = Vec::new();
+    for n_records in [100usize, 10_000] {
+        let store = Store::open(&format!("bench-cycle-{n_records}"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let changes: Vec<RecordChange> = (0..n_records)
+            .map(|n| RecordChange {
+                key: RecordKey {
+                    kind: RecordKind::Task,
+                    id: RecordId(format!("cycle-{n}")),
+                },
+                version: ServerVersion(n as u64 + 1),
+                record: Some(task(n)),
+            })
+            .collect();
+        store
+            .put_base(&space, &changes)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (base, _) = store
+            .load_base(&space)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut view = ClientView::default();
+        view.set_base(space.clone(), base);
+        view.recompute(Some(&me), None, Utc::now());
+
+        let rounds = 7;
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        for _ in 0..rounds {
+            // Before: pull (nothing new), then reload everything and replay.
+            let started = now_ms();
+            run_cycle(&store, &client, &space).await;
+            let (base, _) = store
+                .load_base(&space)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let outbox = store.outbox().await.unwrap_or_else(|e| panic!("{e}"));
+            let rejected = store.rejected().await.unwrap_or_else(|e| panic!("{e}"));
+            let mut reloaded = ClientView::default();
+            reloaded.set_base(space.clone(), base);
+            reloaded.outbox = outbox;
+            reloaded.rejected = rejected;
+            reloaded.recompute(Some(&me), None, Utc::now());
+            before.push(now_ms() - started);
+            assert_eq!(
+                reloaded.view(&space).map(|v| v.records.len()),
+                Some(n_records)
+            );
+
+            // Now: the shared cycle, and the view patched with what changed (nothing).
+            let started = now_ms();
+            let report = sync_cycle(&store, &NothingNew, &client, std::slice::from_ref(&space))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let changed = view.take_cycle(&report, None, Some(&me), Utc::now());
+            after.push(now_ms() - started);
+            assert!(changed.is_empty());
+        }
+        before.sort_by(f64::total_cmp);
+        after.sort_by(f64::total_cmp);
+        let (b, a) = (before[rounds / 2], after[rounds / 2]);
+        figures.push((n_records, b, a));
+        store.close();
+    }
+    for (n_records, before, after) in &figures {
+        console_log!(
+            "sync cycle, nothing new, {n_records} records in the base: before (re-read all) {before:.1} ms, now {after:.1} ms (medians of 7) = {:.1}× faster",
+            before / after
+        );
+    }
+    let growth = |pick: fn(&(usize, f64, f64)) -> f64| pick(&figures[1]) / pick(&figures[0]);
+    console_log!(
+        "growth from 100 to 10,000 records: before {:.1}×, now {:.1}× (flat is 1×)",
+        growth(|f| f.1),
+        growth(|f| f.2)
+    );
+}
+
+/// A pull of one space with nothing new, absorbed, as both sides of the benchmark do it.
+async fn run_cycle(store: &Store, client: &imp_shared::ids::ClientId, space: &SpaceId) {
+    let report =
+        imp_shared::client::sync_cycle(store, &NothingNew, client, std::slice::from_ref(space))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.pulled.len(), 1);
 }

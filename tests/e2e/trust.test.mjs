@@ -180,9 +180,18 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
     const typed = await refused.locator('[data-testid="typed-text"]').allTextContents();
     assert.ok(typed.includes(notes), `the notes are kept: ${typed}`);
     assert.ok(typed.includes("Send the CV on Friday."));
-    // The session shows as cancelled again, and dismissing the refusal is the person's choice.
-    await refused.locator('[data-testid="dismiss-refused"]').click();
+    // The notes go on a new session like the cancelled one, and reach the server.
+    await refused.locator('[data-testid="redo-refused"]').click();
     await page.waitForSelector('[data-testid="sync-status"][data-rejected="0"]');
+    await page.click('nav a[href="/sessions"]');
+    await page.waitForSelector(`[data-testid="session"][data-agenda="${agenda}"][data-state="cancelled"]`);
+    await page.waitForSelector(`[data-testid="session"][data-agenda="${agenda}"][data-state="completed"]`);
+    await waitForSynced(page);
+    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const pulled = await staff.pull(space, uniqueId("check"));
+    const logged = pulled.json.changes.filter((change) => change.key.kind === "mentoring_session" && change.record?.fields.agenda === agenda);
+    assert.deepEqual(logged.map((change) => change.record.fields.state).sort(), ["cancelled", "completed"]);
+    assert.ok(logged.some((change) => change.record.fields.notes === notes), "the typed notes reached the server");
     await setLanguage(page, "en");
   });
 });

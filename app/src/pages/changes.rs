@@ -202,6 +202,31 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
             });
         }
     };
+    let redo = redo_on_new_record(&entry);
+    let redo_label = match &entry.pending.mutation {
+        Mutation::LogSession { .. } => Msg::RedoAsNewSession,
+        _ => Msg::RedoAsNewTask,
+    };
+    let redo_now = move |_| {
+        let Some(changes) = redo.clone() else {
+            return;
+        };
+        spawn_with_engine(handle, move |engine| async move {
+            let (space, build) = changes;
+            let Some(mutations) = engine.with_view(&space, |view| build(view)) else {
+                return;
+            };
+            for mutation in mutations {
+                if let Err(refusal) = engine.write(&space, mutation).await {
+                    error.set(Some(refusal));
+                    return;
+                }
+            }
+            error.set(None);
+            let _ = engine.dismiss_rejected(seq).await;
+        });
+    };
+    let can_redo = redo_on_new_record(&entry).is_some();
     view! {
         <li class="list-item rejected" data-testid="rejected" data-seq=seq.0.to_string()>
             <div class="grow">
@@ -221,6 +246,9 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
                         <button class="button secondary" type="button" data-testid="copy-refused" on:click=copy>
                             {move || i18n.t(if copied.get() { Msg::Copied } else { Msg::CopyText })}
                         </button>
+                    })}
+                    {can_redo.then(|| view! {
+                        <button class="button secondary" type="button" data-testid="redo-refused" on:click=redo_now>{move || i18n.t(redo_label)}</button>
                     })}
                     <button class="button secondary" type="button" data-testid="retry-refused" on:click=try_again>{move || i18n.t(Msg::TryAgain)}</button>
                     <button class="button" type="button" data-testid="dismiss-refused" on:click=dismiss>{move || i18n.t(Msg::Dismiss)}</button>
@@ -249,4 +277,78 @@ fn write_clipboard(text: &str) -> bool {
     write
         .map(|write| write.call1(&clipboard, &JsValue::from_str(text)).is_ok())
         .unwrap_or(false)
+}
+
+/// What redoing a refused change on a new record means, where that makes sense: notes logged on a
+/// session that was cancelled (or deleted) meanwhile go on a new session like it; an edit of a task
+/// deleted meanwhile becomes a new task. The builder reads the space's view when the person taps.
+type Redo = (
+    imp_shared::ids::SpaceId,
+    std::sync::Arc<dyn Fn(&MemoryRecords) -> Option<Vec<Mutation>> + Send + Sync>,
+);
+
+fn redo_on_new_record(entry: &RejectedEntry) -> Option<Redo> {
+    use imp_shared::apply::RecordView;
+    use imp_shared::domain::{Entity, EntityPatch, RecordKind, SessionState, Task};
+    use imp_shared::ids::RecordId;
+    let space = entry.space.clone();
+    match entry.pending.mutation.clone() {
+        Mutation::LogSession {
+            id,
+            notes,
+            next_steps,
+        } => Some((
+            space,
+            std::sync::Arc::new(move |view: &MemoryRecords| {
+                let Some(Entity::MentoringSession(mut session)) =
+                    view.get(RecordKind::MentoringSession, &id)
+                else {
+                    return None;
+                };
+                if session.state == SessionState::Scheduled {
+                    return None;
+                }
+                session.state = SessionState::Scheduled;
+                session.notes = String::new();
+                session.next_steps = String::new();
+                let new_id = RecordId(format!("session-{}", uuid::Uuid::new_v4().simple()));
+                Some(vec![
+                    Mutation::Create {
+                        id: new_id.clone(),
+                        record: Entity::MentoringSession(session),
+                    },
+                    Mutation::LogSession {
+                        id: new_id,
+                        notes: notes.clone(),
+                        next_steps: next_steps.clone(),
+                    },
+                ])
+            }),
+        )),
+        Mutation::Update {
+            id,
+            patch: EntityPatch::Task(patch),
+        } if patch.title.is_some() => Some((
+            space,
+            std::sync::Arc::new(move |view: &MemoryRecords| {
+                if view.get(RecordKind::Task, &id).is_some() {
+                    return None;
+                }
+                let mut task = Task {
+                    goal_id: None,
+                    title: String::new(),
+                    due_date: None,
+                    done: false,
+                    created_by: None,
+                };
+                patch.clone().apply_to(&mut task);
+                task.done = false;
+                Some(vec![Mutation::Create {
+                    id: RecordId(format!("t-{}", uuid::Uuid::new_v4().simple())),
+                    record: Entity::Task(task),
+                }])
+            }),
+        )),
+        _ => None,
+    }
 }
