@@ -80,6 +80,13 @@ pub struct Stats {
     pub kept_without_access: usize,
     /// Clients that had lost access at the end of a run.
     pub lost_access: usize,
+    /// Acknowledged rankings, check-ins and feedback (judged with other spaces' records, or
+    /// gated on pull).
+    pub rankings: usize,
+    /// See `rankings`.
+    pub check_ins: usize,
+    /// See `rankings`.
+    pub feedback: usize,
 }
 
 /// One browser profile: its storage and client id, shared by its tabs.
@@ -685,7 +692,8 @@ fn program_setup(now: DateTime<Utc>) -> (Vec<Mutation>, Vec<Mutation>) {
             "workshop-1",
             Entity::Workshop(Workshop {
                 title: "CV clinic".to_owned(),
-                starts_at: now + Duration::days(2),
+                // Check-in opens during a typical run (it spans about a day).
+                starts_at: now + Duration::hours(10),
                 duration_minutes: 120,
                 place: "Room 101".to_owned(),
                 capacity: 40,
@@ -1064,6 +1072,17 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
         }
     }
     stats.acknowledged += server.acknowledged.len();
+    for entry in &server.acknowledged {
+        match &entry.mutation {
+            Mutation::SetRankings { .. } => stats.rankings += 1,
+            Mutation::CheckIn { .. } => stats.check_ins += 1,
+            Mutation::Create {
+                record: Entity::Feedback(_),
+                ..
+            } => stats.feedback += 1,
+            _ => {}
+        }
+    }
     Ok(stats)
 }
 

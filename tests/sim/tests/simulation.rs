@@ -30,13 +30,16 @@ fn sync_invariants_hold_over_many_seeded_runs() {
                 totals.acknowledged += stats.acknowledged;
                 totals.kept_without_access += stats.kept_without_access;
                 totals.lost_access += stats.lost_access;
+                totals.rankings += stats.rankings;
+                totals.check_ins += stats.check_ins;
+                totals.feedback += stats.feedback;
             }
             Err(message) => failures.push(message),
         }
     }
     println!(
-        "simulation: {} seeds × {STEPS} steps: {} writes, {} committed pushes, {} acknowledged (replayed by the oracle), {} rejected, {} faults, {} resets, {} clients without access at the end ({} writes kept for them)",
-        seeds.len(), totals.writes, totals.pushes_committed, totals.acknowledged, totals.rejected, totals.faults, totals.resets, totals.lost_access, totals.kept_without_access
+        "simulation: {} seeds × {STEPS} steps: {} writes, {} committed pushes, {} acknowledged (replayed by the oracle), {} rejected, {} faults, {} resets, {} clients without access at the end ({} writes kept for them); acknowledged: {} rankings, {} check-ins, {} feedback",
+        seeds.len(), totals.writes, totals.pushes_committed, totals.acknowledged, totals.rejected, totals.faults, totals.resets, totals.lost_access, totals.kept_without_access, totals.rankings, totals.check_ins, totals.feedback
     );
     assert!(
         failures.is_empty(),
@@ -62,6 +65,10 @@ fn sync_invariants_hold_over_many_seeded_runs() {
         assert!(
             totals.lost_access > 0,
             "the mentor must lose access in some runs"
+        );
+        assert!(
+            totals.rankings > 0 && totals.check_ins > 0 && totals.feedback > 0,
+            "rankings, check-ins and feedback must get through in some runs"
         );
     }
 }
