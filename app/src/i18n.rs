@@ -719,5 +719,36 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
         assert_eq!(format_date(Lang::En, date), "Mon 2 Mar 2026");
         assert_eq!(format_date(Lang::ZhTw, date), "2026年3月2日（週一）");
+        // September is "Sep" (the host's locale data may say "Sept"; the app never asks it).
+        let september = NaiveDate::from_ymd_opt(2027, 9, 1).unwrap_or_default();
+        assert_eq!(format_date(Lang::En, september), "Wed 1 Sep 2027");
+    }
+
+    #[test]
+    fn last_sync_is_said_with_the_day_when_it_was_not_today() {
+        use chrono::TimeZone;
+        let zone = zone_offset("Asia/Taipei");
+        let at = Utc
+            .with_ymd_and_hms(2026, 9, 1, 6, 5, 0)
+            .single()
+            .unwrap_or_default();
+        let same_day = at + chrono::Duration::hours(3);
+        let next_day = at + chrono::Duration::days(1);
+        assert_eq!(
+            last_synced_text(Lang::En, Some(at), same_day, zone),
+            "last synced 14:05"
+        );
+        assert_eq!(
+            last_synced_text(Lang::En, Some(at), next_day, zone),
+            "last synced Tue 1 Sep 2026 14:05"
+        );
+        assert_eq!(
+            last_synced_text(Lang::ZhTw, Some(at), same_day, zone),
+            "上次同步：14:05"
+        );
+        assert_eq!(
+            last_synced_text(Lang::En, None, same_day, zone),
+            Msg::NeverSynced.text(Lang::En)
+        );
     }
 }
