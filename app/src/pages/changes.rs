@@ -231,12 +231,12 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
         <li class="list-item rejected" data-testid="rejected" data-seq=seq.0.to_string()>
             <div class="grow">
                 <p class="item-title wrap" data-testid="rejected-what">{what}</p>
-                <p class="item-reason"><strong>{move || i18n.t(Msg::Reason)}"："</strong><span data-testid="rejected-reason">{reason}</span></p>
+                <p class="item-reason"><strong>{move || labelled(i18n.lang.get(), i18n.t(Msg::Reason))}</strong><span data-testid="rejected-reason">{reason}</span></p>
                 {has_text.then(|| view! {
                     <div class="typed" data-testid="rejected-typed">
                         <p class="item-meta">{move || i18n.t(Msg::WhatYouTyped)}</p>
                         {move || typed().into_iter().map(|(label, text)| view! {
-                            <p class="item-body wrap"><strong>{label}": "</strong><span data-testid="typed-text">{text}</span></p>
+                            <p class="item-body wrap"><strong>{labelled(i18n.lang.get_untracked(), label)}</strong><span data-testid="typed-text">{text}</span></p>
                         }).collect_view()}
                     </div>
                 })}
@@ -255,6 +255,14 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
                 </div>
             </div>
         </li>
+    }
+}
+
+/// "Reason: " / "原因：".
+fn labelled(lang: Lang, label: &str) -> String {
+    match lang {
+        Lang::En => format!("{label}: "),
+        Lang::ZhTw => format!("{label}："),
     }
 }
 
