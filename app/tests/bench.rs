@@ -45,6 +45,20 @@ fn task(n: usize) -> Entity {
     })
 }
 
+/// `n` tasks as a pull would bring them, ids `{prefix}-0` … at versions 1 … n.
+fn task_changes(prefix: &str, n: usize) -> Vec<RecordChange> {
+    (0..n)
+        .map(|index| RecordChange {
+            key: RecordKey {
+                kind: RecordKind::Task,
+                id: RecordId(format!("{prefix}-{index}")),
+            },
+            version: ServerVersion(index as u64 + 1),
+            record: Some(task(index)),
+        })
+        .collect()
+}
+
 #[wasm_bindgen_test]
 async fn write_latency_to_ui() {
     let user = UserId::from("bench-student");
@@ -155,16 +169,7 @@ const RAW_PUT: &str = r#"
 async fn bulk_load_store_vs_raw() {
     let n_records = 10_000;
     let space = SpaceId::Student(UserId::from("bench-bulk"));
-    let changes: Vec<RecordChange> = (0..n_records)
-        .map(|n| RecordChange {
-            key: RecordKey {
-                kind: RecordKind::Task,
-                id: RecordId(format!("bulk-{n}")),
-            },
-            version: ServerVersion(n as u64 + 1),
-            record: Some(task(n)),
-        })
-        .collect();
+    let changes = task_changes("bulk", n_records);
     // The raw side gets the same records as plain JS objects under the same keys, built before
     // its clock starts.
     let raw_records = js_sys::Array::new();
@@ -280,16 +285,7 @@ async fn sync_cycle_cost_with_nothing_new() {
         let store = Store::open(&format!("bench-cycle-{n_records}"))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let changes: Vec<RecordChange> = (0..n_records)
-            .map(|n| RecordChange {
-                key: RecordKey {
-                    kind: RecordKind::Task,
-                    id: RecordId(format!("cycle-{n}")),
-                },
-                version: ServerVersion(n as u64 + 1),
-                record: Some(task(n)),
-            })
-            .collect();
+        let changes = task_changes("cycle", n_records);
         store
             .put_base(&space, &changes)
             .await

@@ -148,6 +148,17 @@ pub struct OutboxEntry {
     pub queued_at: DateTime<Utc>,
 }
 
+impl OutboxEntry {
+    /// A mutation queued in a space with the seq the store took for it.
+    pub fn new(space: &SpaceId, seq: MutationSeq, mutation: Mutation, now: DateTime<Utc>) -> Self {
+        Self {
+            space: space.clone(),
+            pending: PendingMutation { seq, mutation },
+            queued_at: now,
+        }
+    }
+}
+
 /// A client's durable state, shared by every tab of one browser profile: the outbox (seqs taken
 /// in the same write as the entry), refusals, and each space's confirmed records with their
 /// cursor and the last seq the server reported. The app keeps it in IndexedDB
@@ -645,14 +656,7 @@ impl ClientStore for MemoryClientStore {
             return Err(SeqsExhausted);
         }
         inner.seq = next;
-        let entry = OutboxEntry {
-            space: space.clone(),
-            pending: PendingMutation {
-                seq: MutationSeq(next),
-                mutation,
-            },
-            queued_at: now,
-        };
+        let entry = OutboxEntry::new(space, MutationSeq(next), mutation, now);
         inner.outbox.insert(MutationSeq(next), entry.clone());
         Ok(entry)
     }

@@ -17,7 +17,7 @@ use imp_shared::apply::{MemoryRecords, RecordKey};
 use imp_shared::client::{rebase_outbox, ClientStore, Rebased, RejectedEntry};
 use imp_shared::domain::Entity;
 use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, MAX_SAFE_INTEGER};
-use imp_shared::mutation::{Mutation, PendingMutation};
+use imp_shared::mutation::Mutation;
 use imp_shared::protocol::{PullResponse, RecordChange};
 
 /// The database name used by the app.
@@ -172,14 +172,7 @@ impl Store {
         if next > MAX_SAFE_INTEGER {
             return Err(StoreError::Exhausted);
         }
-        let entry = OutboxEntry {
-            space: space.clone(),
-            pending: PendingMutation {
-                seq: MutationSeq(next),
-                mutation,
-            },
-            queued_at: now,
-        };
+        let entry = OutboxEntry::new(space, MutationSeq(next), mutation, now);
         meta.put(next as f64).with_key("seq").primitive()?.await?;
         tx.object_store(OUTBOX)?
             .put(to_json(&entry)?)
