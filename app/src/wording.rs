@@ -224,7 +224,9 @@ fn problem_en(problem: &Problem) -> String {
             "changes only through its own button".to_owned()
         }
         Problem::NotTheStudent => "must be the student themselves".to_owned(),
-        Problem::NewSessionNotScheduled => "of a new session must be scheduled".to_owned(),
+        Problem::NewSessionNotScheduled => {
+            "of a new session must be scheduled (or a past session logged with notes)".to_owned()
+        }
         Problem::NewPlacementState => "of a new placement must be proposed or confirmed".to_owned(),
         Problem::InFuture => "is in the future (check the device's clock)".to_owned(),
         Problem::Unreadable { .. } => {
@@ -256,7 +258,9 @@ fn problem_zh(problem: &Problem) -> String {
         }
         Problem::OwnActionOnly { .. } | Problem::Locked => "只能透過專用按鈕變更".to_owned(),
         Problem::NotTheStudent => "必須是學生本人".to_owned(),
-        Problem::NewSessionNotScheduled => "：新的會談必須是已排定".to_owned(),
+        Problem::NewSessionNotScheduled => {
+            "：新的會談必須是已排定（或附筆記記錄的過去會談）".to_owned()
+        }
         Problem::NewPlacementState => "：新的實習安排必須是提議中或已確認".to_owned(),
         Problem::InFuture => "是未來的時間（請檢查裝置時鐘）".to_owned(),
         Problem::Unreadable { .. } => "無法被伺服器讀取（可能含有無法傳送的字元）".to_owned(),
@@ -337,6 +341,14 @@ fn rule_text(lang: Lang, rule: &Rule) -> String {
         (Lang::ZhTw, Rule::CheckInClosed { workshop }) => {
             format!("「{workshop}」的簽到時間為開始前兩小時至結束後兩小時。")
         }
+        (Lang::En, Rule::SessionNotStarted { starts_at }) => format!(
+            "This session starts on {}; log it once it has taken place.",
+            format_date(lang, starts_at.date_naive())
+        ),
+        (Lang::ZhTw, Rule::SessionNotStarted { starts_at }) => format!(
+            "此會談於 {} 開始，請在會談結束後再記錄。",
+            format_date(lang, starts_at.date_naive())
+        ),
         (Lang::En, Rule::WrongCheckInCode) => {
             "This check-in code does not belong to this workshop.".to_owned()
         }
@@ -595,6 +607,9 @@ mod tests {
                 workshop: "42".into(),
             },
             Rule::WrongCheckInCode,
+            Rule::SessionNotStarted {
+                starts_at: deadline,
+            },
         ] {
             errors.push(MutationError::rule(rule));
         }

@@ -304,6 +304,15 @@ pub fn apply(
                 if session.state == SessionState::Cancelled {
                     return Err(transition(session.state, SessionState::Completed));
                 }
+                // Only a session that has begun can be logged, and a log says what happened.
+                if session.starts_at > ctx.now {
+                    return Err(MutationError::rule(Rule::SessionNotStarted {
+                        starts_at: session.starts_at,
+                    }));
+                }
+                if notes.trim().is_empty() {
+                    return Err(MutationError::invalid("notes", Problem::Required));
+                }
                 session.notes = notes.clone();
                 session.next_steps = next_steps.clone();
                 session.state = SessionState::Completed;
@@ -437,11 +446,18 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
                 flag.notes = String::new();
             }
         }
+        // A new session is scheduled, or a past one logged at once ("log a past session"):
+        // completed, begun by now, with notes.
         Entity::MentoringSession(session) if session.state != SessionState::Scheduled => {
-            return Err(MutationError::invalid(
-                "state",
-                Problem::NewSessionNotScheduled,
-            ));
+            let logged_past = session.state == SessionState::Completed
+                && session.starts_at <= ctx.now
+                && !session.notes.trim().is_empty();
+            if !logged_past {
+                return Err(MutationError::invalid(
+                    "state",
+                    Problem::NewSessionNotScheduled,
+                ));
+            }
         }
         _ => {}
     }

@@ -155,8 +155,8 @@ pub enum Problem {
     /// A student profile's id must be the student's user id.
     #[error("must be the student's user id")]
     NotTheStudent,
-    /// A new session starts as scheduled.
-    #[error("must be scheduled for a new session")]
+    /// A new session starts as scheduled (or is a past session logged with notes).
+    #[error("must be scheduled for a new session, or completed with notes for a past one")]
     NewSessionNotScheduled,
     /// A new placement is proposed or confirmed.
     #[error("must be proposed or confirmed for a new placement")]
@@ -255,6 +255,12 @@ pub enum Rule {
     CheckInClosed {
         /// The workshop's title.
         workshop: String,
+    },
+    /// Logging a session that has not begun yet.
+    #[error("this session starts at {} UTC and cannot be logged before then", starts_at.format("%Y-%m-%d %H:%M"))]
+    SessionNotStarted {
+        /// When it starts.
+        starts_at: chrono::DateTime<chrono::Utc>,
     },
     /// A check-in code of another workshop.
     #[error("this check-in code does not belong to this workshop")]

@@ -47,19 +47,32 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await page.waitForSelector("text=Choose a date.");
     assert.equal(await page.locator('[data-testid="session"]').count(), before);
 
-    await schedule(`Mock interview ${stamp}`, "2026-12-03", "14:30");
-    await schedule(`Visa paperwork ${stamp}`, "2026-12-10", "09:00");
+    // Dates relative to now, in Taipei: a session next week, and one two days ago.
+    const taipei = (days) => new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    await schedule(`Visa paperwork ${stamp}`, taipei(8), "09:00");
+    const upcoming = page.locator(`[data-testid="session"][data-agenda="Visa paperwork ${stamp}"]`);
+    assert.equal(await upcoming.locator('[data-testid="log-session"]').count(), 0, "a session that has not happened cannot be logged");
+
+    // A time that has passed logs a past session, and needs what happened.
+    await page.fill("#session-date", taipei(-2));
+    await page.fill("#session-time", "14:30");
+    await page.selectOption("#session-format", "video");
+    await page.fill("#session-agenda", `Mock interview ${stamp}`);
+    await page.waitForSelector('[data-testid="past-session-hint"]');
+    await page.click('[data-testid="schedule"]');
+    await page.waitForSelector("text=Write what happened in the session.");
+    assert.equal(await page.locator(`[data-testid="session"][data-agenda="Mock interview ${stamp}"]`).count(), 0);
+    await page.fill('[data-testid="past-notes"]', "Practised self-introduction in Mandarin.");
+    await page.fill('[data-testid="past-next-steps"]', "Send CV to two companies.");
+    await page.click('[data-testid="schedule"]');
     const held = page.locator(`[data-testid="session"][data-agenda="Mock interview ${stamp}"]`);
-    await held.locator('[data-testid="log-session"]').click();
-    await held.locator('[data-testid="session-notes"]').fill("Practised self-introduction in Mandarin.");
-    await held.locator('[data-testid="session-next-steps"]').fill("Send CV to two companies.");
-    await held.locator('[data-testid="save-log"]').click();
     await page.waitForSelector(`[data-testid="session"][data-agenda="Mock interview ${stamp}"][data-state="completed"]`);
     const cancelled = page.locator(`[data-testid="session"][data-agenda="Visa paperwork ${stamp}"]`);
     await cancelled.locator('[data-testid="cancel-session"]').click();
     await page.waitForSelector(`[data-testid="session"][data-agenda="Visa paperwork ${stamp}"][data-state="cancelled"]`);
-    assert.match(await held.textContent(), /Thu 3 Dec 2026 14:30/);
-    await page.waitForSelector('[data-testid="sync-status"][data-pending="4"]');
+    const heldDate = await page.evaluate(async (iso) => (await import("/pkg/imp_app.js")).format_date_text("en", iso), taipei(-2));
+    assert.ok((await held.textContent()).includes(`${heldDate} 14:30`), await held.textContent());
+    await page.waitForSelector('[data-testid="sync-status"][data-pending="3"]');
 
     await profile.context.setOffline(false);
     await waitForSynced(page);

@@ -144,6 +144,8 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     await page.fill("#session-date", yesterday.date);
     await page.fill("#session-time", "10:00");
     await page.fill("#session-agenda", agenda);
+    // Yesterday has passed: the form logs a past session, with what happened.
+    await page.fill('[data-testid="past-notes"]', "Went through my CV line by line.");
     await page.click('[data-testid="schedule"]');
     const session = page.locator(`[data-testid="session"][data-agenda="${agenda}"]`);
     await session.waitFor();

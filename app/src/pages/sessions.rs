@@ -61,6 +61,15 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let format = RwSignal::new("in_person".to_owned());
     let location = RwSignal::new(String::new());
     let agenda = RwSignal::new(String::new());
+    let past_notes = RwSignal::new(String::new());
+    let past_steps = RwSignal::new(String::new());
+    // A time that has passed cannot be scheduled: the form logs a past session instead.
+    let past = Memo::new(move |_| {
+        let day = NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d").ok()?;
+        let at = NaiveTime::parse_from_str(&time.get(), "%H:%M").ok()?;
+        Some(local_to_utc(DEFAULT_ZONE, day, at)? <= Utc::now())
+    });
+    let is_past = move || past.get() == Some(true);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Ok(day) = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d") else {
@@ -81,6 +90,12 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
             "phone" => SessionFormat::Phone,
             _ => SessionFormat::InPerson,
         };
+        let logged_past = starts_at <= Utc::now();
+        let notes = past_notes.get_untracked().trim().to_owned();
+        if logged_past && notes.is_empty() {
+            write.fail(Msg::NotesRequired);
+            return;
+        }
         let session = MentoringSession {
             starts_at,
             time_zone: DEFAULT_ZONE.to_owned(),
@@ -88,9 +103,17 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
             format,
             location: location.get_untracked().trim().to_owned(),
             agenda: agenda.get_untracked().trim().to_owned(),
-            notes: String::new(),
-            next_steps: String::new(),
-            state: SessionState::Scheduled,
+            notes: if logged_past { notes } else { String::new() },
+            next_steps: if logged_past {
+                past_steps.get_untracked().trim().to_owned()
+            } else {
+                String::new()
+            },
+            state: if logged_past {
+                SessionState::Completed
+            } else {
+                SessionState::Scheduled
+            },
         };
         let Some(space) = space.get_untracked() else {
             return;
@@ -104,6 +127,8 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
             move || {
                 agenda.set(String::new());
                 location.set(String::new());
+                past_notes.set(String::new());
+                past_steps.set(String::new());
             },
         );
     };
@@ -149,10 +174,24 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     <label for="session-agenda">{move || i18n.t(Msg::Agenda)}</label>
                     <textarea id="session-agenda" rows="2" prop:value=move || agenda.get() on:input=bind(agenda)></textarea>
                 </div>
+                <Show when=is_past>
+                    <p class="muted" data-testid="past-session-hint">{move || i18n.t(Msg::PastSessionHint)}</p>
+                    <div class="field">
+                        <label for="past-notes">{move || i18n.t(Msg::Notes)}</label>
+                        <textarea id="past-notes" data-testid="past-notes" rows="3" prop:value=move || past_notes.get() on:input=bind(past_notes)
+                            aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::NotesRequired))).to_string()></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="past-steps">{move || i18n.t(Msg::NextSteps)}</label>
+                        <textarea id="past-steps" data-testid="past-next-steps" rows="2" prop:value=move || past_steps.get() on:input=bind(past_steps)></textarea>
+                    </div>
+                </Show>
                 <div id="session-error">
                     <WriteErrorLine write=write />
                 </div>
-                <button class="button button-primary" type="submit" data-testid="schedule" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::ScheduleSession)}</button>
+                <button class="button button-primary" type="submit" data-testid="schedule" prop:disabled=move || write.pending.get()>
+                    {move || i18n.t(if is_past() { Msg::LogPastSession } else { Msg::ScheduleSession })}
+                </button>
             </form>
         </section>
     }
@@ -231,6 +270,10 @@ fn SessionItem(
             let Some(space) = space.get_untracked() else {
                 return;
             };
+            if notes.get_untracked().trim().is_empty() {
+                write.fail(Msg::NotesRequired);
+                return;
+            }
             // The form stays open with the notes until the change is accepted.
             write.run(
                 space,
@@ -250,6 +293,8 @@ fn SessionItem(
     let state = session.state;
     let scheduled = state == SessionState::Scheduled;
     let cancelled = state == SessionState::Cancelled;
+    // Notes are for a session that has begun (the rules refuse earlier logs).
+    let loggable = !cancelled && session.starts_at <= Utc::now();
     let format = session.format;
     let duration = session.duration_minutes;
     let id_text = id.to_string();
@@ -276,7 +321,7 @@ fn SessionItem(
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
             </Show>
-            <Show when=move || !cancelled>
+            <Show when=move || loggable>
                 <button class="button button-small" data-testid="log-session" on:click=move |_| logging.update(|open| *open = !*open)>{move || i18n.t(Msg::LogSession)}</button>
             </Show>
             <Show when=move || scheduled>
