@@ -33,8 +33,8 @@ pub struct RejectedEntry {
     /// Human-readable reason (English).
     pub message: String,
     /// The reason as data, worded by the app in the reader's language (absent in entries stored
-    /// before reasons were sent).
-    #[serde(default)]
+    /// before reasons were sent, and for reasons this build does not know).
+    #[serde(default, deserialize_with = "crate::protocol::lenient_reason")]
     pub reason: Option<MutationError>,
 }
 

@@ -382,7 +382,11 @@ pub enum Verdict {
         message: String,
         /// The reason as data, for clients that word it themselves (absent from servers before
         /// it was added, and for refusals that are not a [`MutationError`]).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "lenient_reason"
+        )]
         reason: Option<MutationError>,
     },
 }
@@ -396,6 +400,16 @@ impl Verdict {
             reason: Some(error),
         }
     }
+}
+
+/// Reads a refusal's `reason`, or `None` when it is one this build does not know (a newer server
+/// may add problems, denials and rules): the refusal still arrives, with its `code` and `message`,
+/// instead of failing the whole pull.
+pub fn lenient_reason<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<MutationError>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(deserializer)?;
+    Ok(value.and_then(|value| serde_json::from_value(value).ok()))
 }
 
 /// A verdict with the seq it belongs to.
@@ -439,7 +453,11 @@ pub struct RejectedMutation {
     /// Human-readable reason (English).
     pub message: String,
     /// The reason as data (see [`Verdict::Rejected`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_reason"
+    )]
     pub reason: Option<MutationError>,
 }
 
@@ -786,6 +804,24 @@ mod tests {
         assert_eq!(
             read.items,
             vec![PushItem::Ready(request.mutations[0].clone())]
+        );
+    }
+
+    #[test]
+    fn a_reason_this_build_does_not_know_still_delivers_the_refusal() {
+        let text = r#"{"cursor":3,"reset":false,"changes":[],"last_seq":2,"rejected":[
+            {"seq":2,"code":"rule","message":"a newer rule","reason":{"code":"rule","rule":{"brand_new_rule":{"x":1}}}},
+            {"seq":3,"code":"invalid","message":"title is required","reason":{"code":"invalid","field":"title","problem":"required"}}]}"#;
+        let pull: PullResponse = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pull.rejected.len(), 2);
+        assert_eq!(pull.rejected[0].reason, None);
+        assert_eq!(pull.rejected[0].message, "a newer rule");
+        assert_eq!(
+            pull.rejected[1].reason,
+            Some(MutationError::invalid(
+                "title",
+                crate::error::Problem::Required
+            ))
         );
     }
 
