@@ -115,6 +115,8 @@ messages! {
     RedoAsNewSession => "Log it as a new session", "記錄為新的會談";
     RedoAsNewTask => "Add it as a new task", "新增為新的任務";
     NotesRequired => "Write what happened in the session.", "請寫下會談的內容。";
+    PositionClosedPill => "Closed", "已關閉";
+    PositionGone => "A position that is no longer offered", "已不再提供的職缺";
     LogPastSession => "Log past session", "記錄過去的會談";
     PastSessionHint => "This time has passed: log what happened instead of scheduling it.", "這個時間已經過去：請記錄會談內容，而不是排定會談。";
     SignInAgain => "Sign in again", "重新登入";

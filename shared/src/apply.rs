@@ -556,6 +556,15 @@ fn ranking_for(
             }
         }
     }
+    // A position closed after the student ranked it may stay while they edit the rest; it can
+    // never be added anew.
+    let already_ranked = |position: &RecordId| {
+        matches!(
+            view.get(RecordKind::Ranking, cohort_id),
+            Some(Entity::Ranking(ranking))
+                if ranking.choices.iter().any(|choice| &choice.position_id == position)
+        )
+    };
     for choice in choices {
         match program.get(RecordKind::Position, &choice.position_id) {
             Some(Entity::Position(position)) if position.cohort_year != cohort.year => {
@@ -563,7 +572,9 @@ fn ranking_for(
                     position: position.title.clone(),
                 }));
             }
-            Some(Entity::Position(position)) if !position.open => {
+            Some(Entity::Position(position))
+                if !position.open && !already_ranked(&choice.position_id) =>
+            {
                 return Err(MutationError::rule(Rule::PositionClosed {
                     position: position.title.clone(),
                 }));

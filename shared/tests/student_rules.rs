@@ -585,3 +585,44 @@ fn after_a_week_feedback_is_revealed_even_if_one_side_never_answers() {
     assert!(space.sees(&mona, cursor, at(9, 9)).is_empty());
     assert_eq!(space.sees(&mona, cursor, at(9, 10)), ["fb-alice"]);
 }
+
+#[test]
+fn a_position_closed_after_it_was_ranked_may_stay_while_the_rest_is_edited() {
+    let program = program();
+    let space = alice_space();
+    let me = alice();
+    let context = ApplyContext {
+        program: Some(&program),
+        ..ApplyContext::new(&me, &space, at(15, 8))
+    };
+    // Alice ranked p1 and a position staff have closed since.
+    let mut records = alice_records();
+    records.write(&[Change {
+        key: imp_shared::apply::RecordKey {
+            kind: imp_shared::domain::RecordKind::Ranking,
+            id: id("cohort-2026"),
+        },
+        record: Some(Entity::Ranking(imp_shared::domain::Ranking {
+            cohort_year: 2026,
+            choices: choices(&["p1", "closed"]),
+        })),
+    }]);
+    let set = |ids: &[&str]| {
+        apply(
+            &records,
+            &context,
+            &Mutation::SetRankings {
+                id: id("cohort-2026"),
+                choices: choices(ids),
+            },
+        )
+    };
+    assert!(set(&["closed", "p1"]).is_ok(), "reordering keeps it");
+    assert!(set(&["p1"]).is_ok(), "removing it is fine");
+    assert!(
+        set(&["p2", "closed", "p1"]).is_ok(),
+        "adding another is fine"
+    );
+    // A closed position is never added anew.
+    assert!(rule_message(rank(&me, at(15, 8), &["closed"])).contains("closed"));
+}

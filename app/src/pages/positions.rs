@@ -99,9 +99,9 @@ pub fn PositionsPage() -> impl IntoView {
             .get()
             .into_iter()
             .filter_map(|(id, e)| match e {
-                Entity::Position(position)
-                    if position.open && Some(position.cohort_year) == year =>
-                {
+                // Closed positions stay listed here so a ranking that holds one names it; the
+                // browser shows only open ones.
+                Entity::Position(position) if Some(position.cohort_year) == year => {
                     let org = orgs
                         .iter()
                         .find(|(org_id, _)| *org_id == position.organization_id)
@@ -240,17 +240,22 @@ fn MyRanking(
                         let listed = catalogue.get();
                         round.choices.iter().enumerate().map(|(index, choice)| {
                             let entry = listed.iter().find(|l| l.id == choice.position_id).cloned();
-                            let title = entry.as_ref().map_or_else(|| choice.position_id.to_string(), |l| l.position.title.clone());
+                            // A position staff closed (or removed) after it was ranked: named, marked,
+                            // and removable; the rest of the ranking stays editable.
+                            let position_closed = entry.as_ref().is_none_or(|l| !l.position.open);
+                            let title = entry.as_ref().map_or_else(|| i18n.t(Msg::PositionGone).to_owned(), |l| l.position.title.clone());
                             let org = entry.map(|l| l.organization).unwrap_or_default();
                             let reason_id = format!("reason-{}", choice.position_id);
                             let reason = choice.reason.clone();
                             let position_id = choice.position_id.clone();
                             let (up, down, remove, edit) = (position_id.clone(), position_id.clone(), position_id.clone(), position_id.clone());
                             view! {
-                                <li class="list-item ranked" data-testid="ranked" data-position-id=position_id.to_string()>
+                                <li class="list-item ranked" data-testid="ranked" data-position-id=position_id.to_string() data-position-closed=position_closed.to_string()>
                                     <span class="rank-number" aria-hidden="true">{index + 1}</span>
                                     <div class="grow">
-                                        <p class="item-title">{title}</p>
+                                        <p class="item-title">{title}
+                                            {position_closed.then(|| view! { " " <span class="pill pill-danger" data-testid="position-closed">{move || i18n.t(Msg::PositionClosedPill)}</span> })}
+                                        </p>
                                         <p class="item-meta">{org}</p>
                                         <label class="visually-hidden" for=reason_id.clone()>{move || i18n.t(Msg::WhyThisChoice)}</label>
                                         <input id=reason_id class="reason" data-testid="reason" maxlength="500" disabled=closed
@@ -293,7 +298,12 @@ fn PositionBrowser(
     let paid_only = RwSignal::new(false);
     let housing_only = RwSignal::new(false);
     let industries = Memo::new(move |_| {
-        let mut all: Vec<String> = catalogue.get().into_iter().map(|l| l.industry).collect();
+        let mut all: Vec<String> = catalogue
+            .get()
+            .into_iter()
+            .filter(|l| l.position.open)
+            .map(|l| l.industry)
+            .collect();
         all.sort();
         all.dedup();
         all
@@ -304,6 +314,7 @@ fn PositionBrowser(
         catalogue
             .get()
             .into_iter()
+            .filter(|l| l.position.open)
             .filter(|l| industry.is_empty() || l.industry == industry)
             .filter(|l| !paid_only.get() || l.position.paid)
             .filter(|l| !housing_only.get() || l.position.housing)
