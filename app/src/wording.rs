@@ -356,6 +356,17 @@ fn rule_text(lang: Lang, rule: &Rule) -> String {
     }
 }
 
+/// Why a task shows no controls: "Only Amara can change this task." (or, without a name, the
+/// person who added it).
+pub fn only_they_change_task(lang: Lang, name: Option<&str>) -> String {
+    match (lang, name) {
+        (Lang::En, Some(name)) => format!("Only {name} can change this task."),
+        (Lang::En, None) => "Only the person who added this task can change it.".to_owned(),
+        (Lang::ZhTw, Some(name)) => format!("只有 {name} 可以修改此任務。"),
+        (Lang::ZhTw, None) => "只有新增此任務的人可以修改。".to_owned(),
+    }
+}
+
 /// A record's name as people know it (a task's title, an organization's name), if it has one.
 pub fn record_name(entity: &Entity) -> Option<String> {
     let name = match entity {

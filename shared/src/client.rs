@@ -506,6 +506,22 @@ impl ClientView {
         apply(view, &context, mutation)
     }
 
+    /// Whether the permission rules let `actor` do `op` on a record of `kind` in `space` (with
+    /// the record as this client holds it), so the UI shows only the controls that would work.
+    pub fn may(
+        &self,
+        actor: &Actor,
+        space: &SpaceId,
+        kind: crate::domain::RecordKind,
+        op: crate::permissions::WriteOp,
+        existing: Option<&crate::domain::Entity>,
+    ) -> bool {
+        let empty = MemoryRecords::default();
+        let view = self.view(space).unwrap_or(&empty);
+        let access = crate::apply::access_in(view, actor, space);
+        crate::permissions::may_write(actor, space, access, kind, op, existing).is_ok()
+    }
+
     /// Shows a write that the store has queued (`changes` from [`Self::check_write`]).
     pub fn wrote(&mut self, entry: OutboxEntry, changes: &[Change]) {
         let space = entry.space.clone();

@@ -131,6 +131,42 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
     await setLanguage(page, "en");
   });
 
+  test("a mentor sees only the controls the rules allow on a student's own task, and who can change it", { timeout: 90_000 }, async () => {
+    const student = await new Api(worker.url).login(DEMO.student.email);
+    const space = `student:${DEMO.student.id}`;
+    const title = `Student's own task ${uniqueId("own")}`;
+    const pushed = await student.push(space, uniqueId("student"), [{ seq: 1, mutation: { type: "create", id: uniqueId("task"), record: { kind: "task", fields: { title, done: false } } } }]);
+    assert.equal(pushed.json.verdicts[0].verdict.status, "ok", pushed.text);
+    const pulled = await student.pull(space, uniqueId("check"));
+    const name = pulled.json.changes.find((change) => change.key.kind === "student_profile").record.fields.display_name;
+
+    const profile = await profiles.open(PHONE);
+    const page = await profile.context.newPage();
+    await signIn(page, worker.url, DEMO.mentor.email);
+    await waitForSynced(page);
+    await page.goto(`${worker.url}/tasks?mentee=${encodeURIComponent(space)}`);
+    const theirs = page.locator(`[data-testid="task"][data-title="${title}"]`);
+    await theirs.waitFor();
+    assert.equal(await theirs.locator('[data-testid="edit-task"]').count(), 0, "no Edit");
+    assert.equal(await theirs.locator('[data-testid="delete-task"]').count(), 0, "no Delete");
+    assert.ok(await theirs.locator('input[type="checkbox"]').isDisabled(), "no tick");
+    assert.ok((await theirs.locator('[data-testid="read-only"]').textContent()).includes(name));
+    await setLanguage(page, "zh-TW");
+    const zh = await theirs.locator('[data-testid="read-only"]').textContent();
+    assert.ok(zh.includes(name) && !/[A-Za-z]{3}/.test(zh.replace(name, "")), zh);
+    await setLanguage(page, "en");
+
+    // The mentor's own task keeps its controls, and they work.
+    const mine = `From the mentor ${uniqueId("mine")}`;
+    await page.fill('[data-testid="task-title"]', mine);
+    await page.click('[data-testid="add-task"]');
+    const own = page.locator(`[data-testid="task"][data-title="${mine}"]`);
+    await own.waitFor();
+    assert.equal(await own.locator('[data-testid="read-only"]').count(), 0);
+    await own.locator('[data-testid="delete-task"]').click();
+    await page.waitForFunction((t) => !document.querySelector(`[data-testid="task"][data-title="${t}"]`), mine);
+  });
+
   test("a change the server refuses later keeps what the person typed, with the reason in 繁體中文", { timeout: 120_000 }, async () => {
     // The mentor schedules a session that started an hour ago.
     const mentor = await new Api(worker.url).login(DEMO.mentor.email);

@@ -7,11 +7,15 @@ use leptos::prelude::*;
 use imp_shared::domain::{Entity, EntityPatch, RecordKind, Task, TaskPatch};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
+use imp_shared::permissions::WriteOp;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::pages::goals::{use_goals, GoalsSection};
-use crate::sync::hooks::{use_pending_ids, use_records, use_write, FormError, WriteErrorLine};
+use crate::sync::hooks::{
+    use_engine, use_pending_ids, use_records, use_write, FormError, WriteErrorLine,
+};
+use crate::wording::only_they_change_task;
 
 /// The tasks screen.
 #[component]
@@ -195,12 +199,53 @@ fn TaskItem(
             })
         }
     };
+    // Only the controls the permission rules allow (the server's own rule): a mentor reads a
+    // student's own tasks, and is told who can change them.
+    let handle = use_engine();
+    let entity = Entity::Task(task.clone());
+    let may = {
+        let entity = entity.clone();
+        move |op: WriteOp| {
+            let (Some(handle), Some(space)) = (handle, space.get()) else {
+                return false;
+            };
+            handle.read(|engine| engine.allows(&space, RecordKind::Task, op, Some(&entity)))
+        }
+    };
+    let can_change = {
+        let may = may.clone();
+        move || may(WriteOp::Change)
+    };
+    let can_delete = move || may(WriteOp::Delete);
+    let owner_name = {
+        let created_by = task.created_by.clone();
+        move || {
+            let (Some(handle), Some(space), Some(creator)) =
+                (handle, space.get(), created_by.clone())
+            else {
+                return None;
+            };
+            handle.read(|engine| {
+                engine.with_view(&space, |view| {
+                    match imp_shared::apply::RecordView::get(
+                        view,
+                        RecordKind::StudentProfile,
+                        &RecordId(creator.to_string()),
+                    ) {
+                        Some(Entity::StudentProfile(profile)) => Some(profile.display_name),
+                        _ => None,
+                    }
+                })
+            })
+        }
+    };
     let checkbox_id = format!("done-{id}");
     let title = task.title.clone();
     let due = task.due_date;
     view! {
         <li class="list-item task" class:done=task.done data-testid="task" data-task-id=id.to_string() data-title=task.title.clone()>
-            <input type="checkbox" id=checkbox_id.clone() prop:checked=task.done on:change=toggle aria-label=move || format!("{} — {}", i18n.t(Msg::Done), title) />
+            <input type="checkbox" id=checkbox_id.clone() prop:checked=task.done on:change=toggle disabled={ let can_change = can_change.clone(); move || !can_change() }
+                aria-label=move || format!("{} — {}", i18n.t(Msg::Done), title) />
             <Show when=move || editing.get() fallback={
                 let title = task.title.clone();
                 let checkbox_id = checkbox_id.clone();
@@ -218,8 +263,18 @@ fn TaskItem(
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
             </Show>
-            <button class="button button-small" on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
-            <button class="button button-small button-danger" on:click=delete>{move || i18n.t(Msg::Delete)}</button>
+            <Show when={ let can_change = can_change.clone(); move || can_change() }>
+                <button class="button button-small" data-testid="edit-task" on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
+            </Show>
+            <Show when=can_delete>
+                <button class="button button-small button-danger" data-testid="delete-task" on:click=delete.clone()>{move || i18n.t(Msg::Delete)}</button>
+            </Show>
+            <Show when={ let can_change = can_change.clone(); move || !can_change() }>
+                <p class="item-meta grow-full" data-testid="read-only">{
+                    let owner_name = owner_name.clone();
+                    move || only_they_change_task(i18n.lang.get(), owner_name().as_deref())
+                }</p>
+            </Show>
             <WriteErrorLine write=write />
         </li>
     }

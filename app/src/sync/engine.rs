@@ -162,6 +162,24 @@ impl Engine {
         }
     }
 
+    /// Whether the signed-in person may do `op` on a record of `kind` in `space`: the same rule
+    /// the server applies, so screens show only controls that would work.
+    pub fn allows(
+        &self,
+        space: &SpaceId,
+        kind: imp_shared::domain::RecordKind,
+        op: imp_shared::permissions::WriteOp,
+        existing: Option<&imp_shared::domain::Entity>,
+    ) -> bool {
+        let Some(actor) = self.actor() else {
+            return false;
+        };
+        self.state
+            .borrow()
+            .view
+            .may(&actor, space, kind, op, existing)
+    }
+
     /// Pending changes, oldest first.
     pub fn outbox(&self) -> Vec<OutboxEntry> {
         self.state.borrow().view.outbox.clone()
