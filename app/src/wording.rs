@@ -205,6 +205,10 @@ fn problem_en(problem: &Problem) -> String {
             format!("is {length} characters long; at most {max} fit")
         }
         Problem::ControlCharacters => "contains invisible control characters".to_owned(),
+        Problem::InvisibleFormatting => {
+            "contains invisible characters that change how text reads (remove them and type it again)"
+                .to_owned()
+        }
         Problem::NotEmail => "is not an email address".to_owned(),
         Problem::TooManyEntries { max } => format!("has more than {max} entries"),
         Problem::YearOutOfRange { year } => format!("has a year ({year}) out of range"),
@@ -239,6 +243,9 @@ fn problem_zh(problem: &Problem) -> String {
         Problem::Required => "為必填".to_owned(),
         Problem::TooLong { length, max } => format!("共 {length} 個字，最多 {max} 個字"),
         Problem::ControlCharacters => "含有看不見的控制字元".to_owned(),
+        Problem::InvisibleFormatting => {
+            "含有會改變文字顯示方向或外觀的隱形字元（請刪除後重新輸入）".to_owned()
+        }
         Problem::NotEmail => "不是有效的電子郵件地址".to_owned(),
         Problem::TooManyEntries { max } => format!("超過 {max} 項"),
         Problem::YearOutOfRange { year } => format!("的年份（{year}）超出範圍"),
@@ -295,6 +302,10 @@ fn denial_text(lang: Lang, denial: Denial) -> &'static str {
         Denial::SummariesByServer => (
             "Student summaries are kept by the server.",
             "學生摘要由伺服器維護。",
+        ),
+        Denial::NotYourMentee => (
+            "Mentors raise concerns about their current mentees only.",
+            "導師只能為目前指導的學生提出關注事項。",
         ),
     };
     pick(lang, en, zh)
@@ -522,6 +533,7 @@ mod tests {
                 max: 200,
             },
             Problem::ControlCharacters,
+            Problem::InvisibleFormatting,
             Problem::NotEmail,
             Problem::TooManyEntries { max: 20 },
             Problem::YearOutOfRange { year: 1900 },
@@ -570,6 +582,7 @@ mod tests {
             Denial::MentorOwnOnly,
             Denial::MentorMayNot,
             Denial::SummariesByServer,
+            Denial::NotYourMentee,
         ] {
             errors.push(MutationError::forbidden(denial));
         }

@@ -80,6 +80,10 @@ pub enum Problem {
     /// Holds control characters other than new lines and tabs.
     #[error("contains control characters")]
     ControlCharacters,
+    /// Holds invisible characters that change how text reads or looks (bidirectional overrides,
+    /// embeddings and isolates, zero-width spaces): refused in names and titles.
+    #[error("contains invisible formatting characters")]
+    InvisibleFormatting,
     /// Not an email address.
     #[error("is not an email address")]
     NotEmail,
@@ -207,6 +211,9 @@ pub enum Denial {
     /// Summaries are derived by the server.
     #[error("student summaries are kept by the server")]
     SummariesByServer,
+    /// Mentors raise concerns about their current mentees only.
+    #[error("mentors raise concerns about their current mentees only")]
+    NotYourMentee,
 }
 
 /// Which program rule refused a change.
