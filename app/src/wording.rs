@@ -352,6 +352,23 @@ fn rule_text(lang: Lang, rule: &Rule) -> String {
             "This check-in code does not belong to this workshop.".to_owned()
         }
         (Lang::ZhTw, Rule::WrongCheckInCode) => "此簽到碼不屬於這個工作坊。".to_owned(),
+        (Lang::En, Rule::SessionTimeFixed) => {
+            "This session's time can no longer change: it was logged or cancelled, or has feedback."
+                .to_owned()
+        }
+        (Lang::ZhTw, Rule::SessionTimeFixed) => {
+            "這次會談已記錄、已取消或已有回饋，時間無法再變更。".to_owned()
+        }
+        (Lang::En, Rule::FeedbackBeforeSession) => {
+            "Feedback can be given once the session has taken place.".to_owned()
+        }
+        (Lang::ZhTw, Rule::FeedbackBeforeSession) => "會談結束後才能給予回饋。".to_owned(),
+        (Lang::En, Rule::TooManyOpenConcerns { max }) => {
+            format!("You already have {max} open concerns; program staff will answer those first.")
+        }
+        (Lang::ZhTw, Rule::TooManyOpenConcerns { max }) => {
+            format!("你已有 {max} 個尚未處理完的關注事項，計畫工作人員會先回覆這些。")
+        }
     }
 }
 
@@ -608,6 +625,9 @@ mod tests {
                 workshop: "42".into(),
             },
             Rule::WrongCheckInCode,
+            Rule::SessionTimeFixed,
+            Rule::FeedbackBeforeSession,
+            Rule::TooManyOpenConcerns { max: 20 },
         ] {
             errors.push(MutationError::rule(rule));
         }

@@ -239,7 +239,7 @@ pub fn apply(
             may_write(ctx.actor, ctx.space, access, kind, WriteOp::Create, None)?;
             let mut record = record.clone();
             stamp_new(&mut record, ctx)?;
-            check_create_rules(ctx, id, &record)?;
+            check_create_rules(view, ctx, id, &record)?;
             write(record)
         }
         Mutation::Update { patch, .. } => {
@@ -259,6 +259,14 @@ pub fn apply(
                 .collect();
             if let Some(field) = locked.first() {
                 return Err(MutationError::invalid(field, Problem::Locked));
+            }
+            if let Entity::MentoringSession(session) = &entity {
+                let moves = patch.fields().contains(&"starts_at");
+                if moves && (session.state != SessionState::Scheduled || has_feedback(view, id)) {
+                    // The reveal rule counts a week from the start: a session that took place
+                    // cannot be moved back to reveal the other side's feedback early.
+                    return Err(MutationError::rule(Rule::SessionTimeFixed));
+                }
             }
             patch.clone().apply_to(&mut entity)?;
             write(entity)
@@ -474,6 +482,7 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
 
 /// Rules a new record must meet besides its own fields.
 fn check_create_rules(
+    view: &impl RecordView,
     ctx: &ApplyContext<'_>,
     id: &RecordId,
     record: &Entity,
@@ -489,6 +498,28 @@ fn check_create_rules(
         // A profile (and so the cohort the student ranks in) is started by staff's invite.
         Entity::StudentProfile(_) if ctx.actor.role != Role::Staff => {
             Err(MutationError::invalid("cohort_year", Problem::Locked))
+        }
+        Entity::Feedback(feedback) => {
+            match view.get(RecordKind::MentoringSession, &feedback.session_id) {
+                Some(Entity::MentoringSession(session)) if session.starts_at > ctx.now => {
+                    Err(MutationError::rule(Rule::FeedbackBeforeSession))
+                }
+                Some(Entity::MentoringSession(_)) => Ok(()),
+                _ => Err(MutationError::NotFound {
+                    kind: RecordKind::MentoringSession,
+                    id: feedback.session_id.to_string(),
+                }),
+            }
+        }
+        Entity::ConcernFlag(_)
+            if open_concerns_raised_by(view, &ctx.actor.user_id) >= MAX_OPEN_CONCERNS
+                && ctx.actor.role != Role::Staff =>
+        {
+            // On the server the view is the whole staff space; a client that cannot read it
+            // counts none, and the server judges.
+            Err(MutationError::rule(Rule::TooManyOpenConcerns {
+                max: MAX_OPEN_CONCERNS,
+            }))
         }
         Entity::ConcernFlag(flag) if ctx.actor.role == Role::Mentor => {
             // A mentor raises concerns about their current mentees only: judged by the server
@@ -514,6 +545,30 @@ fn check_create_rules(
         }
         _ => Ok(()),
     }
+}
+
+/// The most concerns one student or mentor may have open (not resolved) in the staff space.
+pub const MAX_OPEN_CONCERNS: u32 = 20;
+
+/// How many concerns `raiser` raised that are not resolved.
+fn open_concerns_raised_by(view: &impl RecordView, raiser: &UserId) -> u32 {
+    let open = view
+        .list(RecordKind::ConcernFlag)
+        .into_iter()
+        .filter(|(_, entity)| {
+            matches!(entity, Entity::ConcernFlag(flag)
+                if flag.raised_by.as_ref() == Some(raiser)
+                    && flag.state != crate::domain::ConcernState::Resolved)
+        })
+        .count();
+    u32::try_from(open).unwrap_or(u32::MAX)
+}
+
+/// Whether any feedback in the view is about this session.
+fn has_feedback(view: &impl RecordView, session: &RecordId) -> bool {
+    view.list(RecordKind::Feedback)
+        .iter()
+        .any(|(_, entity)| matches!(entity, Entity::Feedback(feedback) if feedback.session_id == *session))
 }
 
 /// Whether the staff space's summary of `student` names `mentor` on a placement that grants

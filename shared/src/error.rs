@@ -266,6 +266,20 @@ pub enum Rule {
     /// A check-in code of another workshop.
     #[error("this check-in code does not belong to this workshop")]
     WrongCheckInCode,
+    /// A session's time is fixed once it is logged or cancelled or has feedback.
+    #[error(
+        "this session's time can no longer change: it was logged or cancelled, or has feedback"
+    )]
+    SessionTimeFixed,
+    /// Feedback on a session that has not taken place yet.
+    #[error("feedback can be given once the session has taken place")]
+    FeedbackBeforeSession,
+    /// Too many of the raiser's concerns are still open.
+    #[error("you already have {max} open concerns; staff will answer them first")]
+    TooManyOpenConcerns {
+        /// The limit.
+        max: u32,
+    },
 }
 
 impl MutationError {

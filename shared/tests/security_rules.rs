@@ -8,8 +8,9 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use imp_shared::apply::{apply, ApplyContext, Change, MemoryRecords, RecordKey};
 use imp_shared::domain::{
-    Cohort, ConcernFlag, ConcernState, ConcernTopic, Entity, EntityPatch, PlacementState, Priority,
-    RankingChoice, RecordKind, Role, StudentProfile, StudentProfilePatch, StudentSummary, Task,
+    Cohort, ConcernFlag, ConcernState, ConcernTopic, Entity, EntityPatch, Feedback,
+    MentoringSession, MentoringSessionPatch, PlacementState, Priority, RankingChoice, RecordKind,
+    Role, SessionFormat, SessionState, StudentProfile, StudentProfilePatch, StudentSummary, Task,
 };
 use imp_shared::error::{Denial, MutationError, Problem, Rule};
 use imp_shared::ids::{RecordId, SpaceId, UserId};
@@ -347,4 +348,164 @@ fn names_and_titles_refuse_bidi_overrides_and_zero_width_characters() {
         });
         assert!(task.validate().is_ok(), "{fine:?}");
     }
+}
+
+fn session(starts_at: DateTime<Utc>, state: SessionState) -> Entity {
+    Entity::MentoringSession(MentoringSession {
+        starts_at,
+        time_zone: "Asia/Taipei".to_owned(),
+        duration_minutes: 60,
+        format: SessionFormat::Video,
+        location: String::new(),
+        agenda: "CV review".to_owned(),
+        notes: String::new(),
+        next_steps: String::new(),
+        state,
+    })
+}
+
+fn feedback_on(session_id: &str, author: &str) -> Entity {
+    Entity::Feedback(Feedback {
+        session_id: id(session_id),
+        rating: 4,
+        text: "Useful".to_owned(),
+        author: Some(UserId::from(author)),
+    })
+}
+
+fn move_to(session_id: &str, starts_at: DateTime<Utc>) -> Mutation {
+    Mutation::Update {
+        id: id(session_id),
+        patch: EntityPatch::MentoringSession(MentoringSessionPatch {
+            starts_at: Some(starts_at),
+            ..Default::default()
+        }),
+    }
+}
+
+#[test]
+fn a_session_with_feedback_or_logged_keeps_its_time() {
+    let space = SpaceId::Student(UserId::from("alice"));
+    let mentor = actor("m-1", Role::Mentor);
+    let past = now() - chrono::Duration::days(2);
+    let long_ago = now() - chrono::Duration::days(30);
+    let placement = (
+        RecordKind::Placement,
+        "placement-1",
+        Entity::Placement(imp_shared::domain::Placement {
+            student_id: UserId::from("alice"),
+            position_id: id("p1"),
+            mentor_id: UserId::from("m-1"),
+            state: PlacementState::Active,
+        }),
+    );
+    let with_feedback = with(&[
+        placement.clone(),
+        (
+            RecordKind::MentoringSession,
+            "s-1",
+            session(past, SessionState::Scheduled),
+        ),
+        (RecordKind::Feedback, "f-1", feedback_on("s-1", "m-1")),
+    ]);
+    let logged = with(&[
+        placement.clone(),
+        (
+            RecordKind::MentoringSession,
+            "s-1",
+            session(past, SessionState::Completed),
+        ),
+    ]);
+    let plain = with(&[
+        placement,
+        (
+            RecordKind::MentoringSession,
+            "s-1",
+            session(past, SessionState::Scheduled),
+        ),
+    ]);
+    for view in [&with_feedback, &logged] {
+        assert_eq!(
+            run(view, &mentor, &space, None, &move_to("s-1", long_ago)).err(),
+            Some(MutationError::rule(Rule::SessionTimeFixed))
+        );
+    }
+    assert!(run(&plain, &mentor, &space, None, &move_to("s-1", long_ago)).is_ok());
+    // Other fields of a session with feedback still change.
+    let agenda = Mutation::Update {
+        id: id("s-1"),
+        patch: EntityPatch::MentoringSession(MentoringSessionPatch {
+            agenda: Some("Mock interview".to_owned()),
+            ..Default::default()
+        }),
+    };
+    assert!(run(&with_feedback, &mentor, &space, None, &agenda).is_ok());
+}
+
+#[test]
+fn feedback_waits_until_the_session_took_place() {
+    let space = SpaceId::Student(UserId::from("alice"));
+    let student = actor("alice", Role::Student);
+    let later = now() + chrono::Duration::hours(3);
+    let earlier = now() - chrono::Duration::hours(3);
+    let give = |session_id: &str| Mutation::Create {
+        id: id("f-9"),
+        record: feedback_on(session_id, "alice"),
+    };
+    let view = with(&[
+        (
+            RecordKind::MentoringSession,
+            "soon",
+            session(later, SessionState::Scheduled),
+        ),
+        (
+            RecordKind::MentoringSession,
+            "held",
+            session(earlier, SessionState::Completed),
+        ),
+    ]);
+    assert_eq!(
+        run(&view, &student, &space, None, &give("soon")).err(),
+        Some(MutationError::rule(Rule::FeedbackBeforeSession))
+    );
+    assert!(run(&view, &student, &space, None, &give("held")).is_ok());
+    assert_eq!(
+        run(&view, &student, &space, None, &give("missing"))
+            .err()
+            .map(|e| e.code()),
+        Some("not_found")
+    );
+}
+
+#[test]
+fn a_raiser_has_at_most_twenty_open_concerns() {
+    let student = actor("alice", Role::Student);
+    let mut view = MemoryRecords::default();
+    let raise = |n: usize| Mutation::Create {
+        id: id(&format!("c-{n}")),
+        record: concern("alice"),
+    };
+    for n in 0..20 {
+        let changes = run(&view, &student, &SpaceId::Staff, None, &raise(n));
+        let Ok(changes) = changes else {
+            panic!("concern {n} refused: {changes:?}");
+        };
+        for change in changes {
+            if let Some(record) = change.record {
+                view.records.insert(change.key, record);
+            }
+        }
+    }
+    assert_eq!(
+        run(&view, &student, &SpaceId::Staff, None, &raise(20)).err(),
+        Some(MutationError::rule(Rule::TooManyOpenConcerns { max: 20 }))
+    );
+    // A resolved one no longer counts.
+    if let Some(Entity::ConcernFlag(flag)) = view.records.get_mut(&RecordKey {
+        kind: RecordKind::ConcernFlag,
+        id: id("c-0"),
+    }) {
+        flag.state = ConcernState::Resolved;
+    }
+    assert!(run(&view, &student, &SpaceId::Staff, None, &raise(20)).is_ok());
 }

@@ -58,8 +58,9 @@ export class WorkerProcess {
     this.log = "";
   }
 
-  /** `prepare(persistDir)` runs after the migrations and before the Worker starts. */
-  static async start({ hooks = true, demo = true, assetsDir = null, prepare = null } = {}) {
+  /** `prepare(persistDir)` runs after the migrations and before the Worker starts; `vars` are
+   *  more Worker vars (`{ NAME: "value" }`). */
+  static async start({ hooks = true, demo = true, assetsDir = null, prepare = null, vars: extra = {} } = {}) {
     const persistDir = mkdtempSync(join(tmpdir(), "imp-worker-"));
     execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
       cwd: WORKER_DIR,
@@ -73,6 +74,7 @@ export class WorkerProcess {
     if (hooks) vars.push("--var", "IMP_TEST_HOOKS:on");
     if (demo) vars.push("--var", "IMP_DEMO:on", "--var", `IMP_SEED_SECRET:${seedSecret}`);
     if (assetsDir) vars.push("--assets", assetsDir);
+    for (const [name, value] of Object.entries(extra)) vars.push("--var", `${name}:${value}`);
     const worker = new WorkerProcess({ persistDir, port: await freePort(), vars, seedSecret });
     await worker.launch();
     return worker;

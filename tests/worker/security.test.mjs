@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { ROOT, WorkerProcess } from "../support/worker.mjs";
 import { Api, DEMO, taskCreate, uniqueId } from "../support/api.mjs";
 
+const PUSH_LIMIT = 40;
 let worker;
 let anon;
 let student;
@@ -17,7 +18,8 @@ let mentor;
 let staff;
 
 before(async () => {
-  worker = await WorkerProcess.startSeeded();
+  // A low push limit (a test hook) so the push-limit test stays quick; the other tests push less.
+  worker = await WorkerProcess.startSeeded({ vars: { IMP_TEST_PUSH_LIMIT: String(PUSH_LIMIT) } });
   anon = new Api(worker.url);
   student = await anon.login(DEMO.student.email);
   mentor = await anon.login(DEMO.mentor.email);
@@ -29,6 +31,16 @@ after(async () => {
 });
 
 const studentSpace = `student:${DEMO.student.id}`;
+
+/** A new student (invited by staff, password set), signed in. */
+async function newStudent() {
+  const email = `${uniqueId("student")}@demo.imp`;
+  const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Quota Student", role: "student", cohort_year: 2026 } });
+  assert.equal(invite.status, 201, invite.text);
+  const accepted = await anon.request("POST", "/api/v1/auth/accept-invite", { body: { code: invite.json.code, password: "quota-password-1" } });
+  assert.equal(accepted.status, 200, accepted.text);
+  return { api: new Api(worker.url, accepted.json.token), space: `student:${invite.json.user_id}` };
+}
 
 /** A login attempt from the client address `address`. */
 function loginFrom(address, email, password) {
@@ -230,6 +242,34 @@ describe("6. a student's cohort", () => {
   });
 });
 
+describe("7. feedback and session times", () => {
+  const sessionCreate = (id, startsAt) => ({ type: "create", id, record: { kind: "mentoring_session", fields: { starts_at: startsAt, time_zone: "Asia/Taipei", duration_minutes: 60, format: "video", agenda: "CV review", state: "scheduled" } } });
+  const feedback = (sessionId) => ({ type: "create", id: uniqueId("fb"), record: { kind: "feedback", fields: { session_id: sessionId, rating: 4, text: "Useful" } } });
+  const hours = (n) => new Date(Date.now() + n * 3_600_000).toISOString();
+
+  test("feedback before the session is refused; a session with feedback cannot be moved back", async () => {
+    const soon = uniqueId("session");
+    const held = uniqueId("session");
+    const made = await mentor.push(studentSpace, uniqueId("c"), [
+      { seq: 1, mutation: sessionCreate(soon, hours(48)) },
+      { seq: 2, mutation: sessionCreate(held, hours(-2)) },
+    ]);
+    assert.deepEqual(made.json.verdicts.map((v) => v.verdict.status), ["ok", "ok"], made.text);
+    const given = await student.push(studentSpace, uniqueId("c"), [
+      { seq: 1, mutation: feedback(soon) },
+      { seq: 2, mutation: feedback(held) },
+    ]);
+    assert.deepEqual(given.json.verdicts[0].verdict.reason, { code: "rule", rule: "feedback_before_session" });
+    assert.deepEqual(given.json.verdicts[1].verdict, { status: "ok" });
+    const moved = await mentor.push(studentSpace, uniqueId("c"), [
+      { seq: 1, mutation: { type: "update", id: held, patch: { kind: "mentoring_session", fields: { starts_at: hours(-24 * 30) } } } },
+      { seq: 2, mutation: { type: "update", id: soon, patch: { kind: "mentoring_session", fields: { starts_at: hours(72) } } } },
+    ]);
+    assert.deepEqual(moved.json.verdicts[0].verdict.reason, { code: "rule", rule: "session_time_fixed" });
+    assert.deepEqual(moved.json.verdicts[1].verdict, { status: "ok" }, "a session without feedback still moves");
+  });
+});
+
 describe("13. invisible formatting in names and titles", () => {
   test("a title with a right-to-left override or a zero-width space is refused", async () => {
     const pushed = await student.push(studentSpace, uniqueId("c"), [
@@ -319,5 +359,54 @@ describe("12, 14. exact routes and plain error bodies", () => {
     const push = await student.request("POST", `/api/v1/spaces/${studentSpace}/push`, { raw: "[1,2" });
     assert.equal(push.json.error, "invalid_json");
     assert.doesNotMatch(push.json.message, /line|column|expected|EOF/i);
+  });
+});
+
+describe("5. write quotas", () => {
+  test("one user's pushes are limited per minute: 429 with Retry-After past the limit", async () => {
+    const { api, space } = await newStudent();
+    const answers = await Promise.all(Array.from({ length: PUSH_LIMIT + 6 }, (_, n) => api.push(space, uniqueId("c"), [{ seq: 1, mutation: taskCreate(uniqueId("t"), `Task ${n}`) }])));
+    const statuses = answers.map((a) => a.status);
+    assert.equal(statuses.filter((s) => s === 200).length, PUSH_LIMIT, statuses.join(" "));
+    const limited = answers.filter((a) => a.status === 429);
+    assert.equal(limited.length, 6);
+    for (const answer of limited) {
+      assert.equal(answer.json.error, "rate_limited");
+      const wait = Number(answer.headers.get("retry-after"));
+      assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+    }
+    // Another user is not affected.
+    const other = await student.push(studentSpace, uniqueId("c"), [{ seq: 1, mutation: taskCreate(uniqueId("t"), "Unaffected") }]);
+    assert.equal(other.status, 200);
+  });
+
+  test("a student or mentor has at most 20 open concerns", async () => {
+    const { api } = await newStudent();
+    const concern = () => ({ type: "create", id: uniqueId("concern"), record: { kind: "concern_flag", fields: { student_id: DEMO.student.id, topic: "other", priority: "low", text: "Question", state: "open" } } });
+    const pushed = await api.push("staff", uniqueId("c"), Array.from({ length: 21 }, (_, n) => ({ seq: n + 1, mutation: concern() })));
+    assert.equal(pushed.status, 200, pushed.text);
+    const statuses = pushed.json.verdicts.map((v) => v.verdict.status);
+    assert.deepEqual(statuses.slice(0, 20), Array(20).fill("ok"));
+    assert.deepEqual(pushed.json.verdicts[20].verdict.reason, { code: "rule", rule: { too_many_open_concerns: { max: 20 } } });
+  });
+});
+
+describe("10. client ids are bound to their user", () => {
+  test("another user sending the same client id neither reads its verdicts nor moves its last_seq", async () => {
+    const client = uniqueId("shared-client");
+    const mine = await student.push(studentSpace, client, [{ seq: 1, mutation: taskCreate(uniqueId("t"), "") }]);
+    assert.equal(mine.json.verdicts[0].verdict.status, "rejected", "an empty title is refused");
+    // The student's mentor may write this space too; they try the student's client id.
+    const peek = await mentor.pull(studentSpace, client);
+    assert.equal(peek.status, 200);
+    assert.equal(peek.json.last_seq, 0);
+    assert.deepEqual(peek.json.rejected, []);
+    const hijack = await mentor.push(studentSpace, client, [{ seq: 50, mutation: taskCreate(uniqueId("t"), "From the mentor") }]);
+    assert.deepEqual(hijack.json.verdicts[0].verdict, { status: "ok" });
+    const own = await student.pull(studentSpace, client);
+    assert.equal(own.json.last_seq, 1, "the student's last_seq did not move");
+    assert.equal(own.json.rejected.length, 1);
+    const next = await student.push(studentSpace, client, [{ seq: 2, mutation: taskCreate(uniqueId("t"), "Still applied") }]);
+    assert.deepEqual(next.json.verdicts[0].verdict, { status: "ok" }, "seq 2 is applied, not skipped");
   });
 });

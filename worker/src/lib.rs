@@ -152,6 +152,19 @@ fn normalize_email(email: &str) -> Result<String, ApiError> {
     }
 }
 
+/// Pushes a user may send per minute: [`directory::PUSHES_PER_MINUTE`], or with the test hooks on
+/// the `IMP_TEST_PUSH_LIMIT` var (the push-limit test lowers it, the benchmark raises it).
+fn push_limit(env: &Env) -> i64 {
+    let configured = if test_hooks(env) {
+        env.var("IMP_TEST_PUSH_LIMIT")
+            .ok()
+            .and_then(|value| value.to_string().parse::<i64>().ok())
+    } else {
+        None
+    };
+    configured.unwrap_or(directory::PUSHES_PER_MINUTE)
+}
+
 /// The client's address as Cloudflare saw it (`CF-Connecting-IP`), for per-address budgets. With
 /// the test hooks on, `x-imp-test-client-address` stands in for it, so tests can act as many
 /// clients from one machine.
@@ -440,6 +453,14 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
     body.check_shape()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
     check_space_exists(&directory, &space).await?;
+    directory
+        .count_in_window(
+            &format!("push:{}", account.id),
+            push_limit(env),
+            60,
+            Utc::now(),
+        )
+        .await?;
     let fault = if test_hooks(env) {
         match request
             .headers()
