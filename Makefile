@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test tools build size bench soak fmt lint clean
+.PHONY: help run test tools build size bench soak fmt lint clean create-staff
 
 help:
 	@echo "make run    build everything and run the app + Worker + demo data on http://127.0.0.1:8787"
@@ -11,6 +11,7 @@ help:
 	@echo "make size   print the app shell's sizes (raw and brotli)"
 	@echo "make bench  print benchmark figures"
 	@echo "make soak   run the sync simulation over 10,000 seeds"
+	@echo "make create-staff EMAIL=… NAME=… [REMOTE=1]   create a staff account (asks for its password)"
 
 run:
 	@bash scripts/run.sh
@@ -32,6 +33,9 @@ bench:
 
 soak:
 	@bash scripts/tools.sh && SIM_SEEDS=10000 cargo test --locked --release -p imp-sim --test simulation -- --nocapture
+
+create-staff:
+	@bash scripts/tools.sh && bash scripts/create-staff.sh
 
 fmt:
 	cargo fmt --all

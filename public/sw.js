@@ -5,6 +5,7 @@ const CACHE = `imp-shell-${VERSION}`;
 const SHELL = [
   "/",
   "/styles.css",
+  "/boot.js",
   "/manifest.webmanifest",
   "/pkg/imp_app.js",
   "/pkg/imp_app_bg.wasm",

@@ -29,7 +29,7 @@ else
     -o dist.tmp/pkg/imp_app_bg.wasm dist.tmp/pkg/imp_app_bg.wasm
   cp -R public/. dist.tmp/
   # The service worker's cache is named by the build: a hash of everything it precaches.
-  version="$(cat dist.tmp/pkg/imp_app_bg.wasm dist.tmp/pkg/imp_app.js dist.tmp/index.html dist.tmp/styles.css | sha256sum | cut -c1-12)"
+  version="$(cat dist.tmp/pkg/imp_app_bg.wasm dist.tmp/pkg/imp_app.js dist.tmp/index.html dist.tmp/boot.js dist.tmp/styles.css dist.tmp/_headers | sha256sum | cut -c1-12)"
   sed -i "s/__BUILD_VERSION__/$version/" dist.tmp/sw.js
   echo "$version" > dist.tmp/build-version.txt
   rm -rf dist && mv dist.tmp dist

@@ -21,8 +21,11 @@ fi
 step "Starting the Worker on the local Workers runtime"
 log="$ROOT/target/wrangler-dev.log"
 mkdir -p "$ROOT/target"
+# Seeding needs a secret only this script knows (a fresh one each run); it never leaves the machine.
+seed_secret="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 (cd worker && exec setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST" \
-   --var IMP_DEMO:on --show-interactive-dev-session=false --live-reload=false) >"$log" 2>&1 &
+   --var IMP_DEMO:on --var "IMP_SEED_SECRET:$seed_secret" \
+   --show-interactive-dev-session=false --live-reload=false) >"$log" 2>&1 &
 server=$!
 stop() {
   trap - INT TERM EXIT
@@ -42,8 +45,13 @@ done
 note "health: $(curl -fsS "http://127.0.0.1:$PORT/api/v1/health")"
 
 step "Demo data (seeded once; kept in .wrangler/state)"
-curl -fsS -X POST -H 'content-length: 0' "http://127.0.0.1:$PORT/api/v1/admin/seed" \
-  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log("    "+r.summary);for(const l of r.logins)console.log(`    ${l.role.padEnd(8)} ${l.email}  /  ${l.password}`)})'
+# The Worker never sends a password; the demo password is shared/src/demo.rs's DEMO_PASSWORD.
+demo_password="imp-demo-password"
+if ! answer="$(curl -sS -X POST -H 'content-length: 0' -H "x-imp-seed-secret: $seed_secret" \
+    "http://127.0.0.1:$PORT/api/v1/admin/seed")"; then
+  die "seeding did not answer"
+fi
+DEMO_PASSWORD="$demo_password" node -e 'const r=JSON.parse(process.argv[1]);if(!r.logins){console.log("    not seeded: "+r.message);process.exit(0)}console.log("    "+r.summary);for(const l of r.logins)console.log(`    ${l.role.padEnd(8)} ${l.email}  /  ${process.env.DEMO_PASSWORD}`)' "$answer"
 
 printf '\n\033[1;32mIMP Companion is running at http://127.0.0.1:%s\033[0m  (log: %s)\nPress Ctrl-C to stop.\n' "$PORT" "$log"
 wait "$server"

@@ -205,6 +205,10 @@ fn problem_en(problem: &Problem) -> String {
             format!("is {length} characters long; at most {max} fit")
         }
         Problem::ControlCharacters => "contains invisible control characters".to_owned(),
+        Problem::InvisibleFormatting => {
+            "contains invisible characters that change how text reads (remove them and type it again)"
+                .to_owned()
+        }
         Problem::NotEmail => "is not an email address".to_owned(),
         Problem::TooManyEntries { max } => format!("has more than {max} entries"),
         Problem::YearOutOfRange { year } => format!("has a year ({year}) out of range"),
@@ -241,6 +245,9 @@ fn problem_zh(problem: &Problem) -> String {
         Problem::Required => "為必填".to_owned(),
         Problem::TooLong { length, max } => format!("共 {length} 個字，最多 {max} 個字"),
         Problem::ControlCharacters => "含有看不見的控制字元".to_owned(),
+        Problem::InvisibleFormatting => {
+            "含有會改變文字顯示方向或外觀的隱形字元（請刪除後重新輸入）".to_owned()
+        }
         Problem::NotEmail => "不是有效的電子郵件地址".to_owned(),
         Problem::TooManyEntries { max } => format!("超過 {max} 項"),
         Problem::YearOutOfRange { year } => format!("的年份（{year}）超出範圍"),
@@ -300,6 +307,10 @@ fn denial_text(lang: Lang, denial: Denial) -> &'static str {
             "Student summaries are kept by the server.",
             "學生摘要由伺服器維護。",
         ),
+        Denial::NotYourMentee => (
+            "Mentors raise concerns about their current mentees only.",
+            "導師只能為目前指導的學生提出關注事項。",
+        ),
     };
     pick(lang, en, zh)
 }
@@ -353,6 +364,23 @@ fn rule_text(lang: Lang, rule: &Rule) -> String {
             "This check-in code does not belong to this workshop.".to_owned()
         }
         (Lang::ZhTw, Rule::WrongCheckInCode) => "此簽到碼不屬於這個工作坊。".to_owned(),
+        (Lang::En, Rule::SessionTimeFixed) => {
+            "This session's time can no longer change: it was logged or cancelled, or has feedback."
+                .to_owned()
+        }
+        (Lang::ZhTw, Rule::SessionTimeFixed) => {
+            "這次會談已記錄、已取消或已有回饋，時間無法再變更。".to_owned()
+        }
+        (Lang::En, Rule::FeedbackBeforeSession) => {
+            "Feedback can be given once the session has taken place.".to_owned()
+        }
+        (Lang::ZhTw, Rule::FeedbackBeforeSession) => "會談結束後才能給予回饋。".to_owned(),
+        (Lang::En, Rule::TooManyOpenConcerns { max }) => {
+            format!("You already have {max} open concerns; program staff will answer those first.")
+        }
+        (Lang::ZhTw, Rule::TooManyOpenConcerns { max }) => {
+            format!("你已有 {max} 個尚未處理完的關注事項，計畫工作人員會先回覆這些。")
+        }
     }
 }
 
@@ -545,6 +573,7 @@ mod tests {
                 max: 200,
             },
             Problem::ControlCharacters,
+            Problem::InvisibleFormatting,
             Problem::NotEmail,
             Problem::TooManyEntries { max: 20 },
             Problem::YearOutOfRange { year: 1900 },
@@ -593,6 +622,7 @@ mod tests {
             Denial::MentorOwnOnly,
             Denial::MentorMayNot,
             Denial::SummariesByServer,
+            Denial::NotYourMentee,
         ] {
             errors.push(MutationError::forbidden(denial));
         }
@@ -621,6 +651,9 @@ mod tests {
             Rule::SessionNotStarted {
                 starts_at: deadline,
             },
+            Rule::SessionTimeFixed,
+            Rule::FeedbackBeforeSession,
+            Rule::TooManyOpenConcerns { max: 20 },
         ] {
             errors.push(MutationError::rule(rule));
         }

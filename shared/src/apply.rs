@@ -147,9 +147,23 @@ pub fn access_in(view: &impl RecordView, actor: &Actor, space: &SpaceId) -> Spac
     space_access(actor, space, is_assigned_mentor)
 }
 
-/// Fields that only `apply` or a named transition may set, never a patch.
-fn locked_fields(kind: RecordKind) -> &'static [&'static str] {
+/// What a mutation does, judged without looking at the record (for actors who may not see it).
+fn blind_op(mutation: &Mutation) -> WriteOp {
+    match mutation {
+        Mutation::Create { .. }
+        | Mutation::CheckIn { .. }
+        | Mutation::SetRankings { .. }
+        | Mutation::RsvpWorkshop { .. } => WriteOp::Create,
+        Mutation::Delete { .. } => WriteOp::Delete,
+        _ => WriteOp::Change,
+    }
+}
+
+/// Fields that only `apply` or a named transition may set, never a patch; and fields only staff
+/// set (a student's cohort, which decides the matching round they rank in).
+fn locked_fields(kind: RecordKind, role: Role) -> &'static [&'static str] {
     match kind {
+        RecordKind::StudentProfile if role != Role::Staff => &["cohort_year"],
         RecordKind::Task => &["created_by"],
         RecordKind::Feedback => &["author", "session_id"],
         RecordKind::ConcernFlag => &["raised_by", "student_id"],
@@ -177,6 +191,12 @@ pub fn apply(
         return Err(MutationError::invalid("kind", Problem::WrongSpace { kind }));
     }
     let access = access_in(view, ctx.actor, ctx.space);
+    if !access.can_read() {
+        // Someone who cannot read the space (a student or mentor in the write-only staff space)
+        // learns nothing of its records: permission is judged before whether the record exists,
+        // so `already_exists` / `not_found` answer only what they were allowed to do anyway.
+        may_write(ctx.actor, ctx.space, access, kind, blind_op(mutation), None)?;
+    }
     let existing = view.get(kind, id);
     let require = |existing: Option<Entity>| {
         existing.ok_or_else(|| MutationError::NotFound {
@@ -219,7 +239,7 @@ pub fn apply(
             may_write(ctx.actor, ctx.space, access, kind, WriteOp::Create, None)?;
             let mut record = record.clone();
             stamp_new(&mut record, ctx)?;
-            check_create_rules(ctx, id, &record)?;
+            check_create_rules(view, ctx, id, &record)?;
             write(record)
         }
         Mutation::Update { patch, .. } => {
@@ -235,10 +255,18 @@ pub fn apply(
             let locked: Vec<&str> = patch
                 .fields()
                 .into_iter()
-                .filter(|field| locked_fields(kind).contains(field))
+                .filter(|field| locked_fields(kind, ctx.actor.role).contains(field))
                 .collect();
             if let Some(field) = locked.first() {
                 return Err(MutationError::invalid(field, Problem::Locked));
+            }
+            if let Entity::MentoringSession(session) = &entity {
+                let moves = patch.fields().contains(&"starts_at");
+                if moves && (session.state != SessionState::Scheduled || has_feedback(view, id)) {
+                    // The reveal rule counts a week from the start: a session that took place
+                    // cannot be moved back to reveal the other side's feedback early.
+                    return Err(MutationError::rule(Rule::SessionTimeFixed));
+                }
             }
             patch.clone().apply_to(&mut entity)?;
             write(entity)
@@ -440,6 +468,10 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
         Entity::Feedback(feedback) => feedback.author = me,
         Entity::ConcernFlag(flag) => {
             flag.raised_by = me;
+            if ctx.actor.role == Role::Student {
+                // A student's concern is about themselves, whoever the change names.
+                flag.student_id = ctx.actor.user_id.clone();
+            }
             if ctx.actor.role != Role::Staff {
                 flag.state = crate::domain::ConcernState::Open;
                 flag.assignee = None;
@@ -466,6 +498,7 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
 
 /// Rules a new record must meet besides its own fields.
 fn check_create_rules(
+    view: &impl RecordView,
     ctx: &ApplyContext<'_>,
     id: &RecordId,
     record: &Entity,
@@ -477,6 +510,42 @@ fn check_create_rules(
     match record {
         Entity::StudentProfile(_) if owner.map(|o| o.as_str()) != Some(id.as_str()) => {
             Err(MutationError::invalid("id", Problem::NotTheStudent))
+        }
+        // A profile (and so the cohort the student ranks in) is started by staff's invite.
+        Entity::StudentProfile(_) if ctx.actor.role != Role::Staff => {
+            Err(MutationError::invalid("cohort_year", Problem::Locked))
+        }
+        Entity::Feedback(feedback) => {
+            match view.get(RecordKind::MentoringSession, &feedback.session_id) {
+                Some(Entity::MentoringSession(session)) if session.starts_at > ctx.now => {
+                    Err(MutationError::rule(Rule::FeedbackBeforeSession))
+                }
+                Some(Entity::MentoringSession(_)) => Ok(()),
+                _ => Err(MutationError::NotFound {
+                    kind: RecordKind::MentoringSession,
+                    id: feedback.session_id.to_string(),
+                }),
+            }
+        }
+        Entity::ConcernFlag(_)
+            if open_concerns_raised_by(view, &ctx.actor.user_id) >= MAX_OPEN_CONCERNS
+                && ctx.actor.role != Role::Staff =>
+        {
+            // On the server the view is the whole staff space; a client that cannot read it
+            // counts none, and the server judges.
+            Err(MutationError::rule(Rule::TooManyOpenConcerns {
+                max: MAX_OPEN_CONCERNS,
+            }))
+        }
+        Entity::ConcernFlag(flag) if ctx.actor.role == Role::Mentor => {
+            // A mentor raises concerns about their current mentees only: judged by the server
+            // with the student's summary it reads itself (a mentor's client has none).
+            match ctx.staff {
+                Some(staff) if !is_current_mentee(staff, &flag.student_id, &ctx.actor.user_id) => {
+                    Err(MutationError::forbidden(Denial::NotYourMentee))
+                }
+                _ => Ok(()),
+            }
         }
         Entity::Placement(placement) => {
             if Some(&placement.student_id) != owner {
@@ -491,6 +560,41 @@ fn check_create_rules(
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+/// The most concerns one student or mentor may have open (not resolved) in the staff space.
+pub const MAX_OPEN_CONCERNS: u32 = 20;
+
+/// How many concerns `raiser` raised that are not resolved.
+fn open_concerns_raised_by(view: &impl RecordView, raiser: &UserId) -> u32 {
+    let open = view
+        .list(RecordKind::ConcernFlag)
+        .into_iter()
+        .filter(|(_, entity)| {
+            matches!(entity, Entity::ConcernFlag(flag)
+                if flag.raised_by.as_ref() == Some(raiser)
+                    && flag.state != crate::domain::ConcernState::Resolved)
+        })
+        .count();
+    u32::try_from(open).unwrap_or(u32::MAX)
+}
+
+/// Whether any feedback in the view is about this session.
+fn has_feedback(view: &impl RecordView, session: &RecordId) -> bool {
+    view.list(RecordKind::Feedback)
+        .iter()
+        .any(|(_, entity)| matches!(entity, Entity::Feedback(feedback) if feedback.session_id == *session))
+}
+
+/// Whether the staff space's summary of `student` names `mentor` on a placement that grants
+/// access (confirmed or active).
+fn is_current_mentee(staff: &dyn RecordView, student: &UserId, mentor: &UserId) -> bool {
+    match staff.get(RecordKind::StudentSummary, &RecordId(student.to_string())) {
+        Some(Entity::StudentSummary(summary)) => summary.placements.iter().any(|placement| {
+            placement.mentor_id == *mentor && placement.state.grants_mentor_access()
+        }),
+        _ => false,
     }
 }
 
@@ -535,7 +639,10 @@ fn ranking_for(
             id: cohort_id.to_string(),
         });
     };
-    if profile_year.is_some_and(|year| year != cohort.year) {
+    // The cohort is the profile's, which only staff set; a student without one ranks nowhere.
+    let not_staff = ctx.actor.role != Role::Staff;
+    if profile_year.is_some_and(|year| year != cohort.year) || (not_staff && profile_year.is_none())
+    {
         return Err(MutationError::rule(Rule::OtherCohort {
             cohort: cohort.name.clone(),
         }));

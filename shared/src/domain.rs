@@ -732,6 +732,27 @@ kinds! {
     MatchProposal(MatchProposal, MatchProposalPatch) = "match_proposal" in Staff;
 }
 
+/// Whether a character is invisible formatting that can make a name or title read as something
+/// it is not: bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+/// the Arabic letter mark and the left-to-right / right-to-left marks, zero-width space, word
+/// joiner and the other invisible operators (U+2060–U+2064), the byte order mark, and the
+/// Mongolian vowel separator. The zero-width (non-)joiners stay allowed: Persian and Indic
+/// names and emoji sequences need them.
+pub fn is_invisible_formatting(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
 /// Field checks with one clear message each.
 struct Check;
 
@@ -740,7 +761,11 @@ impl Check {
         if value.trim().is_empty() {
             return Err(MutationError::invalid(field, Problem::Required));
         }
-        Self::at_most(field, value, MAX_LINE)
+        Self::at_most(field, value, MAX_LINE)?;
+        if value.chars().any(is_invisible_formatting) {
+            return Err(MutationError::invalid(field, Problem::InvisibleFormatting));
+        }
+        Ok(())
     }
 
     fn at_most(field: &'static str, value: &str, max: usize) -> Result<(), MutationError> {

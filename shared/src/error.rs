@@ -80,6 +80,10 @@ pub enum Problem {
     /// Holds control characters other than new lines and tabs.
     #[error("contains control characters")]
     ControlCharacters,
+    /// Holds invisible characters that change how text reads or looks (bidirectional overrides,
+    /// embeddings and isolates, zero-width spaces): refused in names and titles.
+    #[error("contains invisible formatting characters")]
+    InvisibleFormatting,
     /// Not an email address.
     #[error("is not an email address")]
     NotEmail,
@@ -207,6 +211,9 @@ pub enum Denial {
     /// Summaries are derived by the server.
     #[error("student summaries are kept by the server")]
     SummariesByServer,
+    /// Mentors raise concerns about their current mentees only.
+    #[error("mentors raise concerns about their current mentees only")]
+    NotYourMentee,
 }
 
 /// Which program rule refused a change.
@@ -265,6 +272,20 @@ pub enum Rule {
     /// A check-in code of another workshop.
     #[error("this check-in code does not belong to this workshop")]
     WrongCheckInCode,
+    /// A session's time is fixed once it is logged or cancelled or has feedback.
+    #[error(
+        "this session's time can no longer change: it was logged or cancelled, or has feedback"
+    )]
+    SessionTimeFixed,
+    /// Feedback on a session that has not taken place yet.
+    #[error("feedback can be given once the session has taken place")]
+    FeedbackBeforeSession,
+    /// Too many of the raiser's concerns are still open.
+    #[error("you already have {max} open concerns; staff will answer them first")]
+    TooManyOpenConcerns {
+        /// The limit.
+        max: u32,
+    },
 }
 
 impl MutationError {

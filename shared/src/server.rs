@@ -66,6 +66,16 @@ pub fn related_keys_of<'a>(
                 program.push(key(RecordKind::Workshop, workshop_id));
                 staff.push(key(RecordKind::CheckinCode, workshop_id));
             }
+            Mutation::Create {
+                record: Entity::ConcernFlag(flag),
+                ..
+            } => {
+                // Whether a mentor raising it mentors the student.
+                staff.push(key(
+                    RecordKind::StudentSummary,
+                    &RecordId(flag.student_id.to_string()),
+                ));
+            }
             _ => {}
         }
     }

@@ -2,6 +2,7 @@
 // persist dir with the D1 migrations applied, test hooks on, and the whole process group killed on
 // stop so no workerd is left behind.
 import { spawn, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -48,26 +49,33 @@ export async function until(check, { timeoutMs = 30_000, intervalMs = 100, what 
 
 /** A running Worker. `restart()` keeps the same storage; `stop()` ends it and removes its storage. */
 export class WorkerProcess {
-  constructor({ persistDir, port, vars }) {
+  constructor({ persistDir, port, vars, seedSecret }) {
     this.persistDir = persistDir;
     this.port = port;
     this.vars = vars;
+    this.seedSecret = seedSecret;
     this.url = `http://127.0.0.1:${port}`;
     this.log = "";
   }
 
-  static async start({ hooks = true, demo = true, assetsDir = null } = {}) {
+  /** `prepare(persistDir)` runs after the migrations and before the Worker starts; `vars` are
+   *  more Worker vars (`{ NAME: "value" }`). */
+  static async start({ hooks = true, demo = true, assetsDir = null, prepare = null, vars: extra = {} } = {}) {
     const persistDir = mkdtempSync(join(tmpdir(), "imp-worker-"));
     execFileSync(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
       cwd: WORKER_DIR,
       env: ENV,
       stdio: "pipe",
     });
+    if (prepare) await prepare(persistDir);
     const vars = [];
+    // Seeding needs this secret (or a staff session): a fresh random one per Worker.
+    const seedSecret = randomBytes(16).toString("hex");
     if (hooks) vars.push("--var", "IMP_TEST_HOOKS:on");
-    if (demo) vars.push("--var", "IMP_DEMO:on");
+    if (demo) vars.push("--var", "IMP_DEMO:on", "--var", `IMP_SEED_SECRET:${seedSecret}`);
     if (assetsDir) vars.push("--assets", assetsDir);
-    const worker = new WorkerProcess({ persistDir, port: await freePort(), vars });
+    for (const [name, value] of Object.entries(extra)) vars.push("--var", `${name}:${value}`);
+    const worker = new WorkerProcess({ persistDir, port: await freePort(), vars, seedSecret });
     await worker.launch();
     return worker;
   }
@@ -75,12 +83,20 @@ export class WorkerProcess {
   /** A Worker with the demo program seeded (what most end-to-end tests start from). */
   static async startSeeded(options = {}) {
     const worker = await WorkerProcess.start(options);
-    const seeded = await fetch(`${worker.url}/api/v1/admin/seed`, { method: "POST", headers: { "content-length": "0" } });
+    const seeded = await worker.seed();
     if (seeded.status !== 200) {
       await worker.stop();
       throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
     }
     return worker;
+  }
+
+  /** Seeds the demo data with this Worker's seeding secret (`IMP_DEMO` must be on). */
+  seed(headers = {}) {
+    return fetch(`${this.url}/api/v1/admin/seed`, {
+      method: "POST",
+      headers: { "content-length": "0", "x-imp-seed-secret": this.seedSecret, ...headers },
+    });
   }
 
   async launch() {

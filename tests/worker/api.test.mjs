@@ -16,7 +16,7 @@ let staff;
 before(async () => {
   worker = await WorkerProcess.start();
   anon = new Api(worker.url);
-  const seeded = await anon.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0" } });
+  const seeded = await anon.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0", "x-imp-seed-secret": worker.seedSecret } });
   assert.equal(seeded.status, 200, seeded.text);
   student = await anon.login(DEMO.student.email);
   mentor = await anon.login(DEMO.mentor.email);
@@ -54,7 +54,7 @@ describe("health and routing", () => {
   });
 
   test("seeding again is a no-op", async () => {
-    const again = await anon.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0" } });
+    const again = await staff.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0" } });
     assert.equal(again.status, 200);
     assert.match(again.json.summary, /already/);
     const me = await staff.request("GET", "/api/v1/me");

@@ -1,12 +1,25 @@
 //! Password hashing (PBKDF2-SHA256, salted, constant-time comparison) and random tokens.
+//!
+//! PBKDF2 runs in the runtime's WebCrypto (`crypto.subtle.deriveBits`), natively, instead of in
+//! WASM; the stored format `pbkdf2-sha256$rounds$salt$hash` is unchanged, so hashes made before
+//! verify as they did. WebCrypto in Workers takes at most 100,000 rounds; a stored hash with more
+//! (none is made) is checked by the Rust implementation.
 
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::error::ApiError;
 
 /// PBKDF2 rounds for new password hashes.
 pub const PBKDF2_ROUNDS: u32 = 100_000;
+/// The most rounds the runtime's WebCrypto PBKDF2 accepts.
+const WEBCRYPTO_MAX_ROUNDS: u32 = 100_000;
+/// What a sign-in for an account without a password is checked against, so that it costs as much
+/// as a wrong password (no password hashes to this).
+pub const DUMMY_HASH: &str = "pbkdf2-sha256$100000$00000000000000000000000000000000$7926f84abf4e8f7978033766e8c75f6df9abb1fc7195eb7352cf031f8da2d674";
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -29,19 +42,71 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Hashes a password as `pbkdf2-sha256$rounds$salt$hash`.
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
+pub async fn hash_password(password: &str) -> Result<String, ApiError> {
     let salt = random_hex(16)?;
-    Ok(hash_with(password, &salt, PBKDF2_ROUNDS))
+    hash_with(password, &salt, PBKDF2_ROUNDS).await
 }
 
-fn hash_with(password: &str, salt: &str, rounds: u32) -> String {
-    let mut out = [0u8; 32];
-    pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt.as_bytes(), rounds, &mut out);
-    format!("pbkdf2-sha256${rounds}${salt}${}", hex::encode(out))
+async fn hash_with(password: &str, salt: &str, rounds: u32) -> Result<String, ApiError> {
+    let derived = if rounds <= WEBCRYPTO_MAX_ROUNDS {
+        webcrypto_pbkdf2(password, salt, rounds)
+            .await
+            .map_err(|error| ApiError::Internal(format!("WebCrypto PBKDF2 failed: {error:?}")))?
+    } else {
+        let mut out = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), salt.as_bytes(), rounds, &mut out);
+        out.to_vec()
+    };
+    Ok(format!(
+        "pbkdf2-sha256${rounds}${salt}${}",
+        hex::encode(derived)
+    ))
+}
+
+/// Calls `object[name](...args)` and awaits the promise it returns.
+async fn call_async(object: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let function: Function = Reflect::get(object, &JsValue::from_str(name))?.dyn_into()?;
+    let promise: Promise = function
+        .apply(object, &args.iter().collect::<Array>())?
+        .dyn_into()?;
+    JsFuture::from(promise).await
+}
+
+/// PBKDF2-HMAC-SHA256 of the password with the salt's UTF-8 bytes, 32 bytes, by WebCrypto.
+async fn webcrypto_pbkdf2(password: &str, salt: &str, rounds: u32) -> Result<Vec<u8>, JsValue> {
+    let subtle = Reflect::get(
+        &Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))?,
+        &JsValue::from_str("subtle"),
+    )?;
+    let usages: Array = [JsValue::from_str("deriveBits")].into_iter().collect();
+    let key = call_async(
+        &subtle,
+        "importKey",
+        &[
+            JsValue::from_str("raw"),
+            Uint8Array::from(password.as_bytes()).into(),
+            JsValue::from_str("PBKDF2"),
+            JsValue::FALSE,
+            usages.into(),
+        ],
+    )
+    .await?;
+    let params = Object::new();
+    Reflect::set(&params, &"name".into(), &"PBKDF2".into())?;
+    Reflect::set(&params, &"hash".into(), &"SHA-256".into())?;
+    Reflect::set(&params, &"salt".into(), &Uint8Array::from(salt.as_bytes()))?;
+    Reflect::set(&params, &"iterations".into(), &JsValue::from(rounds))?;
+    let bits = call_async(
+        &subtle,
+        "deriveBits",
+        &[params.into(), key, JsValue::from(256u32)],
+    )
+    .await?;
+    Ok(Uint8Array::new(&bits).to_vec())
 }
 
 /// Checks a password against a stored hash, in constant time over the hash bytes.
-pub fn verify_password(password: &str, stored: &str) -> bool {
+pub async fn verify_password(password: &str, stored: &str) -> bool {
     let mut parts = stored.split('$');
     let (Some("pbkdf2-sha256"), Some(rounds), Some(salt), Some(_), None) = (
         parts.next(),
@@ -58,8 +123,13 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     if !(1..=1_000_000).contains(&rounds) {
         return false;
     }
-    let candidate = hash_with(password, salt, rounds);
-    candidate.as_bytes().ct_eq(stored.as_bytes()).into()
+    match hash_with(password, salt, rounds).await {
+        Ok(candidate) => candidate.as_bytes().ct_eq(stored.as_bytes()).into(),
+        Err(error) => {
+            worker::console_error!("{error}");
+            false
+        }
+    }
 }
 
 /// Checks a new password's shape.

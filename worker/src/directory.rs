@@ -17,10 +17,37 @@ use crate::error::ApiError;
 pub const SESSION_DAYS: i64 = 30;
 /// How long an invite code lasts.
 pub const INVITE_DAYS: i64 = 14;
-/// Failed logins allowed per account per window.
-pub const MAX_LOGIN_FAILURES: i64 = 5;
-/// The throttling window, in seconds.
-pub const LOGIN_WINDOW_SECONDS: i64 = 15 * 60;
+/// How many attempts a throttle key gets free, and how long it waits after them.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Attempts allowed at once; the last of them starts the delays.
+    pub free: i64,
+    /// The first delay, in seconds; each further attempt doubles it.
+    pub base_delay: i64,
+    /// The longest delay, in seconds.
+    pub max_delay: i64,
+    /// A key quiet for this many seconds starts over.
+    pub reset_after: i64,
+}
+
+/// Sign-ins to one account from one client address.
+pub const LOGIN_BUDGET: Budget = Budget {
+    free: 5,
+    base_delay: 2,
+    max_delay: 15 * 60,
+    reset_after: 60 * 60,
+};
+/// Sign-ins and invite acceptances from one client address, whatever the account.
+pub const ADDRESS_BUDGET: Budget = Budget {
+    free: 30,
+    base_delay: 2,
+    max_delay: 15 * 60,
+    reset_after: 60 * 60,
+};
+/// Pushes one user may send per minute (a syncing app sends a few).
+pub const PUSHES_PER_MINUTE: i64 = 120;
+/// Throttle rows quiet for longer than this are purged.
+const THROTTLE_KEPT_SECONDS: i64 = 2 * 60 * 60;
 
 /// An account row.
 #[derive(Debug, Clone, Deserialize)]
@@ -228,57 +255,122 @@ impl Directory {
         Ok(())
     }
 
-    /// Refuses a login when the account has failed too often in the current window.
-    pub async fn check_login_throttle(
+    /// Counts one attempt against each budget, atomically, before any password is checked.
+    ///
+    /// Each key's row is counted and judged by one `INSERT … ON CONFLICT DO UPDATE … RETURNING`
+    /// (the whole list in one batch, a transaction): an attempt made while the key must wait is
+    /// refused and not counted; a counted attempt past the free ones makes the key wait a delay
+    /// that doubles with each further attempt. So of many parallel attempts at most `free` are
+    /// allowed, and a refusal says when to try again (429 with `Retry-After`).
+    pub async fn count_attempt(
         &self,
-        email: &str,
+        keys: &[(String, Budget)],
         now: DateTime<Utc>,
     ) -> Result<(), ApiError> {
         #[derive(Deserialize)]
         struct Row {
-            window_start: i64,
-            failures: i64,
+            next_at: f64,
+            nonce: String,
         }
+        let nonce = auth::random_hex(12)?;
+        let now_seconds = now.timestamp();
+        let mut statements = Vec::with_capacity(keys.len());
+        for (key, budget) in keys {
+            statements.push(
+                self.db
+                    .prepare(
+                        "INSERT INTO throttle (key, attempts, next_at, seen_at, nonce) \
+                         VALUES (?1, 1, 0, ?2, ?6) \
+                         ON CONFLICT(key) DO UPDATE SET \
+                           attempts = CASE WHEN next_at > ?2 THEN attempts \
+                                           WHEN ?2 - seen_at >= ?3 THEN 1 \
+                                           ELSE attempts + 1 END, \
+                           next_at = CASE WHEN next_at > ?2 THEN next_at \
+                                          WHEN ?2 - seen_at >= ?3 THEN 0 \
+                                          WHEN attempts + 1 >= ?4 \
+                                            THEN ?2 + min(?7, ?5 * (1 << min(attempts + 1 - ?4, 20))) \
+                                          ELSE 0 END, \
+                           seen_at = CASE WHEN next_at > ?2 THEN seen_at ELSE ?2 END, \
+                           nonce = CASE WHEN next_at > ?2 THEN nonce ELSE ?6 END \
+                         RETURNING next_at, nonce",
+                    )
+                    .bind(&[
+                        text(key),
+                        number(now_seconds),
+                        number(budget.reset_after),
+                        number(budget.free),
+                        number(budget.base_delay),
+                        text(&nonce),
+                        number(budget.max_delay),
+                    ])
+                    .map_err(storage)?,
+            );
+        }
+        let results = self.db.batch(statements).await.map_err(storage)?;
+        let mut wait = 0i64;
+        for result in results {
+            for row in result.results::<Row>().map_err(storage)? {
+                if row.nonce != nonce {
+                    wait = wait.max(row.next_at as i64 - now_seconds);
+                }
+            }
+        }
+        if wait > 0 {
+            return Err(ApiError::RateLimited {
+                message: "too many attempts; please wait a little before trying again".to_owned(),
+                retry_after: wait.unsigned_abs(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts one request against a fixed window of `window` seconds that allows `limit`: one
+    /// atomic upsert (`seen_at` holds the window's start). Past the limit, 429 with the seconds
+    /// until the window ends.
+    pub async fn count_in_window(
+        &self,
+        key: &str,
+        limit: i64,
+        window: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            attempts: f64,
+            seen_at: f64,
+        }
+        let now_seconds = now.timestamp();
         let row = self
             .db
-            .prepare("SELECT window_start, failures FROM login_failures WHERE email = ?1")
-            .bind(&[text(email)])
+            .prepare(
+                "INSERT INTO throttle (key, attempts, next_at, seen_at, nonce) VALUES (?1, 1, 0, ?2, '') \
+                 ON CONFLICT(key) DO UPDATE SET \
+                   attempts = CASE WHEN ?2 - seen_at >= ?3 THEN 1 ELSE attempts + 1 END, \
+                   seen_at = CASE WHEN ?2 - seen_at >= ?3 THEN ?2 ELSE seen_at END \
+                 RETURNING attempts, seen_at",
+            )
+            .bind(&[text(key), number(now_seconds), number(window)])
             .map_err(storage)?
             .first::<Row>(None)
             .await
             .map_err(storage)?;
         match row {
-            Some(row)
-                if now.timestamp() - row.window_start < LOGIN_WINDOW_SECONDS
-                    && row.failures >= MAX_LOGIN_FAILURES =>
-            {
-                Err(ApiError::RateLimited(
-                    "too many failed sign-ins for this account; try again in 15 minutes".to_owned(),
-                ))
-            }
+            Some(row) if row.attempts as i64 > limit => Err(ApiError::RateLimited {
+                message: "too many changes sent in a short time; they will be sent again shortly"
+                    .to_owned(),
+                retry_after: (row.seen_at as i64 + window - now_seconds)
+                    .max(1)
+                    .unsigned_abs(),
+            }),
             _ => Ok(()),
         }
     }
 
-    /// Counts a failed login.
-    pub async fn record_login_failure(
-        &self,
-        email: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        let now_seconds = now.timestamp();
+    /// Forgets a key's attempts (after a good sign-in for that account from that address).
+    pub async fn forget_attempts(&self, key: &str) -> Result<(), ApiError> {
         self.db
-            .prepare(
-                "INSERT INTO login_failures (email, window_start, failures) VALUES (?1, ?2, 1) \
-                 ON CONFLICT(email) DO UPDATE SET \
-                   failures = CASE WHEN ?2 - window_start >= ?3 THEN 1 ELSE failures + 1 END, \
-                   window_start = CASE WHEN ?2 - window_start >= ?3 THEN ?2 ELSE window_start END",
-            )
-            .bind(&[
-                text(email),
-                number(now_seconds),
-                number(LOGIN_WINDOW_SECONDS),
-            ])
+            .prepare("DELETE FROM throttle WHERE key = ?1")
+            .bind(&[text(key)])
             .map_err(storage)?
             .run()
             .await
@@ -286,16 +378,59 @@ impl Directory {
         Ok(())
     }
 
-    /// Forgets failures after a good login.
-    pub async fn clear_login_failures(&self, email: &str) -> Result<(), ApiError> {
+    /// Gives back one counted attempt (a good sign-in does not use up its address's budget, so
+    /// many people behind one address can sign in).
+    pub async fn refund_attempt(&self, key: &str) -> Result<(), ApiError> {
         self.db
-            .prepare("DELETE FROM login_failures WHERE email = ?1")
-            .bind(&[text(email)])
+            .prepare("UPDATE throttle SET attempts = max(attempts - 1, 0) WHERE key = ?1")
+            .bind(&[text(key)])
             .map_err(storage)?
             .run()
             .await
             .map_err(storage)?;
         Ok(())
+    }
+
+    /// Deletes expired sessions and throttle rows that have been quiet for longer than any
+    /// budget's reset period (run after each good sign-in; each is one indexed delete).
+    pub async fn purge_expired(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
+        let now_seconds = now.timestamp();
+        let statements = vec![
+            self.db
+                .prepare("DELETE FROM sessions WHERE expires_at <= ?1")
+                .bind(&[number(now_seconds)])
+                .map_err(storage)?,
+            self.db
+                .prepare("DELETE FROM throttle WHERE seen_at < ?1 AND next_at <= ?2")
+                .bind(&[
+                    number(now_seconds - THROTTLE_KEPT_SECONDS),
+                    number(now_seconds),
+                ])
+                .map_err(storage)?,
+        ];
+        self.db.batch(statements).await.map_err(storage)?;
+        Ok(())
+    }
+
+    /// Whether an invite code is live (unknown, used and expired codes are not); a cheap look-up
+    /// made before any password is hashed.
+    pub async fn invite_is_live(&self, code: &str, now: DateTime<Utc>) -> Result<bool, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            #[allow(dead_code)]
+            user_id: String,
+        }
+        Ok(self
+            .db
+            .prepare(
+                "SELECT user_id FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+            )
+            .bind(&[text(&auth::token_hash(code)), number(now.timestamp())])
+            .map_err(storage)?
+            .first::<Row>(None)
+            .await
+            .map_err(storage)?
+            .is_some())
     }
 
     /// Stores a one-time invite code for an account.
@@ -319,7 +454,10 @@ impl Directory {
         Ok(())
     }
 
-    /// Uses an invite code: sets the password and marks the code used. Returns the account.
+    /// Uses an invite code: marks it used and sets the password in one transaction, where
+    /// marking it is one conditional `UPDATE` that changes exactly one row for exactly one caller
+    /// (of two concurrent uses of one code, the second changes none and is refused) and the
+    /// password is set only when it did. Returns the account.
     pub async fn accept_invite(
         &self,
         code: &str,
@@ -333,28 +471,36 @@ impl Directory {
         let invalid =
             || ApiError::BadRequest("this invite code is unknown, used or expired".to_owned());
         let code_hash = auth::token_hash(code);
-        let row = self
-            .db
-            .prepare(
-                "SELECT user_id FROM invites WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-            )
-            .bind(&[text(&code_hash), number(now.timestamp())])
-            .map_err(storage)?
-            .first::<Row>(None)
-            .await
-            .map_err(storage)?
-            .ok_or_else(invalid)?;
         let statements = vec![
             self.db
-                .prepare("UPDATE invites SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL")
-                .bind(&[text(&code_hash), text(&now.to_rfc3339())])
+                .prepare(
+                    "UPDATE invites SET used_at = ?2 \
+                     WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?3 \
+                     RETURNING user_id",
+                )
+                .bind(&[
+                    text(&code_hash),
+                    text(&now.to_rfc3339()),
+                    number(now.timestamp()),
+                ])
                 .map_err(storage)?,
+            // `changes()` is the number of rows the statement before changed, in this transaction.
             self.db
-                .prepare("UPDATE accounts SET password_hash = ?2 WHERE id = ?1")
-                .bind(&[text(&row.user_id), text(password_hash)])
+                .prepare(
+                    "UPDATE accounts SET password_hash = ?2 \
+                     WHERE changes() = 1 AND id = (SELECT user_id FROM invites WHERE code_hash = ?1)",
+                )
+                .bind(&[text(&code_hash), text(password_hash)])
                 .map_err(storage)?,
         ];
-        self.db.batch(statements).await.map_err(storage)?;
+        let results = self.db.batch(statements).await.map_err(storage)?;
+        let used: Vec<Row> = match results.first() {
+            Some(result) => result.results().map_err(storage)?,
+            None => Vec::new(),
+        };
+        let [row] = used.as_slice() else {
+            return Err(invalid());
+        };
         self.account_by_id(&row.user_id).await?.ok_or_else(invalid)
     }
 
@@ -474,6 +620,24 @@ impl Directory {
             self.account_by_id(id.as_str()).await?,
             Some(account) if account.role == "student"
         ))
+    }
+
+    /// Whether the directory holds an account whose id is not in `ids` (the demo's).
+    pub async fn has_accounts_besides(&self, ids: &[&str]) -> Result<bool, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare("SELECT id FROM accounts")
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)?;
+        let known: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+        Ok(rows.iter().any(|row| !known.contains(row.id.as_str())))
     }
 
     /// A meta value.

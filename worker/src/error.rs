@@ -3,7 +3,9 @@
 use imp_shared::protocol::ApiErrorBody;
 use worker::Response;
 
-/// A failed request. Its `Display` is the human-readable message sent to the client.
+/// A failed request. Its `Display` is the full detail (for the log); [`ApiError::public_message`]
+/// is what the client is sent: for storage, runtime and parser failures a plain sentence, never
+/// the raw text of the database, the runtime or the JSON parser.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The request is malformed (400).
@@ -33,9 +35,14 @@ pub enum ApiError {
     /// The client speaks a protocol or schema too old to serve (426).
     #[error("{0}")]
     ClientTooOld(String),
-    /// Too many attempts (429).
-    #[error("{0}")]
-    RateLimited(String),
+    /// Too many attempts (429); the client may try again after `retry_after` seconds.
+    #[error("{message}")]
+    RateLimited {
+        /// What to tell the person.
+        message: String,
+        /// Seconds until an attempt may be made again (the `Retry-After` header).
+        retry_after: u64,
+    },
     /// Storage failed; nothing was changed (503).
     #[error("storage is unavailable: {0}")]
     Storage(String),
@@ -56,7 +63,7 @@ impl ApiError {
             Self::Conflict(_) => 409,
             Self::PayloadTooLarge(_) => 413,
             Self::ClientTooOld(_) => 426,
-            Self::RateLimited(_) => 429,
+            Self::RateLimited { .. } => 429,
             Self::Internal(_) => 500,
             Self::Storage(_) => 503,
         }
@@ -74,7 +81,7 @@ impl ApiError {
             Self::Conflict(_) => "conflict",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::ClientTooOld(_) => "client_too_old",
-            Self::RateLimited(_) => "rate_limited",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Storage(_) => "storage_unavailable",
             Self::Internal(_) => "internal",
         }
@@ -90,19 +97,49 @@ impl ApiError {
             404 => Self::NotFound(message),
             409 => Self::Conflict(message),
             426 => Self::ClientTooOld(message),
-            429 => Self::RateLimited(message),
+            429 => Self::RateLimited {
+                message,
+                retry_after: 1,
+            },
             503 => Self::Storage(message),
             _ => Self::Internal(message),
         }
     }
 
-    /// The JSON response `{ "error": code, "message": … }` with the status.
+    /// The message the client is sent: the error's own words for what the client did wrong, and
+    /// a stable plain sentence for failures whose detail is the server's business (logged
+    /// instead by [`ApiError::to_response`]).
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::InvalidJson(_) => "the body is not the JSON this endpoint expects".to_owned(),
+            Self::Storage(_) => {
+                "storage is unavailable; nothing was changed, please try again".to_owned()
+            }
+            Self::Internal(_) => "something went wrong on the server".to_owned(),
+            _ => self.to_string(),
+        }
+    }
+
+    /// The JSON response `{ "error": code, "message": … }` with the status (and `Retry-After`
+    /// for 429). The full detail of a storage, runtime or parser failure goes to the log only.
     pub fn to_response(&self) -> Response {
+        if matches!(
+            self,
+            Self::InvalidJson(_) | Self::Storage(_) | Self::Internal(_)
+        ) {
+            worker::console_error!("{}: {self}", self.code());
+        }
         let body = ApiErrorBody {
             error: self.code().to_owned(),
-            message: self.to_string(),
+            message: self.public_message(),
         };
-        crate::http::json_response(&body, self.status())
+        let response = crate::http::json_response(&body, self.status());
+        if let Self::RateLimited { retry_after, .. } = self {
+            let _ = response
+                .headers()
+                .set("retry-after", &retry_after.max(&1).to_string());
+        }
+        response
     }
 }
 

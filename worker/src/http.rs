@@ -7,12 +7,33 @@ use worker::{Headers, Request, Response};
 use crate::error::ApiError;
 use imp_shared::protocol::MAX_BODY_BYTES;
 
-/// A JSON response with a status. Falls back to a bare 500 if the runtime cannot build one.
+/// The security headers of every API response: it is data, never a document, so it may load
+/// nothing, be framed nowhere and be sniffed as nothing but JSON. (The app's own pages get theirs
+/// from `public/_headers`; docs/security.md lists both.)
+pub const API_SECURITY_HEADERS: [(&str, &str); 5] = [
+    (
+        "content-security-policy",
+        "default-src 'none'; frame-ancestors 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    (
+        "strict-transport-security",
+        "max-age=31536000; includeSubDomains",
+    ),
+];
+
+/// A JSON response with a status and the API's security headers. Falls back to a bare 500 if the
+/// runtime cannot build one.
 pub fn json_response<T: Serialize>(body: &T, status: u16) -> Response {
     let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json; charset=utf-8");
     let _ = headers.set("cache-control", "no-store");
+    for (name, value) in API_SECURITY_HEADERS {
+        let _ = headers.set(name, value);
+    }
     match Response::ok(text) {
         Ok(response) => response.with_status(status).with_headers(headers),
         Err(_) => Response::builder().with_status(500).fixed(Vec::new()),
@@ -22,41 +43,41 @@ pub fn json_response<T: Serialize>(body: &T, status: u16) -> Response {
 /// Reads a JSON body of type `T`, refusing bodies over the limit before reading them.
 pub async fn read_json<T: DeserializeOwned>(request: &mut Request) -> Result<T, ApiError> {
     let bytes = read_body(request).await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|error| ApiError::InvalidJson(format!("the body is not valid: {error}")))
+    serde_json::from_slice(&bytes).map_err(|error| ApiError::InvalidJson(error.to_string()))
 }
 
 /// Reads a body as UTF-8 text with the same limits as [`read_json`], for bodies the caller parses
 /// in parts (a push reads each mutation on its own).
 pub async fn read_text(request: &mut Request) -> Result<String, ApiError> {
     let bytes = read_body(request).await?;
-    String::from_utf8(bytes).map_err(|error| {
-        ApiError::InvalidJson(format!("the body is not valid: not UTF-8 text ({error})"))
-    })
+    String::from_utf8(bytes)
+        .map_err(|error| ApiError::InvalidJson(format!("not UTF-8 text ({error})")))
 }
 
 /// The body's bytes: a `Content-Length` is required and neither it nor the body may pass
 /// [`MAX_BODY_BYTES`].
 async fn read_body(request: &mut Request) -> Result<Vec<u8>, ApiError> {
-    let declared = request
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|value| value.trim().parse::<u64>().ok());
-    match declared {
-        Some(length) if length > MAX_BODY_BYTES => return Err(ApiError::PayloadTooLarge(length)),
-        Some(_) => {}
+    let declared = request.headers().get("content-length").ok().flatten();
+    match declared.as_deref().map(|value| value.trim().parse::<u64>()) {
+        Some(Ok(length)) if length > MAX_BODY_BYTES => {
+            return Err(ApiError::PayloadTooLarge(length))
+        }
+        Some(Ok(_)) => {}
+        Some(Err(_)) => {
+            return Err(ApiError::BadRequest(
+                "the Content-Length header must be a whole number".to_owned(),
+            ))
+        }
         None => {
             return Err(ApiError::BadRequest(
                 "a Content-Length header is required".to_owned(),
             ))
         }
     }
-    let bytes = request
-        .bytes()
-        .await
-        .map_err(|error| ApiError::BadRequest(format!("could not read the body: {error}")))?;
+    let bytes = request.bytes().await.map_err(|error| {
+        worker::console_error!("could not read a request body: {error}");
+        ApiError::BadRequest("could not read the body".to_owned())
+    })?;
     if bytes.len() as u64 > MAX_BODY_BYTES {
         return Err(ApiError::PayloadTooLarge(bytes.len() as u64));
     }

@@ -22,7 +22,9 @@ use imp_shared::protocol::{
 };
 use imp_shared::APP_VERSION;
 
-use crate::directory::{Account, Directory, INVITE_DAYS, SESSION_DAYS};
+use crate::directory::{
+    Account, Directory, ADDRESS_BUDGET, INVITE_DAYS, LOGIN_BUDGET, SESSION_DAYS,
+};
 use crate::error::ApiError;
 use crate::http::{bearer_token, json_response, query_param, query_u64, read_json, read_text};
 use crate::space::{Fault, SpaceDerive, SpacePull, SpacePush, SpacePushReply, SpaceRead};
@@ -53,17 +55,23 @@ fn directory(env: &Env) -> Result<Directory, ApiError> {
 
 async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
     let path = request.path();
-    let Some(api_path) = path.strip_prefix("/api/v1") else {
-        if path.starts_with("/api/") || path == "/api" {
-            return Err(ApiError::NotFound(format!("no API route {path}")));
-        }
-        // Everything else is the app: static assets, served by the assets binding.
+    let is_api = path == "/api" || path.starts_with("/api/");
+    if !is_api {
+        // Everything else is the app: static assets, served by the assets binding (with the
+        // security headers of `public/_headers`).
         let assets = env
             .assets("ASSETS")
-            .map_err(|error| ApiError::NotFound(format!("no assets: {error}")))?;
+            .map_err(|error| ApiError::Internal(format!("no assets binding: {error}")))?;
         return Ok(assets.fetch_request(request).await?);
-    };
-    let segments: Vec<&str> = api_path.trim_matches('/').split('/').collect();
+    }
+    // Routes match exactly: `/api/v1/` then non-empty segments (no `/api/v1health`, no `//`, no
+    // trailing slash); every other /api path gets a JSON 404.
+    let no_route = || ApiError::NotFound("no such API route".to_owned());
+    let api_path = path.strip_prefix("/api/v1/").ok_or_else(no_route)?;
+    let segments: Vec<&str> = api_path.split('/').collect();
+    if segments.iter().any(|segment| segment.is_empty()) {
+        return Err(no_route());
+    }
     let method = request.method();
     match (method.clone(), segments.as_slice()) {
         (Method::Get, ["health"]) => Ok(json_response(
@@ -93,7 +101,7 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
             let space = parse_space(space)?;
             pull(request, env, space).await
         }
-        (Method::Post, ["admin", "seed"]) => seed::seed(env).await,
+        (Method::Post, ["admin", "seed"]) => seed::seed(request, env).await,
         (Method::Post, ["admin", "summaries"]) => rebuild_summaries(request, env).await,
         (
             _,
@@ -108,7 +116,7 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
         | (_, ["spaces", _, "push" | "pull"]) => {
             Err(ApiError::MethodNotAllowed(format!("{method:?}")))
         }
-        _ => Err(ApiError::NotFound(format!("no API route {path}"))),
+        _ => Err(no_route()),
     }
 }
 
@@ -117,7 +125,10 @@ fn parse_space(text: &str) -> Result<SpaceId, ApiError> {
     SpaceId::parse(&decoded).map_err(|error| ApiError::BadRequest(error.to_string()))
 }
 
-async fn signed_in(request: &Request, env: &Env) -> Result<(Directory, Account), ApiError> {
+pub(crate) async fn signed_in(
+    request: &Request,
+    env: &Env,
+) -> Result<(Directory, Account), ApiError> {
     let token = bearer_token(request)
         .ok_or_else(|| ApiError::Unauthorized("sign in first (no bearer token)".to_owned()))?;
     let directory = directory(env)?;
@@ -141,34 +152,95 @@ fn normalize_email(email: &str) -> Result<String, ApiError> {
     }
 }
 
+/// Pushes a user may send per minute: [`directory::PUSHES_PER_MINUTE`], or with the test hooks on
+/// the `IMP_TEST_PUSH_LIMIT` var (the push-limit test lowers it, the benchmark raises it).
+fn push_limit(env: &Env) -> i64 {
+    let configured = if test_hooks(env) {
+        env.var("IMP_TEST_PUSH_LIMIT")
+            .ok()
+            .and_then(|value| value.to_string().parse::<i64>().ok())
+    } else {
+        None
+    };
+    configured.unwrap_or(directory::PUSHES_PER_MINUTE)
+}
+
+/// The client's address as Cloudflare saw it (`CF-Connecting-IP`), for per-address budgets. With
+/// the test hooks on, `x-imp-test-client-address` stands in for it, so tests can act as many
+/// clients from one machine.
+fn client_address(request: &Request, env: &Env) -> String {
+    let header = |name: &str| request.headers().get(name).ok().flatten();
+    let hooked = if test_hooks(env) {
+        header("x-imp-test-client-address")
+    } else {
+        None
+    };
+    hooked
+        .or_else(|| header("cf-connecting-ip"))
+        .map(|address| address.trim().chars().take(64).collect())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// With the test hooks on, says in `x-imp-password-checks` how many password hashes (PBKDF2) the
+/// request computed: what the throttling tests count.
+fn count_password_checks(env: &Env, response: Response, checks: u32) -> Response {
+    if test_hooks(env) {
+        let _ = response
+            .headers()
+            .set("x-imp-password-checks", &checks.to_string());
+    }
+    response
+}
+
 async fn login(mut request: Request, env: &Env) -> Result<Response, ApiError> {
     let body: LoginRequest = read_json(&mut request).await?;
     let email = normalize_email(&body.email)?;
+    let address = client_address(&request, env);
     let directory = directory(env)?;
     let now = Utc::now();
-    directory.check_login_throttle(&email, now).await?;
+    let account_key = format!("login:{email}|{address}");
+    let address_key = format!("address:{address}");
+    // Counted and judged before the password is checked: parallel guesses cannot outrun it.
+    directory
+        .count_attempt(
+            &[
+                (account_key.clone(), LOGIN_BUDGET),
+                (address_key.clone(), ADDRESS_BUDGET),
+            ],
+            now,
+        )
+        .await?;
     let account = directory.account_by_email(&email).await?;
-    let verified = account.as_ref().is_some_and(|account| {
-        account
-            .password_hash
-            .as_deref()
-            .is_some_and(|hash| auth::verify_password(&body.password, hash))
-    });
+    // A missing account (or one without a password yet) is checked against a dummy hash, so the
+    // answer takes as long as for a wrong password and does not tell which emails exist.
+    let stored = account
+        .as_ref()
+        .and_then(|account| account.password_hash.as_deref())
+        .unwrap_or(auth::DUMMY_HASH);
+    let matches = auth::verify_password(&body.password, stored).await;
     let account = match account {
-        Some(account) if verified => account,
+        Some(account) if matches && account.password_hash.is_some() => account,
         _ => {
-            directory.record_login_failure(&email, now).await?;
-            return Err(ApiError::Unauthorized(
-                "the email or the password is wrong".to_owned(),
+            return Ok(count_password_checks(
+                env,
+                ApiError::Unauthorized("the email or the password is wrong".to_owned())
+                    .to_response(),
+                1,
             ));
         }
     };
     if account.active != 1 {
-        return Err(ApiError::Unauthorized(
-            "this account is deactivated".to_owned(),
+        return Ok(count_password_checks(
+            env,
+            ApiError::Unauthorized("this account is deactivated".to_owned()).to_response(),
+            1,
         ));
     }
-    directory.clear_login_failures(&email).await?;
+    directory.forget_attempts(&account_key).await?;
+    directory.refund_attempt(&address_key).await?;
+    if let Err(error) = directory.purge_expired(now).await {
+        worker::console_error!("purging expired sessions failed: {error}");
+    }
     let mut lifetime = Duration::days(SESSION_DAYS);
     if test_hooks(env) {
         let requested = request
@@ -182,7 +254,7 @@ async fn login(mut request: Request, env: &Env) -> Result<Response, ApiError> {
         }
     }
     let session = directory.start_session(&account, now, lifetime).await?;
-    Ok(json_response(&session, 200))
+    Ok(count_password_checks(env, json_response(&session, 200), 1))
 }
 
 #[derive(Serialize)]
@@ -215,12 +287,26 @@ async fn accept_invite(mut request: Request, env: &Env) -> Result<Response, ApiE
     }
     let directory = directory(env)?;
     let now = Utc::now();
-    let hash = auth::hash_password(&body.password)?;
+    let address_key = format!("address:{}", client_address(&request, env));
+    directory
+        .count_attempt(&[(address_key.clone(), ADDRESS_BUDGET)], now)
+        .await?;
+    // The code is looked up before the (costly) password hash is made.
+    if !directory.invite_is_live(code, now).await? {
+        return Ok(count_password_checks(
+            env,
+            ApiError::BadRequest("this invite code is unknown, used or expired".to_owned())
+                .to_response(),
+            0,
+        ));
+    }
+    let hash = auth::hash_password(&body.password).await?;
     let account = directory.accept_invite(code, &hash, now).await?;
+    directory.refund_attempt(&address_key).await?;
     let session = directory
         .start_session(&account, now, Duration::days(SESSION_DAYS))
         .await?;
-    Ok(json_response(&session, 200))
+    Ok(count_password_checks(env, json_response(&session, 200), 1))
 }
 
 async fn me(request: Request, env: &Env) -> Result<Response, ApiError> {
@@ -255,6 +341,14 @@ async fn invite(mut request: Request, env: &Env) -> Result<Response, ApiError> {
     if display_name.is_empty() || display_name.chars().count() > 200 {
         return Err(ApiError::BadRequest(
             "the display name must have 1 to 200 characters".to_owned(),
+        ));
+    }
+    if display_name
+        .chars()
+        .any(|c| c.is_control() || imp_shared::domain::is_invisible_formatting(c))
+    {
+        return Err(ApiError::BadRequest(
+            "the display name contains invisible control or formatting characters".to_owned(),
         ));
     }
     let now = Utc::now();
@@ -359,6 +453,14 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
     body.check_shape()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
     check_space_exists(&directory, &space).await?;
+    directory
+        .count_in_window(
+            &format!("push:{}", account.id),
+            push_limit(env),
+            60,
+            Utc::now(),
+        )
+        .await?;
     let fault = if test_hooks(env) {
         match request
             .headers()

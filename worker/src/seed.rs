@@ -6,21 +6,26 @@
 
 use chrono::Utc;
 use serde::Serialize;
+use subtle::ConstantTimeEq;
 use wasm_bindgen::JsValue;
-use worker::{Env, Response};
+use worker::{Env, Request, Response};
 
-use imp_shared::demo::{demo_program, DEMO_PASSWORD};
+use imp_shared::demo::demo_program;
 use imp_shared::domain::Role;
 use imp_shared::ids::{ClientId, SpaceId, UserId};
 use imp_shared::permissions::Actor;
 
 use crate::error::ApiError;
 
+/// `imp_shared::demo::DEMO_PASSWORD` as PBKDF2-SHA256 with 100,000 rounds and a fixed salt (computed by Node's
+/// `crypto.pbkdf2Sync`, independently of the Worker's own code).
+const DEMO_PASSWORD_HASH: &str = "pbkdf2-sha256$100000$5eed0000000000000000000000000001$c8059c62d2c98c7864dfecc08f094dd9e2fcc6f90e0c17d8dc92499c175c5050";
+
+/// One of the demo logins: who, never a password (`make run` prints the demo password itself).
 #[derive(Serialize)]
 struct Login {
     role: Role,
     email: String,
-    password: &'static str,
 }
 
 #[derive(Serialize)]
@@ -29,14 +34,44 @@ struct SeedReport {
     logins: Vec<Login>,
 }
 
-/// `POST /api/v1/admin/seed`.
-pub async fn seed(env: &Env) -> Result<Response, ApiError> {
+/// Whether the request may seed: it carries the local seeding secret (`x-imp-seed-secret` equal
+/// to the `IMP_SEED_SECRET` var `make run` and the tests set to a fresh random value), or a staff
+/// session.
+async fn allowed(request: &Request, env: &Env) -> Result<bool, ApiError> {
+    let secret = env
+        .var("IMP_SEED_SECRET")
+        .map(|value| value.to_string())
+        .unwrap_or_default();
+    let given = request
+        .headers()
+        .get("x-imp-seed-secret")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if secret.len() >= 16 && bool::from(given.as_bytes().ct_eq(secret.as_bytes())) {
+        return Ok(true);
+    }
+    if crate::http::bearer_token(request).is_none() {
+        return Ok(false);
+    }
+    let (_, account) = crate::signed_in(request, env).await?;
+    Ok(account.role()? == Role::Staff)
+}
+
+/// `POST /api/v1/admin/seed`: only with `IMP_DEMO` on, only for the local seeding secret or staff,
+/// and never into a directory that holds accounts of its own.
+pub async fn seed(request: Request, env: &Env) -> Result<Response, ApiError> {
     let enabled = env
         .var("IMP_DEMO")
         .map(|value| value.to_string() == "on")
         .unwrap_or(false);
     if !enabled {
         return Err(ApiError::NotFound("demo seeding is off here".to_owned()));
+    }
+    if !allowed(&request, env).await? {
+        return Err(ApiError::Forbidden(
+            "seeding needs the local seeding secret or a staff sign-in".to_owned(),
+        ));
     }
     let directory = crate::directory(env)?;
     let now = Utc::now();
@@ -48,7 +83,6 @@ pub async fn seed(env: &Env) -> Result<Response, ApiError> {
         .map(|account| Login {
             role: account.role,
             email: account.email.clone(),
-            password: DEMO_PASSWORD,
         })
         .collect();
     if directory.meta("demo_seeded").await?.as_deref() == Some("yes") {
@@ -61,14 +95,23 @@ pub async fn seed(env: &Env) -> Result<Response, ApiError> {
         ));
     }
 
-    // Accounts: every demo account signs in with the demo password (hashed once: hashing each
-    // of ~300 accounts would take the Worker minutes, and this is demo data).
-    let password_hash = crate::auth::hash_password(DEMO_PASSWORD)?;
+    let demo_ids: Vec<&str> = demo.accounts.iter().map(|a| a.id.as_str()).collect();
+    if directory.has_accounts_besides(&demo_ids).await? {
+        return Err(ApiError::Conflict(
+            "this directory holds accounts that are not demo accounts; demo data is not mixed in"
+                .to_owned(),
+        ));
+    }
+
+    // Accounts: every demo account signs in with the demo password, one fixed hash of it (made
+    // once, outside the Worker; hashing each of ~300 accounts would take minutes, and this is
+    // demo data). It also shows a hash made elsewhere verifies by the Worker's WebCrypto PBKDF2.
+    let password_hash = DEMO_PASSWORD_HASH;
     let db = directory.db();
     for chunk in demo.accounts.chunks(50) {
         let mut statements = Vec::with_capacity(chunk.len());
         for account in chunk {
-            let hash = JsValue::from_str(&password_hash);
+            let hash = JsValue::from_str(password_hash);
             statements.push(
                 db.prepare(
                     "INSERT OR IGNORE INTO accounts (id, email, display_name, role, password_hash, active, created_at) \

@@ -517,6 +517,14 @@ fn server_error(error: ServerError<SqlError>) -> ApiError {
     }
 }
 
+/// The key a client's seqs and verdicts are kept under: the user and the client id together, so
+/// a client id is bound to its user. Another user who sends the same id (in a space both may
+/// write) neither reads the first user's verdicts nor moves their `last_seq`. `/` never occurs
+/// in a valid id, so no two (user, client) pairs share a key.
+fn client_key(actor: &imp_shared::permissions::Actor, client: &ClientId) -> ClientId {
+    ClientId(format!("{}/{}", actor.user_id, client))
+}
+
 /// One space: its log, records, client seqs and verdicts.
 #[durable_object]
 pub struct SpaceObject {
@@ -551,7 +559,7 @@ impl SpaceObject {
                             &mut store,
                             &message.actor,
                             &message.space,
-                            &message.client_id,
+                            &client_key(&message.actor, &message.client_id),
                             &message.items,
                             &message.related,
                             now,
@@ -586,7 +594,7 @@ impl SpaceObject {
                     &message.actor,
                     &message.space,
                     message.cursor,
-                    &message.client_id,
+                    &client_key(&message.actor, &message.client_id),
                     message.since_seq,
                     now,
                 )

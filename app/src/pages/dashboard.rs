@@ -39,7 +39,7 @@ fn bar(label: String, value: usize, max: usize, test_id: &'static str) -> impl I
     view! {
         <li class="bar-row" data-testid=test_id data-label=attribute data-value=value.to_string()>
             <span class="bar-label">{label}</span>
-            <span class="bar-track" aria-hidden="true"><span class="bar-fill" style=format!("width: {percent}%")></span></span>
+            <span class="bar-track" aria-hidden="true"><span class="bar-fill" style:width=format!("{percent}%")></span></span>
             <span class="bar-value">{value}</span>
         </li>
     }

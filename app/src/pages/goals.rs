@@ -121,7 +121,7 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                     {(!progress.goal.success_criteria.is_empty()).then(|| view! { <p class="item-body">{progress.goal.success_criteria.clone()}</p> })}
                                     <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent
                                         aria-label=move || format!("{} {}/{}", i18n.t(Msg::Progress), progress.done, progress.total)>
-                                        <span style=format!("width: {percent}%")></span>
+                                        <span style:width=format!("{percent}%")></span>
                                     </div>
                                 </div>
                                 <span class="item-meta">{format!("{}/{}", progress.done, progress.total)}</span>

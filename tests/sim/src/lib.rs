@@ -1223,8 +1223,9 @@ fn random_mutation(
         (_, 6) => Mutation::Create {
             id: fresh("session", rng),
             record: Entity::MentoringSession(MentoringSession {
+                // Half of them already took place: feedback is given only after a session.
                 starts_at: Utc.from_utc_datetime(
-                    &day(rng.below(30) as i64)
+                    &day(rng.below(30) as i64 - 15)
                         .and_hms_opt(10, 0, 0)
                         .unwrap_or_default(),
                 ),
