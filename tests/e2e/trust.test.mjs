@@ -8,16 +8,20 @@
 // Expected texts come from the app itself (its catalogue and wording), never from the host.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 
-import { WorkerProcess, until } from "../support/worker.mjs";
+import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
 import { PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { openTasks, signIn, waitForSynced } from "../support/app.mjs";
 
 let worker;
 const profiles = new Profiles();
+const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
 before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   worker = await WorkerProcess.startSeeded();
 }, { timeout: 240_000 });
 
@@ -94,6 +98,10 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
     await setLanguage(page, "zh-TW");
     assert.ok((await badge.textContent()).includes(problem.zh), await badge.textContent());
     assert.equal(await page.textContent('[data-testid="sync-problem"]'), problem.zh);
+    // Read in full on a phone: the badge wraps instead of cutting the sentence.
+    const clipped = await badge.evaluate((element) => [...element.querySelectorAll("span")].some((span) => span.scrollWidth > span.clientWidth + 1));
+    assert.equal(clipped, false, "the status is not cut off");
+    await page.screenshot({ path: join(SCREENSHOTS, "sync-server-problem-phone-zh-TW.png") });
 
     // A second attempt fails too (500), and the badge still says so.
     const seen = answered;
