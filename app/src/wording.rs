@@ -375,6 +375,12 @@ fn rule_text(lang: Lang, rule: &Rule) -> String {
             "Feedback can be given once the session has taken place.".to_owned()
         }
         (Lang::ZhTw, Rule::FeedbackBeforeSession) => "會談結束後才能給予回饋。".to_owned(),
+        (Lang::En, Rule::SpaceFull { max }) => {
+            format!("This space already holds {max} records, as many as it may. Delete some first.")
+        }
+        (Lang::ZhTw, Rule::SpaceFull { max }) => {
+            format!("此空間已有 {max} 筆資料，已達上限。請先刪除一些。")
+        }
         (Lang::En, Rule::TooManyOpenConcerns { max }) => {
             format!("You already have {max} open concerns; program staff will answer those first.")
         }
@@ -654,6 +660,7 @@ mod tests {
             Rule::SessionTimeFixed,
             Rule::FeedbackBeforeSession,
             Rule::TooManyOpenConcerns { max: 20 },
+            Rule::SpaceFull { max: 20_000 },
         ] {
             errors.push(MutationError::rule(rule));
         }

@@ -280,6 +280,12 @@ pub enum Rule {
     /// Feedback on a session that has not taken place yet.
     #[error("feedback can be given once the session has taken place")]
     FeedbackBeforeSession,
+    /// The space holds as many records as it may.
+    #[error("this space holds {max} records, as many as it may; delete some first")]
+    SpaceFull {
+        /// The cap.
+        max: u64,
+    },
     /// Too many of the raiser's concerns are still open.
     #[error("you already have {max} open concerns; staff will answer them first")]
     TooManyOpenConcerns {

@@ -134,6 +134,8 @@ pub trait ServerStore {
     fn record(&self, key: &RecordKey) -> Result<Option<StoredRecord>, Self::Error>;
     /// Every live record of one kind, by id.
     fn live_of_kind(&self, kind: RecordKind) -> Result<Vec<(RecordId, Entity)>, Self::Error>;
+    /// How many live records (not tombstones) the space holds.
+    fn live_count(&self) -> Result<u64, Self::Error>;
     /// Writes a record (or a tombstone) at `version`.
     fn put_record(&mut self, key: &RecordKey, stored: StoredRecord) -> Result<(), Self::Error>;
     /// The space's current version (0 when empty).
@@ -303,6 +305,19 @@ impl Item<'_> {
     }
 }
 
+/// The most live records a student space holds (its tasks, goals, sessions, …).
+pub const MAX_LIVE_RECORDS_STUDENT: u64 = 20_000;
+/// The most live records the program or the staff space holds.
+pub const MAX_LIVE_RECORDS_SHARED: u64 = 200_000;
+
+/// The cap on live records of a space: a push may not add records past it.
+pub fn max_live_records(space: &SpaceId) -> u64 {
+    match space {
+        SpaceId::Student(_) => MAX_LIVE_RECORDS_STUDENT,
+        SpaceId::Program | SpaceId::Staff => MAX_LIVE_RECORDS_SHARED,
+    }
+}
+
 fn push_each<'a, S: ServerStore>(
     store: &mut S,
     actor: &Actor,
@@ -329,6 +344,9 @@ fn push_each<'a, S: ServerStore>(
     }
     let mut last_seq = store.last_seq(client).map_err(ServerError::Store)?;
     let mut version = store.version().map_err(ServerError::Store)?;
+    // Counted once, when the first change that adds a record needs it.
+    let mut live: Option<u64> = None;
+    let max_live = max_live_records(space);
     let mut verdicts = Vec::with_capacity(items.len());
     let mut placements_changed = false;
 
@@ -376,6 +394,45 @@ fn push_each<'a, S: ServerStore>(
                 return Err(ServerError::Store(error));
             }
             outcome
+        };
+        // 2b. A change that adds records must leave the space within its cap.
+        let outcome = match outcome {
+            Ok(changes) => {
+                let (mut added, mut removed) = (0u64, 0u64);
+                for change in &changes {
+                    let was_live = matches!(
+                        store.record(&change.key).map_err(ServerError::Store)?,
+                        Some(StoredRecord {
+                            record: Some(_),
+                            ..
+                        })
+                    );
+                    match (was_live, change.record.is_some()) {
+                        (false, true) => added += 1,
+                        (true, false) => removed += 1,
+                        _ => {}
+                    }
+                }
+                if added > removed {
+                    let count = match live {
+                        Some(count) => count,
+                        None => store.live_count().map_err(ServerError::Store)?,
+                    };
+                    live = Some(count);
+                    if count + (added - removed) > max_live {
+                        Err(crate::error::MutationError::rule(
+                            crate::error::Rule::SpaceFull { max: max_live },
+                        ))
+                    } else {
+                        live = Some(count + (added - removed));
+                        Ok(changes)
+                    }
+                } else {
+                    live = live.map(|count| count.saturating_sub(removed - added));
+                    Ok(changes)
+                }
+            }
+            Err(error) => Err(error),
         };
         // 3. Write the changed records with the next version and the verdict.
         let verdict = match outcome {
@@ -695,6 +752,15 @@ impl ServerStore for MemoryServerStore {
     fn put_record(&mut self, key: &RecordKey, stored: StoredRecord) -> Result<(), Never> {
         self.records.insert(key.clone(), stored);
         Ok(())
+    }
+
+    fn live_count(&self) -> Result<u64, Never> {
+        let live = self
+            .records
+            .values()
+            .filter(|stored| stored.record.is_some())
+            .count();
+        Ok(u64::try_from(live).unwrap_or(u64::MAX))
     }
 
     fn version(&self) -> Result<ServerVersion, Never> {

@@ -509,3 +509,96 @@ fn a_raiser_has_at_most_twenty_open_concerns() {
     }
     assert!(run(&view, &student, &SpaceId::Staff, None, &raise(20)).is_ok());
 }
+
+#[test]
+fn a_space_takes_no_records_past_its_cap() {
+    use imp_shared::ids::{ClientId, MutationSeq, ServerVersion};
+    use imp_shared::mutation::PendingMutation;
+    use imp_shared::protocol::{PushRequest, Verdict, PROTOCOL_VERSION, SCHEMA_VERSION};
+    use imp_shared::server::{self, MemoryServerStore, ServerStore, StoredRecord};
+
+    let space = SpaceId::Student(UserId::from("alice"));
+    let student = actor("alice", Role::Student);
+    let cap = server::max_live_records(&space);
+    let task = |title: &str| {
+        Entity::Task(Task {
+            goal_id: None,
+            title: title.to_owned(),
+            due_date: None,
+            done: false,
+            created_by: Some(UserId::from("alice")),
+        })
+    };
+    let mut store = MemoryServerStore::default();
+    for n in 0..cap {
+        let stored = StoredRecord {
+            version: ServerVersion(1),
+            record: Some(task("Old")),
+            written_at: now(),
+        };
+        let key = RecordKey {
+            kind: RecordKind::Task,
+            id: id(&format!("t-{n}")),
+        };
+        assert!(store.put_record(&key, stored).is_ok());
+    }
+    assert!(store.set_version(ServerVersion(1)).is_ok());
+    let request = PushRequest {
+        protocol: PROTOCOL_VERSION,
+        schema: SCHEMA_VERSION,
+        client_id: ClientId::from("c-1"),
+        mutations: vec![
+            PendingMutation {
+                seq: MutationSeq(1),
+                mutation: Mutation::Create {
+                    id: id("t-new"),
+                    record: task("One too many"),
+                },
+            },
+            PendingMutation {
+                seq: MutationSeq(2),
+                mutation: Mutation::SetTaskDone {
+                    id: id("t-0"),
+                    done: true,
+                },
+            },
+            PendingMutation {
+                seq: MutationSeq(3),
+                mutation: Mutation::Delete {
+                    kind: RecordKind::Task,
+                    id: id("t-1"),
+                },
+            },
+            PendingMutation {
+                seq: MutationSeq(4),
+                mutation: Mutation::Create {
+                    id: id("t-new"),
+                    record: task("Fits now"),
+                },
+            },
+        ],
+    };
+    let outcome = server::push(
+        &mut store,
+        &student,
+        &space,
+        &request,
+        &Default::default(),
+        now(),
+    );
+    let Ok(outcome) = outcome else {
+        panic!("push failed: {outcome:?}");
+    };
+    let verdicts: Vec<Verdict> = outcome
+        .response
+        .verdicts
+        .into_iter()
+        .map(|v| v.verdict)
+        .collect();
+    assert_eq!(
+        verdicts[0],
+        Verdict::rejected(MutationError::rule(Rule::SpaceFull { max: cap }))
+    );
+    assert_eq!(verdicts[1..], [Verdict::Ok, Verdict::Ok, Verdict::Ok]);
+    assert_eq!(store.live_count().ok(), Some(cap));
+}

@@ -293,6 +293,17 @@ impl ServerStore for SqlStore {
             .collect())
     }
 
+    fn live_count(&self) -> Result<u64, SqlError> {
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec(
+                "SELECT count(*) AS value FROM records WHERE body IS NOT NULL",
+                vec![],
+            )?
+            .to_array()?;
+        Ok(rows.first().map_or(0, |row| non_negative(row.value)))
+    }
+
     fn put_record(&mut self, key: &RecordKey, stored: StoredRecord) -> Result<(), SqlError> {
         let body = match &stored.record {
             Some(entity) => SqlStorageValue::String(entity.to_fields().to_string()),
