@@ -4,7 +4,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess } from "../support/worker.mjs";
+import { WorkerProcess, until } from "../support/worker.mjs";
 import { Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
@@ -70,17 +70,20 @@ describe("a ranked position that closes", { timeout: 180_000 }, () => {
     const reason = page.locator(`[data-testid="ranked"][data-position-id="${staying.key.id}"] [data-testid="reason"]`);
     await reason.fill("Close to my lab");
     await reason.press("Tab");
+    // The server accepts it (the change reaches it, and nothing is refused).
+    const reasons = async () => (await ranking(staff)).choices.map((choice) => choice.reason);
+    await until(async () => (await reasons())[1] === "Close to my lab", { what: "the reason on the server" });
+    assert.deepEqual(await reasons(), ["First love", "Close to my lab"]);
     await waitForSynced(page);
     assert.equal(await page.getAttribute('[data-testid="sync-status"]', "data-rejected"), "0");
-    let stored = await ranking(staff);
-    assert.deepEqual(stored.choices.map((choice) => choice.reason), ["First love", "Close to my lab"]);
 
     // And the closed one can be removed.
     await row.locator('[data-testid="remove-choice"]').click();
     await page.waitForFunction((id) => !document.querySelector(`[data-testid="ranked"][data-position-id="${id}"]`), closing.key.id);
+    const positions = async () => (await ranking(staff)).choices.map((choice) => choice.position_id);
+    await until(async () => (await positions()).length === 1, { what: "the removal on the server" });
+    assert.deepEqual(await positions(), [staying.key.id]);
     await waitForSynced(page);
-    stored = await ranking(staff);
-    assert.deepEqual(stored.choices.map((choice) => choice.position_id), [staying.key.id]);
     // It is not offered for ranking again.
     assert.equal(await page.locator(`[data-testid="position"][data-position-id="${closing.key.id}"]`).count(), 0);
   });
