@@ -599,6 +599,36 @@ impl ClientView {
         }
     }
 
+    /// Takes the outbox and refusals as the store now has them, and replays only the spaces whose
+    /// waiting changes differ from before, plus `changed` (spaces whose bases were replaced or
+    /// patched): another tab's write, or a pull's confirmations, leave the other views alone.
+    pub fn take_outbox(
+        &mut self,
+        outbox: Vec<OutboxEntry>,
+        rejected: Vec<RejectedEntry>,
+        changed: &[SpaceId],
+        actor: Option<&Actor>,
+        now: DateTime<Utc>,
+    ) {
+        let seqs = |list: &[OutboxEntry], space: &SpaceId| -> Vec<MutationSeq> {
+            list.iter()
+                .filter(|entry| &entry.space == space)
+                .map(|entry| entry.pending.seq)
+                .collect()
+        };
+        let mut stale = changed.to_vec();
+        for space in self.bases.keys() {
+            if !stale.contains(space) && seqs(&self.outbox, space) != seqs(&outbox, space) {
+                stale.push(space.clone());
+            }
+        }
+        self.outbox = outbox;
+        self.rejected = rejected;
+        if !stale.is_empty() {
+            self.recompute(actor, Some(&stale), now);
+        }
+    }
+
     /// Takes in a finished cycle: patches the bases of the spaces whose records changed, takes the
     /// outbox and refusals as the store now has them, and replays. Returns the spaces whose
     /// records changed.
@@ -617,11 +647,7 @@ impl ClientView {
             }
         }
         match outbox {
-            Some((outbox, rejected)) => {
-                self.outbox = outbox;
-                self.rejected = rejected;
-                self.recompute(actor, None, now);
-            }
+            Some((outbox, rejected)) => self.take_outbox(outbox, rejected, &changed, actor, now),
             None if !changed.is_empty() => self.recompute(actor, Some(&changed), now),
             None => {}
         }

@@ -471,9 +471,9 @@ impl Engine {
         {
             let mut state = self.state.borrow_mut();
             let actor = actor_of(&state.session);
-            state.view.outbox = outbox;
-            state.view.rejected = rejected;
-            state.view.recompute(actor.as_ref(), None, now());
+            state
+                .view
+                .take_outbox(outbox, rejected, &[], actor.as_ref(), now());
         }
         self.changed();
         Ok(())
@@ -491,15 +491,17 @@ impl Engine {
         let rejected = store.rejected().await?;
         {
             let mut state = self.state.borrow_mut();
+            let mut replaced = Vec::new();
             for (space, base) in bases {
                 if state.spaces.contains(&space) || state.view.base(&space).is_some() {
-                    state.view.set_base(space, base);
+                    state.view.set_base(space.clone(), base);
+                    replaced.push(space);
                 }
             }
             let actor = actor_of(&state.session);
-            state.view.outbox = outbox;
-            state.view.rejected = rejected;
-            state.view.recompute(actor.as_ref(), None, now());
+            state
+                .view
+                .take_outbox(outbox, rejected, &replaced, actor.as_ref(), now());
             state.last_synced = Some(now());
             if matches!(
                 state.problem,

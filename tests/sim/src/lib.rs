@@ -852,8 +852,12 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
                     let id = sim.profile.client_id.clone();
                     for (index, other) in clients.iter_mut().enumerate() {
                         if index != pick && other.profile.client_id == id {
-                            other.view.outbox = ready(seed, other.profile.store.outbox())?;
-                            other.view.recompute(Some(&other.actor.clone()), None, now);
+                            let outbox = ready(seed, other.profile.store.outbox())?;
+                            let rejected = other.view.rejected.clone();
+                            let actor = other.actor.clone();
+                            other
+                                .view
+                                .take_outbox(outbox, rejected, &[], Some(&actor), now);
                         }
                     }
                 }
