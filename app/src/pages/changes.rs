@@ -161,19 +161,15 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
         let mutation = entry.pending.mutation.clone();
         move || typed_text(i18n.lang.get(), &mutation)
     };
-    let plain_text = {
-        let mutation = entry.pending.mutation.clone();
-        move || {
-            typed_text(Lang::En, &mutation)
-                .into_iter()
-                .map(|(_, text)| text)
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-    };
-    let has_text = !typed_text(Lang::En, &entry.pending.mutation).is_empty();
+    // What was typed, as plain text for the clipboard (the same in every language).
+    let plain_text = typed_text(Lang::En, &entry.pending.mutation)
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let has_text = !plain_text.is_empty();
     let copy = move |_| {
-        if write_clipboard(&plain_text()) {
+        if write_clipboard(&plain_text) {
             copied.set(true);
         }
     };
@@ -185,48 +181,29 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
     let try_again = {
         let entry = entry.clone();
         move |_| {
-            let entry = entry.clone();
-            spawn_with_engine(handle, move |engine| async move {
-                // The same change as a new one: checked again here first; the refused entry
-                // goes only once the new one is queued.
-                match engine
-                    .write(&entry.space, entry.pending.mutation.clone())
-                    .await
-                {
-                    Ok(_) => {
-                        error.set(None);
-                        let _ = engine.dismiss_rejected(seq).await;
-                    }
-                    Err(refusal) => error.set(Some(refusal)),
-                }
+            let (space, mutation) = (entry.space.clone(), entry.pending.mutation.clone());
+            // The same change as a new one: checked again here first.
+            spawn_with_engine(handle, move |engine| {
+                replace_refused(engine, space, vec![mutation], seq, error)
             });
         }
     };
     let redo = redo_on_new_record(&entry);
+    let can_redo = redo.is_some();
     let redo_label = match &entry.pending.mutation {
         Mutation::LogSession { .. } => Msg::RedoAsNewSession,
         _ => Msg::RedoAsNewTask,
     };
     let redo_now = move |_| {
-        let Some(changes) = redo.clone() else {
+        let Some((space, build)) = redo.clone() else {
             return;
         };
         spawn_with_engine(handle, move |engine| async move {
-            let (space, build) = changes;
-            let Some(mutations) = engine.with_view(&space, |view| build(view)) else {
-                return;
-            };
-            for mutation in mutations {
-                if let Err(refusal) = engine.write(&space, mutation).await {
-                    error.set(Some(refusal));
-                    return;
-                }
+            if let Some(mutations) = engine.with_view(&space, |view| build(view)) {
+                replace_refused(engine, space, mutations, seq, error).await;
             }
-            error.set(None);
-            let _ = engine.dismiss_rejected(seq).await;
         });
     };
-    let can_redo = redo_on_new_record(&entry).is_some();
     view! {
         <li class="list-item rejected" data-testid="rejected" data-seq=seq.0.to_string()>
             <div class="grow">
@@ -285,6 +262,25 @@ fn write_clipboard(text: &str) -> bool {
     write
         .map(|write| write.call1(&clipboard, &JsValue::from_str(text)).is_ok())
         .unwrap_or(false)
+}
+
+/// Makes `mutations` in place of the refused change `seq`: the refused entry goes only once they
+/// are all queued; a local refusal shows in `error` and the entry stays.
+async fn replace_refused(
+    engine: Engine,
+    space: imp_shared::ids::SpaceId,
+    mutations: Vec<Mutation>,
+    seq: imp_shared::ids::MutationSeq,
+    error: RwSignal<Option<crate::sync::engine::WriteError>>,
+) {
+    for mutation in mutations {
+        if let Err(refusal) = engine.write(&space, mutation).await {
+            error.set(Some(refusal));
+            return;
+        }
+    }
+    error.set(None);
+    let _ = engine.dismiss_rejected(seq).await;
 }
 
 /// What redoing a refused change on a new record means, where that makes sense: notes logged on a
