@@ -388,6 +388,28 @@ messages! {
     NeedsConnection => "This needs a connection. Try again when you are online.", "此功能需要網路連線，請連線後再試。";
 }
 
+/// A count with thousands grouped: "10,000" (both languages write it so).
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// "Loading your program… 3,200 / 10,000": a first sync that comes in pages.
+pub fn loading_text(lang: Lang, received: u64, total: u64) -> String {
+    let (received, total) = (grouped(received), grouped(total.max(received)));
+    match lang {
+        Lang::En => format!("Loading your program… {received} / {total}"),
+        Lang::ZhTw => format!("正在載入計畫資料… {received} / {total}"),
+    }
+}
+
 /// `n` changes waiting.
 pub fn n_waiting(lang: Lang, n: usize) -> String {
     match lang {
@@ -647,6 +669,20 @@ pub fn set_lang(i18n: I18n, lang: Lang) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        use super::{grouped, loading_text, Lang};
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(3200), "3,200");
+        assert_eq!(grouped(10_000), "10,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(
+            loading_text(Lang::En, 3200, 10_000),
+            "Loading your program… 3,200 / 10,000"
+        );
+    }
+
     use super::*;
 
     /// Words allowed to stay Latin in zh-TW text: names, acronyms and file types people know as

@@ -256,6 +256,7 @@ impl imp_shared::client::Transport for NothingNew {
         cursor: ServerVersion,
         _client_id: &imp_shared::ids::ClientId,
         since_seq: imp_shared::ids::MutationSeq,
+        _snapshot: bool,
     ) -> Result<imp_shared::protocol::PullResponse, NoError> {
         Ok(imp_shared::protocol::PullResponse {
             cursor,
@@ -263,6 +264,7 @@ impl imp_shared::client::Transport for NothingNew {
             changes: Vec::new(),
             last_seq: since_seq,
             rejected: Vec::new(),
+            ..Default::default()
         })
     }
 }

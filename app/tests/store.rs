@@ -146,6 +146,7 @@ async fn absorbing_a_pull_is_atomic_and_keeps_unprocessed_entries() -> Result<()
                 imp_shared::error::Problem::Required,
             )),
         }],
+        ..Default::default()
     };
     let rebased = store.absorb(&space(), &pull).await?;
     assert_eq!(rebased.confirmed.len(), 2);
@@ -180,6 +181,7 @@ async fn absorbing_a_pull_is_atomic_and_keeps_unprocessed_entries() -> Result<()
         changes: Vec::new(),
         last_seq: pull.last_seq,
         rejected: Vec::new(),
+        ..Default::default()
     };
     store.absorb(&space(), &reset).await?;
     let (base, cursor) = store.load_base(&space()).await?;

@@ -223,13 +223,14 @@ pub trait Transport {
         space: &SpaceId,
         request: &PushRequest,
     ) -> Result<crate::protocol::PushResponse, Self::Error>;
-    /// `GET /spaces/{space}/pull`.
+    /// `GET /spaces/{space}/pull`: one page (protocol 2); `snapshot` continues a reset.
     async fn pull(
         &self,
         space: &SpaceId,
         cursor: ServerVersion,
         client_id: &ClientId,
         since_seq: MutationSeq,
+        snapshot: bool,
     ) -> Result<PullResponse, Self::Error>;
 }
 
@@ -296,6 +297,20 @@ pub fn since_seq(space: &SpaceId, outbox: &[OutboxEntry], last_seq: MutationSeq)
         .unwrap_or(last_seq)
 }
 
+/// How far a paged pull of one space has come (shown on a first sync: "Loading your program…
+/// 3,200 / 10,000").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullProgress {
+    /// The space being pulled.
+    pub space: SpaceId,
+    /// Changes received so far in this cycle for the space.
+    pub received: u64,
+    /// About how many changes there are in all (received + what the server says remains).
+    pub total: u64,
+    /// Whether more pages follow.
+    pub more: bool,
+}
+
 /// One sync cycle: push the outbox (read fresh: other tabs share it), then pull every space and
 /// absorb each pull in its own transaction. Push replies are informational (I3).
 pub async fn sync_cycle<S: ClientStore, T: Transport>(
@@ -304,8 +319,33 @@ pub async fn sync_cycle<S: ClientStore, T: Transport>(
     client_id: &ClientId,
     spaces: &[SpaceId],
 ) -> Result<CycleReport, CycleError<S::Error, T::Error>> {
-    let outbox = store.outbox().await.map_err(CycleError::Store)?;
     let mut report = CycleReport::default();
+    sync_cycle_into(
+        store,
+        transport,
+        client_id,
+        spaces,
+        &mut report,
+        &mut |_| {},
+    )
+    .await?;
+    Ok(report)
+}
+
+/// [`sync_cycle`], filling `report` as it goes and telling `progress` after each page of a paged
+/// pull. Each page is absorbed (and stored) on its own, so a cycle cut off midway keeps what it
+/// received, and `report` says what that was (the caller's view must take it, error or not); the
+/// next cycle goes on from the stored cursor. A reset's later pages are asked for with
+/// `snapshot`.
+pub async fn sync_cycle_into<S: ClientStore, T: Transport>(
+    store: &S,
+    transport: &T,
+    client_id: &ClientId,
+    spaces: &[SpaceId],
+    report: &mut CycleReport,
+    progress: &mut dyn FnMut(PullProgress),
+) -> Result<(), CycleError<S::Error, T::Error>> {
+    let outbox = store.outbox().await.map_err(CycleError::Store)?;
     for (space, mutations) in push_plan(&outbox) {
         let request = PushRequest {
             protocol: PROTOCOL_VERSION,
@@ -320,22 +360,53 @@ pub async fn sync_cycle<S: ClientStore, T: Transport>(
         report.pushes += 1;
     }
     for space in pull_plan(spaces, &outbox) {
-        let cursor = store.cursor(&space).await.map_err(CycleError::Store)?;
         let last_seq = store.last_seq(&space).await.map_err(CycleError::Store)?;
         let since = since_seq(&space, &outbox, last_seq);
-        let pulled = transport
-            .pull(&space, cursor, client_id, since)
-            .await
-            .map_err(CycleError::Transport)?;
-        let rebased = store
-            .absorb(&space, &pulled)
-            .await
-            .map_err(CycleError::Store)?;
-        report.outbox_changed |= !rebased.confirmed.is_empty();
-        report.pulled.push((space, pulled));
+        let mut snapshot = false;
+        let mut received = 0u64;
+        // A server never sends more pages than changes; the bound only stops a faulty one.
+        for _page in 0..=MAX_PAGES_PER_PULL {
+            let cursor = store.cursor(&space).await.map_err(CycleError::Store)?;
+            let mut pulled = transport
+                .pull(&space, cursor, client_id, since, snapshot)
+                .await
+                .map_err(CycleError::Transport)?;
+            // A page must move the cursor on (a reset starts it again from nothing).
+            let more = pulled.more && (pulled.reset || pulled.cursor > cursor);
+            if more {
+                // The server's `last_seq` and verdicts describe the whole space; until the last
+                // page is in, the base may not yet hold what they confirm, so no waiting change
+                // is settled before then (the view never loses one between pages).
+                pulled.last_seq = last_seq;
+                pulled.rejected.clear();
+            }
+            let rebased = store
+                .absorb(&space, &pulled)
+                .await
+                .map_err(CycleError::Store)?;
+            report.outbox_changed |= !rebased.confirmed.is_empty();
+            received += pulled.changes.len() as u64;
+            if more || received > pulled.changes.len() as u64 {
+                progress(PullProgress {
+                    space: space.clone(),
+                    received,
+                    total: received + if more { pulled.remaining } else { 0 },
+                    more,
+                });
+            }
+            snapshot = more && (snapshot || pulled.reset);
+            report.pulled.push((space.clone(), pulled));
+            if !more {
+                break;
+            }
+        }
     }
-    Ok(report)
+    Ok(())
 }
+
+/// Most pages one space's pull takes in a cycle (10,000,000 changes at the server's page size);
+/// past it the cycle ends and the next one goes on from the stored cursor.
+pub const MAX_PAGES_PER_PULL: usize = 10_000;
 
 /// Sync again this long after a local write, so a burst of writes goes in one push.
 pub const WRITE_DEBOUNCE_MS: u32 = 400;
@@ -385,6 +456,9 @@ pub struct SyncStatus {
     pub problem: Option<SyncProblem>,
     /// When the next automatic attempt is due (ms since the epoch), while failing.
     pub retry_at: Option<f64>,
+    /// While a paged pull runs (a first sync of a big program): changes received so far and
+    /// about how many there are in all.
+    pub loading: Option<(u64, u64)>,
 }
 
 /// The sync decisions after a cycle: the status to show and when to try again (`None`: not by
@@ -809,6 +883,7 @@ mod tests {
                     reason: None,
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 

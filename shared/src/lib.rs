@@ -2,6 +2,7 @@
 //! rules and the sync protocol, used by both the app and the Worker. No IO happens here.
 
 pub mod apply;
+pub mod cache;
 pub mod calendar;
 pub mod client;
 pub mod csv;

@@ -16,11 +16,14 @@ use crate::ids::{
 use crate::mutation::{Mutation, PendingMutation};
 
 /// The sync protocol this build speaks.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 /// The record schema this build speaks.
 pub const SCHEMA_VERSION: u32 = 1;
 /// Largest request body the Worker reads, in bytes.
 pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
+/// Most changes in one page of a pull (protocol 2): a client may ask for fewer with `limit`;
+/// protocol 1 pulls are not paged.
+pub const MAX_PULL_LIMIT: u64 = 1000;
 /// Most mutations in one push.
 pub const MAX_MUTATIONS_PER_PUSH: usize = 500;
 /// Tombstones older than this many days may be purged; older cursors get a reset.
@@ -461,10 +464,12 @@ pub struct RejectedMutation {
     pub reason: Option<MutationError>,
 }
 
-/// `GET /api/v1/spaces/{space}/pull?cursor=N&client_id=C&since_seq=S&protocol=P&schema=S`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `GET /api/v1/spaces/{space}/pull?cursor=N&client_id=C&since_seq=S&protocol=P&schema=S`
+/// (`&limit=L&snapshot=true` with protocol 2).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PullResponse {
-    /// Every change after the request's cursor up to this one is in `changes` (I4).
+    /// Every change after the request's cursor up to this one is in `changes` (I4): the space's
+    /// version, or with `more` the version of the page's last change.
     pub cursor: ServerVersion,
     /// When true, `changes` is a full snapshot: replace base with it (the outbox stays, I6).
     pub reset: bool,
@@ -474,6 +479,17 @@ pub struct PullResponse {
     pub last_seq: MutationSeq,
     /// The calling client's refused mutations with seq above `since_seq`.
     pub rejected: Vec<RejectedMutation>,
+    /// Protocol 2: more changes follow; pull again from `cursor` (with `snapshot=true` when this
+    /// page was part of a reset) before the space is up to date.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
+    /// Protocol 2, with `more`: about how many changes follow this page (for progress).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub remaining: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 /// `POST /api/v1/auth/login`.

@@ -162,10 +162,24 @@ pub trait ServerStore {
         since: MutationSeq,
         limit: usize,
     ) -> Result<Vec<RejectedMutation>, Self::Error>;
-    /// Records and tombstones with version above `cursor`, by rising version.
-    fn changes_since(&self, cursor: ServerVersion) -> Result<Vec<RecordChange>, Self::Error>;
-    /// Every live record (a reset snapshot), by rising version.
-    fn snapshot(&self) -> Result<Vec<RecordChange>, Self::Error>;
+    /// Records with version above `after` and at most `upto` (`None`: no bound), by rising
+    /// version (then kind and id); tombstones too unless `live_only` (a reset's snapshot).
+    fn changes_between(
+        &self,
+        after: ServerVersion,
+        upto: Option<ServerVersion>,
+        live_only: bool,
+    ) -> Result<Vec<RecordChange>, Self::Error>;
+    /// The version of the `n`-th change (from 1) after `after` in that order, when there are at
+    /// least `n` (a page's last version).
+    fn nth_version_after(
+        &self,
+        after: ServerVersion,
+        n: u64,
+        live_only: bool,
+    ) -> Result<Option<ServerVersion>, Self::Error>;
+    /// How many changes have a version above `after`.
+    fn count_after(&self, after: ServerVersion, live_only: bool) -> Result<u64, Self::Error>;
     /// The tombstone horizon: cursors below it must reset.
     fn horizon(&self) -> Result<ServerVersion, Self::Error>;
     /// Deletes tombstones written before `before`; raises the horizon past them.
@@ -239,6 +253,8 @@ pub struct PushOutcome {
     pub response: PushResponse,
     /// Mentors with access to the (student) space after the push, when any placement changed.
     pub mentors_changed: Option<Vec<UserId>>,
+    /// The kinds of the records the push changed, in order, each once.
+    pub changed_kinds: Vec<RecordKind>,
 }
 
 /// Processes a push (docs/sync-protocol.md §7) whose mutations were all read: [`push_items`] with every
@@ -349,6 +365,7 @@ fn push_each<'a, S: ServerStore>(
     let max_live = max_live_records(space);
     let mut verdicts = Vec::with_capacity(items.len());
     let mut placements_changed = false;
+    let mut changed_kinds: Vec<RecordKind> = Vec::new();
 
     for item in items {
         let seq = item.seq();
@@ -443,6 +460,9 @@ fn push_each<'a, S: ServerStore>(
                     }
                     version = ServerVersion(version.0 + 1);
                     for change in changes {
+                        if let Err(at) = changed_kinds.binary_search(&change.key.kind) {
+                            changed_kinds.insert(at, change.key.kind);
+                        }
                         let stored = StoredRecord {
                             version,
                             record: change.record,
@@ -489,12 +509,22 @@ fn push_each<'a, S: ServerStore>(
             verdicts,
         },
         mentors_changed,
+        changed_kinds,
     })
 }
 
+/// Which part of the changes a pull asks for (protocol 2 pages them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PageRequest {
+    /// Most changes in the page (`None`: all of them, protocol 1). A page never splits the
+    /// changes of one version, so it may hold a few more.
+    pub limit: Option<u64>,
+    /// The pull continues a reset whose earlier pages the client holds: never reset again.
+    pub snapshot: bool,
+}
+
 /// Serves a pull (docs/sync-protocol.md §8): changes after `cursor`, filtered per record (I7), or a reset
-/// snapshot when the cursor is older than the tombstone horizon or unknown to this space.
-/// A write-only member gets no records, only its `last_seq` and verdicts.
+/// snapshot; every change, unpaged (protocol 1). See [`pull_page`].
 pub fn pull<S: ServerStore>(
     store: &S,
     actor: &Actor,
@@ -502,6 +532,33 @@ pub fn pull<S: ServerStore>(
     cursor: ServerVersion,
     client: &ClientId,
     since_seq: MutationSeq,
+    now: DateTime<Utc>,
+) -> Result<PullResponse, ServerError<S::Error>> {
+    pull_page(
+        store,
+        actor,
+        space,
+        cursor,
+        client,
+        since_seq,
+        PageRequest::default(),
+        now,
+    )
+}
+
+/// Serves one page of a pull (docs/sync-protocol.md §8). With a `limit`, the page ends at the
+/// version of its `limit`-th change (all changes of that version included); `more` says another
+/// page follows from the returned `cursor`. Every change is sent exactly once across the pages,
+/// at the version that last wrote it, even with pushes between the pages.
+#[allow(clippy::too_many_arguments)]
+pub fn pull_page<S: ServerStore>(
+    store: &S,
+    actor: &Actor,
+    space: &SpaceId,
+    cursor: ServerVersion,
+    client: &ClientId,
+    since_seq: MutationSeq,
+    page: PageRequest,
     now: DateTime<Utc>,
 ) -> Result<PullResponse, ServerError<S::Error>> {
     let view = StoreView::new(store);
@@ -521,19 +578,37 @@ pub fn pull<S: ServerStore>(
     }
     let current = store.version().map_err(ServerError::Store)?;
     let horizon = store.horizon().map_err(ServerError::Store)?;
-    let reset = cursor > current || (cursor < horizon);
-    let changes = if reset {
-        store.snapshot()
+    let reset = !page.snapshot && (cursor > current || cursor < horizon);
+    // A reset starts from nothing: live records only, from the first version.
+    let (after, live_only) = if reset {
+        (ServerVersion(0), true)
     } else {
-        store.changes_since(cursor)
-    }
-    .map_err(ServerError::Store)?
-    .into_iter()
-    .filter(|change| may_read_record(actor, space, access, change.key.kind))
-    .filter(|change| feedback.allows(change))
-    .collect::<Vec<_>>();
+        (cursor.min(current), page.snapshot)
+    };
+    let end = match page.limit {
+        Some(limit) => store
+            .nth_version_after(after, limit.max(1), live_only)
+            .map_err(ServerError::Store)?
+            .filter(|end| *end < current),
+        None => None,
+    };
+    let remaining = match end {
+        Some(end) => store
+            .count_after(end, live_only)
+            .map_err(ServerError::Store)?,
+        None => 0,
+    };
+    let more = remaining > 0;
+    let changes = store
+        .changes_between(after, end, live_only)
+        .map_err(ServerError::Store)?
+        .into_iter()
+        .filter(|change| may_read_record(actor, space, access, change.key.kind))
+        .filter(|change| feedback.allows(change))
+        .collect::<Vec<_>>();
     let mut changes = changes;
-    if access.can_read() && !reset {
+    // Revealed feedback is resent once the client is up to date (the last page).
+    if access.can_read() && !reset && !more {
         let revealed = feedback
             .revealed_to_resend(store)
             .map_err(ServerError::Store)?;
@@ -544,13 +619,18 @@ pub fn pull<S: ServerStore>(
         }
     }
     Ok(PullResponse {
-        cursor: current,
+        cursor: match end {
+            Some(end) if more => end,
+            _ => current,
+        },
         reset,
         changes,
         last_seq: store.last_seq(client).map_err(ServerError::Store)?,
         rejected: store
             .rejected_since(client, since_seq, MAX_REJECTED_PER_PULL)
             .map_err(ServerError::Store)?,
+        more,
+        remaining,
     })
 }
 
@@ -822,11 +902,20 @@ impl ServerStore for MemoryServerStore {
             .collect())
     }
 
-    fn changes_since(&self, cursor: ServerVersion) -> Result<Vec<RecordChange>, Never> {
+    fn changes_between(
+        &self,
+        after: ServerVersion,
+        upto: Option<ServerVersion>,
+        live_only: bool,
+    ) -> Result<Vec<RecordChange>, Never> {
         let mut changes: Vec<RecordChange> = self
             .records
             .iter()
-            .filter(|(_, stored)| stored.version > cursor)
+            .filter(|(_, stored)| {
+                stored.version > after
+                    && upto.is_none_or(|upto| stored.version <= upto)
+                    && (!live_only || stored.record.is_some())
+            })
             .map(|(key, stored)| RecordChange {
                 key: key.clone(),
                 version: stored.version,
@@ -837,12 +926,19 @@ impl ServerStore for MemoryServerStore {
         Ok(changes)
     }
 
-    fn snapshot(&self) -> Result<Vec<RecordChange>, Never> {
-        Ok(self
-            .changes_since(ServerVersion(0))?
-            .into_iter()
-            .filter(|change| change.record.is_some())
-            .collect())
+    fn nth_version_after(
+        &self,
+        after: ServerVersion,
+        n: u64,
+        live_only: bool,
+    ) -> Result<Option<ServerVersion>, Never> {
+        let changes = self.changes_between(after, None, live_only)?;
+        let index = usize::try_from(n.saturating_sub(1)).unwrap_or(usize::MAX);
+        Ok(changes.get(index).map(|change| change.version))
+    }
+
+    fn count_after(&self, after: ServerVersion, live_only: bool) -> Result<u64, Never> {
+        Ok(self.changes_between(after, None, live_only)?.len() as u64)
     }
 
     fn horizon(&self) -> Result<ServerVersion, Never> {

@@ -43,6 +43,24 @@ pub struct StageCount {
     pub count: u32,
 }
 
+/// The kinds of a student's records [`summarize`] reads: a push that changes none of them leaves
+/// the summary as it was, so the server does not derive it again.
+pub const SUMMARIZED_KINDS: [RecordKind; 8] = [
+    RecordKind::StudentProfile,
+    RecordKind::Ranking,
+    RecordKind::Placement,
+    RecordKind::MentoringSession,
+    RecordKind::Attendance,
+    RecordKind::JobApplication,
+    RecordKind::Outcome,
+    RecordKind::VisaStep,
+];
+
+/// Whether a change to these kinds can change a student's summary.
+pub fn touches_summary(kinds: &[RecordKind]) -> bool {
+    kinds.iter().any(|kind| SUMMARIZED_KINDS.contains(kind))
+}
+
 /// The summary of one student's space, or `None` while it has no profile.
 pub fn summarize(
     view: &impl RecordView,

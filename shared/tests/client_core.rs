@@ -212,6 +212,7 @@ impl Transport for Script {
         cursor: ServerVersion,
         _client_id: &ClientId,
         since_seq: MutationSeq,
+        _snapshot: bool,
     ) -> Result<PullResponse, Failed> {
         self.pulls
             .borrow_mut()
@@ -266,6 +267,7 @@ fn a_cycle_pushes_then_pulls_rebases_and_the_view_follows_without_rereading() {
             message: refused.to_string(),
             reason: Some(refused.clone()),
         }],
+        ..Default::default()
     }));
     let report = ok(sync_cycle(
         &store,
@@ -308,6 +310,7 @@ fn a_cycle_pushes_then_pulls_rebases_and_the_view_follows_without_rereading() {
         changes: Vec::new(),
         last_seq: MutationSeq(2),
         rejected: Vec::new(),
+        ..Default::default()
     }));
     let report = ok(sync_cycle(
         &store,
@@ -332,6 +335,7 @@ fn a_cycle_pushes_then_pulls_rebases_and_the_view_follows_without_rereading() {
         changes: vec![change("old", 6, None)],
         last_seq: MutationSeq(2),
         rejected: Vec::new(),
+        ..Default::default()
     }));
     let report = ok(sync_cycle(
         &store,
@@ -399,6 +403,7 @@ fn tabs_share_storage_and_a_change_written_mid_cycle_stays() {
         changes: vec![change("t1", 1, Some("First"))],
         last_seq: MutationSeq(1),
         rejected: Vec::new(),
+        ..Default::default()
     }));
     ok(sync_cycle(
         &phone,

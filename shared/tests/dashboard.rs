@@ -610,3 +610,57 @@ fn the_demo_program_gives_the_expected_dashboard() {
     // Every export has a header and, for the student export, one row per student.
     assert_eq!(lines(&students_csv(&summaries)).len(), 181);
 }
+
+/// The server derives a summary again only after a push that changed one of
+/// `SUMMARIZED_KINDS`; so no other kind may change what `summarize` gives. Every demo student's
+/// space (its goals and tasks besides the summarized kinds) summarizes the same with only the
+/// summarized kinds kept.
+#[test]
+fn only_the_summarized_kinds_change_a_summary() {
+    use imp_shared::summary::{same_content, touches_summary, SUMMARIZED_KINDS};
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+    let now = at(2026, 11, 25);
+    let demo = demo_program(today);
+    let staff = Actor {
+        user_id: UserId::from("staff-1"),
+        role: Role::Staff,
+    };
+    let mut other_kinds = std::collections::BTreeSet::new();
+    for (space, mutations) in &demo.spaces {
+        let SpaceId::Student(student) = space else {
+            continue;
+        };
+        let mut all = MemoryRecords::default();
+        let mut summarized = MemoryRecords::default();
+        let context = ApplyContext::new(&staff, space, now);
+        for mutation in mutations {
+            let changes = apply(&all, &context, mutation).unwrap_or_default();
+            all.write(&changes);
+            let kept: Vec<_> = changes
+                .into_iter()
+                .filter(|change| {
+                    let kept = SUMMARIZED_KINDS.contains(&change.key.kind);
+                    if !kept {
+                        other_kinds.insert(change.key.kind);
+                    }
+                    kept
+                })
+                .collect();
+            summarized.write(&kept);
+        }
+        match (
+            summarize(&all, student, now),
+            summarize(&summarized, student, now),
+        ) {
+            (Some(full), Some(only)) => assert!(same_content(&full, &only), "{space}"),
+            other => panic!("{space}: {other:?}"),
+        }
+    }
+    assert!(
+        other_kinds.len() >= 2,
+        "the demo has other kinds to leave out: {other_kinds:?}"
+    );
+    assert!(!touches_summary(
+        &other_kinds.into_iter().collect::<Vec<_>>()
+    ));
+}

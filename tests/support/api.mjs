@@ -1,5 +1,5 @@
 // A small client for the Worker's HTTP API, for tests and benchmarks.
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 export const SCHEMA = 1;
 export const DEMO_PASSWORD = "imp-demo-password";
 export const DEMO = {
@@ -44,8 +44,9 @@ export class Api {
     });
   }
 
-  pull(space, clientId, cursor = 0, sinceSeq = 0) {
-    const query = new URLSearchParams({ cursor, client_id: clientId, since_seq: sinceSeq, protocol: PROTOCOL, schema: SCHEMA });
+  /** One pull (protocol 2: one page of at most `extra.limit`, by default the server's cap). */
+  pull(space, clientId, cursor = 0, sinceSeq = 0, extra = {}) {
+    const query = new URLSearchParams({ cursor, client_id: clientId, since_seq: sinceSeq, protocol: PROTOCOL, schema: SCHEMA, ...extra });
     return this.request("GET", `/api/v1/spaces/${space}/pull?${query}`);
   }
 }

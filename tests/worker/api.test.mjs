@@ -192,6 +192,9 @@ describe("push and pull", () => {
     });
     assert.equal(tooOld.status, 426);
     assert.equal(tooOld.json.error, "client_too_old");
+    // The version before the current one is still served (docs/sync-protocol.md §4).
+    const previous = await student.request("GET", `/api/v1/spaces/${studentSpace}/pull?${new URLSearchParams({ cursor: 0, client_id: "c1", protocol: PROTOCOL - 1, schema: SCHEMA })}`);
+    assert.equal(previous.status, 200, previous.text);
     const query = new URLSearchParams({ cursor: 0, client_id: "c1", protocol: PROTOCOL + 1, schema: SCHEMA });
     const tooNew = await student.request("GET", `/api/v1/spaces/${studentSpace}/pull?${query}`);
     assert.equal(tooNew.status, 400);
@@ -470,9 +473,12 @@ describe("staff features over HTTP", () => {
       { seq: 1, mutation: { type: "create", id: uniqueId("job"), record: { kind: "job_application", fields: { company: "Acme Taipei", role: "Analyst", stage: "applied" } } } },
     ]);
     assert.equal(pushed.json.verdicts[0].verdict.status, "ok");
-    const after = await staff.pull("staff", staffClient, before.json.cursor);
+    // The space's object writes the summary just after its reply (docs/sync-protocol.md §9).
+    const after = await until(async () => {
+      const pulled = await staff.pull("staff", staffClient, before.json.cursor);
+      return mine(pulled) ? pulled : null;
+    }, { what: "the summary among the changes after the cursor" });
     const summaryAfter = mine(after);
-    assert.ok(summaryAfter, "the summary is among the changes after the cursor");
     assert.equal(summaryAfter.applications.reduce((sum, s) => sum + s.count, 0), jobs + 1);
     // An unchanged space writes no new summary version.
     const unchanged = await staff.pull("staff", staffClient, after.json.cursor);

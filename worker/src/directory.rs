@@ -1,10 +1,14 @@
 //! The program directory in D1: accounts, sessions, invites, memberships and login throttling.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
+use imp_shared::cache::{TtlCache, CACHE_CAPACITY, SESSION_CACHE_SECONDS};
 use imp_shared::domain::Role;
 use imp_shared::ids::{SpaceId, UserId};
 use imp_shared::permissions::Actor;
@@ -48,6 +52,15 @@ pub const ADDRESS_BUDGET: Budget = Budget {
 pub const PUSHES_PER_MINUTE: i64 = 120;
 /// Throttle rows quiet for longer than this are purged.
 const THROTTLE_KEPT_SECONDS: i64 = 2 * 60 * 60;
+
+thread_local! {
+    /// Sessions this isolate has checked, by token hash (see [`Directory::session_account`]).
+    static SESSIONS: RefCell<TtlCache<String, (Account, i64)>> =
+        RefCell::new(TtlCache::new(SESSION_CACHE_SECONDS, CACHE_CAPACITY));
+    /// Student accounts this isolate has seen exist; accounts are never deleted, so a yes is
+    /// kept (a no is asked again).
+    static KNOWN_STUDENTS: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
 
 /// An account row.
 #[derive(Debug, Clone, Deserialize)]
@@ -214,40 +227,82 @@ impl Directory {
         })
     }
 
-    /// The account behind a bearer token, if the session is live and the account active.
+    /// The account signed in with `token`, when the session is live and the account active.
+    ///
+    /// A checked session is kept in this isolate's cache for [`SESSION_CACHE_SECONDS`] (or the
+    /// test hooks' shorter `ttl`), so a sync costs no D1 query; logout and deactivation forget it
+    /// here at once, and in any other isolate it stops working within that bound.
     pub async fn session_account(
         &self,
         token: &str,
         now: DateTime<Utc>,
+        ttl: i64,
     ) -> Result<Account, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            email: String,
+            display_name: String,
+            role: String,
+            active: i64,
+            expires_at: f64,
+        }
+        let token_hash = auth::token_hash(token);
+        let cached = SESSIONS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            cache.set_ttl(ttl);
+            cache.get(&token_hash, now)
+        });
+        // A cached session is trusted only until its own end, too.
+        if let Some((account, expires_at)) = cached {
+            if expires_at > now.timestamp() {
+                return Ok(account);
+            }
+        }
         let expired =
             || ApiError::Unauthorized("your session has ended; please sign in again".to_owned());
-        let account = self
+        let row = self
             .db
             .prepare(
-                "SELECT a.id, a.email, a.display_name, a.role, a.password_hash, a.active \
+                "SELECT a.id, a.email, a.display_name, a.role, a.active, s.expires_at \
                  FROM sessions s JOIN accounts a ON a.id = s.user_id \
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2",
             )
-            .bind(&[text(&auth::token_hash(token)), number(now.timestamp())])
+            .bind(&[text(&token_hash), number(now.timestamp())])
             .map_err(storage)?
-            .first::<Account>(None)
+            .first::<Row>(None)
             .await
             .map_err(storage)?
             .ok_or_else(expired)?;
-        if account.active != 1 {
+        if row.active != 1 {
             return Err(ApiError::Unauthorized(
                 "this account is deactivated".to_owned(),
             ));
         }
+        let account = Account {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            role: row.role,
+            password_hash: None,
+            active: row.active,
+        };
+        let expires_at = row.expires_at as i64;
+        SESSIONS.with(|cache| {
+            cache
+                .borrow_mut()
+                .put(token_hash, (account.clone(), expires_at), now)
+        });
         Ok(account)
     }
 
     /// Ends a session.
     pub async fn end_session(&self, token: &str) -> Result<(), ApiError> {
+        let token_hash = auth::token_hash(token);
+        SESSIONS.with(|cache| cache.borrow_mut().forget(&token_hash));
         self.db
             .prepare("DELETE FROM sessions WHERE token_hash = ?1")
-            .bind(&[text(&auth::token_hash(token))])
+            .bind(&[text(&token_hash)])
             .map_err(storage)?
             .run()
             .await
@@ -579,7 +634,16 @@ impl Directory {
     }
 
     /// Allows or stops an account's sign-ins; stopping also ends its sessions at once.
-    pub async fn set_active(&self, id: &str, active: bool) -> Result<(), ApiError> {
+    ///
+    /// Deactivating ends the account's sessions in D1 and forgets them in this isolate's cache
+    /// (`forget_cached` is false only when the test hooks stand in for another isolate, which
+    /// learns of it within [`SESSION_CACHE_SECONDS`]).
+    pub async fn set_active(
+        &self,
+        id: &str,
+        active: bool,
+        forget_cached: bool,
+    ) -> Result<(), ApiError> {
         let mut statements = vec![self
             .db
             .prepare("UPDATE accounts SET active = ?2 WHERE id = ?1")
@@ -594,6 +658,13 @@ impl Directory {
             );
         }
         self.db.batch(statements).await.map_err(storage)?;
+        if !active && forget_cached {
+            SESSIONS.with(|cache| {
+                cache
+                    .borrow_mut()
+                    .forget_where(|(account, _)| account.id == id)
+            });
+        }
         Ok(())
     }
 
@@ -616,10 +687,23 @@ impl Directory {
 
     /// Whether a student account with this id exists.
     pub async fn student_exists(&self, id: &UserId) -> Result<bool, ApiError> {
-        Ok(matches!(
+        if KNOWN_STUDENTS.with(|known| known.borrow().contains(id.as_str())) {
+            return Ok(true);
+        }
+        let exists = matches!(
             self.account_by_id(id.as_str()).await?,
             Some(account) if account.role == "student"
-        ))
+        );
+        if exists {
+            KNOWN_STUDENTS.with(|known| {
+                let mut known = known.borrow_mut();
+                if known.len() >= CACHE_CAPACITY {
+                    known.clear();
+                }
+                known.insert(id.to_string());
+            });
+        }
+        Ok(exists)
     }
 
     /// Whether the directory holds an account whose id is not in `ids` (the demo's).

@@ -13,12 +13,13 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use worker::{event, Context, Env, Method, Request, RequestInit, Response};
 
+use imp_shared::cache::SESSION_CACHE_SECONDS;
 use imp_shared::domain::Role;
 use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER};
 use imp_shared::protocol::{
     check_versions, read_push, AcceptInviteRequest, AccountInfo, ApiErrorBody, HealthResponse,
     InviteRequest, InviteResponse, LoginRequest, MeResponse, PushItem, SetActiveRequest, UserInfo,
-    VersionError, PROTOCOL_VERSION, SCHEMA_VERSION,
+    VersionError, MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION,
 };
 use imp_shared::APP_VERSION;
 
@@ -132,8 +133,23 @@ pub(crate) async fn signed_in(
     let token = bearer_token(request)
         .ok_or_else(|| ApiError::Unauthorized("sign in first (no bearer token)".to_owned()))?;
     let directory = directory(env)?;
-    let account = directory.session_account(&token, Utc::now()).await?;
+    let account = directory
+        .session_account(&token, Utc::now(), session_cache_seconds(env))
+        .await?;
     Ok((directory, account))
+}
+
+/// How long a checked session is trusted without D1: [`SESSION_CACHE_SECONDS`], or with the
+/// test hooks on the `IMP_TEST_SESSION_CACHE_SECONDS` var (the test of the bound shortens it).
+fn session_cache_seconds(env: &Env) -> i64 {
+    let configured = if test_hooks(env) {
+        env.var("IMP_TEST_SESSION_CACHE_SECONDS")
+            .ok()
+            .and_then(|value| value.to_string().parse::<i64>().ok())
+    } else {
+        None
+    };
+    configured.unwrap_or(SESSION_CACHE_SECONDS)
 }
 
 fn normalize_email(email: &str) -> Result<String, ApiError> {
@@ -398,8 +414,17 @@ fn check_request_versions(protocol: u32, schema: u32) -> Result<(), ApiError> {
 }
 
 /// Refuses student spaces that belong to nobody, so no empty object is ever created for them.
-async fn check_space_exists(directory: &Directory, space: &SpaceId) -> Result<(), ApiError> {
+/// A student's own space exists (they are signed in), so their syncs skip the question; others'
+/// answers are cached (see [`Directory::student_exists`]).
+async fn check_space_exists(
+    directory: &Directory,
+    account: &Account,
+    space: &SpaceId,
+) -> Result<(), ApiError> {
     if let SpaceId::Student(student) = space {
+        if student.as_str() == account.id && account.role == "student" {
+            return Ok(());
+        }
         if !directory.student_exists(student).await? {
             return Err(ApiError::NotFound(format!("no space {space}")));
         }
@@ -452,7 +477,7 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
     check_request_versions(body.protocol, body.schema)?;
     body.check_shape()
         .map_err(|error| ApiError::BadRequest(error.to_string()))?;
-    check_space_exists(&directory, &space).await?;
+    check_space_exists(&directory, &account, &space).await?;
     directory
         .count_in_window(
             &format!("push:{}", account.id),
@@ -470,6 +495,7 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
             .as_deref()
         {
             Some("after_records") => Some(Fault::AfterRecords),
+            Some("summary_write") => Some(Fault::SummaryWrite),
             _ => None,
         }
     } else {
@@ -483,18 +509,14 @@ async fn push(mut request: Request, env: &Env, space: SpaceId) -> Result<Respons
         items: body.items,
         fault,
         related,
+        summary_inline: false,
     };
     let reply: SpacePushReply = call_space(env, &space, "/push", &message).await?;
     if let (Some(mentors), SpaceId::Student(_)) = (&reply.mentors_changed, &space) {
         directory.set_space_mentors(&space, mentors).await?;
     }
-    if let Some(summary) = reply.summary {
-        // The push itself has committed; a failed summary only leaves staff's view one change
-        // behind until the next push or a rebuild, so it does not fail the request.
-        if let Err(error) = write_summary(env, &space, summary).await {
-            worker::console_error!("summary of {space} not written: {error}");
-        }
-    }
+    // The student's summary, when this push changed what it holds, is written by the space's
+    // object after this reply (and retried until it is written): see `SpaceObject::alarm`.
     Ok(json_response(&reply.response, 200))
 }
 
@@ -627,7 +649,18 @@ async fn set_active(mut request: Request, env: &Env, id: &str) -> Result<Respons
     if directory.account_by_id(id).await?.is_none() {
         return Err(ApiError::NotFound(format!("no account {id}")));
     }
-    directory.set_active(id, body.active).await?;
+    // With the test hooks, `x-imp-test-other-isolate` makes this isolate behave as if another
+    // one had handled the deactivation: its cached sessions are not forgotten here.
+    let other_isolate = test_hooks(env)
+        && request
+            .headers()
+            .get("x-imp-test-other-isolate")
+            .ok()
+            .flatten()
+            .is_some();
+    directory
+        .set_active(id, body.active, !other_isolate)
+        .await?;
     Ok(json_response(
         &serde_json::json!({ "id": id, "active": body.active }),
         200,
@@ -660,6 +693,7 @@ pub(crate) async fn push_trusted(
             .collect(),
         fault: None,
         related: RelatedRecords::default(),
+        summary_inline: true,
     };
     let reply: SpacePushReply = call_space(env, space, "/push", &message).await?;
     if let Some(summary) = reply.summary.clone() {
@@ -756,13 +790,32 @@ async fn pull(request: Request, env: &Env, space: SpaceId) -> Result<Response, A
             "client_id is not a valid id".to_owned(),
         ));
     }
-    check_space_exists(&directory, &space).await?;
+    // Protocol 2 pages pulls: `limit` (capped, by default the cap) and `snapshot=true` to go on
+    // with a reset. Protocol 1 pulls get every change at once, as before.
+    let limit = if protocol >= 2 {
+        let asked = query_u64(&request, "limit", Some(MAX_PULL_LIMIT))?;
+        Some(asked.clamp(1, MAX_PULL_LIMIT))
+    } else {
+        None
+    };
+    let snapshot = match query_param(&request, "snapshot")?.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "snapshot must be true or false".to_owned(),
+            ))
+        }
+    };
+    check_space_exists(&directory, &account, &space).await?;
     let message = SpacePull {
         actor: account.actor()?,
         space: space.clone(),
         cursor: ServerVersion(cursor),
         client_id,
         since_seq: MutationSeq(since_seq),
+        limit,
+        snapshot,
     };
     let reply: imp_shared::protocol::PullResponse =
         call_space(env, &space, "/pull", &message).await?;

@@ -23,6 +23,7 @@ use imp_shared::protocol::{
     PullResponse, PushItem, PushResponse, RecordChange, RejectedMutation, Verdict,
 };
 use imp_shared::server::{self, RelatedRecords, ServerError, ServerStore, StoredRecord};
+use imp_shared::summary::touches_summary;
 
 use crate::error::ApiError;
 use crate::http::json_response;
@@ -33,6 +34,9 @@ use crate::http::json_response;
 pub enum Fault {
     /// Fail after the records are written, before the verdict.
     AfterRecords,
+    /// Fail the first attempt to write the student's summary into the staff space (the retry
+    /// must still bring it up to date).
+    SummaryWrite,
 }
 
 /// What the front Worker sends the object for a push.
@@ -52,6 +56,11 @@ pub struct SpacePush {
     /// Records of the program and staff spaces the push's mutations are judged by.
     #[serde(default)]
     pub related: RelatedRecords,
+    /// Whether the reply carries the student's summary for the caller to write at once (the
+    /// server's own pushes: a seed, an invite). Otherwise the object writes it itself after the
+    /// reply, when the push changed a summarized kind (see [`SpaceObject::alarm`]).
+    #[serde(default)]
+    pub summary_inline: bool,
 }
 
 /// What the front Worker asks a space for: some of its records, by key.
@@ -68,7 +77,8 @@ pub struct SpacePushReply {
     pub response: PushResponse,
     /// The mentors with access after the push, when placements changed.
     pub mentors_changed: Option<Vec<UserId>>,
-    /// The student's summary for the staff space, when the push changed a student space.
+    /// The student's summary for the staff space, when asked for inline and the push changed a
+    /// student space.
     #[serde(default)]
     pub summary: Option<Entity>,
 }
@@ -95,6 +105,12 @@ pub struct SpacePull {
     pub client_id: ClientId,
     /// Rejections above this seq are returned.
     pub since_seq: MutationSeq,
+    /// Most changes in the page (`None`: unpaged, protocol 1).
+    #[serde(default)]
+    pub limit: Option<u64>,
+    /// The pull continues a reset (`snapshot=true`).
+    #[serde(default)]
+    pub snapshot: bool,
 }
 
 /// A SQLite storage failure.
@@ -119,6 +135,7 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE INDEX IF NOT EXISTS records_by_version ON records (version);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS verdicts (
   client_id TEXT NOT NULL,
@@ -219,10 +236,16 @@ impl VerdictRow {
 }
 
 impl SqlStore {
-    /// Opens the tables, creating them on first use.
-    pub fn open(sql: SqlStorage, fault: Option<Fault>) -> Result<Self, SqlError> {
+    /// Creates the tables when they do not exist yet (once per object instance, see
+    /// [`SpaceObject::store`]).
+    pub fn create_schema(sql: &SqlStorage) -> Result<(), SqlError> {
         sql.exec(SCHEMA, None)?;
-        Ok(Self { sql, fault })
+        Ok(())
+    }
+
+    /// The store over tables that exist.
+    pub fn new(sql: SqlStorage, fault: Option<Fault>) -> Self {
+        Self { sql, fault }
     }
 
     fn counter(&self, name: &str) -> Result<u64, SqlError> {
@@ -240,6 +263,36 @@ impl SqlStore {
         self.sql.exec(
             "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             vec![name.into(), int(value)],
+        )?;
+        Ok(())
+    }
+
+    /// Notes that the student's summary must be written for the space as it is at `version`.
+    fn mark_summary_due(&self, space: &SpaceId, version: ServerVersion) -> Result<(), ApiError> {
+        let storage = |error: SqlError| ApiError::Storage(error.to_string());
+        self.set_meta("space", &space.to_string())
+            .map_err(storage)?;
+        self.set_counter("summary_due", version.0.max(1))
+            .map_err(storage)?;
+        self.set_counter("summary_attempts", 0).map_err(storage)
+    }
+
+    fn meta(&self, name: &str) -> Result<Option<String>, SqlError> {
+        #[derive(Deserialize)]
+        struct TextRow {
+            value: String,
+        }
+        let rows: Vec<TextRow> = self
+            .sql
+            .exec("SELECT value FROM meta WHERE name = ?", vec![name.into()])?
+            .to_array()?;
+        Ok(rows.into_iter().next().map(|row| row.value))
+    }
+
+    fn set_meta(&self, name: &str, value: &str) -> Result<(), SqlError> {
+        self.sql.exec(
+            "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            vec![name.into(), value.into()],
         )?;
         Ok(())
     }
@@ -442,18 +495,67 @@ impl ServerStore for SqlStore {
             .collect())
     }
 
-    fn changes_since(&self, cursor: ServerVersion) -> Result<Vec<RecordChange>, SqlError> {
+    fn changes_between(
+        &self,
+        after: ServerVersion,
+        upto: Option<ServerVersion>,
+        live_only: bool,
+    ) -> Result<Vec<RecordChange>, SqlError> {
+        let live = if live_only {
+            " AND body IS NOT NULL"
+        } else {
+            ""
+        };
+        let upto = upto.map_or(i64::MAX, |upto| upto.0 as i64);
         self.changes(
-            "SELECT kind, id, version, body, written_at FROM records WHERE version > ? ORDER BY version, kind, id",
-            vec![int(cursor.0)],
+            &format!(
+                "SELECT kind, id, version, body, written_at FROM records \
+                 WHERE version > ? AND version <= ?{live} ORDER BY version, kind, id"
+            ),
+            vec![int(after.0), SqlStorageValue::Integer(upto)],
         )
     }
 
-    fn snapshot(&self) -> Result<Vec<RecordChange>, SqlError> {
-        self.changes(
-            "SELECT kind, id, version, body, written_at FROM records WHERE body IS NOT NULL ORDER BY version, kind, id",
-            Vec::new(),
-        )
+    fn nth_version_after(
+        &self,
+        after: ServerVersion,
+        n: u64,
+        live_only: bool,
+    ) -> Result<Option<ServerVersion>, SqlError> {
+        let live = if live_only {
+            " AND body IS NOT NULL"
+        } else {
+            ""
+        };
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec(
+                &format!(
+                    "SELECT version AS value FROM records WHERE version > ?{live} \
+                     ORDER BY version LIMIT 1 OFFSET ?"
+                ),
+                vec![int(after.0), int(n.saturating_sub(1))],
+            )?
+            .to_array()?;
+        Ok(rows
+            .first()
+            .map(|row| ServerVersion(non_negative(row.value))))
+    }
+
+    fn count_after(&self, after: ServerVersion, live_only: bool) -> Result<u64, SqlError> {
+        let live = if live_only {
+            " AND body IS NOT NULL"
+        } else {
+            ""
+        };
+        let rows: Vec<ValueRow> = self
+            .sql
+            .exec(
+                &format!("SELECT COUNT(*) AS value FROM records WHERE version > ?{live}"),
+                vec![int(after.0)],
+            )?
+            .to_array()?;
+        Ok(rows.first().map_or(0, |row| non_negative(row.value)))
     }
 
     fn horizon(&self) -> Result<ServerVersion, SqlError> {
@@ -540,10 +642,24 @@ fn client_key(actor: &imp_shared::permissions::Actor, client: &ClientId) -> Clie
 #[durable_object]
 pub struct SpaceObject {
     state: State,
+    env: Env,
     last_compaction: Cell<i64>,
+    /// Whether this instance has made sure its tables exist: the schema is set up once per
+    /// instance, not on every request.
+    schema_ready: Cell<bool>,
 }
 
 impl SpaceObject {
+    /// The space's store, its tables created on this instance's first request.
+    fn store(&self, fault: Option<Fault>) -> Result<SqlStore, ApiError> {
+        let sql = self.state.storage().sql();
+        if !self.schema_ready.get() {
+            SqlStore::create_schema(&sql).map_err(|error| ApiError::Storage(error.to_string()))?;
+            self.schema_ready.set(true);
+        }
+        Ok(SqlStore::new(sql, fault))
+    }
+
     async fn handle(&self, mut request: Request) -> Result<Response, ApiError> {
         let now = Utc::now();
         match request.path().as_str() {
@@ -554,11 +670,10 @@ impl SpaceObject {
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
                 let storage = self.state.storage();
                 let compact = now.timestamp() - self.last_compaction.get() > 3600;
-                let reply = transaction_sync(&storage, {
-                    let sql = self.state.storage().sql();
+                let inline = message.summary_inline;
+                let mut store = self.store(message.fault)?;
+                let (reply, summary_due) = transaction_sync(&storage, {
                     move || {
-                        let mut store = SqlStore::open(sql, message.fault)
-                            .map_err(|error| ApiError::Storage(error.to_string()))?;
                         if compact {
                             server::compact(&mut store, now)
                                 .map_err(|error| ApiError::Storage(error.to_string()))?;
@@ -576,20 +691,41 @@ impl SpaceObject {
                             now,
                         )
                         .map_err(server_error)?;
-                        let summary = if outcome.response.cursor > before {
+                        let changed = outcome.response.cursor > before
+                            && matches!(message.space, SpaceId::Student(_))
+                            && touches_summary(&outcome.changed_kinds);
+                        let summary = if changed && inline {
                             server::summary_of(&store, &message.space, now).map_err(server_error)?
                         } else {
                             None
                         };
-                        Ok(SpacePushReply {
-                            response: outcome.response,
-                            mentors_changed: outcome.mentors_changed,
-                            summary,
-                        })
+                        // Marked in the same transaction as the change, so a summary that is due
+                        // is never forgotten: the alarm writes it and clears the mark.
+                        let due = changed && !inline;
+                        if due {
+                            store.mark_summary_due(&message.space, outcome.response.cursor)?;
+                            if message.fault == Some(Fault::SummaryWrite) {
+                                store
+                                    .set_counter("summary_faults", 1)
+                                    .map_err(|error| ApiError::Storage(error.to_string()))?;
+                            }
+                        }
+                        Ok((
+                            SpacePushReply {
+                                response: outcome.response,
+                                mentors_changed: outcome.mentors_changed,
+                                summary,
+                            },
+                            due,
+                        ))
                     }
                 })?;
                 if compact {
                     self.last_compaction.set(now.timestamp());
+                }
+                if summary_due {
+                    // At once, after this reply: the alarm runs on its own, and again on failure.
+                    storage.set_alarm(0i64).await?;
                 }
                 Ok(json_response(&reply, 200))
             }
@@ -598,15 +734,18 @@ impl SpaceObject {
                     .json()
                     .await
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
-                let store = SqlStore::open(self.state.storage().sql(), None)
-                    .map_err(|error| ApiError::Storage(error.to_string()))?;
-                let reply: PullResponse = server::pull(
+                let store = self.store(None)?;
+                let reply: PullResponse = server::pull_page(
                     &store,
                     &message.actor,
                     &message.space,
                     message.cursor,
                     &client_key(&message.actor, &message.client_id),
                     message.since_seq,
+                    server::PageRequest {
+                        limit: message.limit,
+                        snapshot: message.snapshot,
+                    },
                     now,
                 )
                 .map_err(server_error)?;
@@ -618,11 +757,9 @@ impl SpaceObject {
                     .await
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
                 let storage = self.state.storage();
+                let mut store = self.store(None)?;
                 let wrote = transaction_sync(&storage, {
-                    let sql = self.state.storage().sql();
                     move || {
-                        let mut store = SqlStore::open(sql, None)
-                            .map_err(|error| ApiError::Storage(error.to_string()))?;
                         server::put_derived(&mut store, &message.key, message.record, now)
                             .map_err(server_error)
                     }
@@ -634,8 +771,7 @@ impl SpaceObject {
                     .json()
                     .await
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
-                let store = SqlStore::open(self.state.storage().sql(), None)
-                    .map_err(|error| ApiError::Storage(error.to_string()))?;
+                let store = self.store(None)?;
                 let summary = server::summary_of(&store, &space, now).map_err(server_error)?;
                 Ok(json_response(&summary, 200))
             }
@@ -644,8 +780,7 @@ impl SpaceObject {
                     .json()
                     .await
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
-                let store = SqlStore::open(self.state.storage().sql(), None)
-                    .map_err(|error| ApiError::Storage(error.to_string()))?;
+                let store = self.store(None)?;
                 let records = server::read_records(&store, &message.keys)
                     .map_err(|error| ApiError::Storage(error.to_string()))?;
                 Ok(json_response(&records, 200))
@@ -656,10 +791,12 @@ impl SpaceObject {
 }
 
 impl DurableObject for SpaceObject {
-    fn new(state: State, _env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         Self {
             state,
+            env,
             last_compaction: Cell::new(0),
+            schema_ready: Cell::new(false),
         }
     }
 
@@ -668,5 +805,79 @@ impl DurableObject for SpaceObject {
             Ok(response) => response,
             Err(error) => error.to_response(),
         })
+    }
+
+    /// Writes the student's summary into the staff space when a push marked it due. A failed
+    /// write is tried again later (the mark stays until a write of the space as it is succeeds),
+    /// so no summary stays behind.
+    async fn alarm(&self) -> worker::Result<Response> {
+        match self.write_due_summary().await {
+            Ok(()) => {}
+            Err(error) => {
+                worker::console_error!("summary not written, will retry: {error}");
+                let attempts = self
+                    .store(None)
+                    .and_then(|store| {
+                        let attempts = store.counter("summary_attempts").unwrap_or(0) + 1;
+                        store
+                            .set_counter("summary_attempts", attempts)
+                            .map_err(|error| ApiError::Storage(error.to_string()))?;
+                        Ok(attempts)
+                    })
+                    .unwrap_or(1);
+                self.state
+                    .storage()
+                    .set_alarm(summary_retry_ms(attempts))
+                    .await?;
+            }
+        }
+        Response::empty()
+    }
+}
+
+/// How long to wait before the `attempts`-th retry of a summary write: 1 s, doubling, at most
+/// five minutes.
+fn summary_retry_ms(attempts: u64) -> i64 {
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(u32::MAX)
+        .min(9);
+    (1000i64 << doublings).min(300_000)
+}
+
+impl SpaceObject {
+    /// The alarm's work: derive the summary of the space as it is and write it to the staff
+    /// space; clear the mark only if no push came in meanwhile (that push set a new alarm).
+    async fn write_due_summary(&self) -> Result<(), ApiError> {
+        let storage = |error: SqlError| ApiError::Storage(error.to_string());
+        let store = self.store(None)?;
+        let due = store.counter("summary_due").map_err(storage)?;
+        if due == 0 {
+            return Ok(());
+        }
+        let Some(space) = store.meta("space").map_err(storage)? else {
+            return Ok(());
+        };
+        let space = SpaceId::parse(&space)
+            .map_err(|_| ApiError::Internal(format!("a space object holds the id {space}")))?;
+        let version = store.version().map_err(storage)?;
+        let faults = store.counter("summary_faults").map_err(storage)?;
+        if faults > 0 {
+            store
+                .set_counter("summary_faults", faults - 1)
+                .map_err(storage)?;
+            return Err(ApiError::Storage(
+                "a summary write failed (injected by the test hooks)".to_owned(),
+            ));
+        }
+        let summary = server::summary_of(&store, &space, Utc::now()).map_err(server_error)?;
+        if let Some(summary) = summary {
+            crate::write_summary(&self.env, &space, summary).await?;
+        }
+        let store = self.store(None)?;
+        if store.version().map_err(storage)? == version {
+            store.set_counter("summary_due", 0).map_err(storage)?;
+            store.set_counter("summary_attempts", 0).map_err(storage)?;
+        }
+        Ok(())
     }
 }

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::{last_synced_text, n_rejected, n_waiting, synced_at, use_i18n, zone_offset, Msg};
+use crate::i18n::{
+    last_synced_text, loading_text, n_rejected, n_waiting, synced_at, use_i18n, zone_offset, Msg,
+};
 use crate::sync::engine::SyncProblem;
 use crate::sync::hooks::{spawn_with_engine, use_engine, use_sync_status};
 
@@ -58,6 +60,8 @@ pub fn SyncBadge() -> impl IntoView {
         );
         if !status.online {
             parts.push(Msg::Offline.text(lang).to_owned());
+        } else if let (true, Some((received, total))) = (status.syncing, status.loading) {
+            parts.push(loading_text(lang, received, total));
         } else if status.syncing {
             parts.push(Msg::Syncing.text(lang).to_owned());
         }
@@ -94,6 +98,7 @@ pub fn SyncBadge() -> impl IntoView {
             attr:data-state=state
             attr:data-pending=move || status.get().pending.to_string()
             attr:data-rejected=move || status.get().rejected.to_string()
+            attr:data-loading=move || status.get().loading.map(|(received, total)| format!("{received}/{total}"))
             attr:title=move || i18n.t(Msg::Changes)
             attr:aria-live="polite"
             on:click=sync_now

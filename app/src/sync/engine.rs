@@ -18,7 +18,8 @@ use wasm_bindgen::JsCast;
 
 use imp_shared::apply::MemoryRecords;
 use imp_shared::client::{
-    decide, sync_cycle, ClientView, CycleError, Outcome, RejectedEntry, Transport,
+    decide, sync_cycle_into, ClientView, CycleError, CycleReport, Outcome, PullProgress,
+    RejectedEntry, Transport,
 };
 use imp_shared::error::MutationError;
 use imp_shared::ids::{ClientId, MutationSeq, SpaceId};
@@ -65,6 +66,8 @@ struct State {
     online: bool,
     problem: Option<SyncProblem>,
     retry_at: Option<f64>,
+    /// While a paged pull runs: changes received and about how many in all.
+    loading: Option<(u64, u64)>,
     /// Whether this tab holds the leader lock (only the leader syncs on the period).
     leader: bool,
 }
@@ -113,6 +116,7 @@ impl Engine {
                 online,
                 problem: None,
                 retry_at: None,
+                loading: None,
                 leader: false,
             })),
             revision: RwSignal::new(0),
@@ -417,7 +421,27 @@ impl Engine {
             )
         };
         let transport = Http { token };
-        let report = sync_cycle(&store, &transport, &client_id, &spaces).await?;
+        let mut report = CycleReport::default();
+        let engine = self.clone();
+        // A paged pull (a first sync of a big program) says how far it has come.
+        let mut progress = move |page: PullProgress| {
+            engine.state.borrow_mut().loading = page.more.then_some((page.received, page.total));
+            engine.changed();
+        };
+        let result = sync_cycle_into(
+            &store,
+            &transport,
+            &client_id,
+            &spaces,
+            &mut report,
+            &mut progress,
+        )
+        .await;
+        self.state.borrow_mut().loading = None;
+        // Pages absorbed before a failure are stored: the view takes them too, error or not.
+        if result.is_err() && report.pulled.is_empty() {
+            return result;
+        }
         // Only what changed is read again: the outbox and refusals when a pull confirmed
         // entries; the records come from the pulls themselves.
         let outbox = if report.outbox_changed {
@@ -434,6 +458,13 @@ impl Engine {
                 .view
                 .take_cycle(&report, outbox, actor.as_ref(), now())
         };
+        if result.is_err() {
+            // The other tabs read the spaces whose pages this tab stored before the failure.
+            if !changed.is_empty() {
+                self.broadcast(&TabMessage::Stored(changed));
+            }
+            return result;
+        }
         // Told even when nothing changed, so the other tabs can say when sync last worked.
         self.broadcast(&TabMessage::Synced(changed));
         Ok(())
@@ -450,6 +481,7 @@ impl Engine {
                 rejected: state.view.rejected.len(),
                 problem: state.problem,
                 retry_at: state.retry_at,
+                loading: state.loading,
             }
         };
         self.status.set(status);
@@ -479,8 +511,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Another tab synced: read just the spaces whose records changed, and the outbox.
-    async fn reload_spaces(&self, spaces: &[SpaceId]) -> Result<(), StoreError> {
+    /// Another tab synced (or, `synced` false, stored some pages before its sync failed): read
+    /// just the spaces whose records changed, and the outbox.
+    async fn reload_spaces(&self, spaces: &[SpaceId], synced: bool) -> Result<(), StoreError> {
         let store = self.state.borrow().store.clone();
         let mut bases = Vec::new();
         for space in spaces {
@@ -502,6 +535,11 @@ impl Engine {
             state
                 .view
                 .take_outbox(outbox, rejected, &replaced, actor.as_ref(), now());
+            if !synced {
+                drop(state);
+                self.changed();
+                return Ok(());
+            }
             state.last_synced = Some(now());
             if matches!(
                 state.problem,
@@ -561,7 +599,10 @@ impl Engine {
                     wasm_bindgen_futures::spawn_local(async move {
                         let _ = match message {
                             TabMessage::Wrote => engine.reload_outbox().await,
-                            TabMessage::Synced(spaces) => engine.reload_spaces(&spaces).await,
+                            TabMessage::Synced(spaces) => engine.reload_spaces(&spaces, true).await,
+                            TabMessage::Stored(spaces) => {
+                                engine.reload_spaces(&spaces, false).await
+                            }
                             TabMessage::Account => engine.reload().await,
                         };
                     });
@@ -606,6 +647,9 @@ enum TabMessage {
     Wrote,
     /// I synced: these spaces' records changed (and the outbox may have shrunk).
     Synced(Vec<SpaceId>),
+    /// My sync failed midway, after storing pages of these spaces: read them, but sync did not
+    /// work.
+    Stored(Vec<SpaceId>),
     /// Someone signed in or out: read everything again.
     Account,
 }

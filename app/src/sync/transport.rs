@@ -8,7 +8,7 @@ use serde::Serialize;
 use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId};
 use imp_shared::protocol::{
     AcceptInviteRequest, ApiErrorBody, HealthResponse, LoginRequest, MeResponse, PullResponse,
-    PushRequest, PushResponse, SessionResponse, PROTOCOL_VERSION, SCHEMA_VERSION,
+    PushRequest, PushResponse, SessionResponse, MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION,
 };
 
 /// Why a call failed.
@@ -154,9 +154,10 @@ pub async fn pull(
     cursor: ServerVersion,
     client: &ClientId,
     since_seq: MutationSeq,
+    snapshot: bool,
 ) -> Result<PullResponse, TransportError> {
     let path = format!(
-        "/api/v1/spaces/{}/pull?cursor={}&client_id={}&since_seq={}&protocol={PROTOCOL_VERSION}&schema={SCHEMA_VERSION}",
+        "/api/v1/spaces/{}/pull?cursor={}&client_id={}&since_seq={}&limit={MAX_PULL_LIMIT}&snapshot={snapshot}&protocol={PROTOCOL_VERSION}&schema={SCHEMA_VERSION}",
         space_path(space),
         cursor.0,
         client.as_str(),
@@ -226,7 +227,8 @@ impl imp_shared::client::Transport for Http {
         cursor: ServerVersion,
         client_id: &ClientId,
         since_seq: MutationSeq,
+        snapshot: bool,
     ) -> Result<PullResponse, TransportError> {
-        pull(&self.token, space, cursor, client_id, since_seq).await
+        pull(&self.token, space, cursor, client_id, since_seq, snapshot).await
     }
 }

@@ -15,8 +15,8 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
 use imp_shared::apply::{apply, ApplyContext, MemoryRecords, RecordKey, RecordView};
 use imp_shared::client::{
-    replay, run_ready, sync_cycle, ClientStore, ClientView, CycleError, Failure, MemoryClientStore,
-    OutboxEntry, Transport,
+    replay, run_ready, sync_cycle_into, ClientStore, ClientView, CycleError, CycleReport, Failure,
+    MemoryClientStore, OutboxEntry, Transport,
 };
 use imp_shared::domain::{
     ApplicationStage, CheckinCode, Cohort, Entity, Feedback, Goal, JobApplication,
@@ -74,6 +74,10 @@ pub struct Stats {
     pub faults: usize,
     /// Pulls that returned a reset snapshot.
     pub resets: usize,
+    /// Pull pages after which more followed (protocol 2 paging).
+    pub pages_with_more: usize,
+    /// Pages that went on with a reset (`snapshot`).
+    pub snapshot_pages: usize,
     /// Mutations the server acknowledged (the oracle replays them all).
     pub acknowledged: usize,
     /// Writes kept in the outbox of a client that lost access to the space.
@@ -392,6 +396,8 @@ struct SimNet<'a> {
     /// (they share storage): the seqs it wrote.
     sibling: Option<(MemoryClientStore, SpaceId)>,
     sibling_wrote: RefCell<Vec<OutboxEntry>>,
+    /// The page size of pulls (protocol 2); `None` pulls unpaged (protocol 1).
+    page_limit: Option<u64>,
 }
 
 impl SimNet<'_> {
@@ -462,6 +468,7 @@ impl Transport for SimNet<'_> {
         cursor: ServerVersion,
         client_id: &ClientId,
         since_seq: MutationSeq,
+        snapshot: bool,
     ) -> Result<PullResponse, NetError> {
         if self.fault(10) {
             self.stats.borrow_mut().faults += 1;
@@ -494,13 +501,17 @@ impl Transport for SimNet<'_> {
         }
         let server = self.server.borrow();
         let store = &server.spaces[space];
-        let pulled = match server::pull(
+        let pulled = match server::pull_page(
             store,
             &self.actor,
             space,
             cursor,
             client_id,
             since_seq,
+            server::PageRequest {
+                limit: self.page_limit,
+                snapshot,
+            },
             self.now,
         ) {
             Ok(pulled) => pulled,
@@ -519,15 +530,23 @@ impl Transport for SimNet<'_> {
                 "I4: a pull returned a change outside its cursor range".to_owned(),
             )));
         }
-        if pulled.cursor != store.version {
+        let last_page = !pulled.more;
+        if (last_page && pulled.cursor != store.version) || pulled.cursor > store.version {
             return Err(NetError::Broken(fail(
                 self.seed,
-                "I4: the pull's cursor is not the server's version".to_owned(),
+                "I4: the last page's cursor is not the server's version".to_owned(),
             )));
         }
-        if pulled.reset {
-            self.stats.borrow_mut().resets += 1;
+        if self.page_limit.is_none() && pulled.more {
+            return Err(NetError::Broken(fail(
+                self.seed,
+                "an unpaged pull said more pages follow".to_owned(),
+            )));
         }
+        let mut stats = self.stats.borrow_mut();
+        stats.resets += usize::from(pulled.reset);
+        stats.pages_with_more += usize::from(pulled.more);
+        stats.snapshot_pages += usize::from(snapshot);
         Ok(pulled)
     }
 }
@@ -568,12 +587,18 @@ fn sync_client(
         faults,
         sibling,
         sibling_wrote: RefCell::new(Vec::new()),
+        // A third of the seeds pull unpaged (protocol 1); the others in small pages, so most
+        // pulls take several (and a reset goes on with `snapshot`).
+        page_limit: (!seed.is_multiple_of(3)).then_some(1 + seed % 4),
     };
-    let outcome = run_ready(sync_cycle(
+    let mut report = CycleReport::default();
+    let outcome = run_ready(sync_cycle_into(
         &profile.store,
         &net,
         &profile.client_id,
         std::slice::from_ref(&space),
+        &mut report,
+        &mut |_| {},
     ))
     .ok_or_else(|| fail(seed, "a simulated sync waited".to_owned()))?;
     let SimNet { sibling_wrote, .. } = net;
@@ -586,18 +611,31 @@ fn sync_client(
         stats.writes += 1;
     }
     before.extend(mid_cycle);
-    let report = match outcome {
-        Ok(report) => report,
+    // A cycle cut off by the network may have absorbed some pages: the view takes those too.
+    match outcome {
+        Ok(()) => {}
         Err(CycleError::Transport(NetError::Broken(message))) => return Err(message),
-        Err(CycleError::Transport(_)) => return Ok(()),
+        Err(CycleError::Transport(_)) if report.pulled.is_empty() => return Ok(()),
+        Err(CycleError::Transport(_)) => {}
         Err(CycleError::Store(error)) => {
             return Err(fail(seed, format!("the in-memory store failed: {error}")))
         }
-    };
+    }
     // I3 + I6: only entries at or below the pull's last_seq left the outbox (a reset keeps the
-    // rest); every one that left has its verdict.
+    // rest); every one that left has its verdict. A paged pull settles entries on its last page
+    // only (earlier pages carry the stored last_seq), so each space's last page is the one to check.
     let after = ready(seed, profile.store.outbox())?;
-    for (pulled_space, pulled) in &report.pulled {
+    let last_pages = report
+        .pulled
+        .iter()
+        .enumerate()
+        .filter(|(index, (space, _))| {
+            !report.pulled[index + 1..]
+                .iter()
+                .any(|(later, _)| later == space)
+        })
+        .map(|(_, page)| page);
+    for (pulled_space, pulled) in last_pages {
         for entry in before.iter().filter(|entry| &entry.space == pulled_space) {
             let kept = after
                 .iter()

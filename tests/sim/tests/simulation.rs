@@ -27,6 +27,8 @@ fn sync_invariants_hold_over_many_seeded_runs() {
                 totals.rejected += stats.rejected;
                 totals.faults += stats.faults;
                 totals.resets += stats.resets;
+                totals.pages_with_more += stats.pages_with_more;
+                totals.snapshot_pages += stats.snapshot_pages;
                 totals.acknowledged += stats.acknowledged;
                 totals.kept_without_access += stats.kept_without_access;
                 totals.lost_access += stats.lost_access;
@@ -38,8 +40,8 @@ fn sync_invariants_hold_over_many_seeded_runs() {
         }
     }
     println!(
-        "simulation: {} seeds × {STEPS} steps: {} writes, {} committed pushes, {} acknowledged (replayed by the oracle), {} rejected, {} faults, {} resets, {} clients without access at the end ({} writes kept for them); acknowledged: {} rankings, {} check-ins, {} feedback",
-        seeds.len(), totals.writes, totals.pushes_committed, totals.acknowledged, totals.rejected, totals.faults, totals.resets, totals.lost_access, totals.kept_without_access, totals.rankings, totals.check_ins, totals.feedback
+        "simulation: {} seeds × {STEPS} steps: {} writes, {} committed pushes, {} acknowledged (replayed by the oracle), {} rejected, {} faults, {} resets, {} paged pulls went on ({} continuing a reset), {} clients without access at the end ({} writes kept for them); acknowledged: {} rankings, {} check-ins, {} feedback",
+        seeds.len(), totals.writes, totals.pushes_committed, totals.acknowledged, totals.rejected, totals.faults, totals.resets, totals.pages_with_more, totals.snapshot_pages, totals.lost_access, totals.kept_without_access, totals.rankings, totals.check_ins, totals.feedback
     );
     assert!(
         failures.is_empty(),
@@ -61,6 +63,10 @@ fn sync_invariants_hold_over_many_seeded_runs() {
         assert!(
             totals.faults > 0 && totals.resets > 0,
             "faults and resets must actually happen"
+        );
+        assert!(
+            totals.pages_with_more > 0 && totals.snapshot_pages > 0,
+            "paged pulls, and resets over several pages, must actually happen"
         );
         assert!(
             totals.lost_access > 0,
