@@ -368,7 +368,7 @@ describe("5. write quotas", () => {
     const answers = await Promise.all(Array.from({ length: PUSH_LIMIT + 6 }, (_, n) => api.push(space, uniqueId("c"), [{ seq: 1, mutation: taskCreate(uniqueId("t"), `Task ${n}`) }])));
     const statuses = answers.map((a) => a.status);
     const failed = answers.filter((a) => a.status !== 200 && a.status !== 429).map((a) => `${a.status} ${a.text}`);
-    assert.deepEqual(failed, [], "every push is either taken or limited");
+    assert.deepEqual(failed, [], `every push is either taken or limited\n--- wrangler log ---\n${worker.log.slice(-4000)}`);
     assert.equal(statuses.filter((s) => s === 200).length, PUSH_LIMIT, statuses.join(" "));
     const limited = answers.filter((a) => a.status === 429);
     assert.equal(limited.length, 6);

@@ -48,7 +48,8 @@ pub const ADDRESS_BUDGET: Budget = Budget {
     max_delay: 15 * 60,
     reset_after: 60 * 60,
 };
-/// Pushes one user may send per minute (a syncing app sends a few).
+/// Pushes one user may send into one space per minute (a syncing app sends a few); counted in
+/// memory by the space's object.
 pub const PUSHES_PER_MINUTE: i64 = 120;
 /// Throttle rows quiet for longer than this are purged.
 const THROTTLE_KEPT_SECONDS: i64 = 2 * 60 * 60;
@@ -378,49 +379,6 @@ impl Directory {
         }
         Ok(())
     }
-
-    /// Counts one request against a fixed window of `window` seconds that allows `limit`: one
-    /// atomic upsert (`seen_at` holds the window's start). Past the limit, 429 with the seconds
-    /// until the window ends.
-    pub async fn count_in_window(
-        &self,
-        key: &str,
-        limit: i64,
-        window: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        #[derive(Deserialize)]
-        struct Row {
-            attempts: f64,
-            seen_at: f64,
-        }
-        let now_seconds = now.timestamp();
-        let row = self
-            .db
-            .prepare(
-                "INSERT INTO throttle (key, attempts, next_at, seen_at, nonce) VALUES (?1, 1, 0, ?2, '') \
-                 ON CONFLICT(key) DO UPDATE SET \
-                   attempts = CASE WHEN ?2 - seen_at >= ?3 THEN 1 ELSE attempts + 1 END, \
-                   seen_at = CASE WHEN ?2 - seen_at >= ?3 THEN ?2 ELSE seen_at END \
-                 RETURNING attempts, seen_at",
-            )
-            .bind(&[text(key), number(now_seconds), number(window)])
-            .map_err(storage)?
-            .first::<Row>(None)
-            .await
-            .map_err(storage)?;
-        match row {
-            Some(row) if row.attempts as i64 > limit => Err(ApiError::RateLimited {
-                message: "too many changes sent in a short time; they will be sent again shortly"
-                    .to_owned(),
-                retry_after: (row.seen_at as i64 + window - now_seconds)
-                    .max(1)
-                    .unsigned_abs(),
-            }),
-            _ => Ok(()),
-        }
-    }
-
     /// Forgets a key's attempts (after a good sign-in for that account from that address).
     pub async fn forget_attempts(&self, key: &str) -> Result<(), ApiError> {
         self.db

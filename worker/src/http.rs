@@ -28,6 +28,11 @@ pub const API_SECURITY_HEADERS: [(&str, &str); 5] = [
 /// runtime cannot build one.
 pub fn json_response<T: Serialize>(body: &T, status: u16) -> Response {
     let text = serde_json::to_string(body).unwrap_or_else(|_| "{}".to_owned());
+    json_text_response(text, status)
+}
+
+/// A response whose body is JSON text already (a space's answer, passed on as it came).
+pub fn json_text_response(text: String, status: u16) -> Response {
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json; charset=utf-8");
     let _ = headers.set("cache-control", "no-store");

@@ -16,6 +16,7 @@ use worker::{
 };
 
 use imp_shared::apply::RecordKey;
+use imp_shared::cache::WindowCounter;
 use imp_shared::domain::{Entity, RecordKind};
 use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId};
 use imp_shared::permissions::Actor;
@@ -647,6 +648,8 @@ pub struct SpaceObject {
     /// Whether this instance has made sure its tables exist: the schema is set up once per
     /// instance, not on every request.
     schema_ready: Cell<bool>,
+    /// Each user's pushes into this space in the current minute (in memory: no write per push).
+    pushes: RefCell<WindowCounter>,
 }
 
 impl SpaceObject {
@@ -668,6 +671,23 @@ impl SpaceObject {
                     .json()
                     .await
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+                // One user's pushes into this space per minute; past the limit nothing is applied
+                // (the server's own pushes, `summary_inline`, are not counted).
+                if !message.summary_inline {
+                    self.pushes
+                        .borrow_mut()
+                        .count(
+                            message.actor.user_id.as_str(),
+                            crate::push_limit(&self.env),
+                            60,
+                            now.timestamp(),
+                        )
+                        .map_err(|retry_after| ApiError::RateLimited {
+                            message: "too many changes sent in a short time; they will be sent again shortly"
+                                .to_owned(),
+                            retry_after: retry_after.unsigned_abs(),
+                        })?;
+                }
                 let storage = self.state.storage();
                 let compact = now.timestamp() - self.last_compaction.get() > 3600;
                 let inline = message.summary_inline;
@@ -797,6 +817,7 @@ impl DurableObject for SpaceObject {
             env,
             last_compaction: Cell::new(0),
             schema_ready: Cell::new(false),
+            pushes: RefCell::new(WindowCounter::default()),
         }
     }
 
