@@ -412,6 +412,9 @@ pub const MAX_PAGES_PER_PULL: usize = 10_000;
 pub const WRITE_DEBOUNCE_MS: u32 = 400;
 /// The leader tab syncs this often while everything works.
 pub const PERIOD_MS: u32 = 30_000;
+/// The leader tab's period while every synced space has its live socket open (changes arrive by
+/// poke; the period only guards against a missed one).
+pub const LIVE_PERIOD_MS: u32 = 5 * 60_000;
 /// The longest wait between retries while failing.
 pub const MAX_BACKOFF_MS: u32 = 5 * 60_000;
 

@@ -30,7 +30,9 @@ use crate::error::ApiError;
 use crate::http::{
     bearer_token, json_response, json_text_response, query_param, query_u64, read_json, read_text,
 };
-use crate::space::{Fault, SpaceDerive, SpacePull, SpacePush, SpacePushReply, SpaceRead};
+use crate::space::{
+    Fault, SpaceDerive, SpaceLive, SpacePull, SpacePush, SpacePushReply, SpaceRead,
+};
 use imp_shared::server::RelatedRecords;
 
 pub use crate::space::SpaceObject;
@@ -98,6 +100,15 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
             .await?,
             200,
         )),
+        // Cuts a space's live sockets and refuses new ones for a minute (test hooks only): the
+        // app must then fall back to polling.
+        (Method::Post, ["test", "cut-live", space]) if test_hooks(env) => {
+            let space = parse_space(space)?;
+            Ok(json_text_response(
+                call_space_text(env, &space, "/cut-live", &()).await?,
+                200,
+            ))
+        }
         (Method::Post, ["auth", "login"]) => login(request, env).await,
         (Method::Post, ["auth", "logout"]) => logout(request, env).await,
         (Method::Post, ["auth", "accept-invite"]) => accept_invite(request, env).await,
@@ -116,6 +127,10 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
             let space = parse_space(space)?;
             pull(request, env, space).await
         }
+        (Method::Get, ["spaces", space, "live"]) => {
+            let space = parse_space(space)?;
+            live(request, env, space).await
+        }
         (Method::Post, ["admin", "seed"]) => seed::seed(request, env).await,
         (Method::Post, ["admin", "summaries"]) => rebuild_summaries(request, env).await,
         (
@@ -128,7 +143,7 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
             | ["accounts", _, "active"]
             | ["admin", "seed" | "summaries"],
         )
-        | (_, ["spaces", _, "push" | "pull"]) => {
+        | (_, ["spaces", _, "push" | "pull" | "live"]) => {
             Err(ApiError::MethodNotAllowed(format!("{method:?}")))
         }
         _ => Err(no_route()),
@@ -445,6 +460,66 @@ async fn check_space_exists(
         }
     }
     Ok(())
+}
+
+/// The subprotocol a live socket speaks; the browser offers it with `imp-token.<token>` (a
+/// WebSocket cannot carry an `Authorization` header) and the answer names it.
+pub(crate) const LIVE_PROTOCOL: &str = "imp-live";
+
+/// `GET /api/v1/spaces/{space}/live` (a WebSocket upgrade): the space's object sends
+/// `{"type":"poke","version":N}` whenever the space's version rises, so the app pulls at once
+/// (docs/sync-protocol.md §8.2). The token comes as the subprotocol `imp-token.<token>` (or the
+/// usual bearer header); access is the pull's.
+async fn live(request: Request, env: &Env, space: SpaceId) -> Result<Response, ApiError> {
+    let upgrade = request.headers().get("upgrade").ok().flatten();
+    if !upgrade.is_some_and(|value| value.eq_ignore_ascii_case("websocket")) {
+        return Err(ApiError::BadRequest(
+            "this endpoint is a WebSocket (send Upgrade: websocket)".to_owned(),
+        ));
+    }
+    let offered = request
+        .headers()
+        .get("sec-websocket-protocol")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let offered: Vec<&str> = offered.split(',').map(str::trim).collect();
+    if !offered.contains(&LIVE_PROTOCOL) {
+        return Err(ApiError::BadRequest(format!(
+            "offer the subprotocol {LIVE_PROTOCOL}"
+        )));
+    }
+    let token = offered
+        .iter()
+        .find_map(|protocol| protocol.strip_prefix("imp-token."))
+        .map(str::to_owned)
+        .or_else(|| bearer_token(&request))
+        .ok_or_else(|| ApiError::Unauthorized("sign in first (no token)".to_owned()))?;
+    let directory = directory(env)?;
+    let account = directory
+        .session_account(&token, Utc::now(), session_cache_seconds(env))
+        .await?;
+    check_space_exists(&directory, &account, &space).await?;
+    let namespace = env
+        .durable_object("SPACES")
+        .map_err(|error| ApiError::Internal(format!("the SPACES binding is missing: {error}")))?;
+    let stub = namespace.id_from_name(&space.to_string())?.get_stub()?;
+    let actor = serde_json::to_string(&SpaceLive {
+        actor: account.actor()?,
+        space,
+    })
+    .map_err(|error| ApiError::Internal(format!("could not encode: {error}")))?;
+    let headers = worker::Headers::new();
+    headers.set("upgrade", "websocket")?;
+    headers.set("x-imp-live", &actor)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let inner = Request::new_with_init("https://space/live", &init)?;
+    let response = stub
+        .fetch_with_request(inner)
+        .await
+        .map_err(|error| ApiError::Storage(format!("the space did not answer: {error}")))?;
+    Ok(response)
 }
 
 /// Sends a JSON message to a space's Durable Object and reads its JSON answer.

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, SqlStorage, SqlStorageValue, State,
-    Storage,
+    durable_object, DurableObject, Env, Request, Response, ResponseBuilder, SqlStorage,
+    SqlStorageValue, State, Storage, WebSocket, WebSocketIncomingMessage, WebSocketPair,
 };
 
 use imp_shared::apply::RecordKey;
@@ -91,6 +91,25 @@ pub struct SpaceDerive {
     pub key: RecordKey,
     /// Its content.
     pub record: Entity,
+}
+
+/// Who opens a live socket to the object, and for which space (the `x-imp-live` header).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SpaceLive {
+    /// Who listens.
+    pub actor: Actor,
+    /// Which space.
+    pub space: SpaceId,
+}
+
+/// What a live socket is told.
+#[derive(Debug, Serialize)]
+struct Poke {
+    /// Always `poke`.
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// The space's version now.
+    version: u64,
 }
 
 /// What the front Worker sends the object for a pull.
@@ -650,6 +669,8 @@ pub struct SpaceObject {
     schema_ready: Cell<bool>,
     /// Each user's pushes into this space in the current minute (in memory: no write per push).
     pushes: RefCell<WindowCounter>,
+    /// Until when (seconds) live sockets are refused (the test hooks' `cut-live`).
+    live_refused_until: Cell<i64>,
 }
 
 impl SpaceObject {
@@ -692,6 +713,9 @@ impl SpaceObject {
                 let compact = now.timestamp() - self.last_compaction.get() > 3600;
                 let inline = message.summary_inline;
                 let mut store = self.store(message.fault)?;
+                let before_push = store
+                    .version()
+                    .map_err(|error| ApiError::Storage(error.to_string()))?;
                 let (reply, summary_due) = transaction_sync(&storage, {
                     move || {
                         if compact {
@@ -743,6 +767,9 @@ impl SpaceObject {
                 if compact {
                     self.last_compaction.set(now.timestamp());
                 }
+                if reply.response.cursor > before_push {
+                    self.poke(reply.response.cursor, reply.mentors_changed.as_deref());
+                }
                 if summary_due {
                     // At once, after this reply: the alarm runs on its own, and again on failure.
                     storage.set_alarm(0i64).await?;
@@ -784,6 +811,13 @@ impl SpaceObject {
                             .map_err(server_error)
                     }
                 })?;
+                if wrote {
+                    let version = self
+                        .store(None)?
+                        .version()
+                        .map_err(|error| ApiError::Storage(error.to_string()))?;
+                    self.poke(version, None);
+                }
                 Ok(json_response(&wrote, 200))
             }
             "/summary" => {
@@ -794,6 +828,13 @@ impl SpaceObject {
                 let store = self.store(None)?;
                 let summary = server::summary_of(&store, &space, now).map_err(server_error)?;
                 Ok(json_response(&summary, 200))
+            }
+            "/cut-live" => {
+                self.live_refused_until.set(now.timestamp() + 60);
+                for socket in self.state.get_websockets() {
+                    let _ = socket.close(Some(4000), Some("cut by the test hooks"));
+                }
+                Ok(json_response(&"cut", 200))
             }
             "/read" => {
                 let message: SpaceRead = request
@@ -818,14 +859,53 @@ impl DurableObject for SpaceObject {
             last_compaction: Cell::new(0),
             schema_ready: Cell::new(false),
             pushes: RefCell::new(WindowCounter::default()),
+            live_refused_until: Cell::new(0),
         }
     }
 
     async fn fetch(&self, request: Request) -> worker::Result<Response> {
+        if request.path() == "/live" {
+            return Ok(match self.accept_live(&request) {
+                Ok(response) => response,
+                Err(error) => error.to_response(),
+            });
+        }
         Ok(match self.handle(request).await {
             Ok(response) => response,
             Err(error) => error.to_response(),
         })
+    }
+
+    /// A live socket's message: `ping` is answered `pong` (the app's heartbeat); nothing else is
+    /// expected.
+    async fn websocket_message(
+        &self,
+        ws: WebSocket,
+        message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        if let WebSocketIncomingMessage::String(text) = message {
+            if text == "ping" {
+                ws.send_with_str("pong")?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        // The other side closed: close ours too (a no-op when it is closed already).
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        let _ = ws.close(Some(1011), Some("error"));
+        Ok(())
     }
 
     /// Writes the student's summary into the staff space when a push marked it due. A failed
@@ -866,6 +946,82 @@ fn summary_retry_ms(attempts: u64) -> i64 {
 }
 
 impl SpaceObject {
+    /// Accepts a live socket (hibernatable: an idle socket costs the object nothing) after the
+    /// same access check as a pull, and tells it the current version at once.
+    fn accept_live(&self, request: &Request) -> Result<Response, ApiError> {
+        let live: SpaceLive = request
+            .headers()
+            .get("x-imp-live")
+            .ok()
+            .flatten()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .ok_or_else(|| ApiError::BadRequest("who listens is missing".to_owned()))?;
+        if Utc::now().timestamp() < self.live_refused_until.get() {
+            return Err(ApiError::Storage(
+                "live updates are cut for now (test hooks)".to_owned(),
+            ));
+        }
+        let store = self.store(None)?;
+        // The pull's own check: a pull from the current version returns nothing but says
+        // whether this actor may read the space at all.
+        let version = store
+            .version()
+            .map_err(|error| ApiError::Storage(error.to_string()))?;
+        server::pull_page(
+            &store,
+            &live.actor,
+            &live.space,
+            version,
+            &ClientId::from("live"),
+            MutationSeq(0),
+            server::PageRequest {
+                limit: Some(1),
+                snapshot: false,
+            },
+            Utc::now(),
+        )
+        .map_err(server_error)?;
+        let pair = WebSocketPair::new()?;
+        self.state.accept_web_socket(&pair.server);
+        pair.server.serialize_attachment(&live.actor)?;
+        pair.server.send(&Poke {
+            kind: "poke",
+            version: version.0,
+        })?;
+        let headers = worker::Headers::new();
+        headers.set("sec-websocket-protocol", crate::LIVE_PROTOCOL)?;
+        Ok(ResponseBuilder::new()
+            .with_status(101)
+            .with_headers(headers)
+            .with_websocket(pair.client)
+            .empty())
+    }
+
+    /// Tells every live socket the space's new version; closes those of mentors who no longer
+    /// have access (`mentors`: the space's mentors after a placement changed).
+    fn poke(&self, version: ServerVersion, mentors: Option<&[UserId]>) {
+        let text = serde_json::to_string(&Poke {
+            kind: "poke",
+            version: version.0,
+        })
+        .unwrap_or_default();
+        for socket in self.state.get_websockets() {
+            if let Some(mentors) = mentors {
+                let actor: Option<Actor> = socket.deserialize_attachment().ok().flatten();
+                if let Some(actor) = actor {
+                    if actor.role == imp_shared::domain::Role::Mentor
+                        && !mentors.contains(&actor.user_id)
+                    {
+                        let _ = socket.close(Some(4403), Some("no access"));
+                        continue;
+                    }
+                }
+            }
+            // A socket that cannot be written to is gone; the runtime closes it.
+            let _ = socket.send_with_str(&text);
+        }
+    }
+
     /// The alarm's work: derive the summary of the space as it is and write it to the staff
     /// space; clear the mark only if no push came in meanwhile (that push set a new alarm).
     async fn write_due_summary(&self) -> Result<(), ApiError> {

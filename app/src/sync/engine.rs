@@ -28,11 +28,12 @@ use imp_shared::permissions::Actor;
 use imp_shared::protocol::{MeResponse, SessionResponse};
 
 use crate::storage::{OutboxEntry, Store, StoreError, DB_NAME};
+use crate::sync::live::{self, Live};
 use crate::sync::lock::{hold_while_open, with_lock, LEADER_LOCK, SYNC_LOCK};
 use crate::sync::transport::{self, Http, TransportError};
 
 pub use imp_shared::client::{
-    SyncProblem, SyncStatus, MAX_BACKOFF_MS, PERIOD_MS, WRITE_DEBOUNCE_MS,
+    SyncProblem, SyncStatus, LIVE_PERIOD_MS, MAX_BACKOFF_MS, PERIOD_MS, WRITE_DEBOUNCE_MS,
 };
 
 const CHANNEL: &str = "imp-companion";
@@ -81,6 +82,8 @@ pub struct Engine {
     /// The sync status.
     pub status: RwSignal<SyncStatus>,
     channel: Option<web_sys::BroadcastChannel>,
+    /// The live sockets (leader tab only).
+    live: Rc<RefCell<Live>>,
 }
 
 fn now() -> DateTime<Utc> {
@@ -122,6 +125,7 @@ impl Engine {
             revision: RwSignal::new(0),
             status: RwSignal::new(SyncStatus::default()),
             channel: web_sys::BroadcastChannel::new(CHANNEL).ok(),
+            live: Rc::new(RefCell::new(Live::default())),
         };
         engine.reload().await?;
         engine.listen();
@@ -129,6 +133,7 @@ impl Engine {
         let leader = engine.clone();
         hold_while_open(LEADER_LOCK, move || {
             leader.state.borrow_mut().leader = true;
+            leader.ensure_live();
             leader.schedule(PERIOD_MS);
         });
         Ok(engine)
@@ -285,6 +290,7 @@ impl Engine {
             let _ = transport::logout(&token).await;
         }
         store.forget_account().await?;
+        self.live.borrow_mut().close_all();
         {
             let mut state = self.state.borrow_mut();
             state.session = None;
@@ -322,6 +328,40 @@ impl Engine {
         }
         self.changed();
         Ok(())
+    }
+
+    /// Opens the live sockets this tab should hold: one per synced space while signed in, in the
+    /// leader tab only; closes the others.
+    fn ensure_live(&self) {
+        let (token, spaces, leader) = {
+            let state = self.state.borrow();
+            (
+                state.session.as_ref().map(|session| session.token.clone()),
+                state.spaces.clone(),
+                state.leader,
+            )
+        };
+        let Some(token) = token.filter(|_| leader) else {
+            self.live.borrow_mut().close_all();
+            return;
+        };
+        let missing = self.live.borrow_mut().missing(&spaces);
+        for space in missing {
+            let engine = self.clone();
+            let on_event = move |event: live::Event| match event {
+                live::Event::Newer => engine.schedule(0),
+                live::Event::Closed { reopen_ms } => {
+                    // Polling is back to its normal period until the socket is open again.
+                    engine.schedule(PERIOD_MS);
+                    let engine = engine.clone();
+                    Timeout::new(reopen_ms, move || engine.ensure_live()).forget();
+                }
+            };
+            let cell = Rc::clone(&self.live);
+            self.live
+                .borrow_mut()
+                .open(&space, &token, on_event, move || Rc::clone(&cell));
+        }
     }
 
     /// Asks for a sync in `delay_ms` (sooner requests win).
@@ -381,7 +421,14 @@ impl Engine {
             if outcome == Outcome::Synced {
                 state.last_synced = Some(now());
             }
-            decision.next_delay_ms
+            // While every synced space has its live socket open, changes arrive by poke, and
+            // the period only guards against a missed one.
+            match decision.next_delay_ms {
+                Some(PERIOD_MS) if self.live.borrow().healthy(&state.spaces) => {
+                    Some(LIVE_PERIOD_MS)
+                }
+                other => other,
+            }
         };
         let again = std::mem::take(&mut self.state.borrow_mut().resync);
         {
@@ -465,6 +512,13 @@ impl Engine {
             }
             return result;
         }
+        {
+            let mut live = self.live.borrow_mut();
+            for (space, pulled) in &report.pulled {
+                live.synced(space, pulled.cursor.0);
+            }
+        }
+        self.ensure_live();
         // Told even when nothing changed, so the other tabs can say when sync last worked.
         self.broadcast(&TabMessage::Synced(changed));
         Ok(())

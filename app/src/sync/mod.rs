@@ -3,5 +3,6 @@
 
 pub mod engine;
 pub mod hooks;
+pub mod live;
 pub mod lock;
 pub mod transport;
