@@ -90,36 +90,6 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     }
 }
 
-/// Counts events per key in fixed windows (a user's pushes per minute, counted by a space's
-/// object in memory, with no storage write).
-#[derive(Debug, Clone, Default)]
-pub struct WindowCounter {
-    windows: HashMap<String, (i64, i64)>,
-}
-
-impl WindowCounter {
-    /// Counts one event for `key` at `now` (seconds) in windows of `window` seconds. Past `limit`
-    /// events in the current window, says how many seconds remain until it ends (at least 1).
-    pub fn count(&mut self, key: &str, limit: i64, window: i64, now: i64) -> Result<(), i64> {
-        if self.windows.len() >= CACHE_CAPACITY && !self.windows.contains_key(key) {
-            self.windows.retain(|_, (start, _)| now - *start < window);
-            if self.windows.len() >= CACHE_CAPACITY {
-                self.windows.clear();
-            }
-        }
-        let entry = self.windows.entry(key.to_owned()).or_insert((now, 0));
-        if now - entry.0 >= window || now < entry.0 {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > limit {
-            Err((entry.0 + window - now).max(1))
-        } else {
-            Ok(())
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,26 +113,6 @@ mod tests {
         assert_eq!(cache.get(&"token", at(SESSION_CACHE_SECONDS)), None);
         assert_eq!(cache.get(&"token", at(-1)), None, "a clock that went back");
         assert_eq!(cache.get(&"other", at(0)), None);
-    }
-
-    #[test]
-    fn a_window_allows_its_limit_then_says_how_long_to_wait() {
-        let mut counter = WindowCounter::default();
-        for _ in 0..3 {
-            assert_eq!(counter.count("ana", 3, 60, 100), Ok(()));
-        }
-        assert_eq!(counter.count("ana", 3, 60, 110), Err(50));
-        assert_eq!(counter.count("ana", 3, 60, 159), Err(1));
-        assert_eq!(
-            counter.count("ben", 3, 60, 110),
-            Ok(()),
-            "another key is not affected"
-        );
-        assert_eq!(
-            counter.count("ana", 3, 60, 160),
-            Ok(()),
-            "a new window starts"
-        );
     }
 
     #[test]

@@ -8,6 +8,9 @@ export const DEMO = {
   staff: { email: "staff@demo.imp", id: "staff-1" },
 };
 
+/** How wrangler dev's proxy words a runtime swap during a POST (node_modules/wrangler ProxyWorker). */
+const WRANGLER_RESTARTED = "Your worker restarted mid-request.";
+
 export class Api {
   constructor(base, token = null) {
     this.base = base;
@@ -24,8 +27,17 @@ export class Api {
       init.body = JSON.stringify(body);
       init.headers["content-type"] = "application/json";
     }
-    const response = await fetch(`${this.base}${path}`, init);
-    const text = await response.text();
+    let response = await fetch(`${this.base}${path}`, init);
+    let text = await response.text();
+    // wrangler dev's own proxy (not the Worker) answers a request in flight while it swaps its
+    // runtime with this 503; it retries GETs itself, not POSTs. Every request here may be sent
+    // twice (pushes by their seqs), so one retry keeps that artefact of the local dev server out
+    // of the results; it is reported, never silent.
+    if (response.status === 503 && text.startsWith(WRANGLER_RESTARTED)) {
+      process.stderr.write(`# wrangler dev restarted its runtime during ${method} ${path}; sent again\n`);
+      response = await fetch(`${this.base}${path}`, init);
+      text = await response.text();
+    }
     let json = null;
     try { json = JSON.parse(text); } catch { /* not JSON */ }
     return { status: response.status, json, text, headers: response.headers };

@@ -104,7 +104,9 @@ export class WorkerProcess {
       WRANGLER,
       ["dev", "--ip", "127.0.0.1", "--port", String(this.port), "--persist-to", this.persistDir,
         "--show-interactive-dev-session=false", "--live-reload=false", ...this.vars],
-      { cwd: WORKER_DIR, env: ENV, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+      // Each Worker gets its own dev registry, so the wrangler dev sessions of one machine (a CI
+      // run next to a developer's tests) never see each other.
+      { cwd: WORKER_DIR, env: { ...ENV, WRANGLER_REGISTRY_PATH: join(this.persistDir, "registry") }, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
     this.exited = new Promise((done) => this.child.once("exit", done));
     const keep = (chunk) => { this.log = (this.log + chunk).slice(-20_000); };

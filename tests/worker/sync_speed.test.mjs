@@ -1,8 +1,10 @@
 // Sync at the speed of the runtime (issue #13), against a real `wrangler dev` (workerd) with local
 // D1 and Durable Objects: the session cache and its bound, summaries written after the reply and
-// retried, and paged pulls.
+// retried, paged pulls, and live sockets.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import http from "node:http";
 
 import { WorkerProcess, until } from "../support/worker.mjs";
 import { Api, DEMO, taskCreate, uniqueId } from "../support/api.mjs";
@@ -189,5 +191,75 @@ describe("paged pulls (protocol 2)", () => {
     const big = await api.pull(space, uniqueId("r"), 0, 0, { limit: 1_000_000 });
     assert.equal(big.status, 200);
     assert.equal(big.json.more, undefined, "everything fits under the cap");
+  });
+});
+
+/**
+ * Opens a live socket by hand (node:http; Node 20 has no WebSocket client): resolves with the
+ * status and, on 101, the chosen subprotocol and a reader of the server's text frames.
+ */
+function openLive(space, { token, protocols = ["imp-live"], upgrade = true } = {}) {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${worker.url}/api/v1/spaces/${encodeURIComponent(space)}/live`);
+    const offered = token ? [...protocols, `imp-token.${token}`] : protocols;
+    const headers = upgrade
+      ? { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": randomBytes(16).toString("base64"), "sec-websocket-protocol": offered.join(", ") }
+      : {};
+    const request = http.request(url, { headers });
+    request.on("error", reject);
+    request.on("response", async (response) => {
+      let body = "";
+      for await (const chunk of response) body += chunk;
+      resolve({ status: response.statusCode, body });
+    });
+    request.on("upgrade", (response, socket, head) => {
+      const frames = [];
+      const waiting = [];
+      let buffer = Buffer.alloc(0);
+      const take = (chunk) => {
+        buffer = Buffer.concat([buffer, chunk]);
+        // Unmasked server frames, short text payloads (a poke is well under 126 bytes).
+        while (buffer.length >= 2 && buffer.length >= 2 + (buffer[1] & 0x7f)) {
+          const length = buffer[1] & 0x7f;
+          const opcode = buffer[0] & 0x0f;
+          const payload = buffer.subarray(2, 2 + length).toString("utf8");
+          buffer = buffer.subarray(2 + length);
+          if (opcode === 1) {
+            const next = waiting.shift();
+            if (next) next(payload); else frames.push(payload);
+          }
+        }
+      };
+      // The first frames may come in the same packet as the 101 answer.
+      take(head);
+      socket.on("data", take);
+      const nextFrame = () => (frames.length ? Promise.resolve(frames.shift()) : new Promise((done) => waiting.push(done)));
+      resolve({ status: response.statusCode, protocol: response.headers["sec-websocket-protocol"], nextFrame, close: () => socket.destroy() });
+    });
+    request.end();
+  });
+}
+
+describe("live updates (§8.2)", () => {
+  test("a live socket checks the session and access, then pokes with each new version", { timeout: 60_000 }, async () => {
+    const { api, space } = await newStudent("Live Student");
+    assert.equal((await openLive(space, { token: api.token, upgrade: false })).status, 400, "not a WebSocket");
+    assert.equal((await openLive(space, { token: api.token, protocols: ["chat"] })).status, 400, "no imp-live subprotocol");
+    assert.equal((await openLive(space, { token: "0".repeat(64) })).status, 401, "an unknown token");
+    const mentor = await anon.login(DEMO.mentor.email);
+    assert.equal((await openLive(space, { token: mentor.token })).status, 403, "a mentor who is not theirs");
+
+    const live = await openLive(space, { token: api.token });
+    try {
+      assert.equal(live.status, 101);
+      assert.equal(live.protocol, "imp-live");
+      const cursor = (await api.pull(space, uniqueId("c"))).json.cursor;
+      assert.deepEqual(JSON.parse(await live.nextFrame()), { type: "poke", version: cursor }, "the version when it opens");
+      const pushed = await api.push(space, uniqueId("c"), [{ seq: 1, mutation: taskCreate(uniqueId("t"), "Poke me") }]);
+      assert.equal(pushed.status, 200, pushed.text);
+      assert.deepEqual(JSON.parse(await live.nextFrame()), { type: "poke", version: pushed.json.cursor }, "the version after the push");
+    } finally {
+      live.close();
+    }
   });
 });

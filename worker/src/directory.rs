@@ -48,8 +48,8 @@ pub const ADDRESS_BUDGET: Budget = Budget {
     max_delay: 15 * 60,
     reset_after: 60 * 60,
 };
-/// Pushes one user may send into one space per minute (a syncing app sends a few); counted in
-/// memory by the space's object.
+/// Pushes one user may send into one space per minute (a syncing app sends a few); counted by the
+/// space's object in its own storage.
 pub const PUSHES_PER_MINUTE: i64 = 120;
 /// Throttle rows quiet for longer than this are purged.
 const THROTTLE_KEPT_SECONDS: i64 = 2 * 60 * 60;

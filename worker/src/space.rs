@@ -16,7 +16,6 @@ use worker::{
 };
 
 use imp_shared::apply::RecordKey;
-use imp_shared::cache::WindowCounter;
 use imp_shared::domain::{Entity, RecordKind};
 use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId};
 use imp_shared::permissions::Actor;
@@ -156,6 +155,7 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE INDEX IF NOT EXISTS records_by_version ON records (version);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS push_quota (user_id TEXT PRIMARY KEY, window_start INTEGER NOT NULL, pushes INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS clients (client_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS verdicts (
   client_id TEXT NOT NULL,
@@ -285,6 +285,38 @@ impl SqlStore {
             vec![name.into(), int(value)],
         )?;
         Ok(())
+    }
+
+    /// Counts one push of `user` against `limit` per `window` seconds (a fixed window, one
+    /// upsert in the object's own storage, so a restart does not reset it). Past the limit, the
+    /// seconds until the window ends.
+    fn count_push(
+        &self,
+        user: &str,
+        limit: i64,
+        window: i64,
+        now: i64,
+    ) -> Result<Result<(), i64>, SqlError> {
+        #[derive(Deserialize)]
+        struct Row {
+            window_start: i64,
+            pushes: i64,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec(
+                "INSERT INTO push_quota (user_id, window_start, pushes) VALUES (?1, ?2, 1) \
+                 ON CONFLICT(user_id) DO UPDATE SET \
+                   pushes = CASE WHEN ?2 - window_start >= ?3 OR ?2 < window_start THEN 1 ELSE pushes + 1 END, \
+                   window_start = CASE WHEN ?2 - window_start >= ?3 OR ?2 < window_start THEN ?2 ELSE window_start END \
+                 RETURNING window_start, pushes",
+                vec![user.into(), SqlStorageValue::Integer(now), SqlStorageValue::Integer(window)],
+            )?
+            .to_array()?;
+        Ok(match rows.first() {
+            Some(row) if row.pushes > limit => Err((row.window_start + window - now).max(1)),
+            _ => Ok(()),
+        })
     }
 
     /// Notes that the student's summary must be written for the space as it is at `version`.
@@ -667,8 +699,6 @@ pub struct SpaceObject {
     /// Whether this instance has made sure its tables exist: the schema is set up once per
     /// instance, not on every request.
     schema_ready: Cell<bool>,
-    /// Each user's pushes into this space in the current minute (in memory: no write per push).
-    pushes: RefCell<WindowCounter>,
     /// Until when (seconds) live sockets are refused (the test hooks' `cut-live`).
     live_refused_until: Cell<i64>,
 }
@@ -695,14 +725,14 @@ impl SpaceObject {
                 // One user's pushes into this space per minute; past the limit nothing is applied
                 // (the server's own pushes, `summary_inline`, are not counted).
                 if !message.summary_inline {
-                    self.pushes
-                        .borrow_mut()
-                        .count(
+                    self.store(None)?
+                        .count_push(
                             message.actor.user_id.as_str(),
                             crate::push_limit(&self.env),
                             60,
                             now.timestamp(),
                         )
+                        .map_err(|error| ApiError::Storage(error.to_string()))?
                         .map_err(|retry_after| ApiError::RateLimited {
                             message: "too many changes sent in a short time; they will be sent again shortly"
                                 .to_owned(),
@@ -858,7 +888,6 @@ impl DurableObject for SpaceObject {
             env,
             last_compaction: Cell::new(0),
             schema_ready: Cell::new(false),
-            pushes: RefCell::new(WindowCounter::default()),
             live_refused_until: Cell::new(0),
         }
     }
