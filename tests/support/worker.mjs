@@ -88,6 +88,14 @@ export class WorkerProcess {
       await worker.stop();
       throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
     }
+    // Right after the long seeding request, wrangler dev's proxy sometimes loses its connection
+    // to the runtime and answers the next POST with its own 503 ("Your worker restarted
+    // mid-request"). Wait until a POST reaches the Worker itself (its JSON 401 for a logout
+    // without a token) before a test sends its own.
+    await until(async () => {
+      const answer = await fetch(`${worker.url}/api/v1/auth/logout`, { method: "POST", headers: { "content-length": "0" } });
+      return answer.status === 401 && /json/.test(answer.headers.get("content-type") ?? "");
+    }, { timeoutMs: 30_000, intervalMs: 50, what: "a POST to reach the Worker after seeding" });
     return worker;
   }
 
