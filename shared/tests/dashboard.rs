@@ -556,15 +556,19 @@ fn exports_of_no_students_are_a_bom_and_a_header() {
     }
 }
 
-#[test]
-fn the_demo_program_gives_the_expected_dashboard() {
+/// The demo program as of 25 Nov 2026, the staff actor that seeds it, and that moment.
+fn demo_as_seeded() -> (imp_shared::demo::DemoProgram, Actor, DateTime<Utc>) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
-    let now = at(2026, 11, 25);
-    let demo = demo_program(today);
     let staff = Actor {
         user_id: UserId::from("staff-1"),
         role: Role::Staff,
     };
+    (demo_program(today), staff, at(2026, 11, 25))
+}
+
+#[test]
+fn the_demo_program_gives_the_expected_dashboard() {
+    let (demo, staff, now) = demo_as_seeded();
     let mut summaries: Vec<(RecordId, StudentSummary)> = Vec::new();
     for (space, mutations) in &demo.spaces {
         let SpaceId::Student(student) = space else {
@@ -618,13 +622,7 @@ fn the_demo_program_gives_the_expected_dashboard() {
 #[test]
 fn only_the_summarized_kinds_change_a_summary() {
     use imp_shared::summary::{same_content, touches_summary, SUMMARIZED_KINDS};
-    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
-    let now = at(2026, 11, 25);
-    let demo = demo_program(today);
-    let staff = Actor {
-        user_id: UserId::from("staff-1"),
-        role: Role::Staff,
-    };
+    let (demo, staff, now) = demo_as_seeded();
     let mut other_kinds = std::collections::BTreeSet::new();
     for (space, mutations) in &demo.spaces {
         let SpaceId::Student(student) = space else {

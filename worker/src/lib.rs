@@ -171,14 +171,7 @@ pub(crate) async fn signed_in(
 /// How long a checked session is trusted without D1: [`SESSION_CACHE_SECONDS`], or with the
 /// test hooks on the `IMP_TEST_SESSION_CACHE_SECONDS` var (the test of the bound shortens it).
 fn session_cache_seconds(env: &Env) -> i64 {
-    let configured = if test_hooks(env) {
-        env.var("IMP_TEST_SESSION_CACHE_SECONDS")
-            .ok()
-            .and_then(|value| value.to_string().parse::<i64>().ok())
-    } else {
-        None
-    };
-    configured.unwrap_or(SESSION_CACHE_SECONDS)
+    test_number(env, "IMP_TEST_SESSION_CACHE_SECONDS").unwrap_or(SESSION_CACHE_SECONDS)
 }
 
 fn normalize_email(email: &str) -> Result<String, ApiError> {
@@ -201,14 +194,17 @@ fn normalize_email(email: &str) -> Result<String, ApiError> {
 /// [`directory::PUSHES_PER_MINUTE`], or with the test hooks on the `IMP_TEST_PUSH_LIMIT` var (the
 /// push-limit test lowers it, the benchmark raises it).
 pub(crate) fn push_limit(env: &Env) -> i64 {
-    let configured = if test_hooks(env) {
-        env.var("IMP_TEST_PUSH_LIMIT")
-            .ok()
-            .and_then(|value| value.to_string().parse::<i64>().ok())
-    } else {
-        None
-    };
-    configured.unwrap_or(directory::PUSHES_PER_MINUTE)
+    test_number(env, "IMP_TEST_PUSH_LIMIT").unwrap_or(directory::PUSHES_PER_MINUTE)
+}
+
+/// A whole-number var the test hooks may set (`None` with the hooks off, or when it is unset).
+fn test_number(env: &Env, name: &str) -> Option<i64> {
+    if !test_hooks(env) {
+        return None;
+    }
+    env.var(name)
+        .ok()
+        .and_then(|value| value.to_string().parse::<i64>().ok())
 }
 
 /// The client's address as Cloudflare saw it (`CF-Connecting-IP`), for per-address budgets. With

@@ -203,6 +203,15 @@ struct VerdictRow {
     reason: Option<String>,
 }
 
+/// The `WHERE` clause's end that keeps live records only (a reset's snapshot), or nothing.
+fn live_filter(live_only: bool) -> &'static str {
+    if live_only {
+        " AND body IS NOT NULL"
+    } else {
+        ""
+    }
+}
+
 fn int(value: u64) -> SqlStorageValue {
     SqlStorageValue::Integer(value as i64)
 }
@@ -553,11 +562,7 @@ impl ServerStore for SqlStore {
         upto: Option<ServerVersion>,
         live_only: bool,
     ) -> Result<Vec<RecordChange>, SqlError> {
-        let live = if live_only {
-            " AND body IS NOT NULL"
-        } else {
-            ""
-        };
+        let live = live_filter(live_only);
         let upto = upto.map_or(i64::MAX, |upto| upto.0 as i64);
         self.changes(
             &format!(
@@ -574,11 +579,7 @@ impl ServerStore for SqlStore {
         n: u64,
         live_only: bool,
     ) -> Result<Option<ServerVersion>, SqlError> {
-        let live = if live_only {
-            " AND body IS NOT NULL"
-        } else {
-            ""
-        };
+        let live = live_filter(live_only);
         let rows: Vec<ValueRow> = self
             .sql
             .exec(
@@ -595,11 +596,7 @@ impl ServerStore for SqlStore {
     }
 
     fn count_after(&self, after: ServerVersion, live_only: bool) -> Result<u64, SqlError> {
-        let live = if live_only {
-            " AND body IS NOT NULL"
-        } else {
-            ""
-        };
+        let live = live_filter(live_only);
         let rows: Vec<ValueRow> = self
             .sql
             .exec(
