@@ -97,6 +97,7 @@ messages! {
     Language => "Language", "語言";
     MainNavigation => "Main navigation", "主選單";
     HelloStudent => "Welcome back", "歡迎回來";
+    WelcomeFirst => "Welcome", "歡迎";
     HelloMentor => "Your mentees", "你的學員";
     HelloStaff => "Program overview", "計畫總覽";
     Offline => "Offline", "離線";
@@ -328,6 +329,25 @@ messages! {
     Reject => "Reject", "退回";
     SwapWith => "Swap with…", "與…交換";
     ConfirmAll => "Confirm all", "全部確認";
+    ShowMore => "Show more", "顯示更多";
+    Raised => "Raised", "提出於";
+    AlreadyPlaced => "You already have a placement, so you do not need to rank positions. You can still browse them.", "你已有實習配對，不需要填寫志願；仍可瀏覽職缺。";
+    RankedChoices => "Ranked choices", "志願排序";
+    NoPlacementYet => "No placement yet.", "尚未配對實習。";
+    NothingRankedYet => "Nothing ranked yet.", "尚未填寫志願。";
+    NoSessionsHeldYet => "No sessions held yet.", "尚未進行任何會談。";
+    NoWorkshopsYet => "No workshops attended yet.", "尚未參加任何工作坊。";
+    NoOutcomeYet => "No outcome recorded yet.", "尚未記錄就業結果。";
+    AllRoles => "All roles", "所有角色";
+    AllCohorts => "All cohorts", "所有梯次";
+    AllOrganizations => "All organizations", "所有單位";
+    EnterPlaces => "Enter a number of places from 1 to 100.", "請輸入 1 到 100 之間的名額。";
+    EnterCapacity => "Enter a capacity from 0 to 20 mentees.", "請輸入 0 到 20 之間的學員名額。";
+    EnterMaxChoices => "Enter a number of choices from 1 to 10.", "請輸入 1 到 10 之間的志願數。";
+    ChooseMentor => "Choose a mentor", "選擇導師";
+    ChangeMentor => "Change the mentor", "更換導師";
+    MentorChosenByStaff => "Mentor chosen by staff", "導師由計畫人員指定";
+    NoMentorHasRoom => "No mentor has room in this round. Raise a mentor's capacity or add a mentor on", "本輪沒有導師還有名額。請在此調整導師名額或新增導師：";
     PlacementsByState => "Placements", "實習配對狀態";
     PlacementProposed => "Proposed", "建議中";
     PlacementConfirmed => "Confirmed", "已確認";
@@ -511,6 +531,35 @@ pub fn unmatched_reason(lang: Lang, reason: imp_shared::matching::UnmatchedReaso
         (Lang::ZhTw, UnmatchedReason::ChoicesFull { open_choices }) => {
             format!("開放的 {open_choices} 個志願都已被其他學生額滿")
         }
+    }
+}
+
+/// "Showing 25 of 91", or with filters "Showing 3 of 12 matching · 91 in all".
+pub fn showing(lang: Lang, shown: usize, matching: usize, all: usize) -> String {
+    let n = |value: usize| grouped(u64::try_from(value).unwrap_or(u64::MAX));
+    match (lang, matching == all) {
+        (Lang::En, true) => format!("Showing {} of {}", n(shown), n(all)),
+        (Lang::En, false) => format!(
+            "Showing {} of {} matching · {} in all",
+            n(shown),
+            n(matching),
+            n(all)
+        ),
+        (Lang::ZhTw, true) => format!("顯示 {} / {} 筆", n(shown), n(all)),
+        (Lang::ZhTw, false) => format!(
+            "顯示 {} / {} 筆符合條件 · 共 {} 筆",
+            n(shown),
+            n(matching),
+            n(all)
+        ),
+    }
+}
+
+/// The room a mentor has left: "1 of 2 places free".
+pub fn mentor_room(lang: Lang, free: u32, capacity: u32) -> String {
+    match lang {
+        Lang::En => format!("{free} of {capacity} places free"),
+        Lang::ZhTw => format!("尚餘 {free}/{capacity} 個名額"),
     }
 }
 

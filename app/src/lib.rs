@@ -19,7 +19,7 @@ use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::changes::ChangesPage;
 use crate::pages::checkin::CheckInPage;
-use crate::pages::concern::ConcernPage;
+use crate::pages::concern::{ConcernPage, ConcernsPage};
 use crate::pages::home::HomePage;
 use crate::pages::jobs::JobsPage;
 use crate::pages::matching::MatchingPage;
@@ -72,6 +72,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("/visa") view=move || gate(session, view! { <VisaPage /> }) />
                     <Route path=path!("/profile") view=move || gate(session, view! { <ProfilePage /> }) />
                     <Route path=path!("/concern") view=move || gate(session, view! { <ConcernPage /> }) />
+                    <Route path=path!("/concerns") view=move || gate(session, view! { <ConcernsPage /> }) />
                     <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
                     <Route path=path!("/positions") view=move || gate(session, view! { <PositionsPage /> }) />
                     <Route path=path!("/checkin") view=move || gate(session, view! { <CheckInPage /> }) />

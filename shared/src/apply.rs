@@ -166,7 +166,7 @@ fn locked_fields(kind: RecordKind, role: Role) -> &'static [&'static str] {
         RecordKind::StudentProfile if role != Role::Staff => &["cohort_year"],
         RecordKind::Task => &["created_by"],
         RecordKind::Feedback => &["author", "session_id"],
-        RecordKind::ConcernFlag => &["raised_by", "student_id"],
+        RecordKind::ConcernFlag => &["raised_by", "raised_at", "student_id"],
         RecordKind::Placement => &["state", "student_id"],
         RecordKind::MentoringSession => &["state"],
         RecordKind::JobApplication => &["stage"],
@@ -468,6 +468,7 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
         Entity::Feedback(feedback) => feedback.author = me,
         Entity::ConcernFlag(flag) => {
             flag.raised_by = me;
+            flag.raised_at = Some(ctx.now);
             if ctx.actor.role == Role::Student {
                 // A student's concern is about themselves, whoever the change names.
                 flag.student_id = ctx.actor.user_id.clone();

@@ -68,23 +68,29 @@ const COUNTRIES: [&str; 12] = [
     "Philippines",
     "Germany",
 ];
-const MENTOR_NAMES: [&str; 16] = [
-    "Chen Wei-Ting",
-    "Lin Yu-Chen",
-    "Huang Po-Han",
-    "Chang Hsin-Yi",
-    "Wang Chih-Hao",
-    "Liu Mei-Ling",
-    "Tsai Ming-Jui",
-    "Yang Shu-Fen",
-    "Hsu Chia-Hung",
-    "Kuo Pei-Shan",
-    "Cheng Yi-Ting",
-    "Lai Kuan-Ting",
-    "Wu Ya-Wen",
-    "Hung Tzu-Yu",
-    "Chou Jen-Hao",
-    "Lee Hui-Chun",
+/// Mentors' family and given names: mentor `i` is `FAMILY[i % 16] GIVEN[(i / 16 + i) % 16]`, a
+/// different name for each of the first 256 mentors.
+const MENTOR_FAMILY_NAMES: [&str; 16] = [
+    "Chen", "Lin", "Huang", "Chang", "Wang", "Liu", "Tsai", "Yang", "Hsu", "Kuo", "Cheng", "Lai",
+    "Wu", "Hung", "Chou", "Lee",
+];
+const MENTOR_GIVEN_NAMES: [&str; 16] = [
+    "Wei-Ting",
+    "Yu-Chen",
+    "Po-Han",
+    "Hsin-Yi",
+    "Chih-Hao",
+    "Mei-Ling",
+    "Ming-Jui",
+    "Shu-Fen",
+    "Chia-Hung",
+    "Pei-Shan",
+    "Yi-Ting",
+    "Kuan-Ting",
+    "Ya-Wen",
+    "Tzu-Yu",
+    "Jen-Hao",
+    "Hui-Chun",
 ];
 const INDUSTRIES: [(&str, &str); 10] = [
     ("Semiconductors", "Silicon"),
@@ -98,7 +104,8 @@ const INDUSTRIES: [(&str, &str); 10] = [
     ("Logistics", "Harbor"),
     ("Energy", "Green Power"),
 ];
-const PLACES: [&str; 8] = [
+/// Where organizations are: with ten industries, twelve places name 120 organizations apart.
+const PLACES: [&str; 12] = [
     "Formosa",
     "Taipei",
     "Hsinchu",
@@ -107,6 +114,10 @@ const PLACES: [&str; 8] = [
     "Danshui",
     "Tamsui",
     "Daan",
+    "Taichung",
+    "Tainan",
+    "Taoyuan",
+    "Kaohsiung",
 ];
 const ROLES: [&str; 8] = [
     "Data Analyst Intern",
@@ -276,9 +287,10 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
         let org = mentor % orgs_then;
         let user_id = UserId(format!("m-{:03}", mentor + 1));
         let display_name = format!(
-            "{} ({})",
-            MENTOR_NAMES[mentor % MENTOR_NAMES.len()],
-            mentor + 1
+            "{} {}",
+            MENTOR_FAMILY_NAMES[mentor % MENTOR_FAMILY_NAMES.len()],
+            MENTOR_GIVEN_NAMES
+                [(mentor / MENTOR_FAMILY_NAMES.len() + mentor) % MENTOR_GIVEN_NAMES.len()]
         );
         accounts.push(DemoAccount {
             id: user_id.clone(),
@@ -393,10 +405,12 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
         let cohort_year = year_of(student, |row| row.3);
         let user_id = UserId(format!("s-{:03}", student + 1));
         let is_login = student + 1 == n_students;
+        // A different name for each of the first 480 students (s-180 stays Amara Patel).
         let name = format!(
             "{} {}",
             FIRST_NAMES[student % FIRST_NAMES.len()],
-            LAST_NAMES[(student / FIRST_NAMES.len() + student) % LAST_NAMES.len()]
+            LAST_NAMES[(student / FIRST_NAMES.len() + 7 * (student % FIRST_NAMES.len()) + 2)
+                % LAST_NAMES.len()]
         );
         enrollments.push(create(
             id(format!("enrollment-{user_id}")),
@@ -676,6 +690,51 @@ mod tests {
     use crate::permissions::Actor;
 
     #[test]
+    fn demo_people_and_organizations_have_names_that_tell_them_apart() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let demo = demo_program(today);
+        let mut names: Vec<&str> = demo
+            .accounts
+            .iter()
+            .map(|a| a.display_name.as_str())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.chars().any(|c| c.is_ascii_digit())),
+            "no numbered names"
+        );
+        let all = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all, "every account has its own name");
+        let mut orgs: Vec<String> = demo
+            .spaces
+            .iter()
+            .flat_map(|(_, mutations)| mutations)
+            .filter_map(|m| match m {
+                Mutation::Create {
+                    record: Entity::Organization(org),
+                    ..
+                } => Some(org.name.clone()),
+                _ => None,
+            })
+            .collect();
+        let count = orgs.len();
+        assert_eq!(count, 91);
+        orgs.sort_unstable();
+        orgs.dedup();
+        assert_eq!(orgs.len(), count, "every organization has its own name");
+        // The demo logins keep the names the guides use.
+        let name = |id: &str| {
+            demo.accounts
+                .iter()
+                .find(|a| a.id.as_str() == id)
+                .map(|a| a.display_name.clone())
+        };
+        assert_eq!(name("s-180").as_deref(), Some("Amara Patel"));
+        assert_eq!(name("m-001").as_deref(), Some("Chen Wei-Ting"));
+    }
+
+    #[test]
     fn demo_program_applies_cleanly_and_follows_the_growth() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
         let demo = demo_program(today);
@@ -687,7 +746,8 @@ mod tests {
         assert_eq!(count(Role::Student), 180);
         assert_eq!(count(Role::Mentor), 113);
         assert_eq!(demo.accounts.iter().filter(|a| a.is_login).count(), 3);
-        let now = Utc::now();
+        // The judging clock is the seeding day's (the demo is built around `today`).
+        let now = today.and_hms_opt(8, 0, 0).unwrap_or_default().and_utc();
         for (space, mutations) in &demo.spaces {
             assert!(
                 mutations.len() <= crate::protocol::MAX_MUTATIONS_PER_PUSH,

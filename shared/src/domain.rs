@@ -509,6 +509,9 @@ entity! {
         /// Who raised it; set by `apply` from the actor.
         #[serde(default)]
         raised_by: Option<UserId>,
+        /// When it reached the server (set by `apply` from the judging clock).
+        #[serde(default)]
+        raised_at: Option<DateTime<Utc>>,
         /// Staff's notes while handling it.
         #[serde(default)]
         notes: String,

@@ -673,10 +673,12 @@ fn assemble(
             Some(mentor) => (
                 Some(mentor.user_id.clone()),
                 mentor_fit(student, position, mentor),
-                MentorNote::Assigned {
-                    shared_languages: common(&student.languages, &mentor.languages),
-                    expert_in_industry: covers(&mentor.expertise, &position.industry),
-                },
+                mentor_note(
+                    &student.languages,
+                    &mentor.languages,
+                    &mentor.expertise,
+                    &position.industry,
+                ),
             ),
             None if mentor_choice.organization_has_mentors => (None, 0, MentorNote::AllAtCapacity),
             None => (None, 0, MentorNote::NoneAtOrganization),
@@ -726,6 +728,21 @@ fn assemble(
     MatchOutcome {
         proposals,
         unmatched,
+    }
+}
+
+/// The mentor side of an explanation when a mentor with `mentor_languages` and
+/// `mentor_expertise` looks after a student who speaks `student_languages` at a position in
+/// `industry` (also when staff choose the mentor themselves).
+pub fn mentor_note(
+    student_languages: &[String],
+    mentor_languages: &[String],
+    mentor_expertise: &[String],
+    industry: &str,
+) -> MentorNote {
+    MentorNote::Assigned {
+        shared_languages: common(student_languages, mentor_languages),
+        expert_in_industry: covers(mentor_expertise, industry),
     }
 }
 

@@ -1,7 +1,10 @@
 //! A matching round from what staff hold: the students' summaries (staff space) and the program's
 //! positions, organizations and mentors (program space), turned into the matcher's input.
 
-use crate::domain::{MentorProfile, Organization, PlacementState, Position, StudentSummary};
+use crate::domain::{
+    MatchProposal, MentorProfile, Organization, PlacementState, Position, ProposalState,
+    StudentSummary,
+};
 use crate::ids::{RecordId, UserId};
 use crate::matching::{MatchInput, MatchMentor, MatchPosition, MatchStudent, RankedChoice};
 
@@ -98,4 +101,95 @@ pub fn round_input(
         positions,
         mentors,
     }
+}
+
+/// A mentor staff may choose for a proposal by hand, with the room they have left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentorChoice {
+    /// The mentor.
+    pub user_id: UserId,
+    /// Their name.
+    pub display_name: String,
+    /// Where they work.
+    pub organization_id: RecordId,
+    /// Whether that is the proposal's organization.
+    pub at_organization: bool,
+    /// Mentees they may still take: their capacity less their confirmed or active mentees and
+    /// the round's other proposals that name them.
+    pub free: u32,
+    /// Their capacity.
+    pub capacity: u32,
+}
+
+/// The mentors staff may choose for proposal `this` of cohort `year`, whose position belongs to
+/// `organization`: every mentor taking part that year with room left, those of the organization
+/// first, then the most room, then by name. Empty when no mentor has room: staff then raise a
+/// capacity or add a mentor on the program screen.
+pub fn mentor_choices(
+    year: i32,
+    organization: &RecordId,
+    this: &RecordId,
+    summaries: &[(RecordId, StudentSummary)],
+    mentors: &[(RecordId, MentorProfile)],
+    proposals: &[(RecordId, MatchProposal)],
+) -> Vec<MentorChoice> {
+    let placed_with = |student: &UserId, mentor: &UserId| {
+        summaries
+            .iter()
+            .find(|(id, _)| id.as_str() == student.as_str())
+            .is_some_and(|(_, summary)| {
+                summary.placements.iter().any(|placement| {
+                    placement.state.grants_mentor_access() && &placement.mentor_id == mentor
+                })
+            })
+    };
+    let mut choices: Vec<MentorChoice> = mentors
+        .iter()
+        .filter(|(_, mentor)| mentor.cohort_years.is_empty() || mentor.cohort_years.contains(&year))
+        .filter_map(|(_, mentor)| {
+            let current = mentor_load(summaries.iter().map(|(_, s)| s), &mentor.user_id);
+            // Other proposals of the round that name the mentor: drafts, and confirmed ones whose
+            // placement the student's summary does not show yet.
+            let proposed = proposals
+                .iter()
+                .filter(|(id, proposal)| {
+                    id != this
+                        && proposal.cohort_year == year
+                        && proposal.mentor_id.as_ref() == Some(&mentor.user_id)
+                        && match proposal.state {
+                            ProposalState::Draft => true,
+                            ProposalState::Confirmed => {
+                                !placed_with(&proposal.student_id, &mentor.user_id)
+                            }
+                            ProposalState::Rejected => false,
+                        }
+                })
+                .count();
+            let taken = current.saturating_add(u32::try_from(proposed).unwrap_or(u32::MAX));
+            let free = mentor.capacity.saturating_sub(taken);
+            (free > 0).then(|| MentorChoice {
+                user_id: mentor.user_id.clone(),
+                display_name: mentor.display_name.clone(),
+                organization_id: mentor.organization_id.clone(),
+                at_organization: &mentor.organization_id == organization,
+                free,
+                capacity: mentor.capacity,
+            })
+        })
+        .collect();
+    choices.sort_by(|a, b| {
+        (
+            !a.at_organization,
+            std::cmp::Reverse(a.free),
+            &a.display_name,
+            &a.user_id,
+        )
+            .cmp(&(
+                !b.at_organization,
+                std::cmp::Reverse(b.free),
+                &b.display_name,
+                &b.user_id,
+            ))
+    });
+    choices
 }

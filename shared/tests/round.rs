@@ -8,11 +8,11 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use imp_shared::apply::{apply, ApplyContext, MemoryRecords, RecordView};
 use imp_shared::demo::demo_program;
-use imp_shared::domain::{Entity, RecordKind, Role, StudentSummary};
+use imp_shared::domain::{Entity, MatchProposal, ProposalState, RecordKind, Role, StudentSummary};
 use imp_shared::ids::{RecordId, SpaceId, UserId};
-use imp_shared::matching::propose_matches;
+use imp_shared::matching::{propose_matches, MentorNote};
 use imp_shared::permissions::Actor;
-use imp_shared::round::{is_placed, mentor_load, round_input};
+use imp_shared::round::{is_placed, mentor_choices, mentor_load, round_input};
 use imp_shared::summary::summarize;
 
 struct Demo {
@@ -153,4 +153,143 @@ fn the_demo_round_places_the_waiting_students_within_slots_and_remaining_capacit
             .count(),
         14
     );
+}
+
+#[test]
+fn staff_can_choose_a_mentor_for_a_proposal_the_matcher_left_without_one() {
+    let demo = demo();
+    let positions = list(&demo.program, RecordKind::Position, |e| match e {
+        Entity::Position(p) => Some(p),
+        _ => None,
+    });
+    let organizations = list(&demo.program, RecordKind::Organization, |e| match e {
+        Entity::Organization(o) => Some(o),
+        _ => None,
+    });
+    let mut mentors = list(&demo.program, RecordKind::MentorProfile, |e| match e {
+        Entity::MentorProfile(m) => Some(m),
+        _ => None,
+    });
+    let input = round_input(2024, &demo.summaries, &positions, &organizations, &mentors);
+    let Ok(outcome) = propose_matches(&input) else {
+        panic!("matching failed");
+    };
+    // The drafts as the matching screen keeps them.
+    let proposals: Vec<(RecordId, MatchProposal)> = outcome
+        .proposals
+        .iter()
+        .map(|p| {
+            (
+                RecordId(format!("match-2024-{}", p.student_id)),
+                MatchProposal {
+                    cohort_year: 2024,
+                    student_id: p.student_id.clone(),
+                    position_id: p.position_id.clone(),
+                    mentor_id: p.mentor_id.clone(),
+                    rank: p.rank,
+                    explanation: Some(p.explanation.clone()),
+                    swapped_with: None,
+                    edited: false,
+                    state: ProposalState::Draft,
+                },
+            )
+        })
+        .collect();
+    let (this, lonely) = proposals
+        .iter()
+        .find(|(_, p)| p.mentor_id.is_none())
+        .expect("the demo round leaves some proposals without a mentor");
+    assert!(matches!(
+        lonely.explanation.as_ref().map(|e| &e.mentor),
+        Some(MentorNote::AllAtCapacity | MentorNote::NoneAtOrganization)
+    ));
+    let organization = positions
+        .iter()
+        .find(|(id, _)| *id == lonely.position_id)
+        .map(|(_, p)| p.organization_id.clone())
+        .expect("the proposal's position");
+    let choices = mentor_choices(
+        2024,
+        &organization,
+        this,
+        &demo.summaries,
+        &mentors,
+        &proposals,
+    );
+    assert!(!choices.is_empty(), "mentors elsewhere have room");
+    // Each has room after their mentees and the round's other drafts; the organization's own
+    // come first, then the most room.
+    for choice in &choices {
+        let load = mentor_load(demo.summaries.iter().map(|(_, s)| s), &choice.user_id);
+        let drafted = proposals
+            .iter()
+            .filter(|(id, p)| id != this && p.mentor_id.as_ref() == Some(&choice.user_id))
+            .count() as u32;
+        assert_eq!(
+            choice.free,
+            choice.capacity - load - drafted,
+            "{}",
+            choice.user_id
+        );
+        assert!(choice.free > 0);
+        assert_eq!(
+            choice.at_organization,
+            choice.organization_id == organization
+        );
+    }
+    for pair in choices.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            (!a.at_organization, std::cmp::Reverse(a.free))
+                <= (!b.at_organization, std::cmp::Reverse(b.free)),
+            "{a:?} before {b:?}"
+        );
+    }
+    // A mentor named by every other draft up to their capacity is not offered again.
+    let first = &choices[0];
+    let mut filled = proposals.clone();
+    for n in 0..first.free {
+        filled.push((
+            RecordId(format!("extra-{n}")),
+            MatchProposal {
+                mentor_id: Some(first.user_id.clone()),
+                ..lonely.clone()
+            },
+        ));
+    }
+    let again = mentor_choices(
+        2024,
+        &organization,
+        this,
+        &demo.summaries,
+        &mentors,
+        &filled,
+    );
+    assert!(again.iter().all(|c| c.user_id != first.user_id));
+    // Rejected proposals hold no place.
+    for (_, proposal) in filled.iter_mut().skip(proposals.len()) {
+        proposal.state = ProposalState::Rejected;
+    }
+    let freed = mentor_choices(
+        2024,
+        &organization,
+        this,
+        &demo.summaries,
+        &mentors,
+        &filled,
+    );
+    assert_eq!(freed, choices);
+    // With no capacity anywhere there is nobody to offer.
+    for (_, mentor) in &mut mentors {
+        mentor.capacity = 0;
+    }
+    assert!(mentor_choices(
+        2024,
+        &organization,
+        this,
+        &demo.summaries,
+        &mentors,
+        &proposals
+    )
+    .is_empty());
 }

@@ -45,6 +45,7 @@ fn concern(student: &str) -> Entity {
         state: ConcernState::Open,
         assignee: None,
         raised_by: None,
+        raised_at: None,
         notes: String::new(),
     })
 }

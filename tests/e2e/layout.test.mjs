@@ -122,7 +122,7 @@ describe("no text widens the layout", { timeout: 300_000 }, () => {
     const page = await profile.context.newPage();
     await signIn(page, worker.url, DEMO.staff.email);
     await waitForSynced(page);
-    await expectFits(page, "staff", ["/", "/program", "/workshops", `/student?id=${DEMO.student.id}`]);
+    await expectFits(page, "staff", ["/", "/concerns", "/program", "/matching", "/workshops", `/student?id=${DEMO.student.id}`]);
     await visit(page, "/people");
     await page.fill("#invite-name", "Long Link Student");
     await page.fill("#invite-email", `long.link.${uniqueId("s")}@example.edu`);

@@ -2,13 +2,16 @@
 // students CSV, and a concern a student raises offline reaching the staff inbox.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { WorkerProcess } from "../support/worker.mjs";
 import { DESKTOP, PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO } from "../support/api.mjs";
 import { signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "screenshots");
 let worker;
 const profiles = new Profiles();
 const signedInPage = (email, viewport) => openSignedIn(profiles, worker.url, email, viewport);
@@ -33,6 +36,7 @@ function parseCsv(text) {
 }
 
 before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   worker = await WorkerProcess.startSeeded();
 }, { timeout: 240_000 });
 
@@ -79,7 +83,7 @@ describe("staff", { timeout: 300_000 }, () => {
     assert.equal(placements.length, 1 + 180 - 14, "everyone but the 14 waiting for matching has a placement");
     const states = placements.slice(1).reduce((counts, row) => ({ ...counts, [row[6]]: (counts[row[6]] ?? 0) + 1 }), {});
     assert.deepEqual(states, { completed: 119, active: 61 - 14 });
-    assert.ok(placements.some((row) => row[0] === DEMO.student.id && row[5] === "Chen Wei-Ting (1)"));
+    assert.ok(placements.some((row) => row[0] === DEMO.student.id && row[5] === "Chen Wei-Ting"));
 
     const sessions = await exported("sessions");
     assert.deepEqual(sessions[0], ["student_id", "name", "cohort", "month", "sessions_held"]);
@@ -126,8 +130,21 @@ describe("staff", { timeout: 300_000 }, () => {
     await waitForSynced(page);
 
     const { page: staffPage } = await signedInPage(DEMO.staff.email);
+    // The navigation counts the open concerns and leads to them: urgent first, the newest first.
+    await staffPage.waitForSelector('nav a[href="/concerns"] [data-testid="open-concerns"]');
+    await staffPage.click('nav a[href="/concerns"]');
     const concern = staffPage.locator('[data-testid="concern"]', { hasText: text });
     await concern.waitFor();
+    const order = await staffPage.$$eval('[data-testid="concern"][data-state="open"]', (items) =>
+      items.map((item) => ({ priority: ["low", "normal", "urgent"].indexOf(item.dataset.priority), at: item.querySelector("time")?.getAttribute("datetime") ?? "" })));
+    assert.equal(await staffPage.locator('[data-testid="concern"]').first().getAttribute("data-concern-id"), await concern.getAttribute("data-concern-id"));
+    for (let i = 1; i < order.length; i += 1) {
+      const [a, b] = [order[i - 1], order[i]];
+      assert.ok(a.priority > b.priority || (a.priority === b.priority && a.at >= b.at), `concern ${i} is out of order: ${JSON.stringify(order)}`);
+    }
+    const raised = await concern.locator('[data-testid="concern-raised"]').getAttribute("datetime");
+    assert.ok(Math.abs(Date.parse(raised) - Date.now()) < 10 * 60_000, `raised at ${raised}`);
+    assert.match(await concern.locator('[data-testid="concern-raised"]').textContent(), /^Raised .+ \d{2}:\d{2}$/);
     assert.match(await concern.textContent(), /Amara Patel · Housing/);
     assert.match(await concern.textContent(), /Urgent/);
     assert.match(await concern.locator('[data-testid="assignee"]').textContent(), /nobody yet/);
@@ -135,6 +152,7 @@ describe("staff", { timeout: 300_000 }, () => {
     await concern.locator('[data-testid="assignee"]', { hasText: "you" }).waitFor();
     await concern.locator('[data-testid="concern-notes"]').fill("Called the landlord; meeting on Friday.");
     await concern.locator('[data-testid="concern-notes"]').press("Tab");
+    await concern.locator('[data-testid="notes-saved"]').waitFor();
     await concern.locator('[data-testid="concern-state"]').selectOption("in_progress");
     await staffPage.waitForSelector(`[data-testid="concern"][data-state="in_progress"]`);
     await waitForSynced(staffPage);
@@ -191,11 +209,26 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.click('[data-testid="confirm-all"]');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="proposal"][data-state="confirmed"]').length === n, withMentor);
     assert.equal(await page.locator('[data-testid="proposal"][data-state="draft"]:not([data-mentor=""])').count(), 0);
+
+    // No dead end: staff choose a mentor from elsewhere for one of them, seeing the room each has.
+    const lonely = page.locator('[data-testid="proposal"][data-state="draft"][data-mentor=""]').first();
+    const lonelyId = await lonely.getAttribute("data-proposal-id");
+    const picker = lonely.locator('[data-testid="pick-mentor"]');
+    const offered = await picker.locator("option[value]:not([value=''])").evaluateAll((options) =>
+      options.map((option) => ({ id: option.value, free: Number(option.dataset.free), text: option.textContent })));
+    assert.ok(offered.length >= 1, "mentors with room are offered");
+    assert.ok(offered.every((o) => o.free >= 1 && new RegExp(`· ${o.free} of \\d+ places free$`).test(o.text)), JSON.stringify(offered));
+    await picker.selectOption(offered[0].id);
+    const chosen = byId(lonelyId);
+    await page.waitForSelector(`[data-proposal-id="${lonelyId}"][data-mentor="${offered[0].id}"] [data-testid="mentor-by-staff"]`);
+    assert.match(await chosen.locator('[data-testid="explanation"]').textContent(), /choice; (mentor speaks|mentor and student share no language)/);
+    await chosen.locator('[data-testid="confirm-proposal"]').click();
+    await page.waitForSelector(`[data-proposal-id="${lonelyId}"][data-state="confirmed"]`);
     await waitForSynced(page, 60_000);
     await page.locator('[data-testid="sync-status"]').click();
     await waitForSynced(page, 60_000);
     await page.click('nav a[href="/matching"]');
-    await page.waitForSelector(`[data-testid="unplaced"][data-count="${14 - withMentor}"]`, { timeout: 30_000 });
+    await page.waitForSelector(`[data-testid="unplaced"][data-count="${14 - withMentor - 1}"]`, { timeout: 30_000 });
 
     // The swapped student and their (new) mentor see the placement after they sync.
     const studentEmail = `student${first.student.slice(2)}@demo.imp`;
@@ -205,6 +238,63 @@ describe("staff", { timeout: 300_000 }, () => {
     const studentName = (await studentPage.textContent('[data-testid="user-name"]')).trim();
     const { page: mentorPage } = await signedInPage(mentorEmail);
     await mentorPage.waitForSelector(`[data-testid="mentees"] li:has-text("${studentName}")`);
+  });
+
+  test("long lists on a phone say how many they show, page with 'Show more' and filter by role, cohort and organization", { timeout: 180_000 }, async () => {
+    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const accounts = (await staffApi.request("GET", "/api/v1/accounts")).json;
+    const students = accounts.filter((a) => a.user.role === "student").length;
+    const summaries = (await staffApi.pull("staff", "lists-summaries")).json.changes.filter((c) => c.key.kind === "student_summary");
+    const cohort2024 = summaries.filter((c) => c.record.fields.cohort_year === 2024).length;
+    assert.ok(accounts.length > 100 && students > 25 && cohort2024 > 25, `${accounts.length} accounts, ${students} students`);
+    const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+    const { page } = await signedInPage(DEMO.staff.email);
+    await page.goto(`${worker.url}/people`);
+    const people = page.locator('[data-testid="people-count"]');
+    await page.waitForSelector(`[data-testid="people-count"][data-all="${accounts.length}"]`);
+    assert.equal(await people.textContent(), `Showing 25 of ${accounts.length}`);
+    assert.equal(await page.locator('[data-testid="account"]').count(), 25);
+    await page.selectOption('[data-testid="people-role"]', "student");
+    await page.waitForSelector(`[data-testid="people-count"][data-matching="${students}"]`);
+    assert.equal(await people.textContent(), `Showing 25 of ${students} matching · ${accounts.length} in all`);
+    await page.click('[data-testid="show-more"]');
+    await page.waitForSelector(`[data-testid="people-count"][data-shown="${Math.min(50, students)}"]`);
+    const roles = await page.$$eval('[data-testid="account"] .item-meta', (metas) => metas.map((m) => m.textContent.split(" · ").pop()));
+    assert.ok(roles.every((role) => role === "Student"), roles.join());
+    await page.selectOption('[data-testid="people-cohort"]', "2024");
+    await page.waitForSelector(`[data-testid="people-count"][data-matching="${cohort2024}"][data-shown="25"]`);
+    assert.ok(await noSideways(page), "People fits the phone");
+    await page.screenshot({ path: join(SCREENSHOTS, "staff-people-filtered-phone-en.png"), fullPage: true });
+
+    // Program: the cohort's 91 positions, 25 at a time, narrowed by organization; a slot count
+    // that is not allowed is explained, not dropped.
+    await page.goto(`${worker.url}/program`);
+    const positions = page.locator('[data-testid="positions-count"]');
+    await page.waitForSelector('[data-testid="positions-count"][data-all="91"]');
+    assert.equal(await positions.textContent(), "Showing 25 of 91");
+    for (const shown of [50, 75, 91]) {
+      await page.locator('[data-testid="program-positions"] [data-testid="show-more"]').click();
+      await page.waitForSelector(`[data-testid="positions-count"][data-shown="${shown}"]`);
+    }
+    assert.equal(await page.locator('[data-testid="admin-position"]').count(), 91);
+    assert.equal(await page.locator('[data-testid="program-positions"] [data-testid="show-more"]').count(), 0);
+    const org = await page.locator('#position-admin-org option').nth(1).getAttribute("value");
+    await page.selectOption("#position-admin-org", org);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="positions-count"]').dataset.matching) < 91);
+    const inOrg = Number(await positions.getAttribute("data-matching"));
+    assert.equal(await page.locator('[data-testid="admin-position"]').count(), Math.min(inOrg, 25));
+    const slots = page.locator('[data-testid="admin-position"] [data-testid="position-slots"]').first();
+    await slots.fill("0");
+    await slots.dispatchEvent("change");
+    await page.waitForSelector('[data-testid="program-positions"] >> text=Enter a number of places from 1 to 100.');
+    await page.selectOption('[data-testid="language"] >> nth=0', "zh-TW");
+    await page.selectOption("#position-admin-org", "");
+    await page.waitForSelector('[data-testid="positions-count"][data-matching="91"]');
+    assert.equal(await positions.textContent(), "顯示 25 / 91 筆");
+    assert.ok(await noSideways(page), "Program fits the phone");
+    await page.screenshot({ path: join(SCREENSHOTS, "staff-program-positions-phone-zh-TW.png"), fullPage: true });
+    await page.selectOption('[data-testid="language"] >> nth=0', "en");
   });
 
   test("people: staff invite a student by link and QR code, the student joins the cohort, and deactivating stops them", { timeout: 180_000 }, async () => {

@@ -52,6 +52,12 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await schedule(`Visa paperwork ${stamp}`, taipei(8), "09:00");
     const upcoming = page.locator(`[data-testid="session"][data-agenda="Visa paperwork ${stamp}"]`);
     assert.equal(await upcoming.locator('[data-testid="log-session"]').count(), 0, "a session that has not happened cannot be logged");
+    // The soonest coming session first, then the past ones, the latest first.
+    const starts = await page.$$eval('[data-testid="session"]', (items) => items.map((item) => Date.parse(item.dataset.starts)));
+    const now = Date.now();
+    const coming = starts.filter((t) => t >= now);
+    const past = starts.filter((t) => t < now);
+    assert.deepEqual(starts, [...[...coming].sort((a, b) => a - b), ...[...past].sort((a, b) => b - a)]);
 
     // A time that has passed logs a past session, and needs what happened.
     await page.fill("#session-date", taipei(-2));
@@ -242,8 +248,11 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await browser.context.setOffline(true);
     await card.locator('[data-testid="rsvp"]').click();
     await page.waitForSelector(`[data-testid="workshop"][data-workshop-id="${workshopId}"][data-going="true"]`);
+    // Marked as waiting like every other change that has not reached the server.
+    await card.locator('[data-testid="waiting"]').waitFor();
     await browser.context.setOffline(false);
     await waitForSynced(page);
+    await card.locator('[data-testid="waiting"]').waitFor({ state: "detached" });
     const staff = await new Api(worker.url).login(DEMO.staff.email);
     const rsvp = async () => (await staff.pull(`student:${DEMO.student.id}`, uniqueId("check"))).json.changes
       .find((change) => change.key.kind === "rsvp" && change.key.id === workshopId)?.record?.fields;

@@ -45,10 +45,22 @@ function taipei(offsetMinutes = 0) {
 
 describe("student flows, continued", { timeout: 600_000 }, () => {
   test("rankings: ranked, explained and reordered offline; staff read them; after the deadline they are final", { timeout: 180_000 }, async () => {
+    // A student of the cohort still waiting for a placement is asked to rank on Home.
+    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const waiting = (await staffApi.pull("staff", uniqueId("waiting"))).json.changes.find((c) => c.key.kind === "student_summary"
+      && c.record.fields.cohort_year === 2024
+      && !c.record.fields.placements.some((p) => ["confirmed", "active", "completed"].includes(p.state)));
+    const { page: waitingPage } = await signedInPage(`student${waiting.key.id.slice(2)}@demo.imp`);
+    await waitingPage.waitForSelector('[data-testid="ranking-card"] [data-testid="open-positions"]');
+
+    // The demo student is placed already: nobody asks them to rank, and the positions screen
+    // says they need not (they may still browse, and rank).
     const { profile, page } = await signedInPage(DEMO.student.email);
     await waitForServiceWorker(page);
-    await page.waitForSelector('[data-testid="ranking-card"]');
-    await page.click('[data-testid="open-positions"]');
+    await page.waitForSelector('[data-testid="my-placement"] [data-testid="placement-mentor"]');
+    assert.equal(await page.locator('[data-testid="ranking-card"]').count(), 0);
+    await page.goto(`${worker.url}/positions`);
+    await page.waitForSelector('[data-testid="already-placed"]');
     await page.waitForSelector('[data-testid="position"]');
     await profile.context.setOffline(true);
 
@@ -129,7 +141,7 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     const card = page.locator('[data-testid="my-placement"]');
     await card.waitFor();
     assert.ok((await card.locator('[data-testid="placement-organization"]').textContent()).trim().length > 0);
-    assert.match(await card.locator('[data-testid="placement-mentor"]').textContent(), /\(1\)/);
+    assert.match(await card.locator('[data-testid="placement-mentor"]').textContent(), /Chen Wei-Ting$/);
     assert.equal(await card.locator('[data-testid="mentor-contact"]').getAttribute("href"), "mailto:mentor@demo.imp");
     assert.match(await card.textContent(), /Expertise/);
   });

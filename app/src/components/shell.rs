@@ -8,8 +8,9 @@ use crate::components::pwa::UpdateBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::components::toast::ToastArea;
 use crate::i18n::{set_lang, use_i18n, Lang, Msg};
-use crate::sync::hooks::use_session;
-use imp_shared::domain::Role;
+use crate::sync::hooks::{use_records, use_session};
+use imp_shared::domain::{ConcernState, Entity, RecordKind, Role};
+use imp_shared::ids::SpaceId;
 
 /// The language switch (on every screen).
 #[component]
@@ -44,6 +45,19 @@ pub fn Shell(children: Children) -> impl IntoView {
     let signed_in = move || session.get().is_some();
     let role = move || session.get().map(|session| session.user.role);
     let has_tasks = move || matches!(role(), Some(Role::Student | Role::Mentor));
+    // Staff's open concerns, counted on the navigation.
+    let staff_space =
+        Signal::derive(move || (role() == Some(Role::Staff)).then_some(SpaceId::Staff));
+    let flags = use_records(staff_space, RecordKind::ConcernFlag);
+    let open_concerns = Memo::new(move |_| {
+        flags
+            .get()
+            .iter()
+            .filter(
+                |(_, e)| matches!(e, Entity::ConcernFlag(f) if f.state != ConcernState::Resolved),
+            )
+            .count()
+    });
     view! {
         <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
         <header class="app-bar">
@@ -100,6 +114,15 @@ pub fn Shell(children: Children) -> impl IntoView {
                         <A href="/workshops">
                             <span class="nav-icon" aria-hidden="true">"▦"</span>
                             <span>{move || i18n.t(Msg::ManageWorkshops)}</span>
+                        </A>
+                        <A href="/concerns">
+                            <span class="nav-icon" aria-hidden="true">"!"</span>
+                            <span>
+                                {move || i18n.t(Msg::Concerns)}
+                                <Show when=move || { open_concerns.get() > 0 }>
+                                    " "<span class="nav-count" data-testid="open-concerns">{move || open_concerns.get()}</span>
+                                </Show>
+                            </span>
                         </A>
                     </Show>
                     <A href="/settings">

@@ -69,6 +69,7 @@ pub fn ConcernPage() -> impl IntoView {
             state: ConcernState::Open,
             assignee: None,
             raised_by: None,
+            raised_at: None,
             notes: String::new(),
         };
         sent.set(false);
@@ -115,5 +116,15 @@ pub fn ConcernPage() -> impl IntoView {
                 </Show>
             </form>
         </section>
+    }
+}
+
+/// Staff's concerns screen (reached from the navigation, which counts the open ones).
+#[component]
+pub fn ConcernsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{move || i18n.t(Msg::Concerns)}</h1>
+        <crate::pages::home::ConcernInbox />
     }
 }

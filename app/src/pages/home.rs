@@ -21,7 +21,22 @@ use crate::i18n::{
 };
 use crate::pages::concern::{PRIORITIES, TOPICS};
 use crate::pages::visa::use_visa_steps;
-use crate::sync::hooks::{use_records, use_session, use_sync_status, use_write, WriteErrorLine};
+use crate::sync::hooks::{
+    use_pending_ids, use_records, use_session, use_sync_status, use_write, WriteErrorLine,
+};
+
+/// Whether `user` opened the app on this device before; remembers that they have now.
+fn seen_before(user: &str) -> bool {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return true;
+    };
+    let key = format!("imp-seen-{user}");
+    let seen = storage.get_item(&key).ok().flatten().is_some();
+    if !seen {
+        let _ = storage.set_item(&key, "1");
+    }
+    seen
+}
 
 /// The home screen for the signed-in role.
 #[component]
@@ -36,12 +51,17 @@ pub fn HomePage() -> impl IntoView {
             .map(|s| s.user.display_name)
             .unwrap_or_default()
     };
+    // "Welcome" the first time someone opens the app on this device, "Welcome back" after.
+    let returning = session
+        .get_untracked()
+        .is_some_and(|s| seen_before(s.user.id.as_str()));
     view! {
         <section class="hero">
             <h1 data-testid="home-title">{move || match role() {
                 Some(Role::Mentor) => i18n.t(Msg::HelloMentor),
                 Some(Role::Staff) => i18n.t(Msg::HelloStaff),
-                _ => i18n.t(Msg::HelloStudent),
+                _ if returning => i18n.t(Msg::HelloStudent),
+                _ => i18n.t(Msg::WelcomeFirst),
             }}</h1>
             <p class="muted" data-testid="user-name">{name}</p>
         </section>
@@ -171,6 +191,8 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let program = Signal::derive(|| Some(SpaceId::Program));
     let workshops = use_records(program, RecordKind::Workshop);
     let rsvps = use_records(space, RecordKind::Rsvp);
+    // An answer waiting to sync is marked like every other waiting change (its id is the workshop's).
+    let pending = use_pending_ids(space);
     let write = use_write();
     let upcoming = Memo::new(move |_| {
         let now = Utc::now();
@@ -222,6 +244,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                     <p class="item-meta">{move || format!("{} {} · {} · {} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place, i18n.t(Msg::Capacity), workshop.capacity)}</p>
                                 </div>
                                 {going.then(|| view! { <span class="pill">{move || i18n.t(Msg::Going)}</span> })}
+                                {pending.get().contains(&id).then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
                                 {can_check_in.then(|| view! {
                                     <A href=format!("/checkin?w={id}") attr:class="button button-small button-primary" attr:data-testid="checkin-link">{move || i18n.t(Msg::CheckIn)}</A>
                                 })}
@@ -249,7 +272,7 @@ fn checkin_open(workshop: &imp_shared::domain::Workshop) -> bool {
 fn RankingCard() -> impl IntoView {
     let i18n = use_i18n();
     let round = crate::pages::positions::use_ranking_round();
-    let open = move || round.get().is_some_and(|r| !r.closed());
+    let open = move || round.get().is_some_and(|r| !r.closed() && !r.placed);
     view! {
         <Show when=open>
             <section class="card" data-testid="ranking-card">
@@ -554,13 +577,17 @@ fn StaffHome() -> impl IntoView {
     }
 }
 
+/// Staff's concern inbox: open ones first, urgent first, then the newest.
 #[component]
-fn ConcernInbox() -> impl IntoView {
+pub fn ConcernInbox() -> impl IntoView {
     let i18n = use_i18n();
     let staff = Signal::derive(|| Some(SpaceId::Staff));
     let flags = use_records(staff, RecordKind::ConcernFlag);
     let enrollments = use_records(staff, RecordKind::Enrollment);
     let write = use_write();
+    // Concerns whose notes this device stored since they were last typed in (kept here: a
+    // stored change redraws the rows).
+    let saved_notes = RwSignal::new(std::collections::HashSet::<imp_shared::ids::RecordId>::new());
     let concerns = Memo::new(move |_| {
         let names: Vec<(String, String)> = enrollments
             .get()
@@ -584,13 +611,21 @@ fn ConcernInbox() -> impl IntoView {
                 _ => None,
             })
             .collect();
+        // Open ones first, urgent first, then the newest.
         let open = |flag: &ConcernFlag| flag.state != ConcernState::Resolved;
         list.sort_by(|(a_id, a, _), (b_id, b, _)| {
-            (!open(a), std::cmp::Reverse(a.priority), a_id).cmp(&(
-                !open(b),
-                std::cmp::Reverse(b.priority),
-                b_id,
-            ))
+            (
+                !open(a),
+                std::cmp::Reverse(a.priority),
+                std::cmp::Reverse(a.raised_at),
+                a_id,
+            )
+                .cmp(&(
+                    !open(b),
+                    std::cmp::Reverse(b.priority),
+                    std::cmp::Reverse(b.raised_at),
+                    b_id,
+                ))
         });
         list
     });
@@ -610,19 +645,28 @@ fn ConcernInbox() -> impl IntoView {
                 <ul class="list" data-testid="concerns">
                     {move || concerns.get().into_iter().map(|(id, flag, name)| {
                         let topic = TOPICS.iter().find(|(t, _, _)| *t == flag.topic).map_or(Msg::TopicOther, |(_, _, m)| *m);
-                        let priority = PRIORITIES.iter().find(|(p, _, _)| *p == flag.priority).map_or(Msg::PriorityNormal, |(_, _, m)| *m);
+                        let (priority_key, priority) = PRIORITIES.iter().find(|(p, _, _)| *p == flag.priority).map_or(("normal", Msg::PriorityNormal), |(_, k, m)| (*k, *m));
                         let key = match flag.state { ConcernState::Open => "open", ConcernState::InProgress => "in_progress", ConcernState::Resolved => "resolved" };
                         let select_id = format!("concern-state-{id}");
                         let urgent = flag.priority == Priority::Urgent;
                         let target = id.clone();
+                        let raised = flag.raised_at.map(|at| {
+                            let local = at.with_timezone(&zone_offset("Asia/Taipei"));
+                            (at.to_rfc3339(), local)
+                        });
                         view! {
-                            <li class="list-item" data-testid="concern" data-concern-id=id.to_string() data-state=key>
+                            <li class="list-item" data-testid="concern" data-concern-id=id.to_string() data-state=key data-priority=priority_key>
                                 <div class="grow">
                                     <p class="item-title"><A href=format!("/student?id={}", flag.student_id) attr:data-testid="concern-student">{name}</A>" · "{move || i18n.t(topic)}</p>
+                                    {raised.map(|(stamp, local)| view! {
+                                        <p class="item-meta"><time datetime=stamp data-testid="concern-raised">
+                                            {move || format!("{} {} {}", i18n.t(Msg::Raised), format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"))}
+                                        </time></p>
+                                    })}
                                     <p class="item-body">{flag.text.clone()}</p>
                                 </div>
                                 <span class="pill" class:pill-danger=urgent>{move || i18n.t(priority)}</span>
-                                <ConcernHandling id=id.clone() flag=flag.clone() />
+                                <ConcernHandling id=id.clone() flag=flag.clone() saved=saved_notes />
                                 <label class="visually-hidden" for=select_id.clone()>{move || i18n.t(Msg::Progress)}</label>
                                 <select id=select_id data-testid="concern-state" prop:value=key on:change=move |e| set_state(target.clone(), event_target_value(&e))>
                                     <option value="open">{move || i18n.t(Msg::ConcernOpen)}</option>
@@ -640,7 +684,11 @@ fn ConcernInbox() -> impl IntoView {
 
 /// Who handles a concern and staff's notes on it.
 #[component]
-fn ConcernHandling(id: imp_shared::ids::RecordId, flag: ConcernFlag) -> impl IntoView {
+fn ConcernHandling(
+    id: imp_shared::ids::RecordId,
+    flag: ConcernFlag,
+    saved: RwSignal<std::collections::HashSet<imp_shared::ids::RecordId>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let write = use_write();
@@ -651,6 +699,23 @@ fn ConcernHandling(id: imp_shared::ids::RecordId, flag: ConcernFlag) -> impl Int
     };
     let assignee_name = flag.assignee.clone().map(|a| a.to_string());
     let notes = RwSignal::new(flag.notes.clone());
+    // "Saved" once this device has stored the notes (they sync from there).
+    let is_saved = {
+        let id = id.clone();
+        move || saved.with(|set| set.contains(&id))
+    };
+    let mark = {
+        let id = id.clone();
+        move |done: bool| {
+            saved.update(|set| {
+                if done {
+                    set.insert(id.clone());
+                } else {
+                    set.remove(&id);
+                }
+            })
+        }
+    };
     let update = move |id: imp_shared::ids::RecordId,
                        patch: imp_shared::domain::ConcernFlagPatch| {
         write.dispatch((
@@ -675,16 +740,25 @@ fn ConcernHandling(id: imp_shared::ids::RecordId, flag: ConcernFlag) -> impl Int
     };
     let save_notes = {
         let id = id.clone();
+        let mark = mark.clone();
         move |event: leptos::ev::Event| {
             let text = event_target_value(&event);
             notes.set(text.clone());
-            update(
-                id.clone(),
-                imp_shared::domain::ConcernFlagPatch {
-                    notes: Some(text),
-                    ..Default::default()
+            mark(false);
+            let mark = mark.clone();
+            write.run(
+                SpaceId::Staff,
+                Mutation::Update {
+                    id: id.clone(),
+                    patch: imp_shared::domain::EntityPatch::ConcernFlag(
+                        imp_shared::domain::ConcernFlagPatch {
+                            notes: Some(text),
+                            ..Default::default()
+                        },
+                    ),
                 },
-            )
+                move || mark(true),
+            );
         }
     };
     let notes_id = format!("concern-notes-{id}");
@@ -698,7 +772,14 @@ fn ConcernHandling(id: imp_shared::ids::RecordId, flag: ConcernFlag) -> impl Int
                 <button class="button button-small" data-testid="take-concern" on:click=take.clone()>{move || i18n.t(Msg::TakeConcern)}</button>
             </Show>
             <label for=notes_id.clone()>{move || i18n.t(Msg::StaffNotes)}</label>
-            <textarea id=notes_id rows="2" maxlength="5000" data-testid="concern-notes" prop:value=move || notes.get() on:change=save_notes></textarea>
+            <textarea id=notes_id rows="2" maxlength="5000" data-testid="concern-notes" prop:value=move || notes.get()
+                on:input={
+                    let mark = mark.clone();
+                    move |_| mark(false)
+                } on:change=save_notes></textarea>
+            <Show when=is_saved>
+                <p class="item-meta" role="status" data-testid="notes-saved">{move || i18n.t(Msg::Saved)}</p>
+            </Show>
             <WriteErrorLine write=write />
         </div>
     }

@@ -11,11 +11,11 @@ use imp_shared::domain::{
     PlacementState, Position, ProposalState, RecordKind, StudentSummary,
 };
 use imp_shared::ids::{RecordId, SpaceId, UserId};
-use imp_shared::matching::propose_matches;
+use imp_shared::matching::{mentor_note, propose_matches};
 use imp_shared::mutation::Mutation;
-use imp_shared::round::round_input;
+use imp_shared::round::{mentor_choices, round_input, MentorChoice};
 
-use crate::i18n::{explain, unmatched_reason, use_i18n, Msg};
+use crate::i18n::{explain, mentor_room, unmatched_reason, use_i18n, Msg};
 use crate::sync::hooks::{typed, use_pending_ids, use_records, use_write, WriteErrorLine};
 
 /// The program and staff data a round works on.
@@ -102,6 +102,38 @@ impl RoundData {
             .map(|(_, o)| o.name.clone())
             .unwrap_or_default();
         format!("{} · {org}", position.title)
+    }
+
+    fn organization_of(&self, position: &RecordId) -> RecordId {
+        self.positions
+            .get()
+            .iter()
+            .find(|(key, _)| key == position)
+            .map_or_else(
+                || RecordId(String::new()),
+                |(_, p)| p.organization_id.clone(),
+            )
+    }
+
+    fn organization_name(&self, id: &RecordId) -> String {
+        self.organizations
+            .get()
+            .iter()
+            .find(|(key, _)| key == id)
+            .map(|(_, o)| o.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The mentors staff may choose for proposal `id`, with the room each has left.
+    fn mentor_choices(&self, id: &RecordId, proposal: &MatchProposal) -> Vec<MentorChoice> {
+        mentor_choices(
+            proposal.cohort_year,
+            &self.organization_of(&proposal.position_id),
+            id,
+            &self.summaries.get(),
+            &self.mentors.get(),
+            &self.proposals.get(),
+        )
     }
 
     fn mentor_name(&self, id: &Option<UserId>) -> Option<String> {
@@ -362,6 +394,53 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
             ));
         }
     };
+    // Staff choose a mentor themselves: the explanation's mentor side is worked out for them.
+    let choose_mentor = move |id: RecordId, mentor: UserId| {
+        let Some((_, proposal)) = data
+            .proposals
+            .get_untracked()
+            .into_iter()
+            .find(|(key, _)| *key == id)
+        else {
+            return;
+        };
+        let student_languages = data
+            .summaries
+            .get_untracked()
+            .into_iter()
+            .find(|(key, _)| key.as_str() == proposal.student_id.as_str())
+            .map(|(_, s)| s.languages)
+            .unwrap_or_default();
+        let profile = data
+            .mentors
+            .get_untracked()
+            .into_iter()
+            .find(|(_, m)| m.user_id == mentor)
+            .map(|(_, m)| m);
+        let explanation = proposal.explanation.map(|mut why| {
+            if let Some(profile) = &profile {
+                why.mentor = mentor_note(
+                    &student_languages,
+                    &profile.languages,
+                    &profile.expertise,
+                    &why.industry,
+                );
+            }
+            why
+        });
+        write.dispatch((
+            SpaceId::Staff,
+            Mutation::Update {
+                id,
+                patch: imp_shared::domain::EntityPatch::MatchProposal(MatchProposalPatch {
+                    mentor_id: Some(Some(mentor)),
+                    explanation: Some(explanation),
+                    edited: Some(true),
+                    ..MatchProposalPatch::default()
+                }),
+            },
+        ));
+    };
     let confirm_all = move |_| {
         for (id, proposal) in drafts.get_untracked() {
             if proposal.mentor_id.is_some() {
@@ -392,6 +471,10 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         let student_name = data.student_name(&proposal.student_id);
                         let explanation = proposal.explanation.clone();
                         let swapped_name = proposal.swapped_with.as_ref().map(|other| data.student_name(other));
+                        let mentor_by_staff = proposal.edited && proposal.swapped_with.is_none() && has_mentor;
+                        let choices = if is_draft { data.mentor_choices(&id, &proposal) } else { Vec::new() };
+                        let pick_id = format!("pick-mentor-{id}");
+                        let pick_for = id.clone();
                         view! {
                             <li class="list-item" data-testid="proposal" data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
                                 data-position=proposal.position_id.to_string() data-mentor=proposal.mentor_id.clone().map(|m| m.to_string()).unwrap_or_default() data-state=state>
@@ -399,8 +482,11 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                                     <p class="item-title"><leptos_router::components::A href=student_link.clone()>{student_name.clone()}</leptos_router::components::A></p>
                                     <p class="item-meta">{data.position_label(&proposal.position_id)}</p>
                                     <p class="item-meta">{move || i18n.t(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
-                                    <p class="item-reason" data-testid="explanation">{move || explain(i18n.lang.get(), &explanation, swapped_name.as_deref())}</p>
+                                    <p class="item-meta" data-testid="explanation">{move || explain(i18n.lang.get(), &explanation, swapped_name.as_deref())}</p>
+                                    {mentor_by_staff.then(|| view! { <p class="item-meta" data-testid="mentor-by-staff">{move || i18n.t(Msg::MentorChosenByStaff)}</p> })}
                                 </div>
+                                {is_draft.then(|| view! { <MentorPicker id=pick_id choices=choices has_mentor=has_mentor data=data
+                                    on_pick=Callback::new(move |mentor: UserId| choose_mentor(pick_for.clone(), mentor)) /> })}
                                 {waiting.then(|| view! { <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span> })}
                                 <span class="pill">{move || i18n.t(match state { "confirmed" => Msg::ProposalConfirmed, "rejected" => Msg::ProposalRejected, _ => Msg::ProposalDraft })}</span>
                                 {is_draft.then(|| view! {
@@ -427,4 +513,62 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// Choosing a proposal's mentor by hand: every mentor with room, the organization's first, each
+/// with the room they have left; or why there is nobody to choose.
+#[component]
+fn MentorPicker(
+    id: String,
+    choices: Vec<MentorChoice>,
+    has_mentor: bool,
+    data: RoundData,
+    on_pick: Callback<UserId>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if choices.is_empty() {
+        return (!has_mentor)
+            .then(|| {
+                view! {
+                    <p class="notice grow-full" data-testid="no-mentor-room">
+                        {move || i18n.t(Msg::NoMentorHasRoom)}" "
+                        <leptos_router::components::A href="/program">{move || i18n.t(Msg::ProgramData)}</leptos_router::components::A>
+                    </p>
+                }
+            })
+            .into_any();
+    }
+    let label = if has_mentor {
+        Msg::ChangeMentor
+    } else {
+        Msg::ChooseMentor
+    };
+    let options = choices
+        .into_iter()
+        .map(|choice| {
+            let org = data.organization_name(&choice.organization_id);
+            let (free, capacity) = (choice.free, choice.capacity);
+            let name = choice.display_name.clone();
+            view! {
+                <option value=choice.user_id.to_string() data-free=free.to_string() data-here=choice.at_organization.to_string()>
+                    {move || format!("{name} · {org} · {}", mentor_room(i18n.lang.get(), free, capacity))}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field grow-full">
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <select id=id data-testid="pick-mentor" on:change=move |event| {
+                let mentor = event_target_value(&event);
+                if !mentor.is_empty() {
+                    on_pick.run(UserId(mentor));
+                }
+            }>
+                <option value="">"—"</option>
+                {options}
+            </select>
+        </div>
+    }
+    .into_any()
 }

@@ -2,14 +2,18 @@
 //! QR code, and stop or restore an account's sign-ins. The directory lives on the server, so
 //! this screen needs a connection and says so when there is none.
 
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
-use imp_shared::domain::Role;
+use imp_shared::domain::{Entity, RecordKind, Role};
+use imp_shared::ids::SpaceId;
 use imp_shared::protocol::{AccountInfo, InviteRequest, InviteResponse};
 
+use crate::components::list::{ListFooter, Paging};
 use crate::components::qr::QrCodeImage;
 use crate::i18n::{format_date, use_i18n, Msg};
-use crate::sync::hooks::use_session;
+use crate::sync::hooks::{use_records, use_session};
 use crate::sync::transport::{self, TransportError};
 
 fn role_msg(role: Role) -> Msg {
@@ -48,19 +52,70 @@ pub fn PeoplePage() -> impl IntoView {
     };
     reload();
     let filter = RwSignal::new(String::new());
-    let shown = Memo::new(move |_| {
+    let role_filter = RwSignal::new(None::<Role>);
+    let cohort_filter = RwSignal::new(None::<i32>);
+    let paging = Paging::new();
+    // Cohorts: students' from their summaries (staff space), mentors' from their profiles.
+    let summaries = use_records(
+        Signal::derive(|| Some(SpaceId::Staff)),
+        RecordKind::StudentSummary,
+    );
+    let mentor_profiles = use_records(
+        Signal::derive(|| Some(SpaceId::Program)),
+        RecordKind::MentorProfile,
+    );
+    let cohorts_of = Memo::new(move |_| {
+        let mut map: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+        for (id, entity) in summaries.get() {
+            if let Entity::StudentSummary(summary) = entity {
+                map.entry(id.to_string())
+                    .or_default()
+                    .push(summary.cohort_year);
+            }
+        }
+        for (_, entity) in mentor_profiles.get() {
+            if let Entity::MentorProfile(mentor) = entity {
+                map.entry(mentor.user_id.to_string())
+                    .or_default()
+                    .extend(mentor.cohort_years);
+            }
+        }
+        map
+    });
+    let cohort_years = Memo::new(move |_| {
+        let mut years: Vec<i32> = cohorts_of.get().into_values().flatten().collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        years
+    });
+    let matching = Memo::new(move |_| {
         let needle = filter.get().trim().to_lowercase();
-        accounts
+        let role = role_filter.get();
+        let cohort = cohort_filter.get();
+        let cohorts = cohorts_of.get();
+        let mut list: Vec<AccountInfo> = accounts
             .get()
             .into_iter()
+            .filter(|a| role.is_none_or(|role| a.user.role == role))
+            .filter(|a| {
+                cohort.is_none_or(|year| {
+                    cohorts
+                        .get(a.user.id.as_str())
+                        .is_some_and(|years| years.contains(&year))
+                })
+            })
             .filter(|a| {
                 needle.is_empty()
                     || a.user.display_name.to_lowercase().contains(&needle)
                     || a.user.email.to_lowercase().contains(&needle)
             })
-            .take(100)
-            .collect::<Vec<_>>()
+            .collect();
+        list.sort_by(|a, b| {
+            (&a.user.display_name, &a.user.email).cmp(&(&b.user.display_name, &b.user.email))
+        });
+        list
     });
+    let shown = Memo::new(move |_| paging.page(matching.get()));
     let toggle = move |id: String, active: bool| {
         let Some(token) = token() else { return };
         leptos::task::spawn_local(async move {
@@ -78,9 +133,39 @@ pub fn PeoplePage() -> impl IntoView {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::Accounts)}</h2>
             <p class="form-error" role="alert">{move || load_error.get()}</p>
-            <div class="field">
-                <label for="people-search">{move || i18n.t(Msg::Search)}</label>
-                <input id="people-search" type="search" data-testid="people-search" prop:value=move || filter.get() on:input=move |e| filter.set(event_target_value(&e)) />
+            <div class="form-inline">
+                <div class="field">
+                    <label for="people-search">{move || i18n.t(Msg::Search)}</label>
+                    <input id="people-search" type="search" data-testid="people-search" prop:value=move || filter.get()
+                        on:input=move |e| { filter.set(event_target_value(&e)); paging.reset(); } />
+                </div>
+                <div class="field">
+                    <label for="people-role">{move || i18n.t(Msg::AccountRole)}</label>
+                    <select id="people-role" data-testid="people-role" on:change=move |e| {
+                        role_filter.set(match event_target_value(&e).as_str() {
+                            "student" => Some(Role::Student),
+                            "mentor" => Some(Role::Mentor),
+                            "staff" => Some(Role::Staff),
+                            _ => None,
+                        });
+                        paging.reset();
+                    }>
+                        <option value="">{move || i18n.t(Msg::AllRoles)}</option>
+                        {[(Role::Student, "student"), (Role::Mentor, "mentor"), (Role::Staff, "staff")].into_iter().map(|(role, value)| view! {
+                            <option value=value>{move || i18n.t(role_msg(role))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="people-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                    <select id="people-cohort" data-testid="people-cohort" on:change=move |e| {
+                        cohort_filter.set(event_target_value(&e).parse().ok());
+                        paging.reset();
+                    }>
+                        <option value="">{move || i18n.t(Msg::AllCohorts)}</option>
+                        {move || cohort_years.get().into_iter().map(|year| view! { <option value=year.to_string()>{year}</option> }).collect_view()}
+                    </select>
+                </div>
             </div>
             <ul class="list" data-testid="accounts">
                 {move || shown.get().into_iter().map(|account| {
@@ -106,6 +191,8 @@ pub fn PeoplePage() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <ListFooter paging=paging testid="people-count" matching=Signal::derive(move || matching.get().len())
+                all=Signal::derive(move || accounts.get().len()) />
         </section>
     }
 }
@@ -119,17 +206,14 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     let role = RwSignal::new("student".to_owned());
     let cohort = RwSignal::new(String::new());
     let organization = RwSignal::new(String::new());
-    let program = Signal::derive(|| Some(imp_shared::ids::SpaceId::Program));
-    let organizations =
-        crate::sync::hooks::use_records(program, imp_shared::domain::RecordKind::Organization);
+    let program = Signal::derive(|| Some(SpaceId::Program));
+    let organizations = use_records(program, RecordKind::Organization);
     let org_options = Memo::new(move |_| {
         let mut list: Vec<(String, String)> = organizations
             .get()
             .into_iter()
             .filter_map(|(id, entity)| match entity {
-                imp_shared::domain::Entity::Organization(org) if org.approved => {
-                    Some((id.to_string(), org.name))
-                }
+                Entity::Organization(org) if org.approved => Some((id.to_string(), org.name)),
                 _ => None,
             })
             .collect();

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use chrono::Utc;
 use leptos::prelude::*;
 
-use imp_shared::domain::{Cohort, Entity, Organization, Position, RankingChoice, RecordKind};
+use imp_shared::domain::{
+    Cohort, Entity, Organization, PlacementState, Position, RankingChoice, RecordKind,
+};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
@@ -26,6 +28,9 @@ pub struct RankingRound {
     pub cohort: Cohort,
     /// The student's choices so far, best first.
     pub choices: Vec<RankingChoice>,
+    /// Whether the student already has a placement that counts (confirmed, active or
+    /// completed): they take no part in matching, so nobody asks them to rank.
+    pub placed: bool,
 }
 
 impl RankingRound {
@@ -50,6 +55,7 @@ pub fn use_ranking_round() -> Memo<Option<RankingRound>> {
     let profiles = use_records(space, RecordKind::StudentProfile);
     let cohorts = use_records(program, RecordKind::Cohort);
     let rankings = use_records(space, RecordKind::Ranking);
+    let placements = use_records(space, RecordKind::Placement);
     Memo::new(move |_| {
         let year = profiles.get().into_iter().find_map(|(_, e)| match e {
             Entity::StudentProfile(profile) => Some(profile.cohort_year),
@@ -67,10 +73,17 @@ pub fn use_ranking_round() -> Memo<Option<RankingRound>> {
                 _ => None,
             })
             .unwrap_or_default();
+        let placed = placements.get().into_iter().any(|(_, e)| {
+            matches!(e, Entity::Placement(p) if matches!(
+                p.state,
+                PlacementState::Confirmed | PlacementState::Active | PlacementState::Completed
+            ))
+        });
         Some(RankingRound {
             cohort_id,
             cohort,
             choices,
+            placed,
         })
     })
 }
@@ -124,6 +137,9 @@ pub fn PositionsPage() -> impl IntoView {
     view! {
         <h1>{move || i18n.t(Msg::RankPositions)}</h1>
         <Show when=move || round.with(Option::is_some) fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoCohort)}</p> }>
+            <Show when=move || round.with(|r| r.as_ref().is_some_and(|r| r.placed))>
+                <p class="notice" data-testid="already-placed">{move || i18n.t(Msg::AlreadyPlaced)}</p>
+            </Show>
             <MyRanking space=space round=round catalogue=catalogue />
             <PositionBrowser space=space round=round catalogue=catalogue />
         </Show>

@@ -13,7 +13,7 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{use_i18n, Msg};
-use crate::sync::hooks::{use_records, use_session, use_write, WriteErrorLine};
+use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write, WriteErrorLine};
 
 /// A typed list ("English, 中文、Vietnamese") split on Latin and Chinese commas.
 pub(crate) fn split_list(text: &str) -> Vec<String> {
@@ -87,6 +87,9 @@ fn ProfileForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let write = use_write();
+    let pending = use_pending_ids(space_id);
+    let waiting =
+        move || profile.with(|p| p.as_ref().is_some_and(|(id, _)| pending.get().contains(id)));
     let stored = move |read: fn(&StudentProfile) -> String| {
         Signal::derive(move || {
             profile.with(|p| p.as_ref().map(|(_, p)| read(p)).unwrap_or_default())
@@ -196,7 +199,12 @@ fn ProfileForm(
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || profile.with(|p| p.as_ref().map(|(_, p)| p.display_name.clone()).unwrap_or_default())}</h2>
+            <h2 class="card-title">
+                {move || profile.with(|p| p.as_ref().map(|(_, p)| p.display_name.clone()).unwrap_or_default())}
+                <Show when=waiting>
+                    " "<span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+                </Show>
+            </h2>
             <form class="form" on:submit=save novalidate=true data-testid="profile-form">
                 {field("nationality", Msg::Nationality, nationality, "text")}
                 {field("university", Msg::University, university, "text")}

@@ -13,12 +13,10 @@ use imp_shared::domain::{
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::list::{ListFooter, Paging};
 use crate::i18n::{local_to_utc, use_i18n, zone_offset, Msg};
 use crate::pages::profile::split_list;
 use crate::sync::hooks::{typed, use_records, use_write, FormWrite, WriteErrorLine};
-
-/// How many rows a long list shows before the search narrows it.
-const SHOWN: usize = 25;
 
 /// A deadline typed as a Taipei date means 23:59 that day.
 fn deadline_from_date(text: &str) -> Option<chrono::DateTime<Utc>> {
@@ -117,8 +115,9 @@ fn Cohorts() -> impl IntoView {
                             <div class="field">
                                 <label for=max_id.clone()>{move || i18n.t(Msg::MaxChoices)}</label>
                                 <input id=max_id type="number" min="1" max="10" data-testid="cohort-max" prop:value=cohort.max_rankings.to_string() on:change=move |e| {
-                                    if let Ok(max) = event_target_value(&e).parse::<u8>() {
-                                        update(write, max_target.clone(), EntityPatch::Cohort(CohortPatch { max_rankings: Some(max), ..CohortPatch::default() }));
+                                    match event_target_value(&e).trim().parse::<u8>() {
+                                        Ok(max @ 1..=10) => update(write, max_target.clone(), EntityPatch::Cohort(CohortPatch { max_rankings: Some(max), ..CohortPatch::default() })),
+                                        _ => write.fail(Msg::EnterMaxChoices),
                                     }
                                 } />
                             </div>
@@ -197,7 +196,7 @@ fn Organizations() -> impl IntoView {
     let program = Signal::derive(|| Some(SpaceId::Program));
     let records = use_records(program, RecordKind::Organization);
     let query = RwSignal::new(String::new());
-    let shown = Memo::new(move |_| {
+    let matching = Memo::new(move |_| {
         let needle = query.get().trim().to_lowercase();
         let mut list = typed(records.get(), |e| match e {
             Entity::Organization(o) => Some(o),
@@ -212,9 +211,10 @@ fn Organizations() -> impl IntoView {
         list.sort_by(|(a_id, a), (b_id, b)| {
             (a.approved, &a.name, a_id).cmp(&(b.approved, &b.name, b_id))
         });
-        list.truncate(SHOWN);
         list
     });
+    let paging = Paging::new();
+    let shown = Memo::new(move |_| paging.page(matching.get()));
     let name = RwSignal::new(String::new());
     let industry = RwSignal::new(String::new());
     let add = move |event: leptos::ev::SubmitEvent| {
@@ -237,7 +237,8 @@ fn Organizations() -> impl IntoView {
             <h2 class="card-title">{move || i18n.t(Msg::Organizations)}</h2>
             <div class="field">
                 <label for="org-search">{move || i18n.t(Msg::Search)}</label>
-                <input id="org-search" type="search" data-testid="org-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
+                <input id="org-search" type="search" data-testid="org-search" prop:value=move || query.get()
+                    on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
             </div>
             <WriteErrorLine write=write />
             <ul class="list">
@@ -270,6 +271,8 @@ fn Organizations() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <ListFooter paging=paging testid="organizations-count" matching=Signal::derive(move || matching.get().len())
+                all=Signal::derive(move || records.get().len()) />
             <form class="form form-inline" on:submit=add data-testid="new-organization">
                 <div class="field">
                     <label for="new-org-name">{move || i18n.t(Msg::OrganizationName)}</label>
@@ -296,15 +299,30 @@ fn Positions() -> impl IntoView {
     let orgs = use_records(program, RecordKind::Organization);
     let cohorts = use_records(program, RecordKind::Cohort);
     let query = RwSignal::new(String::new());
-    let latest = Memo::new(move |_| {
-        cohorts
+    let chosen_year = RwSignal::new(None::<i32>);
+    let org_filter = RwSignal::new(None::<RecordId>);
+    let paging = Paging::new();
+    let years = Memo::new(move |_| {
+        let mut years: Vec<i32> = cohorts
             .get()
             .into_iter()
             .filter_map(|(_, e)| match e {
                 Entity::Cohort(c) => Some(c.year),
                 _ => None,
             })
-            .max()
+            .collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years
+    });
+    // The cohort shown: the one chosen, or the latest.
+    let latest = Memo::new(move |_| chosen_year.get().or_else(|| years.get().first().copied()));
+    let org_options = Memo::new(move |_| {
+        let mut list = typed(orgs.get(), |e| match e {
+            Entity::Organization(o) => Some(o.name),
+            _ => None,
+        });
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        list
     });
     let org_name = move |id: &RecordId| {
         orgs.get()
@@ -315,15 +333,27 @@ fn Positions() -> impl IntoView {
             })
             .unwrap_or_default()
     };
-    let shown = Memo::new(move |_| {
+    let of_year = Memo::new(move |_| {
+        let year = latest.get();
+        typed(records.get(), |e| match e {
+            Entity::Position(p) => Some(p),
+            _ => None,
+        })
+        .into_iter()
+        .filter(|(_, p)| Some(p.cohort_year) == year)
+        .count()
+    });
+    let matching = Memo::new(move |_| {
         let needle = query.get().trim().to_lowercase();
         let year = latest.get();
+        let org = org_filter.get();
         let mut list: Vec<(RecordId, Position, String)> = typed(records.get(), |e| match e {
             Entity::Position(p) => Some(p),
             _ => None,
         })
         .into_iter()
         .filter(|(_, p)| Some(p.cohort_year) == year)
+        .filter(|(_, p)| org.as_ref().is_none_or(|org| &p.organization_id == org))
         .map(|(id, p)| {
             let org = org_name(&p.organization_id);
             (id, p, org)
@@ -335,9 +365,9 @@ fn Positions() -> impl IntoView {
         })
         .collect();
         list.sort_by(|a, b| (&a.2, &a.1.title).cmp(&(&b.2, &b.1.title)));
-        list.truncate(SHOWN);
         list
     });
+    let shown = Memo::new(move |_| paging.page(matching.get()));
     let new_org = RwSignal::new(String::new());
     let new_title = RwSignal::new(String::new());
     let add = move |event: leptos::ev::SubmitEvent| {
@@ -368,9 +398,25 @@ fn Positions() -> impl IntoView {
     view! {
         <section class="card" data-testid="program-positions">
             <h2 class="card-title">{move || format!("{} · {}", i18n.t(Msg::Positions), latest.get().map(|y| y.to_string()).unwrap_or_default())}</h2>
-            <div class="field">
-                <label for="position-admin-search">{move || i18n.t(Msg::Search)}</label>
-                <input id="position-admin-search" type="search" data-testid="position-admin-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
+            <div class="form-inline">
+                <div class="field">
+                    <label for="position-admin-search">{move || i18n.t(Msg::Search)}</label>
+                    <input id="position-admin-search" type="search" data-testid="position-admin-search" prop:value=move || query.get()
+                        on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
+                </div>
+                <div class="field">
+                    <label for="position-admin-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                    <select id="position-admin-cohort" data-testid="position-admin-cohort" on:change=move |e| {
+                        chosen_year.set(event_target_value(&e).parse().ok());
+                        paging.reset();
+                    }>
+                        {move || years.get().into_iter().map(|year| {
+                            let selected = Some(year) == latest.get();
+                            view! { <option value=year.to_string() selected=selected>{year}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <OrganizationFilter id="position-admin-org" options=org_options filter=org_filter paging=paging />
             </div>
             <WriteErrorLine write=write />
             <ul class="list">
@@ -383,7 +429,10 @@ fn Positions() -> impl IntoView {
                             <div class="field">
                                 <label for=ids[0].clone()>{move || i18n.t(Msg::Slots)}</label>
                                 <input id=ids[0].clone() type="number" min="1" max="100" data-testid="position-slots" prop:value=position.slots.to_string() on:change=move |ev| {
-                                    if let Ok(slots) = event_target_value(&ev).parse::<u32>() { patch(a.clone(), PositionPatch { slots: Some(slots), ..PositionPatch::default() }); }
+                                    match event_target_value(&ev).trim().parse::<u32>() {
+                                        Ok(slots @ 1..=100) => patch(a.clone(), PositionPatch { slots: Some(slots), ..PositionPatch::default() }),
+                                        _ => write.fail(Msg::EnterPlaces),
+                                    }
                                 } />
                             </div>
                             <label class="check" for=ids[1].clone()><input id=ids[1].clone() type="checkbox" prop:checked=position.paid on:change=move |ev| patch(b.clone(), PositionPatch { paid: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{move || i18n.t(Msg::Paid)}</label>
@@ -397,6 +446,8 @@ fn Positions() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            <ListFooter paging=paging testid="positions-count" matching=Signal::derive(move || matching.get().len())
+                all=Signal::derive(move || of_year.get()) />
             <form class="form form-inline" on:submit=add>
                 <div class="field">
                     <label for="new-position-org">{move || i18n.t(Msg::OrganizationName)}</label>
@@ -428,12 +479,16 @@ fn Mentors() -> impl IntoView {
     let records = use_records(program, RecordKind::MentorProfile);
     let orgs = use_records(program, RecordKind::Organization);
     let query = RwSignal::new(String::new());
-    let shown = Memo::new(move |_| {
+    let org_filter = RwSignal::new(None::<RecordId>);
+    let paging = Paging::new();
+    let matching = Memo::new(move |_| {
         let needle = query.get().trim().to_lowercase();
+        let org = org_filter.get();
         let mut list: Vec<(RecordId, MentorProfile)> = typed(records.get(), |e| match e {
             Entity::MentorProfile(m) => Some(m),
             _ => None,
         });
+        list.retain(|(_, m)| org.as_ref().is_none_or(|org| &m.organization_id == org));
         list.retain(|(_, m)| {
             needle.is_empty()
                 || m.display_name.to_lowercase().contains(&needle)
@@ -442,9 +497,9 @@ fn Mentors() -> impl IntoView {
                     .any(|x| x.to_lowercase().contains(&needle))
         });
         list.sort_by(|a, b| (&a.1.display_name, &a.0).cmp(&(&b.1.display_name, &b.0)));
-        list.truncate(SHOWN);
         list
     });
+    let shown = Memo::new(move |_| paging.page(matching.get()));
     let org_options = Memo::new(move |_| {
         let mut list = typed(orgs.get(), |e| match e {
             Entity::Organization(o) => Some(o.name),
@@ -459,9 +514,13 @@ fn Mentors() -> impl IntoView {
     view! {
         <section class="card" data-testid="mentors">
             <h2 class="card-title">{move || i18n.t(Msg::Mentors)}</h2>
-            <div class="field">
-                <label for="mentor-search">{move || i18n.t(Msg::Search)}</label>
-                <input id="mentor-search" type="search" data-testid="mentor-search" prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e)) />
+            <div class="form-inline">
+                <div class="field">
+                    <label for="mentor-search">{move || i18n.t(Msg::Search)}</label>
+                    <input id="mentor-search" type="search" data-testid="mentor-search" prop:value=move || query.get()
+                        on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
+                </div>
+                <OrganizationFilter id="mentor-org" options=org_options filter=org_filter paging=paging />
             </div>
             <WriteErrorLine write=write />
             <ul class="list">
@@ -492,14 +551,43 @@ fn Mentors() -> impl IntoView {
                             <div class="field">
                                 <label for=ids[3].clone()>{move || i18n.t(Msg::Capacity)}</label>
                                 <input id=ids[3].clone() type="number" min="0" max="20" data-testid="mentor-capacity" prop:value=mentor.capacity.to_string() on:change=move |ev| {
-                                    if let Ok(capacity) = event_target_value(&ev).parse::<u32>() { patch(d.clone(), MentorProfilePatch { capacity: Some(capacity), ..MentorProfilePatch::default() }); }
+                                    match event_target_value(&ev).trim().parse::<u32>() {
+                                        Ok(capacity @ 0..=20) => patch(d.clone(), MentorProfilePatch { capacity: Some(capacity), ..MentorProfilePatch::default() }),
+                                        _ => write.fail(Msg::EnterCapacity),
+                                    }
                                 } />
                             </div>
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            <ListFooter paging=paging testid="mentors-count" matching=Signal::derive(move || matching.get().len())
+                all=Signal::derive(move || records.get().len()) />
         </section>
+    }
+}
+
+/// Narrows a list to one organization.
+#[component]
+fn OrganizationFilter(
+    id: &'static str,
+    options: Memo<Vec<(RecordId, String)>>,
+    filter: RwSignal<Option<RecordId>>,
+    paging: Paging,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{move || i18n.t(Msg::OrganizationName)}</label>
+            <select id=id data-testid=id on:change=move |e| {
+                let value = event_target_value(&e);
+                filter.set((!value.is_empty()).then_some(RecordId(value)));
+                paging.reset();
+            }>
+                <option value="">{move || i18n.t(Msg::AllOrganizations)}</option>
+                {move || options.get().into_iter().map(|(org, name)| view! { <option value=org.to_string()>{name}</option> }).collect_view()}
+            </select>
+        </div>
     }
 }
 

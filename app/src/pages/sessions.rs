@@ -212,7 +212,16 @@ fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 _ => None,
             })
             .collect();
-        list.sort_by(|(a_id, a), (b_id, b)| (b.starts_at, b_id).cmp(&(a.starts_at, a_id)));
+        // The soonest coming session first, then those past, the latest first.
+        let now = Utc::now();
+        list.sort_by(|(a_id, a), (b_id, b)| {
+            let (a_past, b_past) = (a.starts_at < now, b.starts_at < now);
+            match (a_past, b_past) {
+                (false, false) => (a.starts_at, a_id).cmp(&(b.starts_at, b_id)),
+                (true, true) => (b.starts_at, b_id).cmp(&(a.starts_at, a_id)),
+                _ => a_past.cmp(&b_past),
+            }
+        });
         list
     });
     view! {
@@ -306,7 +315,7 @@ fn SessionItem(
         session.next_steps.clone(),
     );
     view! {
-        <li class="list-item session" class:cancelled=cancelled data-testid="session" data-session-id=id_text data-state=format!("{state:?}").to_lowercase() data-agenda=session.agenda.clone()>
+        <li class="list-item session" class:cancelled=cancelled data-testid="session" data-starts=session.starts_at.to_rfc3339() data-session-id=id_text data-state=format!("{state:?}").to_lowercase() data-agenda=session.agenda.clone()>
             <div class="grow">
                 <p class="item-title">{when}</p>
                 <p class="item-meta">

@@ -36,6 +36,38 @@ pub fn StudentPage() -> impl IntoView {
     let positions = use_records(program, RecordKind::Position);
     let workshops = use_records(program, RecordKind::Workshop);
     let mentors = use_records(program, RecordKind::MentorProfile);
+    let organizations = use_records(program, RecordKind::Organization);
+    let proposals = use_records(
+        Signal::derive(|| Some(SpaceId::Staff)),
+        RecordKind::MatchProposal,
+    );
+    // "Title · Organization" for a position.
+    let position_label = move |id: &RecordId| {
+        let positions = positions.get_untracked();
+        let org = positions
+            .iter()
+            .find(|(key, _)| key == id)
+            .and_then(|(_, e)| match e {
+                Entity::Position(p) => {
+                    Some(name_of(&organizations.get_untracked(), &p.organization_id))
+                }
+                _ => None,
+            });
+        let title = name_of(&positions, id);
+        org.map_or(title.clone(), |org| format!("{title} · {org}"))
+    };
+    // The latest round's proposal for this student, if staff made one.
+    let proposal = Memo::new(move |_| {
+        let id = id.get()?;
+        proposals
+            .get()
+            .into_iter()
+            .filter_map(|(_, e)| match e {
+                Entity::MatchProposal(p) if p.student_id.as_str() == id.as_str() => Some(p),
+                _ => None,
+            })
+            .max_by_key(|p| p.cohort_year)
+    });
     let summary = Memo::new(move |_| {
         let id = id.get()?;
         summaries
@@ -57,6 +89,7 @@ pub fn StudentPage() -> impl IntoView {
     let row = move |label: Msg, value: String| {
         view! { <dt>{move || i18n.t(label)}</dt><dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd> }
     };
+    let empty = move |msg: Msg| view! { <p class="muted empty" data-testid="empty">{move || i18n.t(msg)}</p> };
     view! {
         {move || match summary.get() {
             None => view! { <h1>{move || i18n.t(Msg::Students)}</h1><p class="muted empty">{move || i18n.t(Msg::NoSuchStudent)}</p> }.into_any(),
@@ -80,9 +113,25 @@ pub fn StudentPage() -> impl IntoView {
                     </section>
                     <section class="card" data-testid="student-placements">
                         <h2 class="card-title">{move || i18n.t(Msg::PlacementsByState)}</h2>
+                        {s.placements.is_empty().then(|| empty(Msg::NoPlacementYet))}
+                        {move || proposal.get().map(|p| {
+                            let state = match p.state {
+                                imp_shared::domain::ProposalState::Draft => Msg::ProposalDraft,
+                                imp_shared::domain::ProposalState::Confirmed => Msg::ProposalConfirmed,
+                                imp_shared::domain::ProposalState::Rejected => Msg::ProposalRejected,
+                            };
+                            let mentor = p.mentor_id.as_ref().map_or_else(|| "—".to_owned(), mentor_name);
+                            view! {
+                                <p class="item-meta" data-testid="student-proposal">
+                                    <strong>{move || format!("{} {}: ", i18n.t(Msg::Proposals), p.cohort_year)}</strong>
+                                    {format!("{} · {mentor} · ", position_label(&p.position_id))}
+                                    {move || i18n.t(state)}
+                                </p>
+                            }
+                        })}
                         <ul class="list">
                             {s.placements.iter().map(|p| {
-                                let title = name_of(&positions.get_untracked(), &p.position_id);
+                                let title = position_label(&p.position_id);
                                 let mentor = mentor_name(&p.mentor_id);
                                 let state = p.state;
                                 view! {
@@ -95,23 +144,27 @@ pub fn StudentPage() -> impl IntoView {
                         </ul>
                     </section>
                     <section class="card" data-testid="student-rankings">
-                        <h2 class="card-title">{move || i18n.t(Msg::MyRanking)}</h2>
+                        <h2 class="card-title">{move || i18n.t(Msg::RankedChoices)}</h2>
+                        {s.rankings.is_empty().then(|| empty(Msg::NothingRankedYet))}
                         <ol class="list">
                             {s.rankings.iter().map(|choice| view! {
-                                <li class="list-item"><div class="grow"><p class="item-title">{name_of(&positions.get_untracked(), &choice.position_id)}</p><p class="item-meta">{choice.reason.clone()}</p></div></li>
+                                <li class="list-item"><div class="grow"><p class="item-title">{position_label(&choice.position_id)}</p><p class="item-meta">{choice.reason.clone()}</p></div></li>
                             }).collect_view()}
                         </ol>
                     </section>
                     <section class="card" data-testid="student-activity">
                         <h2 class="card-title">{move || i18n.t(Msg::Sessions)}</h2>
+                        {s.sessions_held.is_empty().then(|| empty(Msg::NoSessionsHeldYet))}
                         <ul class="bars">
                             {s.sessions_held.iter().map(|m| view! { <li class="bar-row"><span class="bar-label">{m.month.clone()}</span><span class="bar-value">{m.count}</span></li> }).collect_view()}
                         </ul>
                         <h3 class="card-subtitle">{move || i18n.t(Msg::WorkshopsAttended)}</h3>
+                        {s.workshops_attended.is_empty().then(|| empty(Msg::NoWorkshopsYet))}
                         <ul class="list" data-testid="student-workshops">
                             {s.workshops_attended.iter().map(|w| view! { <li class="list-item">{name_of(&workshops.get_untracked(), w)}</li> }).collect_view()}
                         </ul>
                         <h3 class="card-subtitle">{move || i18n.t(Msg::JobOutcomes)}</h3>
+                        {s.outcome.is_none().then(|| empty(Msg::NoOutcomeYet))}
                         <p class="item-meta" data-testid="student-outcome">{s.outcome.clone().map(|o| format!(
                             "{} · {} · {}",
                             if o.employed { i18n.t(Msg::Employed) } else { "—" },
