@@ -331,6 +331,12 @@ messages! {
     ConfirmAll => "Confirm all", "全部確認";
     ShowMore => "Show more", "顯示更多";
     Raised => "Raised", "提出於";
+    KeepIt => "Keep it", "保留";
+    ConfirmDeleteTaskTitle => "Delete this task?", "要刪除這項任務嗎？";
+    ConfirmDeleteTaskBody => "It goes for the student and the mentor alike.", "學生與導師都將看不到這項任務。";
+    ConfirmCancelSessionTitle => "Cancel this session?", "要取消這次會談嗎？";
+    ConfirmCancelSessionBody => "The other person sees it cancelled once your change syncs.", "同步後，對方會看到這次會談已取消。";
+    EnterMandarinLevel => "Enter a Mandarin level from 0 to 6 (TOCFL), or leave it empty.", "請輸入 0 到 6 的華語程度（TOCFL），或留空。";
     AlreadyPlaced => "You already have a placement, so you do not need to rank positions. You can still browse them.", "你已有實習配對，不需要填寫志願；仍可瀏覽職缺。";
     RankedChoices => "Ranked choices", "志願排序";
     NoPlacementYet => "No placement yet.", "尚未配對實習。";

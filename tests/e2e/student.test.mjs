@@ -7,7 +7,7 @@ import { WorkerProcess } from "../support/worker.mjs";
 import { PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { readFileSync } from "node:fs";
-import { signedInPage as openSignedIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { signedInPage as openSignedIn, pendingCount, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
 let worker;
 const profiles = new Profiles();
@@ -74,7 +74,13 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     const held = page.locator(`[data-testid="session"][data-agenda="Mock interview ${stamp}"]`);
     await page.waitForSelector(`[data-testid="session"][data-agenda="Mock interview ${stamp}"][data-state="completed"]`);
     const cancelled = page.locator(`[data-testid="session"][data-agenda="Visa paperwork ${stamp}"]`);
+    // Cancelling asks first; "Keep it" changes nothing.
     await cancelled.locator('[data-testid="cancel-session"]').click();
+    await page.click('.dialog >> text=Keep it');
+    assert.equal(await cancelled.getAttribute("data-state"), "scheduled");
+    await cancelled.locator('[data-testid="cancel-session"]').click();
+    assert.match(await page.textContent(".dialog"), /Cancel this session\?/);
+    await page.click('.dialog [data-testid="confirm"]');
     await page.waitForSelector(`[data-testid="session"][data-agenda="Visa paperwork ${stamp}"][data-state="cancelled"]`);
     const heldDate = await page.evaluate(async (iso) => (await import("/pkg/imp_app.js")).format_date_text("en", iso), taipei(-2));
     assert.ok((await held.textContent()).includes(`${heldDate} 14:30`), await held.textContent());
@@ -178,11 +184,19 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await page.click('[data-testid="open-profile"]');
     await page.waitForSelector('[data-testid="profile-form"]');
     await browser.context.setOffline(true);
+    // A level out of range is explained in words, and nothing is saved or cleared.
+    await page.fill('[data-testid="mandarin"]', "9");
+    await page.click('[data-testid="save-profile"]');
+    await page.waitForSelector("text=Enter a Mandarin level from 0 to 6 (TOCFL), or leave it empty.");
+    assert.equal(await page.inputValue('[data-testid="mandarin"]'), "9", "the typed level stays");
+    assert.equal(await pendingCount(page), 0);
     await page.fill('[data-testid="mandarin"]', "2");
     await page.fill('[data-testid="arc"]', "2027-08-31");
     await page.click('[data-testid="save-profile"]');
     await page.waitForSelector('[data-testid="profile-saved"]');
     await page.waitForSelector('[data-testid="sync-status"][data-pending="1"]');
+    // Waiting to sync, like every other change.
+    await page.waitForSelector('.card h2 [data-testid="waiting"]');
     // Meanwhile staff correct the department (a different field) from their own device.
     const staff = await new Api(worker.url).login(DEMO.staff.email);
     const fixed = await staff.push(`student:${DEMO.student.id}`, uniqueId("staff"), [

@@ -172,6 +172,8 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
     await own.waitFor();
     assert.equal(await own.locator('[data-testid="read-only"]').count(), 0);
     await own.locator('[data-testid="delete-task"]').click();
+    assert.match(await page.textContent(".dialog"), /Delete this task\?/);
+    await page.click('.dialog [data-testid="confirm"]');
     await page.waitForFunction((t) => !document.querySelector(`[data-testid="task"][data-title="${t}"]`), mine);
   });
 

@@ -144,7 +144,19 @@ fn ProfileForm(
             write.fail(Msg::DateRequired);
             return;
         };
-        let level = mandarin.value_untracked().trim().parse::<u8>().ok();
+        // An empty level clears it; anything else must be a level from 0 to 6.
+        let level_text = mandarin.value_untracked();
+        let level = match level_text.trim() {
+            "" => None,
+            text => match text.parse::<u8>() {
+                Ok(level @ 0..=6) => Some(level),
+                _ => {
+                    saved.set(false);
+                    write.fail(Msg::EnterMandarinLevel);
+                    return;
+                }
+            },
+        };
         // Only the fields that changed go into the patch, so other people's edits survive.
         let mut patch = StudentProfilePatch::default();
         let changed = |draft: Draft, old: &str| {

@@ -10,6 +10,7 @@ use imp_shared::domain::{
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::confirm::ConfirmDialog;
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, local_to_utc, use_i18n, zone_offset, Msg};
 use crate::sync::hooks::{
@@ -295,9 +296,11 @@ fn SessionItem(
             );
         }
     };
+    // Cancelling asks first: the other side sees the session cancelled once it syncs.
+    let confirming = RwSignal::new(false);
     let cancel = {
         let id = id.clone();
-        move |_| run(Mutation::CancelSession { id: id.clone() })
+        Callback::new(move |()| run(Mutation::CancelSession { id: id.clone() }))
     };
     let state = session.state;
     let scheduled = state == SessionState::Scheduled;
@@ -334,7 +337,15 @@ fn SessionItem(
                 <button class="button button-small" data-testid="log-session" on:click=move |_| logging.update(|open| *open = !*open)>{move || i18n.t(Msg::LogSession)}</button>
             </Show>
             <Show when=move || scheduled>
-                <button class="button button-small button-danger" data-testid="cancel-session" on:click=cancel.clone()>{move || i18n.t(Msg::CancelSession)}</button>
+                <button class="button button-small button-danger" data-testid="cancel-session" on:click=move |_| confirming.set(true)>{move || i18n.t(Msg::CancelSession)}</button>
+                <ConfirmDialog
+                    open=confirming
+                    title=Signal::derive(move || i18n.t(Msg::ConfirmCancelSessionTitle))
+                    body=Signal::derive(move || i18n.t(Msg::ConfirmCancelSessionBody))
+                    confirm_label=Signal::derive(move || i18n.t(Msg::CancelSession))
+                    cancel_label=Signal::derive(move || i18n.t(Msg::KeepIt))
+                    on_confirm=cancel
+                />
             </Show>
             <Show when=move || held>
                 <SessionFeedback space=space session_id=id.clone() feedback=feedback />

@@ -9,6 +9,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::permissions::WriteOp;
 
+use crate::components::confirm::ConfirmDialog;
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::pages::goals::{use_goals, GoalsSection};
@@ -190,14 +191,16 @@ fn TaskItem(
             );
         }
     };
+    // Deleting asks first: the task goes for the student and the mentor alike.
+    let confirming = RwSignal::new(false);
     let delete = {
         let id = id.clone();
-        move |_| {
+        Callback::new(move |()| {
             run(Mutation::Delete {
                 kind: RecordKind::Task,
                 id: id.clone(),
             })
-        }
+        })
     };
     // Only the controls the permission rules allow (the server's own rule): a mentor reads a
     // student's own tasks, and is told who can change them.
@@ -267,8 +270,16 @@ fn TaskItem(
                 <button class="button button-small" data-testid="edit-task" on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
             </Show>
             <Show when=can_delete>
-                <button class="button button-small button-danger" data-testid="delete-task" on:click=delete.clone()>{move || i18n.t(Msg::Delete)}</button>
+                <button class="button button-small button-danger" data-testid="delete-task" on:click=move |_| confirming.set(true)>{move || i18n.t(Msg::Delete)}</button>
             </Show>
+            <ConfirmDialog
+                open=confirming
+                title=Signal::derive(move || i18n.t(Msg::ConfirmDeleteTaskTitle))
+                body=Signal::derive(move || i18n.t(Msg::ConfirmDeleteTaskBody))
+                confirm_label=Signal::derive(move || i18n.t(Msg::Delete))
+                cancel_label=Signal::derive(move || i18n.t(Msg::KeepIt))
+                on_confirm=delete
+            />
             <Show when={ let can_change = can_change.clone(); move || !can_change() }>
                 <p class="item-meta grow-full" data-testid="read-only">{
                     let owner_name = owner_name.clone();
