@@ -512,7 +512,7 @@ pub fn explain(
         MentorNote::NoneAtOrganization => parts.push("無導師：該單位本輪沒有導師".to_owned()),
         MentorNote::AllAtCapacity => parts.push("無導師：該單位導師名額已滿".to_owned()),
     }
-    parts.push(format!("名額 {}/{}", why.slot, why.slots));
+    parts.push(format!("職缺共 {} 個名額", why.slots));
     if why.interested_in_industry {
         parts.push(format!("對 {} 有興趣", why.industry));
     }
@@ -521,6 +521,16 @@ pub fn explain(
             "會說職缺需要的 {}",
             why.position_languages_spoken.join("、")
         ));
+    }
+    for better in &why.better_choices {
+        parts.push(match better.places {
+            0 => format!("第 {} 志願已關閉或沒有名額", better.rank),
+            places => format!(
+                "第 {} 志願的 {places} 個名額已給其他 {} 位學生（以讓最多學生獲得配對為優先）",
+                better.rank,
+                better.given_to.len()
+            ),
+        });
     }
     parts.join("；")
 }
@@ -746,7 +756,7 @@ mod tests {
 
     #[test]
     fn match_explanations_read_in_both_languages() {
-        use imp_shared::matching::{Explanation, MentorNote};
+        use imp_shared::matching::{BetterChoice, Explanation, MentorNote};
         let why = Some(Explanation {
             rank: 2,
             slot: 1,
@@ -758,16 +768,27 @@ mod tests {
                 shared_languages: vec!["Vietnamese".to_owned()],
                 expert_in_industry: false,
             },
+            better_choices: vec![BetterChoice {
+                rank: 1,
+                position_id: imp_shared::ids::RecordId::from("p-1"),
+                places: 2,
+                given_to: vec![
+                    imp_shared::ids::UserId::from("s-2"),
+                    imp_shared::ids::UserId::from("s-3"),
+                ],
+            }],
         });
         assert_eq!(
             explain(Lang::En, &why, None),
-            "2nd choice; mentor speaks Vietnamese; 1 of 2 slots; interested in Semiconductors; \
-             speaks Mandarin as the position asks"
+            "2nd choice; mentor speaks Vietnamese; the position has 2 places; interested in \
+             Semiconductors; speaks Mandarin as the position asks; 1st choice's 2 places went to 2 \
+             other students (placing the most students comes first)"
         );
         let zh = explain(Lang::ZhTw, &why, None);
         assert_eq!(
             zh,
-            "第 2 志願；導師會說 Vietnamese；名額 1/2；對 Semiconductors 有興趣；會說職缺需要的 Mandarin"
+            "第 2 志願；導師會說 Vietnamese；職缺共 2 個名額；對 Semiconductors 有興趣；會說職缺需要的 Mandarin；\
+             第 1 志願的 2 個名額已給其他 2 位學生（以讓最多學生獲得配對為優先）"
         );
         // Only the data (language and industry names) stays Latin.
         let words = ["Vietnamese", "Semiconductors", "Mandarin"];

@@ -167,6 +167,21 @@ pub enum MentorNote {
     AllAtCapacity,
 }
 
+/// A position the student ranked above the one proposed, and what became of it: the question
+/// students ask is "why not my first choice?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BetterChoice {
+    /// The student's rank for it.
+    pub rank: u8,
+    /// The position.
+    pub position_id: RecordId,
+    /// Its places in this round: 0 when it is closed, has no places, or is gone.
+    pub places: u32,
+    /// The students proposed for it instead (placing the most students comes first, so some may
+    /// have ranked it lower).
+    pub given_to: Vec<UserId>,
+}
+
 /// Why a proposal looks the way it does, as data; [`Explanation::text`] renders it in English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
@@ -184,10 +199,14 @@ pub struct Explanation {
     pub position_languages_spoken: Vec<String>,
     /// The mentor side.
     pub mentor: MentorNote,
+    /// The positions the student ranked higher, best first, and who got them.
+    #[serde(default)]
+    pub better_choices: Vec<BetterChoice>,
 }
 
 impl Explanation {
-    /// English for staff, e.g. "2nd choice; mentor speaks Vietnamese; 1 of 2 slots".
+    /// English for staff, e.g. "2nd choice; mentor speaks Vietnamese; the position has 2 places;
+    /// 1st choice's 2 places went to 2 other students (placing the most students comes first)".
     pub fn text(&self) -> String {
         let mut parts = vec![format!("{} choice", ordinal(u32::from(self.rank)))];
         match &self.mentor {
@@ -211,8 +230,8 @@ impl Explanation {
                 parts.push("no mentor: the organization's mentors are at capacity".to_owned());
             }
         }
-        let unit = if self.slots == 1 { "slot" } else { "slots" };
-        parts.push(format!("{} of {} {unit}", self.slot, self.slots));
+        let unit = if self.slots == 1 { "place" } else { "places" };
+        parts.push(format!("the position has {} {unit}", self.slots));
         if self.interested_in_industry {
             parts.push(format!("interested in {}", self.industry));
         }
@@ -221,6 +240,18 @@ impl Explanation {
                 "speaks {} as the position asks",
                 join_list(&self.position_languages_spoken)
             ));
+        }
+        for better in &self.better_choices {
+            let choice = ordinal(u32::from(better.rank));
+            parts.push(match (better.places, better.given_to.len()) {
+                (0, _) => format!("{choice} choice is closed or has no places"),
+                (places, others) => format!(
+                    "{choice} choice's {places} {} went to {others} other {} (placing the most \
+                     students comes first)",
+                    if places == 1 { "place" } else { "places" },
+                    if others == 1 { "student" } else { "students" },
+                ),
+            });
         }
         parts.join("; ")
     }
@@ -656,6 +687,16 @@ fn assemble(
     // Placements come out grouped by student in id order, so counting per position as we go gives
     // each student their slot number in student-id order.
     let mut slots_taken: BTreeMap<&RecordId, u32> = BTreeMap::new();
+    // Who is proposed for each position, for "why not my better choice".
+    let mut given: BTreeMap<&RecordId, Vec<UserId>> = BTreeMap::new();
+    for placement in placements {
+        if let Some(entry) = cohort.students.get(placement.student_index) {
+            given
+                .entry(&placement.position.id)
+                .or_default()
+                .push(entry.student.id.clone());
+        }
+    }
     let mut placed = vec![false; cohort.students.len()];
     let mut proposals = Vec::with_capacity(placements.len());
     for (placement, mentor_choice) in placements.iter().zip(mentors) {
@@ -667,6 +708,18 @@ fn assemble(
         }
         let student = entry.student;
         let position = placement.position;
+        let mut better: Vec<BetterChoice> = entry
+            .best_ranks
+            .iter()
+            .filter(|(_, rank)| **rank < placement.rank)
+            .map(|(position_id, rank)| BetterChoice {
+                rank: *rank,
+                position_id: (*position_id).clone(),
+                places: cohort.available.get(position_id).map_or(0, |p| p.slots),
+                given_to: given.get(position_id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        better.sort_by_key(|choice| choice.rank);
         let slot = slots_taken.entry(&position.id).or_insert(0);
         *slot += 1;
         let (mentor_id, fit, note) = match mentor_choice.mentor {
@@ -698,6 +751,7 @@ fn assemble(
                 interested_in_industry: covers(&student.interests, &position.industry),
                 position_languages_spoken: common(&student.languages, &position.languages),
                 mentor: note,
+                better_choices: better,
             },
         });
     }
@@ -1126,9 +1180,48 @@ mod tests {
                 shared_languages: strings(&["Vietnamese"]),
                 expert_in_industry: false,
             },
+            better_choices: Vec::new(),
         };
         let table = [
-            (base.clone(), "2nd choice; mentor speaks Vietnamese; 1 of 2 slots"),
+            (base.clone(), "2nd choice; mentor speaks Vietnamese; the position has 2 places"),
+            (
+                Explanation {
+                    better_choices: vec![
+                        BetterChoice {
+                            rank: 1,
+                            position_id: RecordId::from("p-1"),
+                            places: 2,
+                            given_to: vec![UserId::from("s-2"), UserId::from("s-3")],
+                        },
+                    ],
+                    ..base.clone()
+                },
+                "2nd choice; mentor speaks Vietnamese; the position has 2 places; 1st choice's 2 \
+                 places went to 2 other students (placing the most students comes first)",
+            ),
+            (
+                Explanation {
+                    rank: 3,
+                    better_choices: vec![
+                        BetterChoice {
+                            rank: 1,
+                            position_id: RecordId::from("p-1"),
+                            places: 0,
+                            given_to: Vec::new(),
+                        },
+                        BetterChoice {
+                            rank: 2,
+                            position_id: RecordId::from("p-2"),
+                            places: 1,
+                            given_to: vec![UserId::from("s-2")],
+                        },
+                    ],
+                    ..base.clone()
+                },
+                "3rd choice; mentor speaks Vietnamese; the position has 2 places; 1st choice is \
+                 closed or has no places; 2nd choice's 1 place went to 1 other student (placing \
+                 the most students comes first)",
+            ),
             (
                 Explanation {
                     rank: 1,
@@ -1141,7 +1234,7 @@ mod tests {
                     ..base.clone()
                 },
                 "1st choice; mentor speaks English and Vietnamese; mentor has Fintech expertise; \
-                 1 of 1 slot",
+                 the position has 1 place",
             ),
             (
                 Explanation {
@@ -1154,7 +1247,7 @@ mod tests {
                     },
                     ..base.clone()
                 },
-                "3rd choice; mentor shares no language; 2 of 3 slots",
+                "3rd choice; mentor shares no language; the position has 3 places",
             ),
             (
                 Explanation {
@@ -1163,8 +1256,8 @@ mod tests {
                     interested_in_industry: true,
                     ..base.clone()
                 },
-                "4th choice; no mentor: the organization has none in this round; 1 of 2 slots; \
-                 interested in Fintech",
+                "4th choice; no mentor: the organization has none in this round; the position has 2 \
+                 places; interested in Fintech",
             ),
             (
                 Explanation {
@@ -1173,8 +1266,8 @@ mod tests {
                     position_languages_spoken: strings(&["English", "Mandarin"]),
                     ..base.clone()
                 },
-                "10th choice; no mentor: the organization's mentors are at capacity; 1 of 2 slots; \
-                 speaks English and Mandarin as the position asks",
+                "10th choice; no mentor: the organization's mentors are at capacity; the position has \
+                 2 places; speaks English and Mandarin as the position asks",
             ),
         ];
         for (explanation, text) in table {
@@ -1408,12 +1501,59 @@ mod tests {
         assert_eq!(english, [Some("m-en-1"), Some("m-en-2")]);
         assert_eq!(
             outcome.proposals[0].explanation.text(),
-            "2nd choice; mentor speaks Vietnamese; 1 of 3 slots"
+            "2nd choice; mentor speaks Vietnamese; the position has 3 places"
         );
         assert_eq!(
             outcome.proposals[2].explanation.text(),
-            "1st choice; mentor speaks English; 3 of 3 slots"
+            "1st choice; mentor speaks English; the position has 3 places"
         );
+    }
+
+    #[test]
+    fn a_student_is_told_who_got_the_choices_they_ranked_higher() {
+        // "b" can only go to p, so placing both students gives p to "b", who ranked it 2nd, and
+        // "a" their 2nd choice; q is closed.
+        let input = MatchInput {
+            students: vec![
+                student("a", &[], &[], &[("q", 1), ("p", 2), ("r", 3)]),
+                student("b", &[], &[], &[("p", 2)]),
+            ],
+            positions: vec![
+                position("p", "o", "X", 1, &[]),
+                MatchPosition {
+                    open: false,
+                    ..position("q", "o", "X", 1, &[])
+                },
+                position("r", "o", "X", 1, &[]),
+            ],
+            mentors: Vec::new(),
+        };
+        let outcome = run(&input);
+        assert_eq!(pairs(&outcome), [("a", "r", None), ("b", "p", None)]);
+        let why = &outcome.proposals[0].explanation;
+        assert_eq!(
+            why.better_choices,
+            [
+                BetterChoice {
+                    rank: 1,
+                    position_id: RecordId::from("q"),
+                    places: 0,
+                    given_to: Vec::new(),
+                },
+                BetterChoice {
+                    rank: 2,
+                    position_id: RecordId::from("p"),
+                    places: 1,
+                    given_to: vec![UserId::from("b")],
+                },
+            ]
+        );
+        assert!(why.text().ends_with(
+            "1st choice is closed or has no places; 2nd choice's 1 place went to 1 other student \
+             (placing the most students comes first)"
+        ));
+        // A first choice has nothing above it.
+        assert!(outcome.proposals[1].explanation.better_choices.is_empty());
     }
 
     #[test]

@@ -8,7 +8,10 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use imp_shared::apply::{apply, ApplyContext, MemoryRecords, RecordView};
 use imp_shared::demo::demo_program;
-use imp_shared::domain::{Entity, MatchProposal, ProposalState, RecordKind, Role, StudentSummary};
+use imp_shared::domain::{
+    Entity, MatchProposal, MentorProfile, Organization, Position, ProposalState, RecordKind, Role,
+    StudentSummary,
+};
 use imp_shared::ids::{RecordId, SpaceId, UserId};
 use imp_shared::matching::{propose_matches, MentorNote};
 use imp_shared::permissions::Actor;
@@ -63,9 +66,14 @@ fn list<T>(
         .collect()
 }
 
-#[test]
-fn the_demo_round_places_the_waiting_students_within_slots_and_remaining_capacity() {
-    let demo = demo();
+type ProgramRecords = (
+    Vec<(RecordId, Position)>,
+    Vec<(RecordId, Organization)>,
+    Vec<(RecordId, MentorProfile)>,
+);
+
+/// The demo's positions, organizations and mentors, as the matching screen reads them.
+fn program_records(demo: &Demo) -> ProgramRecords {
     let positions = list(&demo.program, RecordKind::Position, |e| match e {
         Entity::Position(p) => Some(p),
         _ => None,
@@ -78,6 +86,13 @@ fn the_demo_round_places_the_waiting_students_within_slots_and_remaining_capacit
         Entity::MentorProfile(m) => Some(m),
         _ => None,
     });
+    (positions, organizations, mentors)
+}
+
+#[test]
+fn the_demo_round_places_the_waiting_students_within_slots_and_remaining_capacity() {
+    let demo = demo();
+    let (positions, organizations, mentors) = program_records(&demo);
     let input = round_input(2024, &demo.summaries, &positions, &organizations, &mentors);
 
     // Only the 14 waiting students of 2024 take part, each with their ranked choices in order.
@@ -158,18 +173,7 @@ fn the_demo_round_places_the_waiting_students_within_slots_and_remaining_capacit
 #[test]
 fn staff_can_choose_a_mentor_for_a_proposal_the_matcher_left_without_one() {
     let demo = demo();
-    let positions = list(&demo.program, RecordKind::Position, |e| match e {
-        Entity::Position(p) => Some(p),
-        _ => None,
-    });
-    let organizations = list(&demo.program, RecordKind::Organization, |e| match e {
-        Entity::Organization(o) => Some(o),
-        _ => None,
-    });
-    let mut mentors = list(&demo.program, RecordKind::MentorProfile, |e| match e {
-        Entity::MentorProfile(m) => Some(m),
-        _ => None,
-    });
+    let (positions, organizations, mut mentors) = program_records(&demo);
     let input = round_input(2024, &demo.summaries, &positions, &organizations, &mentors);
     let Ok(outcome) = propose_matches(&input) else {
         panic!("matching failed");

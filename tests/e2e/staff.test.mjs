@@ -185,7 +185,12 @@ describe("staff", { timeout: 300_000 }, () => {
     const proposals = page.locator('[data-testid="proposal"][data-state="draft"]:not([data-mentor=""])');
     const first = await proposals.nth(0).evaluate((el) => ({ ...el.dataset }));
     const second = await proposals.nth(1).evaluate((el) => ({ ...el.dataset }));
-    assert.match(await proposals.nth(0).locator('[data-testid="explanation"]').textContent(), /(1st|2nd|3rd|\dth) choice; .*of \d+ slots?/);
+    assert.match(await proposals.nth(0).locator('[data-testid="explanation"]').textContent(), /(1st|2nd|3rd|\dth) choice; .*the position has \d+ places?/);
+    // Whoever did not get their first choice is told what became of it.
+    const reasons = await page.$$eval('[data-testid="proposal"] [data-testid="explanation"]', (items) => items.map((item) => item.textContent));
+    for (const reason of reasons.filter((text) => !text.startsWith("1st choice"))) {
+      assert.match(reason, /1st choice('s \d+ places? went to \d+ other students?| is closed or has no places)/, reason);
+    }
 
     // Swap the first two: each takes the other's position and mentor.
     await proposals.nth(0).locator('[data-testid="swap-with"]').selectOption(second.proposalId);
@@ -199,7 +204,7 @@ describe("staff", { timeout: 300_000 }, () => {
     // The explanations are worded in the reader's language.
     const third = proposals.nth(2);
     await page.selectOption('[data-testid="language"] >> nth=0', "zh-TW");
-    assert.match(await third.locator('[data-testid="explanation"]').textContent(), /^第 \d 志願；.*名額 \d+\/\d+/);
+    assert.match(await third.locator('[data-testid="explanation"]').textContent(), /^第 \d 志願；.*職缺共 \d+ 個名額/);
     assert.match(await byId(first.proposalId).locator('[data-testid="explanation"]').textContent(), /計畫人員已與 .+ 交換/);
     await page.selectOption('[data-testid="language"] >> nth=0', "en");
 
@@ -221,7 +226,7 @@ describe("staff", { timeout: 300_000 }, () => {
     await picker.selectOption(offered[0].id);
     const chosen = byId(lonelyId);
     await page.waitForSelector(`[data-proposal-id="${lonelyId}"][data-mentor="${offered[0].id}"] [data-testid="mentor-by-staff"]`);
-    assert.match(await chosen.locator('[data-testid="explanation"]').textContent(), /choice; (mentor speaks|mentor and student share no language)/);
+    assert.match(await chosen.locator('[data-testid="explanation"]').textContent(), /choice; (mentor speaks|mentor shares no language)/);
     await chosen.locator('[data-testid="confirm-proposal"]').click();
     await page.waitForSelector(`[data-proposal-id="${lonelyId}"][data-state="confirmed"]`);
     await waitForSynced(page, 60_000);

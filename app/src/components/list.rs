@@ -69,3 +69,21 @@ pub fn ListFooter(
         </div>
     }
 }
+
+/// The search box of a long list: typing narrows it and starts it again from the first page.
+#[component]
+pub fn SearchField(
+    /// The input's id (and test id).
+    id: &'static str,
+    query: RwSignal<String>,
+    paging: Paging,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for=id>{move || i18n.t(Msg::Search)}</label>
+            <input id=id type="search" data-testid=id prop:value=move || query.get()
+                on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
+        </div>
+    }
+}

@@ -10,7 +10,7 @@ use imp_shared::domain::{Entity, RecordKind, Role};
 use imp_shared::ids::SpaceId;
 use imp_shared::protocol::{AccountInfo, InviteRequest, InviteResponse};
 
-use crate::components::list::{ListFooter, Paging};
+use crate::components::list::{ListFooter, Paging, SearchField};
 use crate::components::qr::QrCodeImage;
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::sync::hooks::{use_records, use_session};
@@ -134,11 +134,7 @@ pub fn PeoplePage() -> impl IntoView {
             <h2 class="card-title">{move || i18n.t(Msg::Accounts)}</h2>
             <p class="form-error" role="alert">{move || load_error.get()}</p>
             <div class="form-inline">
-                <div class="field">
-                    <label for="people-search">{move || i18n.t(Msg::Search)}</label>
-                    <input id="people-search" type="search" data-testid="people-search" prop:value=move || filter.get()
-                        on:input=move |e| { filter.set(event_target_value(&e)); paging.reset(); } />
-                </div>
+                <SearchField id="people-search" query=filter paging=paging />
                 <div class="field">
                     <label for="people-role">{move || i18n.t(Msg::AccountRole)}</label>
                     <select id="people-role" data-testid="people-role" on:change=move |e| {

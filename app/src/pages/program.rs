@@ -13,7 +13,7 @@ use imp_shared::domain::{
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
-use crate::components::list::{ListFooter, Paging};
+use crate::components::list::{ListFooter, Paging, SearchField};
 use crate::i18n::{local_to_utc, use_i18n, zone_offset, Msg};
 use crate::pages::profile::split_list;
 use crate::sync::hooks::{typed, use_records, use_write, FormWrite, WriteErrorLine};
@@ -38,6 +38,18 @@ fn create(write: FormWrite, prefix: &str, record: Entity, on_accepted: impl FnOn
         },
         on_accepted,
     );
+}
+
+/// Every organization's name by id, sorted by name (for choosing and filtering).
+fn organization_names(orgs: Memo<Vec<(RecordId, Entity)>>) -> Memo<Vec<(RecordId, String)>> {
+    Memo::new(move |_| {
+        let mut list = typed(orgs.get(), |e| match e {
+            Entity::Organization(o) => Some(o.name),
+            _ => None,
+        });
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        list
+    })
 }
 
 /// The program screen.
@@ -235,11 +247,7 @@ fn Organizations() -> impl IntoView {
     view! {
         <section class="card" data-testid="organizations">
             <h2 class="card-title">{move || i18n.t(Msg::Organizations)}</h2>
-            <div class="field">
-                <label for="org-search">{move || i18n.t(Msg::Search)}</label>
-                <input id="org-search" type="search" data-testid="org-search" prop:value=move || query.get()
-                    on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
-            </div>
+            <SearchField id="org-search" query=query paging=paging />
             <WriteErrorLine write=write />
             <ul class="list">
                 {move || shown.get().into_iter().map(|(id, org)| {
@@ -316,14 +324,7 @@ fn Positions() -> impl IntoView {
     });
     // The cohort shown: the one chosen, or the latest.
     let latest = Memo::new(move |_| chosen_year.get().or_else(|| years.get().first().copied()));
-    let org_options = Memo::new(move |_| {
-        let mut list = typed(orgs.get(), |e| match e {
-            Entity::Organization(o) => Some(o.name),
-            _ => None,
-        });
-        list.sort_by(|a, b| a.1.cmp(&b.1));
-        list
-    });
+    let org_options = organization_names(orgs);
     let org_name = move |id: &RecordId| {
         orgs.get()
             .into_iter()
@@ -399,11 +400,7 @@ fn Positions() -> impl IntoView {
         <section class="card" data-testid="program-positions">
             <h2 class="card-title">{move || format!("{} · {}", i18n.t(Msg::Positions), latest.get().map(|y| y.to_string()).unwrap_or_default())}</h2>
             <div class="form-inline">
-                <div class="field">
-                    <label for="position-admin-search">{move || i18n.t(Msg::Search)}</label>
-                    <input id="position-admin-search" type="search" data-testid="position-admin-search" prop:value=move || query.get()
-                        on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
-                </div>
+                <SearchField id="position-admin-search" query=query paging=paging />
                 <div class="field">
                     <label for="position-admin-cohort">{move || i18n.t(Msg::CohortYear)}</label>
                     <select id="position-admin-cohort" data-testid="position-admin-cohort" on:change=move |e| {
@@ -500,14 +497,7 @@ fn Mentors() -> impl IntoView {
         list
     });
     let shown = Memo::new(move |_| paging.page(matching.get()));
-    let org_options = Memo::new(move |_| {
-        let mut list = typed(orgs.get(), |e| match e {
-            Entity::Organization(o) => Some(o.name),
-            _ => None,
-        });
-        list.sort_by(|a, b| a.1.cmp(&b.1));
-        list
-    });
+    let org_options = organization_names(orgs);
     let patch = move |id: RecordId, patch: MentorProfilePatch| {
         update(write, id, EntityPatch::MentorProfile(patch))
     };
@@ -515,11 +505,7 @@ fn Mentors() -> impl IntoView {
         <section class="card" data-testid="mentors">
             <h2 class="card-title">{move || i18n.t(Msg::Mentors)}</h2>
             <div class="form-inline">
-                <div class="field">
-                    <label for="mentor-search">{move || i18n.t(Msg::Search)}</label>
-                    <input id="mentor-search" type="search" data-testid="mentor-search" prop:value=move || query.get()
-                        on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
-                </div>
+                <SearchField id="mentor-search" query=query paging=paging />
                 <OrganizationFilter id="mentor-org" options=org_options filter=org_filter paging=paging />
             </div>
             <WriteErrorLine write=write />
