@@ -636,6 +636,16 @@ pub fn placement_msg(state: imp_shared::domain::PlacementState) -> Msg {
     }
 }
 
+/// A match proposal's state as its label.
+pub fn proposal_msg(state: imp_shared::domain::ProposalState) -> Msg {
+    use imp_shared::domain::ProposalState;
+    match state {
+        ProposalState::Draft => Msg::ProposalDraft,
+        ProposalState::Confirmed => Msg::ProposalConfirmed,
+        ProposalState::Rejected => Msg::ProposalRejected,
+    }
+}
+
 /// A wall-clock date and time in a time zone the app knows, as an instant.
 pub fn local_to_utc(zone: &str, day: NaiveDate, time: chrono::NaiveTime) -> Option<DateTime<Utc>> {
     use chrono::TimeZone;

@@ -15,7 +15,7 @@ use imp_shared::matching::{mentor_note, propose_matches};
 use imp_shared::mutation::Mutation;
 use imp_shared::round::{mentor_choices, round_input, MentorChoice};
 
-use crate::i18n::{explain, mentor_room, unmatched_reason, use_i18n, Msg};
+use crate::i18n::{explain, mentor_room, proposal_msg, unmatched_reason, use_i18n, Msg};
 use crate::sync::hooks::{typed, use_pending_ids, use_records, use_write, WriteErrorLine};
 
 /// The program and staff data a round works on.
@@ -94,13 +94,7 @@ impl RoundData {
         let Some((_, position)) = positions.iter().find(|(key, _)| key == id) else {
             return id.to_string();
         };
-        let org = self
-            .organizations
-            .get()
-            .iter()
-            .find(|(key, _)| *key == position.organization_id)
-            .map(|(_, o)| o.name.clone())
-            .unwrap_or_default();
+        let org = self.organization_name(&position.organization_id);
         format!("{} · {org}", position.title)
     }
 
@@ -488,7 +482,7 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                                 {is_draft.then(|| view! { <MentorPicker id=pick_id choices=choices has_mentor=has_mentor data=data
                                     on_pick=Callback::new(move |mentor: UserId| choose_mentor(pick_for.clone(), mentor)) /> })}
                                 {waiting.then(|| view! { <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span> })}
-                                <span class="pill">{move || i18n.t(match state { "confirmed" => Msg::ProposalConfirmed, "rejected" => Msg::ProposalRejected, _ => Msg::ProposalDraft })}</span>
+                                <span class="pill">{move || i18n.t(proposal_msg(proposal.state))}</span>
                                 {is_draft.then(|| view! {
                                     <div class="row-actions grow-full">
                                         <button class="button button-small button-primary" data-testid="confirm-proposal" disabled=!has_mentor

@@ -9,7 +9,7 @@ use imp_shared::domain::{Entity, RecordKind};
 use imp_shared::exports::placement_state_name;
 use imp_shared::ids::{RecordId, SpaceId};
 
-use crate::i18n::{format_date, placement_msg, use_i18n, Msg};
+use crate::i18n::{format_date, placement_msg, proposal_msg, use_i18n, Msg};
 use crate::sync::hooks::use_records;
 
 fn name_of(records: &[(RecordId, Entity)], id: &RecordId) -> String {
@@ -115,11 +115,7 @@ pub fn StudentPage() -> impl IntoView {
                         <h2 class="card-title">{move || i18n.t(Msg::PlacementsByState)}</h2>
                         {s.placements.is_empty().then(|| empty(Msg::NoPlacementYet))}
                         {move || proposal.get().map(|p| {
-                            let state = match p.state {
-                                imp_shared::domain::ProposalState::Draft => Msg::ProposalDraft,
-                                imp_shared::domain::ProposalState::Confirmed => Msg::ProposalConfirmed,
-                                imp_shared::domain::ProposalState::Rejected => Msg::ProposalRejected,
-                            };
+                            let state = proposal_msg(p.state);
                             let mentor = p.mentor_id.as_ref().map_or_else(|| "—".to_owned(), mentor_name);
                             view! {
                                 <p class="item-meta" data-testid="student-proposal">
