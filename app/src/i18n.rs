@@ -20,6 +20,11 @@ impl Lang {
     /// Every language, in the order the switch shows them.
     pub const ALL: [Lang; 2] = [Lang::En, Lang::ZhTw];
 
+    /// Whether data fields should show their 繁體中文 text (`*_zh`, when translated).
+    pub fn is_zh(self) -> bool {
+        self == Lang::ZhTw
+    }
+
     /// The BCP 47 tag (for `<html lang>` and storage).
     pub fn tag(self) -> &'static str {
         match self {
@@ -90,6 +95,14 @@ messages! {
     AcceptInvite => "Set your password", "設定密碼";
     InviteCode => "Invite code", "邀請碼";
     InviteInvalid => "This invite code is unknown, used or expired.", "此邀請碼無效、已使用或已過期。";
+    InviteFor => "Invitation for", "邀請對象";
+    InviteAsStudent => "as a student", "身分：學生";
+    InviteAsMentor => "as a mentor", "身分：導師";
+    InviteAsStaff => "as program staff", "身分：計畫人員";
+    PasswordRuleAtLeast => "At least", "至少";
+    PasswordRuleCharacters => "characters", "個字元";
+    InviteCheckingCode => "Checking the invite code…", "正在確認邀請碼…";
+    InviteCheckOffline => "You are offline, so the invite code cannot be checked now. Your entries are kept; try again when you are online.", "目前離線，無法確認邀請碼。你輸入的內容會保留，請連線後再試。";
     Home => "Home", "首頁";
     Tasks => "Tasks", "任務";
     Changes => "Changes", "變更";
@@ -237,7 +250,9 @@ messages! {
     WhatHappened => "What is going on?", "發生了什麼事？";
     SendToStaff => "Send to staff", "送交計畫人員";
     ConcernRequired => "Describe the concern.", "請描述關切事項。";
-    ConcernSent => "Sent. It reaches staff as soon as you are online.", "已送出，連線後就會送達計畫人員。";
+    ConcernSent => "Saved on this device. It reaches staff as soon as you are online.", "已存在這台裝置上，連線後就會送達計畫人員。";
+    ConcernReached => "Sent: program staff have it.", "已送達計畫人員。";
+    ConcernsWaiting => "Waiting to reach staff", "等待送達計畫人員";
     Concerns => "Concerns", "關切事項";
     NoConcerns => "No concerns.", "沒有關切事項。";
     ConcernOpen => "Open", "待處理";
@@ -260,6 +275,8 @@ messages! {
     Rsvp => "I'll come", "我會參加";
     NotGoing => "Can't come", "無法參加";
     Going => "Going", "會參加";
+    SeatsLeft => "Seats left", "剩餘名額";
+    WorkshopFull => "Full: you can still say you'll come, but a seat is not guaranteed.", "已額滿：仍可報名，但不保證有座位。";
     OtherAccount => "Changes of another account are waiting on this device. Sign in as that person to send them, or sign out to discard them.", "此裝置上有另一個帳號的變更尚未同步。請以該帳號登入以送出，或登出以捨棄。";
     RankPositions => "Rank positions", "職缺志願排序";
     MyRanking => "My ranking", "我的志願";
@@ -276,6 +293,7 @@ messages! {
     OpenPositions => "Open positions", "開放職缺";
     Search => "Search", "搜尋";
     Industry => "Industry", "產業";
+    IndustryZh => "Industry in 繁體中文", "產業（繁體中文）";
     AllIndustries => "All industries", "所有產業";
     PaidOnly => "Paid only", "僅限有薪";
     WithHousing => "With housing", "提供住宿";
@@ -304,6 +322,7 @@ messages! {
     YourFeedback => "Your feedback", "你的回饋";
     TheirFeedback => "Their feedback", "對方的回饋";
     FeedbackHidden => "Their feedback shows once you have both answered, or a week after the session.", "雙方都填寫後，或會談結束一週後，才會顯示對方的回饋。";
+    FeedbackNoneGiven => "The week for feedback has passed: they gave none for this session.", "回饋期限（會談後一週）已過：對方沒有留下回饋。";
     RatingRequired => "Choose a rating from 1 to 5.", "請選擇 1 到 5 的評分。";
     ManageWorkshops => "Workshops", "工作坊";
     NewWorkshop => "New workshop", "新增工作坊";
@@ -467,6 +486,19 @@ pub fn n_of_m_ranked(lang: Lang, n: usize, m: u8) -> String {
     }
 }
 
+/// "Going 23 / 60": how many students say they come to a workshop, of its capacity (staff).
+pub fn going_of_capacity(lang: Lang, going: u32, capacity: u32) -> String {
+    format!("{} {going} / {capacity}", Msg::Going.text(lang))
+}
+
+/// "Seats left: 12" / "剩餘名額：12".
+pub fn seats_left(lang: Lang, seats: u32) -> String {
+    match lang {
+        Lang::En => format!("{}: {seats}", Msg::SeatsLeft.text(lang)),
+        Lang::ZhTw => format!("{}：{seats}", Msg::SeatsLeft.text(lang)),
+    }
+}
+
 /// "2 of 3 workshops for the career-readiness certificate".
 pub fn n_of_m_workshops(lang: Lang, n: usize, m: usize) -> String {
     match lang {
@@ -550,6 +582,24 @@ pub fn unmatched_reason(lang: Lang, reason: imp_shared::matching::UnmatchedReaso
     }
 }
 
+/// Data kept in both languages (a field and its `_zh` twin): the 繁體中文 text for its readers
+/// when there is one, otherwise the English.
+pub fn pick<'a>(lang: Lang, en: &'a str, zh: &'a str) -> &'a str {
+    match lang {
+        Lang::ZhTw if !zh.trim().is_empty() => zh,
+        _ => en,
+    }
+}
+
+/// When the other side's feedback shows: once both have answered, or on `day` (the week after
+/// the session), already formatted by [`format_date`].
+pub fn feedback_shows_by(lang: Lang, day: &str) -> String {
+    match lang {
+        Lang::En => format!("Their feedback shows once you have both answered, or on {day}."),
+        Lang::ZhTw => format!("雙方都填寫後，或於 {day}，才會顯示對方的回饋。"),
+    }
+}
+
 /// "Showing 25 of 91", or with filters "Showing 3 of 12 matching · 91 in all".
 pub fn showing(lang: Lang, shown: usize, matching: usize, all: usize) -> String {
     let n = |value: usize| grouped(u64::try_from(value).unwrap_or(u64::MAX));
@@ -621,6 +671,34 @@ pub fn last_synced_text(
         Lang::En => format!("last synced {when}"),
         Lang::ZhTw => format!("上次同步：{when}"),
     }
+}
+
+/// "Invitation for Lan Nguyen (lan@example.edu)": whom an invite code is for.
+pub fn invite_for(lang: Lang, name: &str, email: &str) -> String {
+    let words = Msg::InviteFor.text(lang);
+    match lang {
+        Lang::En => format!("{words} {name} ({email})"),
+        Lang::ZhTw => format!("{words}：{name}（{email}）"),
+    }
+}
+
+/// The role an invite is for, in words: "as a student" / "as a mentor" / "as program staff".
+pub fn invite_role_msg(role: imp_shared::domain::Role) -> Msg {
+    use imp_shared::domain::Role;
+    match role {
+        Role::Student => Msg::InviteAsStudent,
+        Role::Mentor => Msg::InviteAsMentor,
+        Role::Staff => Msg::InviteAsStaff,
+    }
+}
+
+/// The new-password rule: "At least 10 characters" / "至少 10 個字元".
+pub fn password_rule(lang: Lang, min_chars: u32) -> String {
+    format!(
+        "{} {min_chars} {}",
+        Msg::PasswordRuleAtLeast.text(lang),
+        Msg::PasswordRuleCharacters.text(lang)
+    )
 }
 
 /// A placement state's label.
@@ -826,6 +904,24 @@ mod tests {
             );
             assert!(!msg.text(Lang::En).is_empty(), "{msg:?} has no English");
         }
+    }
+
+    #[test]
+    fn invites_are_worded_in_both_languages() {
+        assert_eq!(
+            invite_for(Lang::En, "Lan Nguyen", "lan@example.edu"),
+            "Invitation for Lan Nguyen (lan@example.edu)"
+        );
+        assert_eq!(
+            invite_for(Lang::ZhTw, "Lan Nguyen", "lan@example.edu"),
+            "邀請對象：Lan Nguyen（lan@example.edu）"
+        );
+        assert_eq!(password_rule(Lang::En, 10), "At least 10 characters");
+        assert_eq!(password_rule(Lang::ZhTw, 10), "至少 10 個字元");
+        assert_eq!(
+            invite_role_msg(imp_shared::domain::Role::Staff).text(Lang::En),
+            "as program staff"
+        );
     }
 
     #[test]

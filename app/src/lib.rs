@@ -153,6 +153,56 @@ pub fn refusal_text(lang: &str, reason_json: &str) -> String {
     }
 }
 
+/// Whether the permission rules the server enforces (`imp_shared::permissions`) allow what a
+/// control writes, for the end-to-end check that every visible write control would be accepted.
+/// `role` is `student` / `mentor` / `staff`; `assigned` whether a mentor is assigned to the
+/// student space written (the server's `me` lists it); `write` a control's `data-write` (see
+/// `components::write`); `existing_json` the records it changes as pulled
+/// (`[{"kind":…,"fields":…}|null, …]`, one per write), or empty. Answers `allowed`, or why not.
+#[wasm_bindgen]
+pub fn write_allowed(
+    role: &str,
+    user_id: &str,
+    assigned: bool,
+    write: &str,
+    existing_json: &str,
+) -> String {
+    use imp_shared::permissions::{may_write, space_access, Actor};
+    let Ok(role) = serde_json::from_str::<imp_shared::domain::Role>(&format!("\"{role}\"")) else {
+        return format!("unknown role {role}");
+    };
+    let existing: Vec<Option<imp_shared::domain::Entity>> = if existing_json.trim().is_empty() {
+        Vec::new()
+    } else {
+        match serde_json::from_str(existing_json) {
+            Ok(records) => records,
+            Err(error) => return format!("unreadable records: {error}"),
+        }
+    };
+    let actor = Actor {
+        user_id: imp_shared::ids::UserId::from(user_id),
+        role,
+    };
+    for (index, text) in write.split(';').map(str::trim).enumerate() {
+        // Staff-only endpoints (invites, account activation): the Worker refuses anyone else.
+        if text.starts_with("api ") {
+            if role != imp_shared::domain::Role::Staff {
+                return format!("{text} is for staff only");
+            }
+            continue;
+        }
+        let Some(tag) = components::write::WriteTag::parse(text) else {
+            return format!("unreadable data-write: {text:?}");
+        };
+        let access = space_access(&actor, &tag.space, assigned);
+        let record = existing.get(index).and_then(Option::as_ref);
+        if let Err(error) = may_write(&actor, &tag.space, access, tag.kind, tag.op, record) {
+            return format!("{text}: {}", wording::refusal_text(i18n::Lang::En, &error));
+        }
+    }
+    "allowed".to_owned()
+}
+
 /// Entry point: opens storage, then mounts the app.
 #[wasm_bindgen(start)]
 pub fn start() {

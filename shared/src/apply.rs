@@ -170,6 +170,8 @@ fn locked_fields(kind: RecordKind, role: Role) -> &'static [&'static str] {
         RecordKind::Placement => &["state", "student_id"],
         RecordKind::MentoringSession => &["state"],
         RecordKind::JobApplication => &["stage"],
+        // Counted by the server from the students' answers (`summary::count_going`).
+        RecordKind::Workshop => &["going"],
         _ => &[],
     }
 }
@@ -466,6 +468,8 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
     match record {
         Entity::Task(task) => task.created_by = me,
         Entity::Feedback(feedback) => feedback.author = me,
+        // Nobody has answered a new workshop yet; the server counts the answers from then on.
+        Entity::Workshop(workshop) => workshop.going = 0,
         Entity::ConcernFlag(flag) => {
             flag.raised_by = me;
             flag.raised_at = Some(ctx.now);
@@ -747,4 +751,74 @@ fn check_check_in(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EntityPatch, Workshop, WorkshopPatch};
+    use chrono::TimeZone;
+
+    fn workshop(going: u32) -> Entity {
+        Entity::Workshop(Workshop {
+            title: "CV clinic".to_owned(),
+            starts_at: Utc
+                .with_ymd_and_hms(2026, 3, 1, 2, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            duration_minutes: 90,
+            place: "Room 101".to_owned(),
+            capacity: 40,
+            going,
+        })
+    }
+
+    #[test]
+    fn the_going_count_is_the_servers_alone() {
+        let staff = Actor {
+            user_id: UserId::from("staff-1"),
+            role: Role::Staff,
+        };
+        let now = Utc::now();
+        let ctx = ApplyContext::new(&staff, &SpaceId::Program, now);
+        let mut view = MemoryRecords::default();
+        let id = RecordId("w-1".to_owned());
+        // A create that names a count starts at 0 all the same (as `created_by` is the actor's).
+        let created = apply(
+            &view,
+            &ctx,
+            &Mutation::Create {
+                id: id.clone(),
+                record: workshop(12),
+            },
+        );
+        let Ok(created) = created else {
+            panic!("staff create a workshop: {created:?}");
+        };
+        assert_eq!(
+            created.first().and_then(|c| c.record.clone()),
+            Some(workshop(0))
+        );
+        view.write(&created);
+        // An update that sets it is refused, even by staff; other fields still change.
+        let set_going = Mutation::Update {
+            id: id.clone(),
+            patch: EntityPatch::Workshop(WorkshopPatch {
+                going: Some(3),
+                ..WorkshopPatch::default()
+            }),
+        };
+        assert_eq!(
+            apply(&view, &ctx, &set_going),
+            Err(MutationError::invalid("going", Problem::Locked))
+        );
+        let retitle = Mutation::Update {
+            id,
+            patch: EntityPatch::Workshop(WorkshopPatch {
+                capacity: Some(60),
+                ..WorkshopPatch::default()
+            }),
+        };
+        assert!(apply(&view, &ctx, &retitle).is_ok());
+    }
 }

@@ -611,6 +611,7 @@ mod tests {
             duration_minutes: 120,
             place: "Room 101".to_owned(),
             capacity: 40,
+            going: 0,
         };
         assert!(matches!(
             CalendarEvent::from_workshop(&id, &workshop),
@@ -645,6 +646,9 @@ mod tests {
             due_date,
             documents: Vec::new(),
             state,
+            title_zh: String::new(),
+            authority_zh: String::new(),
+            documents_zh: Vec::new(),
         };
         let due = Some(date(2026, 7, 4));
         let step_table = [

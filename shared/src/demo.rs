@@ -92,17 +92,19 @@ const MENTOR_GIVEN_NAMES: [&str; 16] = [
     "Jen-Hao",
     "Hui-Chun",
 ];
-const INDUSTRIES: [(&str, &str); 10] = [
-    ("Semiconductors", "Silicon"),
-    ("Software", "Cloud"),
-    ("Finance", "Capital"),
-    ("Non-profit", "Bridges"),
-    ("Manufacturing", "Precision"),
-    ("Biotech", "Life Sciences"),
-    ("Consulting", "Advisory"),
-    ("Education", "Learning"),
-    ("Logistics", "Harbor"),
-    ("Energy", "Green Power"),
+/// Industries: the English name (matching's key), a word for organization names, the name in
+/// 繁體中文.
+const INDUSTRIES: [(&str, &str, &str); 10] = [
+    ("Semiconductors", "Silicon", "半導體"),
+    ("Software", "Cloud", "軟體"),
+    ("Finance", "Capital", "金融"),
+    ("Non-profit", "Bridges", "非營利"),
+    ("Manufacturing", "Precision", "製造"),
+    ("Biotech", "Life Sciences", "生物科技"),
+    ("Consulting", "Advisory", "顧問"),
+    ("Education", "Learning", "教育"),
+    ("Logistics", "Harbor", "物流"),
+    ("Energy", "Green Power", "能源"),
 ];
 /// Where organizations are: with ten industries, twelve places name 120 organizations apart.
 const PLACES: [&str; 12] = [
@@ -230,7 +232,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
     let mut positions_by_year: Vec<(i32, RecordId, RecordId)> = Vec::new();
     for org in 0..n_orgs {
         let joined = year_of(org, |row| row.1);
-        let (industry, word) = INDUSTRIES[org % INDUSTRIES.len()];
+        let (industry, word, industry_zh) = INDUSTRIES[org % INDUSTRIES.len()];
         let place = PLACES[(org / INDUSTRIES.len()) % PLACES.len()];
         let org_id = id(format!("org-{:03}", org + 1));
         let years: Vec<i32> = GROWTH
@@ -246,6 +248,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                     ["Co.", "Group", "Labs", "Foundation"][org % 4]
                 ),
                 industry: industry.to_owned(),
+                industry_zh: industry_zh.to_owned(),
                 approved: true,
                 contact_email: Some(format!("imp@org{:03}.example.tw", org + 1)),
                 cohort_years: years.clone(),
@@ -368,6 +371,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                 duration_minutes: 90,
                 place: place.to_owned(),
                 capacity: 60,
+                going: 0,
             }),
         ));
     }
@@ -387,6 +391,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                 duration_minutes: 120,
                 place: "NTU Global Lounge".to_owned(),
                 capacity: 80,
+                going: 0,
             }),
         ));
     }
@@ -673,8 +678,24 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                 } else {
                     VisaStepState::Done
                 },
+                title_zh: String::new(),
+                authority_zh: String::new(),
+                documents_zh: Vec::new(),
             }),
         ));
+        // Some of the current cohort have said they come to the next workshops; the seed goes
+        // through the server's own counting, so staff see "Going N / 60". The demo student has
+        // not answered yet.
+        if current && !is_login {
+            for (workshop, every) in [("workshop-1", 3), ("workshop-2", 5)] {
+                if student % every == 0 {
+                    mutations.push(Mutation::RsvpWorkshop {
+                        workshop_id: id(workshop.to_owned()),
+                        going: true,
+                    });
+                }
+            }
+        }
         spaces.push((SpaceId::Student(user_id), mutations));
     }
 
@@ -771,5 +792,43 @@ mod tests {
                 assert_eq!(orgs_2022, 40);
             }
         }
+    }
+
+    #[test]
+    fn some_demo_students_go_to_the_next_workshops_within_their_capacity() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let demo = demo_program(today);
+        let staff = Actor {
+            user_id: UserId::from("staff-1"),
+            role: Role::Staff,
+        };
+        let now = today.and_hms_opt(8, 0, 0).unwrap_or_default().and_utc();
+        let mut summaries = Vec::new();
+        for (space, mutations) in &demo.spaces {
+            let SpaceId::Student(student) = space else {
+                continue;
+            };
+            let mut records = MemoryRecords::default();
+            let context = ApplyContext::new(&staff, space, now);
+            for mutation in mutations {
+                records.write(&apply(&records, &context, mutation).unwrap_or_default());
+            }
+            summaries.extend(crate::summary::summarize(&records, student, now));
+        }
+        let counts = crate::summary::count_going(&summaries, None);
+        let going = |workshop: &str| counts.get(&id(workshop.to_owned())).copied();
+        for workshop in ["workshop-1", "workshop-2"] {
+            assert!(
+                going(workshop).is_some_and(|n| (1..=60).contains(&n)),
+                "{workshop}: {counts:?}"
+            );
+        }
+        assert_eq!(going("workshop-3"), None);
+        assert!(
+            !summaries
+                .iter()
+                .any(|s| s.display_name == "Amara Patel" && !s.workshops_going.is_empty()),
+            "the demo student has not answered yet"
+        );
     }
 }

@@ -253,7 +253,13 @@ entity! {
     /// A partner organization (company, NGO) that hosts students.
     Organization / OrganizationPatch {
         name: String,
+        /// The industry, in English: matching compares it with students' interests and mentors'
+        /// expertise.
         industry: String,
+        /// The industry's name in 繁體中文, shown to readers of that language (empty: not
+        /// translated, the English shows).
+        #[serde(default)]
+        industry_zh: String,
         approved: bool,
         #[serde(default)]
         contact_email: Option<String>,
@@ -308,6 +314,11 @@ entity! {
         duration_minutes: u32,
         place: String,
         capacity: u32,
+        /// How many students say they are going: counted by the server from the students'
+        /// summaries and written into the program space as its own write; `apply` sets it to 0
+        /// on create and refuses an update that sets it (`locked`).
+        #[serde(default)]
+        going: u32,
     }
 }
 
@@ -480,6 +491,15 @@ entity! {
         #[serde(default)]
         documents: Vec<String>,
         state: VisaStepState,
+        /// `title` in 繁體中文; empty when not translated.
+        #[serde(default)]
+        title_zh: String,
+        /// `authority` in 繁體中文; empty when not translated.
+        #[serde(default)]
+        authority_zh: String,
+        /// `documents` in 繁體中文, in the same order; empty when not translated.
+        #[serde(default)]
+        documents_zh: Vec<String>,
     }
 }
 
@@ -579,6 +599,9 @@ entity! {
         sessions_scheduled: u32,
         #[serde(default)]
         workshops_attended: Vec<RecordId>,
+        /// Workshops the student says they are going to (their `rsvp`s with `going`), by id.
+        #[serde(default)]
+        workshops_going: Vec<RecordId>,
         #[serde(default)]
         applications: Vec<crate::summary::StageCount>,
         #[serde(default)]
@@ -771,6 +794,14 @@ impl Check {
         Ok(())
     }
 
+    /// A line that may be empty (an untranslated text); otherwise as [`Check::line`].
+    fn optional_line(field: &'static str, value: &str) -> Result<(), MutationError> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        Self::line(field, value)
+    }
+
     fn at_most(field: &'static str, value: &str, max: usize) -> Result<(), MutationError> {
         let n_chars = value.chars().count();
         if n_chars > max {
@@ -905,6 +936,9 @@ impl Entity {
             Entity::Organization(organization) => {
                 Check::line("name", &organization.name)?;
                 Check::line("industry", &organization.industry)?;
+                if !organization.industry_zh.is_empty() {
+                    Check::line("industry_zh", &organization.industry_zh)?;
+                }
                 if let Some(email) = &organization.contact_email {
                     Check::email("contact_email", email)?;
                 }
@@ -943,6 +977,8 @@ impl Entity {
                 let template = &route.template;
                 Check::line("name", &template.name)?;
                 Check::line("authority", &template.authority)?;
+                Check::optional_line("name_zh", &template.name_zh)?;
+                Check::optional_line("authority_zh", &template.authority_zh)?;
                 if template.steps.is_empty() || template.steps.len() > 30 {
                     return Err(MutationError::invalid(
                         "steps",
@@ -955,6 +991,10 @@ impl Entity {
                     Check::line("steps", &step.authority)?;
                     Check::list("documents", &step.documents)?;
                     Check::text("note", &step.note)?;
+                    Check::optional_line("steps", &step.title_zh)?;
+                    Check::optional_line("steps", &step.authority_zh)?;
+                    Check::list("documents_zh", &step.documents_zh)?;
+                    Check::text("note_zh", &step.note_zh)?;
                 }
                 Ok(())
             }
@@ -1040,7 +1080,10 @@ impl Entity {
                 Check::line("title", &step.title)?;
                 Check::line("authority", &step.authority)?;
                 Check::date("due_date", step.due_date)?;
-                Check::list("documents", &step.documents)
+                Check::list("documents", &step.documents)?;
+                Check::optional_line("title_zh", &step.title_zh)?;
+                Check::optional_line("authority_zh", &step.authority_zh)?;
+                Check::list("documents_zh", &step.documents_zh)
             }
             Entity::Feedback(feedback) => {
                 Check::id("session_id", feedback.session_id.as_str())?;

@@ -593,6 +593,25 @@ pub struct AcceptInviteRequest {
     pub password: String,
 }
 
+/// `GET /api/v1/auth/invite?code=…` (no session): whom a live invite code is for, so the invitee
+/// sees which account they are about to set a password for, and the password rule
+/// `POST /api/v1/auth/accept-invite` applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteDetails {
+    /// The invited account's email (what they will sign in with).
+    pub email: String,
+    /// Their display name, as staff wrote it.
+    pub display_name: String,
+    /// The role the account has.
+    pub role: Role,
+    /// When the code stops working.
+    pub expires_at: DateTime<Utc>,
+    /// The fewest characters (Unicode scalar values) a new password may have.
+    pub password_min_chars: u32,
+    /// The most characters a new password may have.
+    pub password_max_chars: u32,
+}
+
 /// `GET /api/v1/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthResponse {

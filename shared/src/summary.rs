@@ -3,6 +3,8 @@
 //! student's space. The Worker rewrites it after every push that changes a student space; nobody
 //! writes it through a mutation.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +47,7 @@ pub struct StageCount {
 
 /// The kinds of a student's records [`summarize`] reads: a push that changes none of them leaves
 /// the summary as it was, so the server does not derive it again.
-pub const SUMMARIZED_KINDS: [RecordKind; 8] = [
+pub const SUMMARIZED_KINDS: [RecordKind; 9] = [
     RecordKind::StudentProfile,
     RecordKind::Ranking,
     RecordKind::Placement,
@@ -54,6 +56,7 @@ pub const SUMMARIZED_KINDS: [RecordKind; 8] = [
     RecordKind::JobApplication,
     RecordKind::Outcome,
     RecordKind::VisaStep,
+    RecordKind::Rsvp,
 ];
 
 /// Whether a change to these kinds can change a student's summary.
@@ -87,6 +90,7 @@ pub fn summarize(
         sessions_held: Vec::new(),
         sessions_scheduled: 0,
         workshops_attended: Vec::new(),
+        workshops_going: Vec::new(),
         applications: Vec::new(),
         outcome: None,
         visa_routes: Vec::new(),
@@ -134,6 +138,14 @@ pub fn summarize(
         .into_iter()
         .map(|(id, _)| id)
         .collect();
+    let mut going: Vec<RecordId> = view
+        .list(RecordKind::Rsvp)
+        .into_iter()
+        .filter_map(|(id, entity)| matches!(entity, Entity::Rsvp(rsvp) if rsvp.going).then_some(id))
+        .collect();
+    going.sort();
+    going.dedup();
+    summary.workshops_going = going;
     for (_, entity) in view.list(RecordKind::JobApplication) {
         if let Entity::JobApplication(application) = entity {
             match summary
@@ -178,4 +190,172 @@ pub fn same_content(a: &StudentSummary, b: &StudentSummary) -> bool {
         ..summary.clone()
     };
     strip(a) == strip(b)
+}
+
+/// The workshops whose going-count a new summary changes: those in exactly one of the old
+/// summary's `workshops_going` (none when there was no summary) and the new one's, by id.
+pub fn going_changed(old: Option<&StudentSummary>, new: Option<&StudentSummary>) -> Vec<RecordId> {
+    let set = |summary: Option<&StudentSummary>| -> BTreeSet<RecordId> {
+        summary
+            .map(|summary| summary.workshops_going.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    let (old, new) = (set(old), set(new));
+    old.symmetric_difference(&new).cloned().collect()
+}
+
+/// How many students say they are going to each workshop, counted over every student's summary
+/// (the staff space holds them all). With `only`, just those workshops (a workshop nobody goes to
+/// counts 0); without it, every workshop some student goes to.
+pub fn count_going<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+    only: Option<&[RecordId]>,
+) -> BTreeMap<RecordId, u32> {
+    let mut counts: BTreeMap<RecordId, u32> = only
+        .unwrap_or_default()
+        .iter()
+        .map(|id| (id.clone(), 0))
+        .collect();
+    for summary in summaries {
+        // A workshop listed twice in one summary still counts its student once.
+        let going: BTreeSet<&RecordId> = summary.workshops_going.iter().collect();
+        for workshop in going {
+            if only.is_some() && !counts.contains_key(workshop) {
+                continue;
+            }
+            let count = counts.entry(workshop.clone()).or_insert(0);
+            *count = count.saturating_add(1);
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::{Change, MemoryRecords, RecordKey};
+    use crate::domain::{Rsvp, StudentProfile};
+    use chrono::TimeZone;
+
+    fn id(text: &str) -> RecordId {
+        RecordId(text.to_owned())
+    }
+
+    fn put(records: &mut MemoryRecords, kind: RecordKind, key: &str, entity: Entity) {
+        records.write(&[Change {
+            key: RecordKey { kind, id: id(key) },
+            record: Some(entity),
+        }]);
+    }
+
+    fn profile(name: &str) -> Entity {
+        let json = serde_json::json!({ "display_name": name, "cohort_year": 2026 });
+        match serde_json::from_value::<StudentProfile>(json) {
+            Ok(profile) => Entity::StudentProfile(profile),
+            Err(error) => panic!("a minimal profile reads: {error}"),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn going(ids: &[&str]) -> StudentSummary {
+        let mut records = MemoryRecords::default();
+        put(
+            &mut records,
+            RecordKind::StudentProfile,
+            "s-1",
+            profile("Linh"),
+        );
+        for workshop in ids {
+            put(
+                &mut records,
+                RecordKind::Rsvp,
+                workshop,
+                Entity::Rsvp(Rsvp { going: true }),
+            );
+        }
+        match summarize(&records, &UserId::from("s-1"), now()) {
+            Some(summary) => summary,
+            None => panic!("a student with a profile has a summary"),
+        }
+    }
+
+    #[test]
+    fn the_summary_lists_the_workshops_going_to_and_not_the_others() {
+        let mut records = MemoryRecords::default();
+        put(
+            &mut records,
+            RecordKind::StudentProfile,
+            "s-1",
+            profile("Linh"),
+        );
+        put(
+            &mut records,
+            RecordKind::Rsvp,
+            "w-2",
+            Entity::Rsvp(Rsvp { going: true }),
+        );
+        put(
+            &mut records,
+            RecordKind::Rsvp,
+            "w-1",
+            Entity::Rsvp(Rsvp { going: true }),
+        );
+        put(
+            &mut records,
+            RecordKind::Rsvp,
+            "w-3",
+            Entity::Rsvp(Rsvp { going: false }),
+        );
+        let summary = summarize(&records, &UserId::from("s-1"), now());
+        assert_eq!(
+            summary.map(|s| s.workshops_going),
+            Some(vec![id("w-1"), id("w-2")]),
+            "sorted, and a 'not going' answer is left out"
+        );
+        assert!(touches_summary(&[RecordKind::Rsvp]));
+        assert!(!touches_summary(&[RecordKind::Task, RecordKind::Goal]));
+    }
+
+    #[test]
+    fn an_rsvp_change_is_a_content_change() {
+        assert!(!same_content(&going(&["w-1"]), &going(&[])));
+        assert!(same_content(&going(&["w-1"]), &going(&["w-1"])));
+    }
+
+    #[test]
+    fn only_workshops_whose_answer_changed_are_recounted() {
+        let (a, b) = (going(&["w-1", "w-2"]), going(&["w-2", "w-3"]));
+        assert_eq!(
+            going_changed(Some(&a), Some(&b)),
+            vec![id("w-1"), id("w-3")]
+        );
+        assert_eq!(going_changed(Some(&a), Some(&a)), Vec::<RecordId>::new());
+        assert_eq!(going_changed(None, Some(&a)), vec![id("w-1"), id("w-2")]);
+        assert_eq!(going_changed(Some(&b), None), vec![id("w-2"), id("w-3")]);
+        assert_eq!(going_changed(None, None), Vec::<RecordId>::new());
+    }
+
+    #[test]
+    fn counts_each_student_once_per_workshop() {
+        let mut twice = going(&["w-1"]);
+        twice.workshops_going.push(id("w-1"));
+        let students = [going(&["w-1", "w-2"]), going(&["w-2"]), twice, going(&[])];
+        let all = count_going(&students, None);
+        assert_eq!(
+            all.into_iter().collect::<Vec<_>>(),
+            vec![(id("w-1"), 2), (id("w-2"), 2)]
+        );
+        let only = count_going(&students, Some(&[id("w-2"), id("w-9")]));
+        assert_eq!(
+            only.into_iter().collect::<Vec<_>>(),
+            vec![(id("w-2"), 2), (id("w-9"), 0)],
+            "a workshop nobody goes to counts 0; others are left out"
+        );
+        assert!(count_going(&[], None).is_empty());
+    }
 }

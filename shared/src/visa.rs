@@ -27,6 +27,9 @@ const WDA: &str = "Workforce Development Agency, Ministry of Labor";
 const NIA: &str = "National Immigration Agency, Ministry of the Interior";
 const GOLD_CARD_OFFICE: &str =
     "Employment Gold Card online platform (National Development Council)";
+const WDA_ZH: &str = "勞動部勞動力發展署";
+const NIA_ZH: &str = "內政部移民署";
+const GOLD_CARD_OFFICE_ZH: &str = "就業金卡線上申請平台（國家發展委員會）";
 
 /// A date a due date is counted from; each student's values live in [`Anchors`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -147,6 +150,40 @@ pub struct VisaStepTemplate {
     /// The fine print: limits, processing times, why the due date is what it is.
     #[serde(default)]
     pub note: String,
+    /// `title` in 繁體中文; empty when not translated.
+    #[serde(default)]
+    pub title_zh: String,
+    /// `authority` in 繁體中文; empty when not translated.
+    #[serde(default)]
+    pub authority_zh: String,
+    /// `documents` in 繁體中文, in the same order; empty when not translated.
+    #[serde(default)]
+    pub documents_zh: Vec<String>,
+    /// `note` in 繁體中文; empty when not translated.
+    #[serde(default)]
+    pub note_zh: String,
+}
+
+impl VisaStepTemplate {
+    /// The title in the reader's language (繁體中文 when `zh` and translated).
+    pub fn title_in(&self, zh: bool) -> &str {
+        pick(zh, &self.title, &self.title_zh)
+    }
+
+    /// The authority in the reader's language.
+    pub fn authority_in(&self, zh: bool) -> &str {
+        pick(zh, &self.authority, &self.authority_zh)
+    }
+
+    /// The documents in the reader's language.
+    pub fn documents_in(&self, zh: bool) -> &[String] {
+        pick_list(zh, &self.documents, &self.documents_zh)
+    }
+
+    /// The note in the reader's language.
+    pub fn note_in(&self, zh: bool) -> &str {
+        pick(zh, &self.note, &self.note_zh)
+    }
 }
 
 /// A visa or work-permit route, as versioned data.
@@ -162,6 +199,58 @@ pub struct VisaRouteTemplate {
     pub authority: String,
     /// Its steps, in order.
     pub steps: Vec<VisaStepTemplate>,
+    /// `name` in 繁體中文; empty when not translated.
+    #[serde(default)]
+    pub name_zh: String,
+    /// `authority` in 繁體中文; empty when not translated.
+    #[serde(default)]
+    pub authority_zh: String,
+}
+
+impl VisaRouteTemplate {
+    /// The name in the reader's language (繁體中文 when `zh` and translated).
+    pub fn name_in(&self, zh: bool) -> &str {
+        pick(zh, &self.name, &self.name_zh)
+    }
+
+    /// The authority in the reader's language.
+    pub fn authority_in(&self, zh: bool) -> &str {
+        pick(zh, &self.authority, &self.authority_zh)
+    }
+}
+
+impl VisaStep {
+    /// The title in the reader's language (繁體中文 when `zh` and translated).
+    pub fn title_in(&self, zh: bool) -> &str {
+        pick(zh, &self.title, &self.title_zh)
+    }
+
+    /// The authority in the reader's language.
+    pub fn authority_in(&self, zh: bool) -> &str {
+        pick(zh, &self.authority, &self.authority_zh)
+    }
+
+    /// The documents in the reader's language.
+    pub fn documents_in(&self, zh: bool) -> &[String] {
+        pick_list(zh, &self.documents, &self.documents_zh)
+    }
+}
+
+/// The 繁體中文 text when `zh` and it is translated (not empty), otherwise the English.
+pub fn pick<'a>(zh: bool, en: &'a str, text_zh: &'a str) -> &'a str {
+    if zh && !text_zh.trim().is_empty() {
+        text_zh
+    } else {
+        en
+    }
+}
+
+fn pick_list<'a>(zh: bool, en: &'a [String], list_zh: &'a [String]) -> &'a [String] {
+    if zh && !list_zh.is_empty() {
+        list_zh
+    } else {
+        en
+    }
 }
 
 /// A route step with its due date worked out for one student.
@@ -187,6 +276,9 @@ impl PlannedStep {
             due_date: self.due_date,
             documents: self.step.documents.clone(),
             state: VisaStepState::Todo,
+            title_zh: self.step.title_zh.clone(),
+            authority_zh: self.step.authority_zh.clone(),
+            documents_zh: self.step.documents_zh.clone(),
         }
     }
 }
@@ -228,6 +320,8 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             id: STUDENT_WORK_PERMIT.to_owned(),
             version: 1,
             name: "Student work permit".to_owned(),
+            name_zh: "學生工作許可".to_owned(),
+            authority_zh: WDA_ZH.to_owned(),
             authority: WDA.to_owned(),
             steps: vec![
                 VisaStepTemplate {
@@ -240,6 +334,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Proof of enrolment (student ID or enrolment certificate)",
                         "Fee receipt",
                     ]),
+                    title_zh: "申請學生工作許可".to_owned(),
+                    authority_zh: WDA_ZH.to_owned(),
+                    documents_zh: documents(&["護照（影本）", "居留證（ARC，影本）", "在學證明（學生證或在學證明書）", "規費收據"]),
+                    note_zh: "須取得工作許可後才能開始工作。許可效期最長 6 個月，學期中每週最多工作 20 小時（寒暑假不受此限）。審查約需 7 個工作天，因此須提前兩週申請。".to_owned(),
                     fee_twd: Some(100),
                     due: DueRule::DaysBefore {
                         anchor: Anchor::PlacementStart,
@@ -261,6 +359,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Proof of enrolment for the coming term",
                         "Fee receipt",
                     ]),
+                    title_zh: "申請新的學生工作許可".to_owned(),
+                    authority_zh: WDA_ZH.to_owned(),
+                    documents_zh: documents(&["護照（影本）", "居留證（ARC，影本）", "下學期的在學證明", "規費收據"]),
+                    note_zh: "許可效期最長 6 個月，且不得超過居留證效期；若要不間斷地繼續工作，須在目前的許可到期前取得下一張許可。".to_owned(),
                     fee_twd: Some(100),
                     due: DueRule::DaysBefore {
                         anchor: Anchor::PermitExpiry,
@@ -278,6 +380,8 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             id: JOB_SEEKING_RESIDENCE.to_owned(),
             version: 1,
             name: "Job-seeking residence after graduation".to_owned(),
+            name_zh: "畢業後延長居留以尋找工作".to_owned(),
+            authority_zh: NIA_ZH.to_owned(),
             authority: NIA.to_owned(),
             steps: vec![
                 VisaStepTemplate {
@@ -292,6 +396,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Recent 2-inch photo",
                         "Fee receipt",
                     ]),
+                    title_zh: "申請延長居留以尋找工作".to_owned(),
+                    authority_zh: NIA_ZH.to_owned(),
+                    documents_zh: documents(&["申請表", "護照", "目前的居留證（ARC）", "畢業證書或畢業證明", "最近二吋照片", "規費收據"]),
+                    note_zh: "畢業後可在臺灣停留最長 1 年以尋找工作；可再延長一次。".to_owned(),
                     fee_twd: Some(1000),
                     due: DueRule::WithinDaysAfter {
                         anchor: Anchor::GraduationDate,
@@ -313,6 +421,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Proof of job seeking (applications, interviews)",
                         "Fee receipt",
                     ]),
+                    title_zh: "延長尋職居留（限一次）".to_owned(),
+                    authority_zh: NIA_ZH.to_owned(),
+                    documents_zh: documents(&["申請表", "護照", "目前的居留證（ARC）", "尋職證明（求職申請、面試紀錄）", "規費收據"]),
+                    note_zh: "須在居留證到期前送件；自到期前 30 天起受理延期申請，此步驟也從那時起轉為緊急。".to_owned(),
                     fee_twd: Some(1000),
                     due: DueRule::OnAnchor {
                         anchor: Anchor::ResidenceCardExpiry,
@@ -328,6 +440,8 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             id: GRADUATE_POINTS_WORK_PERMIT.to_owned(),
             version: 1,
             name: "Points-based work permit for graduates".to_owned(),
+            name_zh: "畢業僑外生評點制工作許可".to_owned(),
+            authority_zh: WDA_ZH.to_owned(),
             authority: WDA.to_owned(),
             steps: vec![
                 VisaStepTemplate {
@@ -341,6 +455,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Mandarin proficiency certificate (TOCFL), if any",
                         "Proof of work experience or other points items, if any",
                     ]),
+                    title_zh: "提供雇主評點審查所需的證明文件".to_owned(),
+                    authority_zh: WDA_ZH.to_owned(),
+                    documents_zh: documents(&["畢業證書", "護照（影本）", "載明薪資的僱用契約", "華語文能力測驗（TOCFL）證書（如有）", "工作經驗或其他評點項目的證明（如有）"]),
+                    note_zh: "評點制工作許可須達 70 點以上（學歷、薪資、工作經驗、語言能力等）；請備齊每一個可主張項目的證明。".to_owned(),
                     fee_twd: None,
                     due: DueRule::NoDueDate,
                     note: "The permit needs at least 70 points (degree, salary, experience, \
@@ -358,6 +476,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Passport (copy)",
                         "Fee receipt",
                     ]),
+                    title_zh: "由雇主為你申請工作許可".to_owned(),
+                    authority_zh: WDA_ZH.to_owned(),
+                    documents_zh: documents(&["雇主申請書", "評點表及證明文件", "畢業證書", "護照（影本）", "規費收據"]),
+                    note_zh: "須在取得畢業證書後、第一個工作日之前申請；審查約需兩週。".to_owned(),
                     fee_twd: Some(100),
                     due: DueRule::DaysBefore {
                         anchor: Anchor::PlacementStart,
@@ -379,6 +501,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Recent 2-inch photo",
                         "Fee receipt",
                     ]),
+                    title_zh: "將居留證變更為工作居留".to_owned(),
+                    authority_zh: NIA_ZH.to_owned(),
+                    documents_zh: documents(&["申請表", "護照", "目前的居留證（ARC）", "工作許可", "最近二吋照片", "規費收據"]),
+                    note_zh: "取得工作許可後、目前的居留證到期前申請。".to_owned(),
                     fee_twd: Some(1000),
                     due: DueRule::OnAnchor {
                         anchor: Anchor::ResidenceCardExpiry,
@@ -393,6 +519,8 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             id: EMPLOYMENT_GOLD_CARD.to_owned(),
             version: 1,
             name: "Employment Gold Card".to_owned(),
+            name_zh: "就業金卡".to_owned(),
+            authority_zh: GOLD_CARD_OFFICE_ZH.to_owned(),
             authority: GOLD_CARD_OFFICE.to_owned(),
             steps: vec![
                 VisaStepTemplate {
@@ -404,6 +532,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Recent 2-inch photo",
                         "Evidence for one qualifying criterion (such as salary, awards or degree)",
                     ]),
+                    title_zh: "確認符合一項資格條件並備齊證明".to_owned(),
+                    authority_zh: GOLD_CARD_OFFICE_ZH.to_owned(),
+                    documents_zh: documents(&["效期尚餘 6 個月以上的護照", "最近二吋照片", "符合一項資格條件的證明（例如薪資、獎項或學歷）"]),
+                    note_zh: "就業金卡結合開放式工作許可、居留簽證、外僑居留證及重入國許可（四證合一），效期 1 至 3 年。".to_owned(),
                     fee_twd: None,
                     due: DueRule::NoDueDate,
                     note: "The card combines an open work permit, residence visa, residence card \
@@ -420,6 +552,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                         "Photo",
                         "Evidence for the criterion",
                     ]),
+                    title_zh: "在就業金卡線上申請平台申請".to_owned(),
+                    authority_zh: GOLD_CARD_OFFICE_ZH.to_owned(),
+                    documents_zh: documents(&["線上申請表", "護照掃描檔", "照片", "資格條件的證明"]),
+                    note_zh: "審查約需 30 個工作天；在目前的居留證到期前兩個月申請，審查期間仍可維持合法居留。規費依所選效期而定。".to_owned(),
                     fee_twd: None,
                     due: DueRule::DaysBefore {
                         anchor: Anchor::ResidenceCardExpiry,
@@ -435,6 +571,10 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     title: "Collect the Gold Card".to_owned(),
                     authority: NIA.to_owned(),
                     documents: documents(&["Passport", "Approval notice", "Fee receipt"]),
+                    title_zh: "領取就業金卡".to_owned(),
+                    authority_zh: NIA_ZH.to_owned(),
+                    documents_zh: documents(&["護照", "核准通知", "規費收據"]),
+                    note_zh: String::new(),
                     fee_twd: None,
                     due: DueRule::NoDueDate,
                     note: String::new(),
@@ -720,6 +860,65 @@ mod tests {
         }
     }
 
+    fn has_cjk(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn builtin_routes_are_translated_into_traditional_chinese() {
+        for route in builtin_routes() {
+            assert!(has_cjk(&route.name_zh), "{}: name_zh", route.id);
+            assert!(has_cjk(&route.authority_zh), "{}: authority_zh", route.id);
+            assert_eq!(route.name_in(true), route.name_zh);
+            assert_eq!(route.name_in(false), route.name);
+            let record = Entity::VisaRoute(crate::domain::VisaRoute {
+                template: route.clone(),
+            });
+            assert_eq!(record.validate(), Ok(()), "{}", route.id);
+            for step in &route.steps {
+                let key = format!("{} / {}", route.id, step.id);
+                assert!(has_cjk(&step.title_zh), "{key}: title_zh");
+                assert!(has_cjk(&step.authority_zh), "{key}: authority_zh");
+                assert_eq!(
+                    step.documents_zh.len(),
+                    step.documents.len(),
+                    "{key}: documents_zh"
+                );
+                for document in &step.documents_zh {
+                    assert!(has_cjk(document), "{key}: {document}");
+                }
+                assert_eq!(
+                    step.note.is_empty(),
+                    step.note_zh.is_empty(),
+                    "{key}: note_zh"
+                );
+                if !step.note_zh.is_empty() {
+                    assert!(has_cjk(&step.note_zh), "{key}: note_zh");
+                }
+                // Numbers in the fine print stay the same in both languages.
+                let digits = |text: &str| -> Vec<String> {
+                    text.split(|c: char| !c.is_ascii_digit())
+                        .filter(|part| !part.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                };
+                assert_eq!(digits(&step.note_zh), digits(&step.note), "{key}: numbers");
+            }
+            for planned in checklist(&route, &all_anchors()) {
+                let record = planned.to_visa_step();
+                assert_eq!(record.title_zh, planned.step.title_zh);
+                assert_eq!(record.authority_zh, planned.step.authority_zh);
+                assert_eq!(record.documents_zh, planned.step.documents_zh);
+                assert_eq!(record.title_in(true), planned.step.title_zh);
+                assert_eq!(record.title_in(false), planned.step.title);
+                assert_eq!(
+                    record.documents_in(true),
+                    planned.step.documents_zh.as_slice()
+                );
+            }
+        }
+    }
+
     #[test]
     fn routes_survive_a_json_round_trip_in_a_readable_shape() {
         let routes = builtin_routes();
@@ -750,6 +949,15 @@ mod tests {
         assert_eq!(
             (step.documents.len(), step.fee_twd, step.note.as_str()),
             (0, None, "")
+        );
+        // Untranslated texts read as empty and fall back to English.
+        assert_eq!(
+            (
+                step.title_zh.as_str(),
+                step.documents_zh.len(),
+                step.title_in(true)
+            ),
+            ("", 0, "Apply")
         );
         let no_due: Result<DueRule, _> = serde_json::from_str(r#"{"rule":"no_due_date"}"#);
         assert_eq!(no_due.ok(), Some(DueRule::NoDueDate));

@@ -93,6 +93,7 @@ fn student(display_name: &str, cohort_year: i32) -> StudentSummary {
         sessions_held: Vec::new(),
         sessions_scheduled: 0,
         workshops_attended: Vec::new(),
+        workshops_going: Vec::new(),
         applications: Vec::new(),
         outcome: None,
         visa_routes: Vec::new(),
@@ -197,6 +198,7 @@ fn workshop(title: &str, starts_at: DateTime<Utc>) -> Workshop {
         duration_minutes: 90,
         place: "NTU Global Lounge".to_owned(),
         capacity: 60,
+        going: 0,
     }
 }
 
@@ -226,6 +228,7 @@ fn organization(name: &str) -> Organization {
     Organization {
         name: name.to_owned(),
         industry: "Software".to_owned(),
+        industry_zh: "軟體".to_owned(),
         approved: true,
         contact_email: None,
         cohort_years: vec![2023, 2024],

@@ -72,6 +72,7 @@ fn summary(mentor: &str, state: PlacementState) -> Entity {
         sessions_held: vec![],
         sessions_scheduled: 0,
         workshops_attended: vec![],
+        workshops_going: vec![],
         applications: vec![],
         outcome: None,
         visa_routes: vec![],

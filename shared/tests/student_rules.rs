@@ -94,6 +94,7 @@ fn program() -> MemoryRecords {
             duration_minutes: 90,
             place: "Lounge".to_owned(),
             capacity: 40,
+            going: 0,
         }),
     );
     records

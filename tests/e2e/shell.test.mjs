@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { ROOT, WorkerProcess } from "../support/worker.mjs";
+import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
 import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { axeViolations } from "../support/a11y.mjs";
@@ -54,6 +54,19 @@ async function englishLeft(page) {
     }
     return pairs.filter(([en, zh]) => en !== zh && /[A-Za-z]{3}/.test(en) && shown.has(en)).map(([en]) => en);
   });
+}
+
+/** The app's own catalogue pair whose English text is `prefix`, or else starts with it. */
+async function catalogueText(page, prefix) {
+  const pairs = await page.evaluate(async () => JSON.parse((await import("/pkg/imp_app.js")).catalogue()));
+  const pair = pairs.find(([en]) => en === prefix) ?? pairs.find(([en]) => en.startsWith(prefix));
+  assert.ok(pair, `no catalogue text starts with ${prefix}`);
+  return { en: pair[0], zh: pair[1] };
+}
+
+/** The trimmed text of the element with this `data-testid`. */
+async function text(page, testId) {
+  return ((await page.textContent(`[data-testid="${testId}"]`)) ?? "").trim();
 }
 
 async function expectAccessible(page, screen) {
@@ -204,7 +217,58 @@ describe("the app shell", { timeout: 300_000 }, () => {
     const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Invited Student", role: "student" } });
     assert.equal(invite.status, 201);
     const { profile, page } = await newPage(PHONE);
-    await page.goto(`${worker.url}/invite?code=${invite.json.code}`);
+
+    // A link with an unknown code says so by the code field; what the person typed stays.
+    await page.goto(`${worker.url}/invite?code=${"0".repeat(32)}`);
+    await setLanguage(page, "en");
+    const invalid = await catalogueText(page, "This invite code is unknown, used or expired.");
+    await page.fill("#new-password", "typed-before-the-answer");
+    await until(async () => (await text(page, "invite-code-error")) === invalid.en, { what: "the unknown code to be refused" });
+    assert.equal(await page.inputValue("#code"), "0".repeat(32));
+    assert.equal(await page.inputValue("#new-password"), "typed-before-the-answer");
+    assert.equal(await page.locator('[data-testid="invite-for"]').count(), 0);
+
+    // The right code, typed: the page shows whom it is for, the role and the password rule, in
+    // both languages, worded by the app's own catalogue.
+    const min = (await new Api(worker.url).request("GET", `/api/v1/auth/invite?code=${invite.json.code}`)).json.password_min_chars;
+    const words = {
+      inviteFor: await catalogueText(page, "Invitation for"),
+      asStudent: await catalogueText(page, "as a student"),
+      atLeast: await catalogueText(page, "At least"),
+      characters: await catalogueText(page, "characters"),
+    };
+    await page.fill("#code", invite.json.code);
+    await page.locator("#code").blur();
+    await page.waitForSelector('[data-testid="invite-for"]');
+    for (const [lang, key] of [["en", "en"], ["zh-TW", "zh"]]) {
+      await setLanguage(page, lang);
+      const inviteFor = await text(page, "invite-for");
+      assert.ok(inviteFor.startsWith(words.inviteFor[key]), `${lang}: ${inviteFor}`);
+      assert.ok(inviteFor.includes("Invited Student") && inviteFor.includes(email), `${lang}: ${inviteFor}`);
+      assert.equal(await text(page, "invite-role"), words.asStudent[key]);
+      const rule = await text(page, "password-rule");
+      assert.ok(rule.startsWith(words.atLeast[key]) && rule.endsWith(words.characters[key]) && rule.includes(` ${min} `), `${lang}: ${rule}`);
+      assert.equal(await text(page, "invite-code-error"), "", "the refusal of the other code is gone");
+      assert.equal(await page.inputValue("#new-password"), "typed-before-the-answer");
+      if (lang === "zh-TW") assert.deepEqual(await englishLeft(page), [], "no English left on the invite page");
+      await expectAccessible(page, `invite page (${lang})`);
+      await page.screenshot({ path: join(SCREENSHOTS, `invite-phone-${lang}.png`), fullPage: true });
+    }
+    await setLanguage(page, "en");
+
+    // Offline, the code cannot be checked: the page says so and keeps the form.
+    const offline = await catalogueText(page, "You are offline, so the invite code cannot be checked");
+    await profile.context.setOffline(true);
+    await page.fill("#code", invite.json.code.toUpperCase());
+    await page.locator("#code").blur();
+    await until(async () => (await text(page, "invite-code-error")) === offline.en, { what: "the offline look-up to be explained" });
+    assert.equal(await page.inputValue("#code"), invite.json.code.toUpperCase());
+    assert.equal(await page.inputValue("#new-password"), "typed-before-the-answer");
+    await profile.context.setOffline(false);
+    await page.fill("#code", invite.json.code);
+    await page.locator("#code").blur();
+    await page.waitForSelector('[data-testid="invite-for"]');
+
     await page.fill("#new-password", "short");
     await page.click("button[type=submit]");
     await page.waitForSelector("text=Use at least 10 characters.");

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { WorkerProcess } from "../support/worker.mjs";
 import { DESKTOP, PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO } from "../support/api.mjs";
-import { signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
+import { catalogueText, signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "screenshots");
 let worker;
@@ -126,8 +126,14 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.click('[data-testid="send-concern"]');
     await page.waitForSelector('[data-testid="concern-sent"]');
     await page.waitForSelector('[data-testid="sync-status"][data-pending="1"]');
+    // Waiting on the device, it says so with the same marker as every other waiting item, and
+    // keeps the person's words in view.
+    const waiting = page.locator('[data-testid="concern-waiting"]', { hasText: text });
+    await waiting.locator('[data-testid="waiting"]').waitFor();
     await profile.context.setOffline(false);
     await waitForSynced(page);
+    await page.waitForSelector('[data-testid="concern-waiting"]', { state: "detached" });
+    assert.equal(await page.textContent('[data-testid="concern-sent"]'), (await catalogueText(page, "Sent: program staff")).en);
 
     const { page: staffPage } = await signedInPage(DEMO.staff.email);
     // The navigation counts the open concerns and leads to them: urgent first, the newest first.
@@ -379,8 +385,14 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.fill("#concern-text", text);
     await page.click('[data-testid="send-concern"]');
     await page.waitForSelector('[data-testid="sync-status"][data-pending="1"]');
+    // Waiting on the device, it says so with the same marker as every other waiting item, and
+    // keeps the person's words in view.
+    const waiting = page.locator('[data-testid="concern-waiting"]', { hasText: text });
+    await waiting.locator('[data-testid="waiting"]').waitFor();
     await profile.context.setOffline(false);
     await waitForSynced(page);
+    await page.waitForSelector('[data-testid="concern-waiting"]', { state: "detached" });
+    assert.equal(await page.textContent('[data-testid="concern-sent"]'), (await catalogueText(page, "Sent: program staff")).en);
 
     const { page: staffPage } = await signedInPage(DEMO.staff.email);
     const concern = staffPage.locator('[data-testid="concern"]', { hasText: text });

@@ -7,7 +7,8 @@ import { WorkerProcess } from "../support/worker.mjs";
 import { PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { readFileSync } from "node:fs";
-import { signedInPage as openSignedIn, pendingCount, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { catalogueText, signedInPage as openSignedIn, pendingCount, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { until } from "../support/worker.mjs";
 
 let worker;
 const profiles = new Profiles();
@@ -176,6 +177,22 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await mentorPage.click('nav a[href="/visa"]');
     await mentorPage.waitForSelector('[data-testid="visa-step"][data-step-id="visa-job-seeking-residence-apply"][data-state="in_progress"]');
     assert.ok(await mentorPage.isDisabled('[data-testid="visa-step"][data-step-id="visa-job-seeking-residence-apply"] [data-testid="step-state"]'), "mentors read the checklist");
+
+    // In 繁體中文 the phone shows the route's and the step's Chinese texts from the program's data.
+    const programChanges = await staff.pullAll("program");
+    const template = programChanges.find((change) => change.key.kind === "visa_route" && change.key.id === "job-seeking-residence").record.fields.template;
+    const stepZh = template.steps.find((step) => step.id === "apply").title_zh;
+    assert.ok(/\p{Script=Han}/u.test(template.name_zh) && /\p{Script=Han}/u.test(stepZh), `zh texts in the data: ${template.name_zh} / ${stepZh}`);
+    await page.click('nav a[href="/visa"]');
+    await page.waitForSelector('[data-testid="visa-route"]');
+    await page.selectOption('[data-testid="language"] >> nth=0', "zh-TW");
+    await page.waitForFunction(() => document.documentElement.lang === "zh-TW");
+    const routeName = page.locator('[data-testid="visa-route"][data-route="job-seeking-residence"] [data-testid="route-name"]');
+    assert.equal((await routeName.textContent()).trim(), template.name_zh);
+    assert.equal((await apply.locator('[data-testid="step-title"]').textContent()).trim(), stepZh);
+    await page.selectOption('[data-testid="language"] >> nth=0', "en");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
+    assert.equal((await routeName.textContent()).trim(), template.name);
   });
 
   test("profile: fields edited offline merge with another person's edit of a different field", { timeout: 120_000 }, async () => {
@@ -275,5 +292,64 @@ describe("student flows, offline first", { timeout: 300_000 }, () => {
     await page.waitForSelector(`[data-testid="workshop"][data-workshop-id="${workshopId}"][data-going="false"]`);
     await waitForSynced(page);
     assert.deepEqual(await rsvp(), { going: false });
+  });
+
+  test("workshops: a student sees the seats left drop by one as they say they come (offline too); staff see Going N / capacity", { timeout: 120_000 }, async () => {
+    const { profile: browser, page } = await signedInPage(DEMO.student.email);
+    // The second workshop coming up: the demo student has not answered it.
+    const second = page.locator('[data-testid="workshop"][data-going="false"]').nth(1);
+    await second.waitFor();
+    const workshopId = await second.getAttribute("data-workshop-id");
+    const card = `[data-testid="workshop"][data-workshop-id="${workshopId}"]`;
+    const seats = page.locator(`${card} [data-testid="seats-left"]`);
+    const before = Number(await seats.getAttribute("data-seats"));
+    const capacity = Number(await seats.getAttribute("data-capacity"));
+    assert.ok(before > 0 && before <= capacity, `${before} of ${capacity}`);
+
+    // Worded from the app's own catalogue, in the page's language.
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    const zh = lang.startsWith("zh");
+    const seatsLeft = await catalogueText(page, "Seats left");
+    const seatsText = (n) => (zh ? `${seatsLeft.zh}：${n}` : `${seatsLeft.en}: ${n}`);
+    assert.equal((await seats.textContent()).trim(), seatsText(before));
+
+    // Offline, the student's own answer counts at once.
+    await browser.context.setOffline(true);
+    await page.locator(`${card} [data-testid="rsvp"]`).click();
+    await page.waitForSelector(`${card}[data-going="true"] [data-testid="seats-left"][data-seats="${before - 1}"]`);
+    assert.equal((await page.locator(`${card} [data-testid="seats-left"]`).textContent()).trim(), seatsText(before - 1));
+
+    // Online: the server counts the answer into the workshop, and the number stays where it is.
+    await browser.context.setOffline(false);
+    await waitForSynced(page);
+    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const going = capacity - (before - 1);
+    const pulledGoing = async () => {
+      // The whole program space, following its pages.
+      const client = uniqueId("going");
+      let found;
+      let cursor = 0;
+      let snapshot = false;
+      for (;;) {
+        const pull = await staff.pull("program", client, cursor, 0, snapshot ? { snapshot: "true" } : {});
+        assert.equal(pull.status, 200, pull.text);
+        if (pull.json.reset) snapshot = true;
+        const change = pull.json.changes.find((c) => c.key.kind === "workshop" && c.key.id === workshopId);
+        if (change) found = change.record?.fields?.going;
+        cursor = pull.json.cursor;
+        if (!pull.json.more) return found;
+      }
+    };
+    await until(async () => (await pulledGoing()) === going, { what: `workshop ${workshopId} going = ${going}`, intervalMs: 250 });
+    await page.waitForSelector(`${card}[data-going="true"] [data-testid="seats-left"][data-seats="${before - 1}"]`);
+
+    // Staff see how many are going, of the capacity.
+    const { page: staffPage } = await signedInPage(DEMO.staff.email);
+    await staffPage.click('nav a[href="/workshops"]');
+    const line = staffPage.locator(`[data-testid="admin-workshop"][data-workshop-id="${workshopId}"] [data-testid="workshop-going"][data-going="${going}"][data-capacity="${capacity}"]`);
+    await line.waitFor();
+    const goingOf = await catalogueText(staffPage, "Going");
+    const staffZh = (await staffPage.evaluate(() => document.documentElement.lang)).startsWith("zh");
+    assert.equal((await line.textContent()).trim(), `${staffZh ? goingOf.zh : goingOf.en} ${going} / ${capacity}`);
   });
 });

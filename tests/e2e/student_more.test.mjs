@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { ROOT, WorkerProcess } from "../support/worker.mjs";
 import { DESKTOP, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
-import { signedInPage as openSignedIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { catalogueText, signedInPage as openSignedIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
 let worker;
 const profiles = new Profiles();
@@ -75,6 +75,23 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     await page.fill('[data-testid="position-search"]', firstTitle);
     assert.ok((await page.locator('[data-testid="position"]').count()) < all);
     await page.fill('[data-testid="position-search"]', "");
+
+    // Program data in both languages: in 繁體中文 the industry reads as the organization gives it
+    // in 繁體中文 (and the industry filter offers those names), in English as in English.
+    const program = await staffApi.pullAll("program");
+    const firstId = await page.locator('[data-testid="position"]').first().getAttribute("data-position-id");
+    const firstPosition = program.find((c) => c.key.kind === "position" && c.key.id === firstId);
+    const organization = program.find((c) => c.key.kind === "organization" && c.key.id === firstPosition.record.fields.organization_id).record.fields;
+    assert.ok(organization.industry_zh.length > 0, "the demo organizations name their industry in 繁體中文");
+    const orgLine = page.locator('[data-testid="position"]').first().locator('[data-testid="position-org"]');
+    assert.ok((await orgLine.textContent()).endsWith(organization.industry), await orgLine.textContent());
+    await page.selectOption('[data-testid="language"] >> nth=0', "zh-TW");
+    await page.waitForFunction(() => document.documentElement.lang === "zh-TW");
+    assert.ok((await orgLine.textContent()).endsWith(organization.industry_zh), await orgLine.textContent());
+    const industryOptions = await page.$$eval('[data-testid="position-industry"] option', (options) => options.map((o) => o.textContent));
+    assert.ok(industryOptions.includes(organization.industry_zh), industryOptions.join(", "));
+    await page.selectOption('[data-testid="language"] >> nth=0', "en");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
 
     // Rank five (the cohort's limit); a sixth cannot be added.
     const ids = await page.$$eval('[data-testid="position"]', (items) => items.slice(0, 6).map((item) => item.dataset.positionId));
@@ -167,10 +184,32 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     await session.locator('[data-testid="rate-4"]').check({ force: true });
     await session.locator('[data-testid="feedback-text"]').fill("Clear advice on my CV.");
     await session.locator('[data-testid="save-feedback"]').click();
-    await session.locator('[data-testid="my-feedback"][data-rating="4"]').waitFor();
-    await session.locator('[data-testid="feedback-hidden"]').waitFor();
+    await session.locator('[data-testid="my-feedback"][data-rating="4"] [data-testid="waiting"]').waitFor();
+    // The hint names the day the week ends, in the app's own date wording.
+    const hidden = session.locator('[data-testid="feedback-hidden"]');
+    const revealDay = await hidden.getAttribute("data-reveal");
+    const dayText = await page.evaluate(async (iso) => (await import("/pkg/imp_app.js")).format_date_text("en", iso), revealDay);
+    assert.ok((await hidden.textContent()).includes(dayText), `${await hidden.textContent()} names ${dayText}`);
     await profile.context.setOffline(false);
     await waitForSynced(page);
+    await session.locator('[data-testid="my-feedback"] [data-testid="waiting"]').waitFor({ state: "detached" });
+
+    // A session whose week has passed with no answer from the other side says so, not "shows once…".
+    const old = `Long ago ${Date.now().toString(36)}`;
+    await page.fill("#session-date", taipei(-10 * 24 * 60).date);
+    await page.fill("#session-time", "10:00");
+    await page.fill("#session-agenda", old);
+    await page.fill('[data-testid="past-notes"]', "Talked about the internship interview.");
+    await page.click('[data-testid="schedule"]');
+    const none = page.locator(`[data-testid="session"][data-agenda="${old}"] [data-testid="feedback-none"]`);
+    await none.waitFor();
+    const noneText = await catalogueText(page, "The week for feedback has passed");
+    assert.equal((await none.textContent()).trim(), noneText.en);
+    await page.selectOption('[data-testid="language"] >> nth=0', "zh-TW");
+    await page.waitForFunction(() => document.documentElement.lang === "zh-TW");
+    assert.equal((await none.textContent()).trim(), noneText.zh);
+    await page.selectOption('[data-testid="language"] >> nth=0', "en");
+    await page.waitForFunction(() => document.documentElement.lang === "en");
 
     const { page: mentorPage } = await signedInPage(DEMO.mentor.email);
     await mentorPage.click('nav a[href="/sessions"]');

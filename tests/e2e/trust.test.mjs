@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
 import { PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
-import { openTasks, signIn, waitForSynced } from "../support/app.mjs";
+import { catalogueText, openTasks, signIn, waitForSynced } from "../support/app.mjs";
 
 let worker;
 const profiles = new Profiles();
@@ -29,14 +29,6 @@ after(async () => {
   await profiles.closeAll();
   await worker?.stop();
 });
-
-/** The app's own catalogue pair whose English text starts with `prefix`. */
-async function catalogueText(page, prefix) {
-  const pairs = await page.evaluate(async () => JSON.parse((await import("/pkg/imp_app.js")).catalogue()));
-  const pair = pairs.find(([en]) => en.startsWith(prefix));
-  assert.ok(pair, `no catalogue text starts with ${prefix}`);
-  return { en: pair[0], zh: pair[1] };
-}
 
 /** How the app words a refusal (a verdict's `reason`) in a language. */
 async function refusalText(page, lang, reason) {

@@ -61,6 +61,21 @@ export class Api {
     const query = new URLSearchParams({ cursor, client_id: clientId, since_seq: sinceSeq, protocol: PROTOCOL, schema: SCHEMA, ...extra });
     return this.request("GET", `/api/v1/spaces/${space}/pull?${query}`);
   }
+
+  /** Every change of a space, following the pages (`more`), with `snapshot` after a reset. */
+  async pullAll(space, clientId = uniqueId("all")) {
+    const changes = [];
+    let cursor = 0;
+    let snapshot = false;
+    for (;;) {
+      const page = await this.pull(space, clientId, cursor, 0, snapshot ? { snapshot: true } : {});
+      if (page.status !== 200) throw new Error(`pull ${space}: ${page.status} ${page.text}`);
+      changes.push(...page.json.changes);
+      snapshot = snapshot || page.json.reset === true;
+      if (!page.json.more) return changes;
+      cursor = page.json.cursor;
+    }
+  }
 }
 
 let counter = 0;

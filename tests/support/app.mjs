@@ -1,6 +1,16 @@
 // Page helpers for end-to-end tests: sign in, wait for sync, work with tasks.
 import { DEMO_PASSWORD } from "./api.mjs";
 import { PHONE } from "./browser.mjs";
+import assert from "node:assert/strict";
+
+/** The app's own catalogue pair `{ en, zh }` whose English text starts with `prefix` (expected
+ *  texts come from the app, never from the host). */
+export async function catalogueText(page, prefix) {
+  const pairs = await page.evaluate(async () => JSON.parse((await import("/pkg/imp_app.js")).catalogue()));
+  const pair = pairs.find(([en]) => en.startsWith(prefix));
+  assert.ok(pair, `no catalogue text starts with ${prefix}`);
+  return { en: pair[0], zh: pair[1] };
+}
 
 export async function signIn(page, baseUrl, email, password = DEMO_PASSWORD) {
   await page.goto(baseUrl);

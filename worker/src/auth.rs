@@ -20,8 +20,10 @@ const WEBCRYPTO_MAX_ROUNDS: u32 = 100_000;
 /// What a sign-in for an account without a password is checked against, so that it costs as much
 /// as a wrong password (no password hashes to this).
 pub const DUMMY_HASH: &str = "pbkdf2-sha256$100000$00000000000000000000000000000000$7926f84abf4e8f7978033766e8c75f6df9abb1fc7195eb7352cf031f8da2d674";
-/// Shortest password accepted.
+/// Shortest password accepted (`check_new_password`; `GET /api/v1/auth/invite` tells it).
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Longest password accepted (`check_new_password`; `GET /api/v1/auth/invite` tells it).
+pub const MAX_PASSWORD_CHARS: usize = 200;
 
 /// `n` random bytes from the platform's CSPRNG, as hex.
 pub fn random_hex(n_bytes: usize) -> Result<String, ApiError> {
@@ -140,10 +142,10 @@ pub fn check_new_password(password: &str) -> Result<(), ApiError> {
             "the password must have at least {MIN_PASSWORD_CHARS} characters"
         )));
     }
-    if n_chars > 200 {
-        return Err(ApiError::BadRequest(
-            "the password must have at most 200 characters".to_owned(),
-        ));
+    if n_chars > MAX_PASSWORD_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "the password must have at most {MAX_PASSWORD_CHARS} characters"
+        )));
     }
     Ok(())
 }

@@ -107,6 +107,19 @@ impl Account {
     }
 }
 
+/// Whom a live invite code is for ([`Directory::live_invite`]).
+#[derive(Debug, Clone)]
+pub struct LiveInvite {
+    /// The invited account's email.
+    pub email: String,
+    /// Its display name.
+    pub display_name: String,
+    /// Its role.
+    pub role: Role,
+    /// When the code stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
 fn storage(error: worker::Error) -> ApiError {
     ApiError::Storage(error.to_string())
 }
@@ -465,6 +478,53 @@ impl Directory {
             .await
             .map_err(storage)?;
         Ok(())
+    }
+
+    /// The account a live invite code is for (`None` for an unknown, used or expired code: the
+    /// same condition as [`Directory::invite_is_live`]), with the code's expiry.
+    pub async fn live_invite(
+        &self,
+        code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<LiveInvite>, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+            email: String,
+            display_name: String,
+            role: String,
+            expires_at: f64,
+        }
+        let row = self
+            .db
+            .prepare(
+                "SELECT a.id, a.email, a.display_name, a.role, i.expires_at \
+                 FROM invites i JOIN accounts a ON a.id = i.user_id \
+                 WHERE i.code_hash = ?1 AND i.used_at IS NULL AND i.expires_at > ?2",
+            )
+            .bind(&[text(&auth::token_hash(code)), number(now.timestamp())])
+            .map_err(storage)?
+            .first::<Row>(None)
+            .await
+            .map_err(storage)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let role = Role::parse(&row.role).ok_or_else(|| {
+            ApiError::Internal(format!("account {} has role {}", row.id, row.role))
+        })?;
+        let expires_at = DateTime::from_timestamp(row.expires_at as i64, 0).ok_or_else(|| {
+            ApiError::Internal(format!(
+                "the invite of account {} expires at {}, which is not a time",
+                row.id, row.expires_at
+            ))
+        })?;
+        Ok(Some(LiveInvite {
+            email: row.email,
+            display_name: row.display_name,
+            role,
+            expires_at,
+        }))
     }
 
     /// Uses an invite code: marks it used and sets the password in one transaction, where

@@ -18,8 +18,8 @@ use imp_shared::domain::Role;
 use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId, UserId, MAX_SAFE_INTEGER};
 use imp_shared::protocol::{
     check_versions, read_push, AcceptInviteRequest, AccountInfo, ApiErrorBody, HealthResponse,
-    InviteRequest, InviteResponse, LoginRequest, MeResponse, PushItem, SetActiveRequest, UserInfo,
-    VersionError, MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION,
+    InviteDetails, InviteRequest, InviteResponse, LoginRequest, MeResponse, PushItem,
+    SetActiveRequest, UserInfo, VersionError, MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION,
 };
 use imp_shared::APP_VERSION;
 
@@ -112,6 +112,7 @@ async fn route(request: Request, env: &Env) -> Result<Response, ApiError> {
         (Method::Post, ["auth", "login"]) => login(request, env).await,
         (Method::Post, ["auth", "logout"]) => logout(request, env).await,
         (Method::Post, ["auth", "accept-invite"]) => accept_invite(request, env).await,
+        (Method::Get, ["auth", "invite"]) => invite_details(request, env).await,
         (Method::Get, ["me"]) => me(request, env).await,
         (Method::Post, ["invites"]) => invite(request, env).await,
         (Method::Get, ["accounts"]) => accounts(request, env).await,
@@ -349,6 +350,48 @@ async fn accept_invite(mut request: Request, env: &Env) -> Result<Response, ApiE
         .start_session(&account, now, Duration::days(SESSION_DAYS))
         .await?;
     Ok(count_password_checks(env, json_response(&session, 200), 1))
+}
+
+/// `GET /api/v1/auth/invite?code=…` (no session): whom a live invite code is for, its role, and
+/// the password rule of accept-invite. Counted against the client address's budget like
+/// accept-invite, and given back for a live code, so guessing codes here is throttled the same.
+async fn invite_details(request: Request, env: &Env) -> Result<Response, ApiError> {
+    let code = query_param(&request, "code")?.unwrap_or_default();
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(ApiError::BadRequest(
+            "the invite code is missing".to_owned(),
+        ));
+    }
+    if code.len() > 100 {
+        return Err(ApiError::BadRequest(
+            "the invite code is too long".to_owned(),
+        ));
+    }
+    let directory = directory(env)?;
+    let now = Utc::now();
+    let address_key = format!("address:{}", client_address(&request, env));
+    directory
+        .count_attempt(&[(address_key.clone(), ADDRESS_BUDGET)], now)
+        .await?;
+    let Some(invite) = directory.live_invite(code, now).await? else {
+        return Err(ApiError::BadRequest(
+            "this invite code is unknown, used or expired".to_owned(),
+        ));
+    };
+    directory.refund_attempt(&address_key).await?;
+    let chars = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(json_response(
+        &InviteDetails {
+            email: invite.email,
+            display_name: invite.display_name,
+            role: invite.role,
+            expires_at: invite.expires_at,
+            password_min_chars: chars(auth::MIN_PASSWORD_CHARS),
+            password_max_chars: chars(auth::MAX_PASSWORD_CHARS),
+        },
+        200,
+    ))
 }
 
 async fn me(request: Request, env: &Env) -> Result<Response, ApiError> {
@@ -844,6 +887,9 @@ async fn rebuild_summaries(request: Request, env: &Env) -> Result<Response, ApiE
             written += 1;
         }
     }
+    // Every workshop's going-count again, from the summaries as now rebuilt (a workshop nobody
+    // goes to counts 0).
+    let _counted: bool = call_space(env, &SpaceId::Staff, "/recount-going", &()).await?;
     Ok(json_response(
         &serde_json::json!({ "summaries": written }),
         200,

@@ -23,7 +23,7 @@ use imp_shared::protocol::{
     PullResponse, PushItem, PushResponse, RecordChange, RejectedMutation, Verdict,
 };
 use imp_shared::server::{self, RelatedRecords, ServerError, ServerStore, StoredRecord};
-use imp_shared::summary::touches_summary;
+use imp_shared::summary::{count_going, going_changed, touches_summary};
 
 use crate::error::ApiError;
 use crate::http::json_response;
@@ -90,6 +90,21 @@ pub struct SpaceDerive {
     pub key: RecordKey,
     /// Its content.
     pub record: Entity,
+}
+
+/// Workshops' going-counts for the program space, counted in the staff space when that space
+/// was at `staff_version`. The program space keeps, per workshop, the highest `staff_version` it
+/// took a count from and ignores older counts, so counts that arrive out of order (two students
+/// answered at once) still leave the newest one stored.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SpaceGoing {
+    /// The staff space's version the counts were made at.
+    pub staff_version: ServerVersion,
+    /// How many students go to each workshop.
+    pub counts: Vec<(RecordId, u32)>,
+    /// The counts cover every workshop: a workshop not listed counts 0 (a rebuild).
+    #[serde(default)]
+    pub complete: bool,
 }
 
 /// Who opens a live socket to the object, and for which space (the `x-imp-live` header).
@@ -292,6 +307,47 @@ impl SqlStore {
         self.sql.exec(
             "INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
             vec![name.into(), int(value)],
+        )?;
+        Ok(())
+    }
+
+    /// Marks workshops whose going-count must be sent to the program space, at the staff
+    /// space's `version` (a later mark of the same workshop wins).
+    fn mark_going_due(
+        &self,
+        workshops: &[RecordId],
+        version: ServerVersion,
+    ) -> Result<(), SqlError> {
+        for workshop in workshops {
+            self.set_counter(&format!("going_due:{workshop}"), version.0)?;
+        }
+        Ok(())
+    }
+
+    /// The workshops marked by [`Self::mark_going_due`].
+    fn going_due(&self) -> Result<Vec<RecordId>, SqlError> {
+        #[derive(Deserialize)]
+        struct NameRow {
+            name: String,
+        }
+        let rows: Vec<NameRow> = self
+            .sql
+            .exec(
+                "SELECT name FROM counters WHERE substr(name, 1, 10) = 'going_due:' ORDER BY name",
+                None,
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| row.name.strip_prefix("going_due:").map(RecordId::from))
+            .collect())
+    }
+
+    /// Clears the marks a count made at `version` covered; a mark set after it stays.
+    fn clear_going_due(&self, version: ServerVersion) -> Result<(), SqlError> {
+        self.sql.exec(
+            "DELETE FROM counters WHERE substr(name, 1, 10) = 'going_due:' AND value <= ?",
+            vec![int(version.0)],
         )?;
         Ok(())
     }
@@ -832,10 +888,30 @@ impl SpaceObject {
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
                 let storage = self.state.storage();
                 let mut store = self.store(None)?;
-                let wrote = transaction_sync(&storage, {
+                let (wrote, going_due) = transaction_sync(&storage, {
                     move || {
-                        server::put_derived(&mut store, &message.key, message.record, now)
-                            .map_err(server_error)
+                        let sql = |error: SqlError| ApiError::Storage(error.to_string());
+                        let summary_of = |record: Option<&Entity>| match record {
+                            Some(Entity::StudentSummary(summary)) => Some(summary.clone()),
+                            _ => None,
+                        };
+                        let old = store.record(&message.key).map_err(sql)?;
+                        let old = summary_of(old.as_ref().and_then(|o| o.record.as_ref()));
+                        let new = summary_of(Some(&message.record));
+                        let wrote =
+                            server::put_derived(&mut store, &message.key, message.record, now)
+                                .map_err(server_error)?;
+                        // A student's answers to workshops changed: their counts are due in the
+                        // program space, marked in this transaction so none is forgotten.
+                        let changed = match (wrote, &new) {
+                            (true, Some(_)) => going_changed(old.as_ref(), new.as_ref()),
+                            _ => Vec::new(),
+                        };
+                        if !changed.is_empty() {
+                            let version = store.version().map_err(sql)?;
+                            store.mark_going_due(&changed, version).map_err(sql)?;
+                        }
+                        Ok((wrote, !changed.is_empty()))
                     }
                 })?;
                 if wrote {
@@ -845,7 +921,36 @@ impl SpaceObject {
                         .map_err(|error| ApiError::Storage(error.to_string()))?;
                     self.poke(version, None);
                 }
+                if going_due {
+                    if let Err(error) = self.flush_going().await {
+                        // The marks stay; the alarm sends the counts again.
+                        worker::console_error!("going counts not sent, will retry: {error}");
+                        storage.set_alarm(1000i64).await?;
+                    }
+                }
                 Ok(json_response(&wrote, 200))
+            }
+            "/going" => {
+                let message: SpaceGoing = request
+                    .json()
+                    .await
+                    .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
+                let storage = self.state.storage();
+                let mut store = self.store(None)?;
+                let wrote =
+                    transaction_sync(&storage, move || write_going(&mut store, message, now))?;
+                if wrote {
+                    let version = self
+                        .store(None)?
+                        .version()
+                        .map_err(|error| ApiError::Storage(error.to_string()))?;
+                    self.poke(version, None);
+                }
+                Ok(json_response(&wrote, 200))
+            }
+            "/recount-going" => {
+                self.send_going(true).await?;
+                Ok(json_response(&true, 200))
             }
             "/summary" => {
                 let space: SpaceId = request
@@ -938,10 +1043,14 @@ impl DurableObject for SpaceObject {
     /// write is tried again later (the mark stays until a write of the space as it is succeeds),
     /// so no summary stays behind.
     async fn alarm(&self) -> worker::Result<Response> {
-        match self.write_due_summary().await {
+        // A student space's due summary; in the staff space, workshops' going-counts not yet
+        // sent to the program space (each is a no-op when nothing is due).
+        let summary = self.write_due_summary().await;
+        let going = self.flush_going().await;
+        match summary.and(going) {
             Ok(()) => {}
             Err(error) => {
-                worker::console_error!("summary not written, will retry: {error}");
+                worker::console_error!("summary or counts not written, will retry: {error}");
                 let attempts = self
                     .store(None)
                     .and_then(|store| {
@@ -1048,6 +1157,47 @@ impl SpaceObject {
         }
     }
 
+    /// Sends the going-counts of the workshops marked due (staff space) to the program space,
+    /// then clears the marks the count covered.
+    async fn flush_going(&self) -> Result<(), ApiError> {
+        self.send_going(false).await
+    }
+
+    /// Counts over every summary in this (staff) space, at its current version, and sends the
+    /// counts to the program space: of the workshops marked due, or of every workshop
+    /// (`complete`, a rebuild). The count is read in one synchronous step, so it is the space
+    /// as it was at that version; the program space keeps only the newest version's count.
+    async fn send_going(&self, complete: bool) -> Result<(), ApiError> {
+        let sql = |error: SqlError| ApiError::Storage(error.to_string());
+        let store = self.store(None)?;
+        let due = store.going_due().map_err(sql)?;
+        if due.is_empty() && !complete {
+            return Ok(());
+        }
+        let version = store.version().map_err(sql)?;
+        let summaries: Vec<imp_shared::domain::StudentSummary> = store
+            .live_of_kind(RecordKind::StudentSummary)
+            .map_err(sql)?
+            .into_iter()
+            .filter_map(|(_, entity)| match entity {
+                Entity::StudentSummary(summary) => Some(summary),
+                _ => None,
+            })
+            .collect();
+        let counts = count_going(&summaries, (!complete).then_some(due.as_slice()));
+        let message = SpaceGoing {
+            staff_version: version,
+            counts: counts.into_iter().collect(),
+            complete,
+        };
+        let _wrote: bool =
+            crate::call_space(&self.env, &SpaceId::Program, "/going", &message).await?;
+        let store = self.store(None)?;
+        store.clear_going_due(version).map_err(sql)?;
+        // Retries after a failed send start from 1 s again next time.
+        store.set_counter("summary_attempts", 0).map_err(sql)
+    }
+
     /// The alarm's work: derive the summary of the space as it is and write it to the staff
     /// space; clear the mark only if no push came in meanwhile (that push set a new alarm).
     async fn write_due_summary(&self) -> Result<(), ApiError> {
@@ -1083,4 +1233,49 @@ impl SpaceObject {
         }
         Ok(())
     }
+}
+
+/// Writes workshops' going-counts into the program space as the server's own write (outside the
+/// mutation log, at the next version, only where the count changed). A count made at a staff
+/// version no newer than the last one taken for that workshop is ignored.
+fn write_going(
+    store: &mut SqlStore,
+    message: SpaceGoing,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let sql = |error: SqlError| ApiError::Storage(error.to_string());
+    let mut counts: std::collections::BTreeMap<RecordId, u32> =
+        message.counts.into_iter().collect();
+    if message.complete {
+        for (id, _) in store.live_of_kind(RecordKind::Workshop).map_err(sql)? {
+            counts.entry(id).or_insert(0);
+        }
+    }
+    let mut wrote = false;
+    for (id, going) in counts {
+        let taken = format!("going_at:{id}");
+        if store.counter(&taken).map_err(sql)? >= message.staff_version.0 {
+            continue;
+        }
+        store
+            .set_counter(&taken, message.staff_version.0)
+            .map_err(sql)?;
+        let key = RecordKey {
+            kind: RecordKind::Workshop,
+            id,
+        };
+        let current = store.record(&key).map_err(sql)?;
+        if let Some(StoredRecord {
+            record: Some(Entity::Workshop(mut workshop)),
+            ..
+        }) = current
+        {
+            if workshop.going != going {
+                workshop.going = going;
+                wrote |= server::put_derived(store, &key, Entity::Workshop(workshop), now)
+                    .map_err(server_error)?;
+            }
+        }
+    }
+    Ok(wrote)
 }

@@ -55,7 +55,7 @@ pub fn ListFooter(
     let i18n = use_i18n();
     let shown = move || matching.get().min(paging.limit.get());
     view! {
-        <div class="list-footer">
+        <div class="list-footer" data-local="paging">
             <p class="item-meta" role="status" data-testid=testid data-shown=move || shown().to_string()
                 data-matching=move || matching.get().to_string() data-all=move || all.get().to_string()>
                 {move || showing(i18n.lang.get(), shown(), matching.get(), all.get())}
@@ -80,7 +80,7 @@ pub fn SearchField(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="field">
+        <div class="field" data-local="search">
             <label for=id>{move || i18n.t(Msg::Search)}</label>
             <input id=id type="search" data-testid=id prop:value=move || query.get()
                 on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />

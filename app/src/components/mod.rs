@@ -9,3 +9,4 @@ pub mod shell;
 pub mod space_picker;
 pub mod sync_badge;
 pub mod toast;
+pub mod write;

@@ -136,7 +136,7 @@ pub fn UpdateBanner() -> impl IntoView {
         <Show when=visible>
             <div class="update-banner" role="status" data-testid="update-banner">
                 <span>{move || i18n.t(Msg::NewVersion)}</span>
-                <button class="button button-primary" data-testid="update-reload" on:click=move |_| activate_waiting()>
+                <button class="button button-primary" data-testid="update-reload" data-local="update" on:click=move |_| activate_waiting()>
                     {move || i18n.t(Msg::Reload)}
                 </button>
             </div>

@@ -17,7 +17,7 @@ use imp_shared::ids::SpaceId;
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <label class="lang-switch">
+        <label class="lang-switch" data-local="language">
             <span class="visually-hidden">{move || i18n.t(Msg::Language)}</span>
             <select
                 data-testid="language"

@@ -84,7 +84,7 @@ pub fn MenteePicker(working: WorkingSpace) -> impl IntoView {
     view! {
         <Show when=move || !is_student()>
             <Show when=move || !working.spaces.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoMentees)}</p> }>
-                <div class="field">
+                <div class="field" data-local="mentee">
                     <label for="mentee">{move || i18n.t(Msg::ChooseMentee)}</label>
                     <select id="mentee" data-testid="mentee" on:change=move |event| {
                         working.chosen.set(SpaceId::parse(&event_target_value(&event)).ok());

@@ -13,7 +13,7 @@ pub fn ToastArea() -> impl IntoView {
     let message = move || toasts.and_then(|toasts| toasts.get());
     view! {
         <Show when=move || message().is_some()>
-            <div class="toast" role="alert" data-testid="toast">
+            <div class="toast" role="alert" data-testid="toast" data-local="toast">
                 <span>{message}</span>
                 <button class="button button-small" aria-label="×" on:click=move |_| {
                     if let Some(toasts) = toasts { toasts.set(None) }

@@ -8,6 +8,7 @@ use imp_shared::apply::MemoryRecords;
 use imp_shared::client::RejectedEntry;
 use imp_shared::mutation::Mutation;
 
+use crate::components::write;
 use crate::i18n::{last_synced_text, use_i18n, zone_offset, Lang, Msg};
 use crate::storage::OutboxEntry;
 use crate::sync::engine::{Engine, SyncProblem};
@@ -122,7 +123,7 @@ fn SyncStatusCard() -> impl IntoView {
             <Show when=move || problem().is_some()>
                 <p class="muted">{move || i18n.t(Msg::ChangesKeptOnDevice)}</p>
             </Show>
-            <button class="button" type="button" data-testid="retry-sync" on:click=retry disabled=move || status.get().syncing>
+            <button class="button" type="button" data-testid="retry-sync" data-local="sync" on:click=retry disabled=move || status.get().syncing>
                 {move || i18n.t(if problem().is_some() { Msg::RetryNow } else { Msg::SyncNow })}
             </button>
         </section>
@@ -194,6 +195,7 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
         Mutation::LogSession { .. } => Msg::RedoAsNewSession,
         _ => Msg::RedoAsNewTask,
     };
+    let redo_tag = write::creates(Some(&entry.space), entry.pending.mutation.target().0);
     let redo_now = move |_| {
         let Some((space, build)) = redo.clone() else {
             return;
@@ -220,15 +222,15 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
                 <p class="form-error" role="alert">{move || error.get().map(|refusal| write_error_text(i18n.lang.get(), &refusal))}</p>
                 <div class="actions">
                     {has_text.then(|| view! {
-                        <button class="button secondary" type="button" data-testid="copy-refused" on:click=copy>
+                        <button class="button secondary" type="button" data-testid="copy-refused" data-local="clipboard" on:click=copy>
                             {move || i18n.t(if copied.get() { Msg::Copied } else { Msg::CopyText })}
                         </button>
                     })}
                     {can_redo.then(|| view! {
-                        <button class="button secondary" type="button" data-testid="redo-refused" on:click=redo_now>{move || i18n.t(redo_label)}</button>
+                        <button class="button secondary" type="button" data-testid="redo-refused" data-write=redo_tag.clone() on:click=redo_now>{move || i18n.t(redo_label)}</button>
                     })}
-                    <button class="button secondary" type="button" data-testid="retry-refused" on:click=try_again>{move || i18n.t(Msg::TryAgain)}</button>
-                    <button class="button" type="button" data-testid="dismiss-refused" on:click=dismiss>{move || i18n.t(Msg::Dismiss)}</button>
+                    <button class="button secondary" type="button" data-testid="retry-refused" data-write=write::of_mutation(&entry.space, &entry.pending.mutation) on:click=try_again>{move || i18n.t(Msg::TryAgain)}</button>
+                    <button class="button" type="button" data-testid="dismiss-refused" data-local="dismiss" on:click=dismiss>{move || i18n.t(Msg::Dismiss)}</button>
                 </div>
             </div>
         </li>

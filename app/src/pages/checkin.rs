@@ -11,6 +11,7 @@ use imp_shared::domain::{Entity, RecordKind, Workshop};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::write;
 use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
 use crate::sync::engine::WriteError;
 use crate::sync::hooks::{use_engine, use_records, use_session, write_error_text};
@@ -161,7 +162,7 @@ pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl Into
                 let field_id = field_id.clone();
                 view! {
                     <p class="muted">{move || i18n.t(Msg::CheckInHelp)}</p>
-                    <form class="form form-inline" on:submit=submit novalidate=true>
+                    <form class="form form-inline" on:submit=submit novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::Attendance)>
                         <div class="field">
                             <label for=field_id.clone()>{move || i18n.t(Msg::CheckInCode)}</label>
                             <input id=field_id.clone() data-testid="checkin-code" autocomplete="off" maxlength="32" prop:value=move || typed.get()

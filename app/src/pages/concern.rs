@@ -3,13 +3,16 @@
 
 use leptos::prelude::*;
 
-use imp_shared::domain::{ConcernFlag, ConcernState, ConcernTopic, Entity, Priority, Role};
+use imp_shared::domain::{
+    ConcernFlag, ConcernState, ConcernTopic, Entity, Priority, RecordKind, Role,
+};
 use imp_shared::ids::{RecordId, SpaceId, UserId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::components::write;
 use crate::i18n::{use_i18n, Msg};
-use crate::sync::hooks::{use_session, use_write, WriteErrorLine};
+use crate::sync::hooks::{use_pending_creates, use_session, use_write, WriteErrorLine};
 
 /// Topics with their labels.
 pub const TOPICS: [(ConcernTopic, &str, Msg); 6] = [
@@ -39,6 +42,19 @@ pub fn ConcernPage() -> impl IntoView {
     let priority = RwSignal::new("normal".to_owned());
     let text = RwSignal::new(String::new());
     let sent = RwSignal::new(false);
+    // Staff's space is write-only for the sender: a concern shows here while it waits on this
+    // device, and leaves once it has reached staff.
+    let pending = use_pending_creates(SpaceId::Staff);
+    let waiting = Memo::new(move |_| {
+        pending
+            .get()
+            .into_iter()
+            .filter_map(|(id, entity)| match entity {
+                Entity::ConcernFlag(flag) => Some((id, flag)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let body = text.get_untracked().trim().to_owned();
@@ -90,7 +106,7 @@ pub fn ConcernPage() -> impl IntoView {
         <MenteePicker working=working />
         <section class="card">
             <p class="muted">{move || i18n.t(Msg::ConcernHelp)}</p>
-            <form class="form" on:submit=submit novalidate=true data-testid="concern-form">
+            <form class="form" on:submit=submit novalidate=true data-testid="concern-form" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::ConcernFlag)>
                 <div class="form-inline">
                     <div class="field">
                         <label for="concern-topic">{move || i18n.t(Msg::Topic)}</label>
@@ -112,10 +128,28 @@ pub fn ConcernPage() -> impl IntoView {
                 <WriteErrorLine write=write />
                 <button class="button button-primary" type="submit" data-testid="send-concern" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::SendToStaff)}</button>
                 <Show when=move || sent.get()>
-                    <p class="muted" role="status" data-testid="concern-sent">{move || i18n.t(Msg::ConcernSent)}</p>
+                    <p class="muted" role="status" data-testid="concern-sent">
+                        {move || i18n.t(if waiting.get().is_empty() { Msg::ConcernReached } else { Msg::ConcernSent })}
+                    </p>
                 </Show>
             </form>
         </section>
+        <Show when=move || !waiting.get().is_empty()>
+            <section class="card">
+                <h2 class="card-title">{move || i18n.t(Msg::ConcernsWaiting)}</h2>
+                <ul class="list" data-testid="concerns-waiting">
+                    <For each=move || waiting.get() key=|(id, _)| id.clone() let((_, flag))>
+                        <li class="list-item" data-testid="concern-waiting">
+                            <div class="grow">
+                                <p class="item-title">{move || i18n.t(TOPICS.iter().find(|(t, _, _)| *t == flag.topic).map_or(Msg::TopicOther, |(_, _, m)| *m))}</p>
+                                <p class="item-body">{flag.text.clone()}</p>
+                            </div>
+                            <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+                        </li>
+                    </For>
+                </ul>
+            </section>
+        </Show>
     }
 }
 

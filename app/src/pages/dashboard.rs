@@ -183,7 +183,7 @@ pub fn Exports() -> impl IntoView {
         download(&format!("imp-{which}.csv"), "text/csv;charset=utf-8", &text);
     };
     view! {
-        <section class="card card-links" data-testid="exports">
+        <section class="card card-links" data-testid="exports" data-local="download">
             <h2 class="card-title">{move || i18n.t(Msg::Exports)}</h2>
             <button class="button" data-testid="export-students" on:click=move |_| export("students")>{move || i18n.t(Msg::ExportStudents)}</button>
             <button class="button" data-testid="export-placements" on:click=move |_| export("placements")>{move || i18n.t(Msg::ExportPlacements)}</button>

@@ -8,6 +8,7 @@ use imp_shared::domain::{Entity, Goal, RecordKind, Role};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::sync::hooks::{use_records, use_session, use_write, WriteErrorLine};
 
@@ -131,7 +132,7 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 </ul>
             </Show>
             <Show when=is_student>
-                <form class="form" on:submit=add novalidate=true data-testid="goal-form">
+                <form class="form" on:submit=add novalidate=true data-testid="goal-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::Goal)>
                     <div class="form-inline">
                         <div class="field grow">
                             <label for="goal-title">{move || i18n.t(Msg::NewGoal)}</label>

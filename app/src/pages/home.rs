@@ -15,12 +15,14 @@ use imp_shared::visa::{days_left, is_urgent};
 
 use crate::components::chart::GrowthChart;
 use crate::components::space_picker::use_student_spaces;
+use crate::components::write;
 use crate::i18n::{
     days_left_text, format_date, n_of_m_ranked, n_of_m_workshops, n_waiting, use_i18n, zone_offset,
     Msg,
 };
 use crate::pages::concern::{PRIORITIES, TOPICS};
 use crate::pages::visa::use_visa_steps;
+use crate::pages::workshops::SeatsLeft;
 use crate::sync::hooks::{
     use_pending_ids, use_records, use_session, use_sync_status, use_write, WriteErrorLine,
 };
@@ -109,8 +111,13 @@ fn StudentHome() -> impl IntoView {
                 !matches!(step.state, VisaStepState::Done | VisaStepState::NotNeeded)
             })
             .filter_map(|(_, step)| {
-                step.due_date
-                    .map(|due| (step.title, due, days_left(due, today)))
+                step.due_date.map(|due| {
+                    (
+                        step.title_in(i18n.lang.get().is_zh()).to_owned(),
+                        due,
+                        days_left(due, today),
+                    )
+                })
             })
             .take(3)
             .collect::<Vec<_>>()
@@ -242,13 +249,14 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                 <div class="grow">
                                     <p class="item-title">{workshop.title.clone()}</p>
                                     <p class="item-meta">{move || format!("{} {} · {} · {} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place, i18n.t(Msg::Capacity), workshop.capacity)}</p>
+                                    <SeatsLeft workshop_id=id.clone() going=workshop.going capacity=workshop.capacity space=space />
                                 </div>
                                 {going.then(|| view! { <span class="pill">{move || i18n.t(Msg::Going)}</span> })}
                                 {pending.get().contains(&id).then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
                                 {can_check_in.then(|| view! {
                                     <A href=format!("/checkin?w={id}") attr:class="button button-small button-primary" attr:data-testid="checkin-link">{move || i18n.t(Msg::CheckIn)}</A>
                                 })}
-                                <button class="button button-small" data-testid="rsvp" on:click=move |_| answer(target.clone(), !going)>
+                                <button class="button button-small" data-testid="rsvp" data-write=write::changes(space.get().as_ref(), RecordKind::Rsvp, &id) on:click=move |_| answer(target.clone(), !going)>
                                     {move || if going { i18n.t(Msg::NotGoing) } else { i18n.t(Msg::Rsvp) }}
                                 </button>
                             </li>
@@ -477,7 +485,14 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
             .filter(|(_, step)| {
                 !matches!(step.state, VisaStepState::Done | VisaStepState::NotNeeded)
             })
-            .filter_map(|(_, step)| step.due_date.map(|due| (step.title, days_left(due, today))))
+            .filter_map(|(_, step)| {
+                step.due_date.map(|due| {
+                    (
+                        step.title_in(i18n.lang.get().is_zh()).to_owned(),
+                        days_left(due, today),
+                    )
+                })
+            })
             .min_by_key(|(_, left)| *left);
         (profile, next, last, open_tasks, active_jobs, deadline)
     });
@@ -668,7 +683,7 @@ pub fn ConcernInbox() -> impl IntoView {
                                 <span class="pill" class:pill-danger=urgent>{move || i18n.t(priority)}</span>
                                 <ConcernHandling id=id.clone() flag=flag.clone() saved=saved_notes />
                                 <label class="visually-hidden" for=select_id.clone()>{move || i18n.t(Msg::Progress)}</label>
-                                <select id=select_id data-testid="concern-state" prop:value=key on:change=move |e| set_state(target.clone(), event_target_value(&e))>
+                                <select id=select_id data-testid="concern-state" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::ConcernFlag, &id) prop:value=key on:change=move |e| set_state(target.clone(), event_target_value(&e))>
                                     <option value="open">{move || i18n.t(Msg::ConcernOpen)}</option>
                                     <option value="in_progress">{move || i18n.t(Msg::ConcernInProgress)}</option>
                                     <option value="resolved">{move || i18n.t(Msg::ConcernResolved)}</option>
@@ -763,7 +778,7 @@ fn ConcernHandling(
     };
     let notes_id = format!("concern-notes-{id}");
     view! {
-        <div class="grow-full concern-handling" data-testid="concern-handling">
+        <div class="grow-full concern-handling" data-testid="concern-handling" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::ConcernFlag, &id)>
             <p class="item-meta" data-testid="assignee">
                 <strong>{move || i18n.t(Msg::Assignee)}": "</strong>
                 {move || if mine.get() { i18n.t(Msg::You).to_owned() } else { assignee_name.clone().unwrap_or_else(|| i18n.t(Msg::Nobody).to_owned()) }}

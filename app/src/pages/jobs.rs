@@ -9,6 +9,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write, WriteErrorLine};
 
@@ -112,7 +113,7 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::NewApplication)}</h2>
-            <form class="form form-inline" on:submit=submit novalidate=true>
+            <form class="form form-inline" on:submit=submit novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::JobApplication)>
                 <div class="field grow">
                     <label for="job-company">{move || i18n.t(Msg::Company)}</label>
                     <input id="job-company" maxlength="200" prop:value=move || company.get() on:input=move |e| company.set(event_target_value(&e)) />
@@ -188,7 +189,7 @@ fn Board(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                             {next_stages.iter().map(|next| {
                                                 let (id, next) = (id.clone(), *next);
                                                 view! {
-                                                    <button class="button button-small" data-testid=format!("move-{}", stage_key(next)) on:click=move |_| move_card(id.clone(), next)>
+                                                    <button class="button button-small" data-testid=format!("move-{}", stage_key(next)) data-write=write::changes(space.get_untracked().as_ref(), RecordKind::JobApplication, &id) on:click=move |_| move_card(id.clone(), next)>
                                                         {move || format!("→ {}", i18n.t(stage_msg(next)))}
                                                     </button>
                                                 }

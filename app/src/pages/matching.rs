@@ -15,7 +15,10 @@ use imp_shared::matching::{mentor_note, propose_matches};
 use imp_shared::mutation::Mutation;
 use imp_shared::round::{mentor_choices, round_input, MentorChoice};
 
-use crate::i18n::{explain, mentor_room, proposal_msg, unmatched_reason, use_i18n, Msg};
+use crate::components::write;
+use crate::i18n::{
+    explain, mentor_room, pick, proposal_msg, unmatched_reason, use_i18n, Lang, Msg,
+};
 use crate::sync::hooks::{typed, use_pending_ids, use_records, use_write, WriteErrorLine};
 
 /// The program and staff data a round works on.
@@ -87,6 +90,17 @@ impl RoundData {
             .iter()
             .find(|(key, _)| key.as_str() == id.as_str())
             .map_or_else(|| id.to_string(), |(_, s)| s.display_name.clone())
+    }
+
+    /// An industry (matching's English key) as a reader of `lang` reads it: the 繁體中文 name an
+    /// organization in it gives, when there is one.
+    fn industry_in(&self, lang: Lang, industry: &str) -> String {
+        let organizations = self.organizations.get();
+        let zh = organizations
+            .iter()
+            .find(|(_, org)| org.industry == industry && !org.industry_zh.trim().is_empty())
+            .map_or("", |(_, org)| org.industry_zh.as_str());
+        pick(lang, industry, zh).to_owned()
     }
 
     fn position_label(&self, id: &RecordId) -> String {
@@ -253,7 +267,7 @@ pub fn MatchingPage() -> impl IntoView {
     view! {
         <h1>{move || i18n.t(Msg::Matching)}</h1>
         <section class="card" data-testid="matching-round">
-            <div class="form-inline">
+            <div class="form-inline" data-local="cohort">
                 <div class="field">
                     <label for="matching-cohort">{move || i18n.t(Msg::CohortYear)}</label>
                     <select id="matching-cohort" data-testid="matching-cohort" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
@@ -272,7 +286,7 @@ pub fn MatchingPage() -> impl IntoView {
             </Show>
             <p class="form-error" role="alert">{move || problem.get()}</p>
             <WriteErrorLine write=write />
-            <button class="button button-primary" data-testid="propose" on:click=propose disabled=move || unplaced.get() == 0>
+            <button class="button button-primary" data-testid="propose" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::MatchProposal) on:click=propose disabled=move || unplaced.get() == 0>
                 {move || i18n.t(Msg::ProposeMatches)}
             </button>
             {move || proposed.get().map(|n| view! {
@@ -470,13 +484,17 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         let pick_id = format!("pick-mentor-{id}");
                         let pick_for = id.clone();
                         view! {
-                            <li class="list-item" data-testid="proposal" data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
+                            <li class="list-item" data-testid="proposal" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &id) data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
                                 data-position=proposal.position_id.to_string() data-mentor=proposal.mentor_id.clone().map(|m| m.to_string()).unwrap_or_default() data-state=state>
                                 <div class="grow">
                                     <p class="item-title"><leptos_router::components::A href=student_link.clone()>{student_name.clone()}</leptos_router::components::A></p>
                                     <p class="item-meta">{data.position_label(&proposal.position_id)}</p>
                                     <p class="item-meta">{move || i18n.t(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
-                                    <p class="item-meta" data-testid="explanation">{move || explain(i18n.lang.get(), &explanation, swapped_name.as_deref())}</p>
+                                    <p class="item-meta" data-testid="explanation">{move || {
+                                        let lang = i18n.lang.get();
+                                        let why = explanation.clone().map(|mut why| { why.industry = data.industry_in(lang, &why.industry); why });
+                                        explain(lang, &why, swapped_name.as_deref())
+                                    }}</p>
                                     {mentor_by_staff.then(|| view! { <p class="item-meta" data-testid="mentor-by-staff">{move || i18n.t(Msg::MentorChosenByStaff)}</p> })}
                                 </div>
                                 {is_draft.then(|| view! { <MentorPicker id=pick_id choices=choices has_mentor=has_mentor data=data
@@ -485,7 +503,7 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                                 <span class="pill">{move || i18n.t(proposal_msg(proposal.state))}</span>
                                 {is_draft.then(|| view! {
                                     <div class="row-actions grow-full">
-                                        <button class="button button-small button-primary" data-testid="confirm-proposal" disabled=!has_mentor
+                                        <button class="button button-small button-primary" data-testid="confirm-proposal" data-write=write::all(&[write::creates(Some(&SpaceId::Student(proposal.student_id.clone())), RecordKind::Placement), write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &id)]) disabled=!has_mentor
                                             on:click=move |_| confirm(confirm_id.clone(), to_confirm.clone())>{move || i18n.t(Msg::Confirm)}</button>
                                         <button class="button button-small button-danger" data-testid="reject-proposal"
                                             on:click=move |_| set_state(reject_id.clone(), ProposalState::Rejected)>{move || i18n.t(Msg::Reject)}</button>
@@ -503,7 +521,7 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-                <button class="button button-primary" data-testid="confirm-all" on:click=confirm_all disabled=move || drafts.get().is_empty()>{move || i18n.t(Msg::ConfirmAll)}</button>
+                <button class="button button-primary" data-testid="confirm-all" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &RecordId("all-drafts".to_owned())) on:click=confirm_all disabled=move || drafts.get().is_empty()>{move || i18n.t(Msg::ConfirmAll)}</button>
             </Show>
         </section>
     }

@@ -133,7 +133,7 @@ pub fn PeoplePage() -> impl IntoView {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::Accounts)}</h2>
             <p class="form-error" role="alert">{move || load_error.get()}</p>
-            <div class="form-inline">
+            <div class="form-inline" data-local="filters">
                 <SearchField id="people-search" query=filter paging=paging />
                 <div class="field">
                     <label for="people-role">{move || i18n.t(Msg::AccountRole)}</label>
@@ -180,7 +180,7 @@ pub fn PeoplePage() -> impl IntoView {
                             </div>
                             {account.invited.then(|| view! { <span class="pill">{move || i18n.t(Msg::Invited)}</span> })}
                             {(!active).then(|| view! { <span class="pill pill-danger">{move || i18n.t(Msg::Deactivated)}</span> })}
-                            <button class="button button-small" class:button-danger=active data-testid="toggle-active" on:click=move |_| toggle(target.clone(), !active)>
+                            <button class="button button-small" class:button-danger=active data-testid="toggle-active" data-write="api accounts/active" on:click=move |_| toggle(target.clone(), !active)>
                                 {move || i18n.t(if active { Msg::Deactivate } else { Msg::Reactivate })}
                             </button>
                         </li>
@@ -281,7 +281,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::InvitePerson)}</h2>
-            <form class="form" on:submit=submit novalidate=true data-testid="invite-form">
+            <form class="form" on:submit=submit novalidate=true data-testid="invite-form" data-write="api invites">
                 <div class="field">
                     <label for="invite-name">{move || i18n.t(Msg::FullName)}</label>
                     <input id="invite-name" maxlength="200" autocomplete="off" prop:value=move || name.get() on:input=bind(name) />

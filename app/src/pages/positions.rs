@@ -14,7 +14,8 @@ use imp_shared::domain::{
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
-use crate::i18n::{days_left_text, format_date, n_of_m_ranked, use_i18n, zone_offset, Msg};
+use crate::components::write;
+use crate::i18n::{days_left_text, format_date, n_of_m_ranked, pick, use_i18n, zone_offset, Msg};
 use crate::sync::hooks::{
     use_pending_ids, use_records, use_session, use_write, FormWrite, WriteErrorLine,
 };
@@ -122,7 +123,8 @@ pub fn PositionsPage() -> impl IntoView {
                     Some(Listed {
                         id,
                         organization: org.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-                        industry: org.map(|o| o.industry).unwrap_or_default(),
+                        industry: org.as_ref().map(|o| o.industry.clone()).unwrap_or_default(),
+                        industry_zh: org.map(|o| o.industry_zh).unwrap_or_default(),
                         position,
                     })
                 }
@@ -152,6 +154,8 @@ pub struct Listed {
     id: RecordId,
     organization: String,
     industry: String,
+    /// The industry in 繁體中文 (empty when not translated).
+    industry_zh: String,
     position: Position,
 }
 
@@ -248,7 +252,7 @@ fn MyRanking(
             </Show>
             <WriteErrorLine write=write />
             <Show when=move || round.get().is_some_and(|r| !r.choices.is_empty()) fallback=move || view! { <p class="muted">{move || i18n.t(Msg::RankingEmpty)}</p> }>
-                <ol class="list ranking" data-testid="ranking">
+                <ol class="list ranking" data-testid="ranking" data-write=move || round.get().map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))>
                     {move || {
                         let Some(round) = round.get() else { return Vec::new() };
                         let closed = round.closed();
@@ -314,14 +318,14 @@ fn PositionBrowser(
     let paid_only = RwSignal::new(false);
     let housing_only = RwSignal::new(false);
     let industries = Memo::new(move |_| {
-        let mut all: Vec<String> = catalogue
+        let mut all: Vec<(String, String)> = catalogue
             .get()
             .into_iter()
             .filter(|l| l.position.open)
-            .map(|l| l.industry)
+            .map(|l| (l.industry, l.industry_zh))
             .collect();
         all.sort();
-        all.dedup();
+        all.dedup_by(|a, b| a.0 == b.0);
         all
     });
     let shown = Memo::new(move |_| {
@@ -340,6 +344,7 @@ fn PositionBrowser(
                         &l.position.title,
                         &l.organization,
                         &l.industry,
+                        &l.industry_zh,
                         &l.position.description,
                     ]
                     .iter()
@@ -364,7 +369,7 @@ fn PositionBrowser(
     view! {
         <section class="card" data-testid="positions">
             <h2 class="card-title">{move || i18n.t(Msg::OpenPositions)}</h2>
-            <div class="form-inline filters">
+            <div class="form-inline filters" data-local="filters">
                 <div class="field grow">
                     <label for="position-search">{move || i18n.t(Msg::Search)}</label>
                     <input id="position-search" type="search" data-testid="position-search" prop:value=move || query.get()
@@ -374,7 +379,7 @@ fn PositionBrowser(
                     <label for="position-industry">{move || i18n.t(Msg::Industry)}</label>
                     <select id="position-industry" data-testid="position-industry" on:change=move |event| industry.set(event_target_value(&event))>
                         <option value="">{move || i18n.t(Msg::AllIndustries)}</option>
-                        {move || industries.get().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                        {move || industries.get().into_iter().map(|(name, zh)| view! { <option value=name.clone()>{pick(i18n.lang.get(), &name, &zh).to_owned()}</option> }).collect_view()}
                     </select>
                 </div>
                 <label class="check">
@@ -391,7 +396,7 @@ fn PositionBrowser(
             </Show>
             <WriteErrorLine write=write />
             <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoPositionsMatch)}</p> }>
-                <ul class="list" data-testid="position-list">
+                <ul class="list" data-testid="position-list" data-write=move || round.get().map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))>
                     <For each=move || shown.get() key=|l| l.id.clone() let(listed)>
                         <PositionItem listed=listed round=round add=add />
                     </For>
@@ -428,7 +433,7 @@ fn PositionItem(
         <li class="list-item" data-testid="position" data-position-id=id_text>
             <div class="grow">
                 <p class="item-title">{position.title.clone()}</p>
-                <p class="item-meta">{format!("{} · {}", listed.organization, listed.industry)}</p>
+                <p class="item-meta" data-testid="position-org">{move || format!("{} · {}", listed.organization, pick(i18n.lang.get(), &listed.industry, &listed.industry_zh))}</p>
                 <p class="item-meta">
                     <span class="pill">{move || i18n.t(if position.paid { Msg::Paid } else { Msg::Unpaid })}</span>
                     {position.housing.then(|| view! { <span class="pill">{move || i18n.t(Msg::Housing)}</span> })}

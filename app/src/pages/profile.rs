@@ -12,6 +12,7 @@ use imp_shared::ids::RecordId;
 use imp_shared::mutation::Mutation;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::components::write;
 use crate::i18n::{use_i18n, Msg};
 use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write, WriteErrorLine};
 
@@ -217,7 +218,7 @@ fn ProfileForm(
                     " "<span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
                 </Show>
             </h2>
-            <form class="form" on:submit=save novalidate=true data-testid="profile-form">
+            <form class="form" on:submit=save novalidate=true data-testid="profile-form" data-write=move || profile.with(|p| p.as_ref().map(|(id, _)| write::changes(space_id.get().as_ref(), RecordKind::StudentProfile, id)))>
                 {field("nationality", Msg::Nationality, nationality, "text")}
                 {field("university", Msg::University, university, "text")}
                 {field("department", Msg::Department, department, "text")}

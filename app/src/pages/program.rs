@@ -14,6 +14,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::list::{ListFooter, Paging, SearchField};
+use crate::components::write;
 use crate::i18n::{local_to_utc, use_i18n, zone_offset, Msg};
 use crate::pages::profile::split_list;
 use crate::sync::hooks::{typed, use_records, use_write, FormWrite, WriteErrorLine};
@@ -113,7 +114,7 @@ fn Cohorts() -> impl IntoView {
                     let day = cohort.ranking_deadline.map(|d| d.with_timezone(&zone_offset("Asia/Taipei")).date_naive().to_string()).unwrap_or_default();
                     let (deadline_target, max_target) = (id.clone(), id.clone());
                     view! {
-                        <li class="list-item" data-testid="cohort" data-cohort-id=id.to_string()>
+                        <li class="list-item" data-testid="cohort" data-write=write::changes(Some(&SpaceId::Program), RecordKind::Cohort, &id) data-cohort-id=id.to_string()>
                             <p class="item-title grow">{cohort.name.clone()}</p>
                             <div class="field">
                                 <label for=deadline_id.clone()>{move || i18n.t(Msg::RankingDeadline)}</label>
@@ -137,7 +138,7 @@ fn Cohorts() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <form class="form form-inline" on:submit=add>
+            <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::Cohort)>
                 <div class="field">
                     <label for="new-cohort-year">{move || i18n.t(Msg::CohortYear)}</label>
                     <input id="new-cohort-year" type="number" min="1950" max="2100" prop:value=move || year.get() on:input=move |e| year.set(event_target_value(&e)) />
@@ -184,7 +185,7 @@ fn Universities() -> impl IntoView {
                     <li class="list-item" data-testid="university"><span class="item-title grow">{u.name.clone()}</span><span class="item-meta">{u.country.clone()}</span></li>
                 }).collect_view()}
             </ul>
-            <form class="form form-inline" on:submit=add>
+            <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::PartnerUniversity)>
                 <div class="field">
                     <label for="new-university">{move || i18n.t(Msg::University)}</label>
                     <input id="new-university" maxlength="200" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) />
@@ -229,6 +230,7 @@ fn Organizations() -> impl IntoView {
     let shown = Memo::new(move |_| paging.page(matching.get()));
     let name = RwSignal::new(String::new());
     let industry = RwSignal::new(String::new());
+    let industry_zh = RwSignal::new(String::new());
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         create(
@@ -237,11 +239,16 @@ fn Organizations() -> impl IntoView {
             Entity::Organization(Organization {
                 name: name.get_untracked().trim().to_owned(),
                 industry: industry.get_untracked().trim().to_owned(),
+                industry_zh: industry_zh.get_untracked().trim().to_owned(),
                 approved: false,
                 contact_email: None,
                 cohort_years: Vec::new(),
             }),
-            move || name.set(String::new()),
+            move || {
+                name.set(String::new());
+                industry.set(String::new());
+                industry_zh.set(String::new());
+            },
         );
     };
     view! {
@@ -251,10 +258,10 @@ fn Organizations() -> impl IntoView {
             <WriteErrorLine write=write />
             <ul class="list">
                 {move || shown.get().into_iter().map(|(id, org)| {
-                    let (approve_id, industry_id, contact_id) = (format!("approve-{id}"), format!("industry-{id}"), format!("contact-{id}"));
-                    let (a, b, c) = (id.clone(), id.clone(), id.clone());
+                    let (approve_id, industry_id, industry_zh_id, contact_id) = (format!("approve-{id}"), format!("industry-{id}"), format!("industry-zh-{id}"), format!("contact-{id}"));
+                    let (a, b, b_zh, c) = (id.clone(), id.clone(), id.clone(), id.clone());
                     view! {
-                        <li class="list-item" data-testid="organization" data-name=org.name.clone() data-approved=org.approved.to_string()>
+                        <li class="list-item" data-testid="organization" data-write=write::changes(Some(&SpaceId::Program), RecordKind::Organization, &id) data-name=org.name.clone() data-approved=org.approved.to_string()>
                             <p class="item-title grow-full">{org.name.clone()}</p>
                             <label class="check" for=approve_id.clone()>
                                 <input id=approve_id.clone() type="checkbox" data-testid="org-approved" prop:checked=org.approved on:change=move |e| {
@@ -266,6 +273,12 @@ fn Organizations() -> impl IntoView {
                                 <label for=industry_id.clone()>{move || i18n.t(Msg::Industry)}</label>
                                 <input id=industry_id maxlength="200" prop:value=org.industry.clone() on:change=move |e| {
                                     update(write, b.clone(), EntityPatch::Organization(OrganizationPatch { industry: Some(event_target_value(&e).trim().to_owned()), ..OrganizationPatch::default() }));
+                                } />
+                            </div>
+                            <div class="field">
+                                <label for=industry_zh_id.clone()>{move || i18n.t(Msg::IndustryZh)}</label>
+                                <input id=industry_zh_id lang="zh-TW" maxlength="200" data-testid="org-industry-zh" prop:value=org.industry_zh.clone() on:change=move |e| {
+                                    update(write, b_zh.clone(), EntityPatch::Organization(OrganizationPatch { industry_zh: Some(event_target_value(&e).trim().to_owned()), ..OrganizationPatch::default() }));
                                 } />
                             </div>
                             <div class="field">
@@ -281,7 +294,7 @@ fn Organizations() -> impl IntoView {
             </ul>
             <ListFooter paging=paging testid="organizations-count" matching=Signal::derive(move || matching.get().len())
                 all=Signal::derive(move || records.get().len()) />
-            <form class="form form-inline" on:submit=add data-testid="new-organization">
+            <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::Organization) data-testid="new-organization">
                 <div class="field">
                     <label for="new-org-name">{move || i18n.t(Msg::OrganizationName)}</label>
                     <input id="new-org-name" maxlength="200" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) />
@@ -289,6 +302,10 @@ fn Organizations() -> impl IntoView {
                 <div class="field">
                     <label for="new-org-industry">{move || i18n.t(Msg::Industry)}</label>
                     <input id="new-org-industry" maxlength="200" prop:value=move || industry.get() on:input=move |e| industry.set(event_target_value(&e)) />
+                </div>
+                <div class="field">
+                    <label for="new-org-industry-zh">{move || i18n.t(Msg::IndustryZh)}</label>
+                    <input id="new-org-industry-zh" lang="zh-TW" maxlength="200" prop:value=move || industry_zh.get() on:input=move |e| industry_zh.set(event_target_value(&e)) />
                 </div>
                 <button class="button" type="submit" data-testid="add-organization" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
             </form>
@@ -399,7 +416,7 @@ fn Positions() -> impl IntoView {
     view! {
         <section class="card" data-testid="program-positions">
             <h2 class="card-title">{move || format!("{} · {}", i18n.t(Msg::Positions), latest.get().map(|y| y.to_string()).unwrap_or_default())}</h2>
-            <div class="form-inline">
+            <div class="form-inline" data-local="filters">
                 <SearchField id="position-admin-search" query=query paging=paging />
                 <div class="field">
                     <label for="position-admin-cohort">{move || i18n.t(Msg::CohortYear)}</label>
@@ -421,7 +438,7 @@ fn Positions() -> impl IntoView {
                     let ids = [format!("slots-{id}"), format!("paid-{id}"), format!("housing-{id}"), format!("open-{id}"), format!("langs-{id}")];
                     let (a, b, c, d, e2) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
                     view! {
-                        <li class="list-item" data-testid="admin-position" data-position-id=id.to_string() data-open=position.open.to_string() data-slots=position.slots.to_string()>
+                        <li class="list-item" data-testid="admin-position" data-write=write::changes(Some(&SpaceId::Program), RecordKind::Position, &id) data-position-id=id.to_string() data-open=position.open.to_string() data-slots=position.slots.to_string()>
                             <div class="grow-full"><p class="item-title">{position.title.clone()}</p><p class="item-meta">{org}</p></div>
                             <div class="field">
                                 <label for=ids[0].clone()>{move || i18n.t(Msg::Slots)}</label>
@@ -445,7 +462,7 @@ fn Positions() -> impl IntoView {
             </ul>
             <ListFooter paging=paging testid="positions-count" matching=Signal::derive(move || matching.get().len())
                 all=Signal::derive(move || of_year.get()) />
-            <form class="form form-inline" on:submit=add>
+            <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::Position)>
                 <div class="field">
                     <label for="new-position-org">{move || i18n.t(Msg::OrganizationName)}</label>
                     <select id="new-position-org" on:change=move |e| new_org.set(event_target_value(&e))>
@@ -504,7 +521,7 @@ fn Mentors() -> impl IntoView {
     view! {
         <section class="card" data-testid="mentors">
             <h2 class="card-title">{move || i18n.t(Msg::Mentors)}</h2>
-            <div class="form-inline">
+            <div class="form-inline" data-local="filters">
                 <SearchField id="mentor-search" query=query paging=paging />
                 <OrganizationFilter id="mentor-org" options=org_options filter=org_filter paging=paging />
             </div>
@@ -515,7 +532,7 @@ fn Mentors() -> impl IntoView {
                     let (a, b, c, d) = (id.clone(), id.clone(), id.clone(), id.clone());
                     let current_org = mentor.organization_id.clone();
                     view! {
-                        <li class="list-item" data-testid="admin-mentor" data-name=mentor.display_name.clone() data-capacity=mentor.capacity.to_string()>
+                        <li class="list-item" data-testid="admin-mentor" data-write=write::changes(Some(&SpaceId::Program), RecordKind::MentorProfile, &id) data-name=mentor.display_name.clone() data-capacity=mentor.capacity.to_string()>
                             <p class="item-title grow-full">{mentor.display_name.clone()}</p>
                             <div class="field">
                                 <label for=ids[0].clone()>{move || i18n.t(Msg::OrganizationName)}</label>

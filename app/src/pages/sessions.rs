@@ -12,7 +12,8 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::components::space_picker::{use_working_space, MenteePicker};
-use crate::i18n::{format_date, local_to_utc, use_i18n, zone_offset, Msg};
+use crate::components::write;
+use crate::i18n::{feedback_shows_by, format_date, local_to_utc, use_i18n, zone_offset, Msg};
 use crate::sync::hooks::{
     use_pending_ids, use_records, use_session, use_write, FormError, WriteErrorLine,
 };
@@ -139,7 +140,7 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::ScheduleSession)}</h2>
-            <form class="form" on:submit=submit novalidate=true data-testid="schedule-form">
+            <form class="form" on:submit=submit novalidate=true data-testid="schedule-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::MentoringSession)>
                 <div class="form-inline">
                     <div class="field">
                         <label for="session-date">{move || i18n.t(Msg::Date)}</label>
@@ -232,8 +233,8 @@ fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 <ul class="list" data-testid="session-list">
                     <For each=move || sessions.get() key=|(id, s)| (id.clone(), s.state as u8, s.notes.clone(), s.agenda.clone()) let((id, session))>
                         <SessionItem space=space id=id.clone() session=session waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) })
-                            feedback=Signal::derive({ let id = id.clone(); move || feedback.get().into_iter().filter_map(|(_, e)| match e {
-                                Entity::Feedback(f) if f.session_id == id => Some(f),
+                            feedback=Signal::derive({ let id = id.clone(); move || feedback.get().into_iter().filter_map(|(feedback_id, e)| match e {
+                                Entity::Feedback(f) if f.session_id == id => Some((f, pending.get().contains(&feedback_id))),
                                 _ => None,
                             }).collect::<Vec<_>>() }) />
                     </For>
@@ -249,9 +250,12 @@ fn SessionItem(
     id: RecordId,
     session: MentoringSession,
     waiting: Signal<bool>,
-    feedback: Signal<Vec<Feedback>>,
+    feedback: Signal<Vec<(Feedback, bool)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let reveal =
+        imp_shared::feedback::session_end(&session).and_then(imp_shared::feedback::reveal_at);
+    let zone = zone_offset(&session.time_zone);
     let held = session.state == SessionState::Completed
         || (session.state == SessionState::Scheduled && session.starts_at <= Utc::now());
     let write = use_write();
@@ -310,6 +314,10 @@ fn SessionItem(
     let format = session.format;
     let duration = session.duration_minutes;
     let id_text = id.to_string();
+    let change_tag = {
+        let id = id.clone();
+        move || write::changes(space.get().as_ref(), RecordKind::MentoringSession, &id)
+    };
     let (notes_id, steps_id) = (format!("notes-{id}"), format!("steps-{id}"));
     let (agenda, location, saved_notes, saved_steps) = (
         session.agenda.clone(),
@@ -318,7 +326,7 @@ fn SessionItem(
         session.next_steps.clone(),
     );
     view! {
-        <li class="list-item session" class:cancelled=cancelled data-testid="session" data-starts=session.starts_at.to_rfc3339() data-session-id=id_text data-state=format!("{state:?}").to_lowercase() data-agenda=session.agenda.clone()>
+        <li class="list-item session" class:cancelled=cancelled data-testid="session" data-write=change_tag data-starts=session.starts_at.to_rfc3339() data-session-id=id_text data-state=format!("{state:?}").to_lowercase() data-agenda=session.agenda.clone()>
             <div class="grow">
                 <p class="item-title">{when}</p>
                 <p class="item-meta">
@@ -348,7 +356,7 @@ fn SessionItem(
                 />
             </Show>
             <Show when=move || held>
-                <SessionFeedback space=space session_id=id.clone() feedback=feedback />
+                <SessionFeedback space=space session_id=id.clone() feedback=feedback reveal=reveal.map(|at| at.with_timezone(&zone).date_naive()) revealed=reveal.is_some_and(|at| Utc::now() >= at) />
             </Show>
             <Show when=move || logging.get()>
                 <form class="form grow-full" on:submit=log.clone()>
@@ -369,27 +377,33 @@ fn SessionItem(
 }
 
 /// Feedback after a session: give yours (1–5 and text); see the other side's once the server
-/// reveals it (both answered, or a week after the session).
+/// reveals it (both answered, or a week after the session). `reveal` is the day (in the
+/// session's zone) the week ends; once `revealed`, a missing answer means they gave none.
+/// Feedback comes with whether it still waits on this device.
 #[component]
 fn SessionFeedback(
     space: Signal<Option<SpaceId>>,
     session_id: RecordId,
-    feedback: Signal<Vec<Feedback>>,
+    feedback: Signal<Vec<(Feedback, bool)>>,
+    reveal: Option<NaiveDate>,
+    revealed: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let write = use_write();
     let me = move || session.get().map(|s| s.user.id);
+    // Until the server stamps it, one's own new feedback has no author yet.
     let mine = move || {
         feedback
             .get()
             .into_iter()
-            .find(|f| f.author.is_some() && f.author == me())
+            .find(|(f, waiting)| f.author == me() || (*waiting && f.author.is_none()))
     };
     let theirs = move || {
         feedback
             .get()
             .into_iter()
+            .map(|(f, _)| f)
             .find(|f| f.author.is_some() && f.author != me())
     };
     let rating = RwSignal::new(0u8);
@@ -433,10 +447,11 @@ fn SessionFeedback(
         <div class="feedback grow-full" data-testid="feedback">
             <p class="item-title">{move || i18n.t(Msg::Feedback)}</p>
             {move || match mine() {
-                Some(own) => view! {
+                Some((own, waiting)) => view! {
                     <p class="item-body" data-testid="my-feedback" data-rating=own.rating.to_string()>
                         <strong>{move || i18n.t(Msg::YourFeedback)}": "</strong>
                         <span aria-label=format!("{}/5", own.rating)>{stars(own.rating)}</span>" "{own.text.clone()}
+                        {waiting.then(|| view! { " "<span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
                     </p>
                 }.into_any(),
                 None => {
@@ -444,7 +459,7 @@ fn SessionFeedback(
                     let group = group.clone();
                     let text_id = text_id.clone();
                     view! {
-                        <form class="form" on:submit=submit novalidate=true data-testid="feedback-form">
+                        <form class="form" on:submit=submit novalidate=true data-testid="feedback-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::Feedback)>
                             <fieldset class="rating" aria-describedby=format!("{group}-error")>
                                 <legend class="visually-hidden">{move || i18n.t(Msg::Rating)}</legend>
                                 {(1..=5u8).map(|n| {
@@ -475,7 +490,15 @@ fn SessionFeedback(
                         <span aria-label=format!("{}/5", other.rating)>{stars(other.rating)}</span>" "{other.text.clone()}
                     </p>
                 }.into_any(),
-                None => view! { <p class="muted" data-testid="feedback-hidden">{move || i18n.t(Msg::FeedbackHidden)}</p> }.into_any(),
+                None if revealed => view! { <p class="muted" data-testid="feedback-none" data-revealed="true">{move || i18n.t(Msg::FeedbackNoneGiven)}</p> }.into_any(),
+                None => view! {
+                    <p class="muted" data-testid="feedback-hidden" data-reveal=reveal.map(|day| day.to_string())>
+                        {move || match reveal {
+                            Some(day) => feedback_shows_by(i18n.lang.get(), &format_date(i18n.lang.get(), day)),
+                            None => i18n.t(Msg::FeedbackHidden).to_owned(),
+                        }}
+                    </p>
+                }.into_any(),
             }}
         </div>
     }

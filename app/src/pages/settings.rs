@@ -42,7 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
         </Show>
         <section class="card">
             <p data-testid="signed-in-as">{move || session.get().map(|s| format!("{} · {}", s.user.display_name, s.user.email))}</p>
-            <button class="button" data-testid="sign-out" on:click=move |_| {
+            <button class="button" data-testid="sign-out" data-local="session" on:click=move |_| {
                 if status.get_untracked().pending > 0 { confirming.set(true) } else { sign_out.run(()) }
             }>{move || i18n.t(Msg::SignOut)}</button>
         </section>

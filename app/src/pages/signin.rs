@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{invite_for, invite_role_msg, password_rule, use_i18n, Msg};
 use crate::sync::engine::{SignInError, SyncProblem};
 use crate::sync::hooks::{use_engine, use_session, use_sync_status};
 use crate::sync::transport::{self, TransportError};
+use imp_shared::protocol::InviteDetails;
 
 fn error_message(error: &SignInError) -> Msg {
     let error = match error {
@@ -110,7 +111,18 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// `/invite?code=…`: the invitee sets a password and is signed in.
+/// How a failed invite look-up is said where the person is (by the code field).
+fn lookup_message(error: &TransportError) -> Msg {
+    match error {
+        TransportError::Offline => Msg::InviteCheckOffline,
+        TransportError::RateLimited(_) => Msg::TooManyAttempts,
+        TransportError::Server { status: 400, .. } => Msg::InviteInvalid,
+        _ => Msg::NoConnection,
+    }
+}
+
+/// `/invite?code=…`: the invitee sees whom the code is for (name, email, role) and the password
+/// rule, sets a password and is signed in.
 #[component]
 pub fn InvitePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -121,10 +133,53 @@ pub fn InvitePage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
     let busy = RwSignal::new(false);
+    // What the server said of the code last looked up (`looked_up`): whom it is for, or why not.
+    let details = RwSignal::new(None::<InviteDetails>);
+    let code_error = RwSignal::new(None::<Msg>);
+    let checking = RwSignal::new(false);
+    let looked_up = StoredValue::new(String::new());
+    // Looks the code up once per distinct code (from the link, or once typed: on leaving the
+    // field); what the person typed is never touched.
+    let look_up = move || {
+        let wanted = code.get_untracked().trim().to_owned();
+        if wanted == looked_up.get_value() {
+            return;
+        }
+        looked_up.set_value(wanted.clone());
+        details.set(None);
+        code_error.set(None);
+        checking.set(!wanted.is_empty());
+        if wanted.is_empty() {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = transport::invite_details(&wanted).await;
+            // The code changed meanwhile (the later look-up answers instead), or the page is gone.
+            if looked_up.try_get_value().as_ref() != Some(&wanted) {
+                return;
+            }
+            checking.set(false);
+            match outcome {
+                Ok(found) => details.set(Some(found)),
+                Err(failure) => {
+                    if failure == TransportError::Offline {
+                        // Look it up again the next time (leaving the field, sending).
+                        looked_up.set_value(String::new());
+                    }
+                    code_error.set(Some(lookup_message(&failure)));
+                }
+            }
+        });
+    };
+    look_up();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        look_up();
         let secret = password.get_untracked();
-        if secret.chars().count() < 10 {
+        let min_chars = details
+            .get_untracked()
+            .map_or(10, |found| found.password_min_chars);
+        if u32::try_from(secret.chars().count()).unwrap_or(u32::MAX) < min_chars {
             error.set(Some(Msg::PasswordTooShort));
             return;
         }
@@ -133,6 +188,7 @@ pub fn InvitePage() -> impl IntoView {
         };
         let invite = code.get_untracked().trim().to_owned();
         busy.set(true);
+        error.set(None);
         let navigate = navigate.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let outcome = match transport::accept_invite(&invite, &secret).await {
@@ -146,21 +202,55 @@ pub fn InvitePage() -> impl IntoView {
             }
         });
     };
+    let role_text = move || {
+        details
+            .get()
+            .map(|found| i18n.t(invite_role_msg(found.role)))
+    };
     view! {
         <section class="card auth-card">
             <h1>{move || i18n.t(Msg::AcceptInvite)}</h1>
+            <Show when=move || details.get().is_some()>
+                <div class="notice" role="status">
+                    <p class="item-title" data-testid="invite-for">
+                        {move || details.get().map(|found| invite_for(i18n.lang.get(), &found.display_name, &found.email))}
+                    </p>
+                    <p class="item-body" data-testid="invite-role">{role_text}</p>
+                </div>
+            </Show>
             <form class="form" on:submit=submit novalidate=true>
                 <div class="field">
                     <label for="code">{move || i18n.t(Msg::InviteCode)}</label>
                     <input id="code" name="code" autocomplete="one-time-code" prop:value=move || code.get()
-                        on:input=move |event| code.set(event_target_value(&event)) />
+                        aria-invalid=move || (code_error.get() == Some(Msg::InviteInvalid)).to_string()
+                        aria-describedby="code-error"
+                        on:input=move |event| {
+                        let typed = event_target_value(&event);
+                        // Another code: what was said of the last one no longer holds.
+                        if typed.trim() != looked_up.get_value() {
+                            looked_up.set_value(String::new());
+                            details.set(None);
+                            code_error.set(None);
+                            checking.set(false);
+                        }
+                        code.set(typed);
+                    }
+                        on:blur=move |_| look_up() />
+                    <Show when=move || checking.get()>
+                        <p class="muted" role="status">{move || i18n.t(Msg::InviteCheckingCode)}</p>
+                    </Show>
+                    <p class="field-error" id="code-error" role="alert" data-testid="invite-code-error">{move || code_error.get().map(|msg| i18n.t(msg))}</p>
                 </div>
                 <div class="field">
                     <label for="new-password">{move || i18n.t(Msg::Password)}</label>
                     <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get()
+                        aria-describedby="password-rule"
                         on:input=move |event| password.set(event_target_value(&event)) />
+                    <p class="muted" id="password-rule" data-testid="password-rule">
+                        {move || details.get().map(|found| password_rule(i18n.lang.get(), found.password_min_chars))}
+                    </p>
                 </div>
-                <p class="form-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
+                <p class="form-error" role="alert" data-testid="invite-error">{move || error.get().map(|msg| i18n.t(msg))}</p>
                 <button class="button button-primary" type="submit" disabled=move || busy.get()>{move || i18n.t(Msg::AcceptInvite)}</button>
             </form>
         </section>

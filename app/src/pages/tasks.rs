@@ -11,6 +11,7 @@ use imp_shared::permissions::WriteOp;
 
 use crate::components::confirm::ConfirmDialog;
 use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::pages::goals::{use_goals, GoalsSection};
 use crate::sync::hooks::{
@@ -99,7 +100,7 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::NewTask)}</h2>
-            <form class="form form-inline" on:submit=add novalidate=true>
+            <form class="form form-inline" on:submit=add novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::Task)>
                 <div class="field grow">
                     <label for="task-title">{move || i18n.t(Msg::TaskTitle)}</label>
                     <input id="task-title" data-testid="task-title" maxlength="200"
@@ -243,11 +244,21 @@ fn TaskItem(
         }
     };
     let checkbox_id = format!("done-{id}");
+    let (change_tag, delete_tag) = {
+        let id = id.clone();
+        (
+            Signal::derive({
+                let id = id.clone();
+                move || write::changes(space.get().as_ref(), RecordKind::Task, &id)
+            }),
+            Signal::derive(move || write::deletes(space.get().as_ref(), RecordKind::Task, &id)),
+        )
+    };
     let title = task.title.clone();
     let due = task.due_date;
     view! {
         <li class="list-item task" class:done=task.done data-testid="task" data-task-id=id.to_string() data-title=task.title.clone()>
-            <input type="checkbox" id=checkbox_id.clone() prop:checked=task.done on:change=toggle disabled={ let can_change = can_change.clone(); move || !can_change() }
+            <input type="checkbox" id=checkbox_id.clone() data-write=change_tag prop:checked=task.done on:change=toggle disabled={ let can_change = can_change.clone(); move || !can_change() }
                 aria-label=move || format!("{} — {}", i18n.t(Msg::Done), title) />
             <Show when=move || editing.get() fallback={
                 let title = task.title.clone();
@@ -256,7 +267,7 @@ fn TaskItem(
                     <label class="item-title" for=checkbox_id.clone()>{title.clone()}</label>
                 }
             }>
-                <form class="form-inline grow" on:submit=save.clone()>
+                <form class="form-inline grow" on:submit=save.clone() data-write=change_tag>
                     <label class="visually-hidden" for="edit-title">{move || i18n.t(Msg::TaskTitle)}</label>
                     <input id="edit-title" data-testid="edit-title" maxlength="200" prop:value=move || draft.get() on:input=move |event| draft.set(event_target_value(&event)) />
                     <button class="button" type="submit" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Save)}</button>
@@ -267,10 +278,10 @@ fn TaskItem(
                 <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
             </Show>
             <Show when={ let can_change = can_change.clone(); move || can_change() }>
-                <button class="button button-small" data-testid="edit-task" on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
+                <button class="button button-small" data-testid="edit-task" data-write=change_tag on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
             </Show>
             <Show when=can_delete>
-                <button class="button button-small button-danger" data-testid="delete-task" on:click=move |_| confirming.set(true)>{move || i18n.t(Msg::Delete)}</button>
+                <button class="button button-small button-danger" data-testid="delete-task" data-write=delete_tag on:click=move |_| confirming.set(true)>{move || i18n.t(Msg::Delete)}</button>
             </Show>
             <ConfirmDialog
                 open=confirming

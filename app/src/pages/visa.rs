@@ -14,6 +14,7 @@ use imp_shared::visa::{
 };
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
+use crate::components::write;
 use crate::i18n::{days_left_text, format_date, use_i18n, Msg};
 use crate::sync::hooks::{
     use_engine, use_pending_ids, use_records, use_session, use_write, WriteErrorLine,
@@ -133,11 +134,11 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     view! {
                         <li class="list-item" data-testid="visa-route" data-route=route.id.clone()>
                             <div class="grow">
-                                <p class="item-title">{route.name.clone()}</p>
-                                <p class="item-meta">{route.authority.clone()}</p>
+                                <p class="item-title" data-testid="route-name">{let route = route.clone(); move || route.name_in(i18n.lang.get().is_zh()).to_owned()}</p>
+                                <p class="item-meta">{let route = route.clone(); move || route.authority_in(i18n.lang.get().is_zh()).to_owned()}</p>
                             </div>
                             <Show when=move || !taken(&check_id) fallback=move || view! { <span class="pill">{move || i18n.t(Msg::RouteAdded)}</span> }>
-                                <button class="button button-small" data-testid="add-route" on:click={
+                                <button class="button button-small" data-testid="add-route" data-write=move || write::creates(space.get().as_ref(), RecordKind::VisaStep) on:click={
                                     let route_id = route_id.clone();
                                     move |_| add_route(route_id.clone())
                                 }>{move || i18n.t(Msg::AddRoute)}</button>
@@ -187,20 +188,20 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
                             view! {
                                 <li class="list-item visa-step" class:urgent=urgent data-testid="visa-step" data-step-id=id.to_string() data-state=state_key data-urgent=urgent.to_string()>
                                     <div class="grow">
-                                        <p class="item-title">{step.title.clone()}</p>
-                                        <p class="item-meta">{step.authority.clone()}</p>
+                                        <p class="item-title" data-testid="step-title">{let step = step.clone(); move || step.title_in(i18n.lang.get().is_zh()).to_owned()}</p>
+                                        <p class="item-meta">{let step = step.clone(); move || step.authority_in(i18n.lang.get().is_zh()).to_owned()}</p>
                                         {step.due_date.map(|due| view! {
                                             <p class="item-meta due" data-testid="due">
                                                 {move || format_date(i18n.lang.get(), due)}" · "
                                                 <span class:countdown-urgent=urgent>{move || left.map(|days| days_left_text(i18n.lang.get(), days)).unwrap_or_default()}</span>
                                             </p>
                                         })}
-                                        {(!step.documents.is_empty()).then(|| view! { <p class="item-body">{move || i18n.t(Msg::Documents)}": "{step.documents.join(", ")}</p> })}
+                                        {(!step.documents.is_empty()).then(|| view! { <p class="item-body">{move || i18n.t(Msg::Documents)}": "{let step = step.clone(); move || step.documents_in(i18n.lang.get().is_zh()).join(", ")}</p> })}
                                     </div>
                                     {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
                                     <div class="field">
                                         <label class="visually-hidden" for=select_id.clone()>{move || i18n.t(Msg::Progress)}</label>
-                                        <select id=select_id data-testid="step-state" disabled=move || !editable.get() prop:value=state_key
+                                        <select id=select_id data-testid="step-state" data-write=write::changes(space.get_untracked().as_ref(), RecordKind::VisaStep, &step_id) disabled=move || !editable.get() prop:value=state_key
                                             on:change=move |event| set_state(step_id.clone(), event_target_value(&event))>
                                             {STATES.iter().map(|(state, key)| view! { <option value=*key>{move || i18n.t(state_msg(*state))}</option> }).collect_view()}
                                         </select>
@@ -260,7 +261,7 @@ fn CalendarExport(space: Signal<Option<SpaceId>>) -> impl IntoView {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::Calendar)}</h2>
             <p class="muted">{move || i18n.t(Msg::CalendarHelp)}</p>
-            <button class="button" data-testid="export-calendar" on:click=export>{move || i18n.t(Msg::ExportCalendar)}</button>
+            <button class="button" data-testid="export-calendar" data-local="download" on:click=export>{move || i18n.t(Msg::ExportCalendar)}</button>
         </section>
     }
 }

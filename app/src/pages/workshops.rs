@@ -1,6 +1,10 @@
-//! Workshops for staff: create them, and show each one's check-in QR code at the door. The code
-//! is kept in the staff space, so students cannot read it; it is made the first time staff show
-//! the QR code (offline too) and reaches the server with the next sync.
+//! Workshops for staff: create them, see how many students say they come ("Going 23 / 60"), and
+//! show each one's check-in QR code at the door. The code is kept in the staff space, so students
+//! cannot read it; it is made the first time staff show the QR code (offline too) and reaches the
+//! server with the next sync. Students see the seats left ([`SeatsLeft`], on Home).
+//!
+//! The count is the workshop's `going`, which only the server writes (from the students'
+//! summaries), so it is the last count synced, offline too.
 
 use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
@@ -10,8 +14,11 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::qr::QrCodeImage;
-use crate::i18n::{format_date, local_to_utc, use_i18n, zone_offset, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_write, WriteErrorLine};
+use crate::components::write;
+use crate::i18n::{
+    format_date, going_of_capacity, local_to_utc, seats_left, use_i18n, zone_offset, Msg,
+};
+use crate::sync::hooks::{use_engine, use_pending_ids, use_records, use_write, WriteErrorLine};
 
 /// Letters and digits that cannot be mistaken for each other when read aloud or typed.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -74,6 +81,7 @@ fn NewWorkshopForm() -> impl IntoView {
             duration_minutes: duration.get_untracked().parse().unwrap_or(90),
             place: place.get_untracked().trim().to_owned(),
             capacity: capacity.get_untracked().parse().unwrap_or(0),
+            going: 0,
         };
         write.run(
             SpaceId::Program,
@@ -90,7 +98,7 @@ fn NewWorkshopForm() -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">{move || i18n.t(Msg::NewWorkshop)}</h2>
-            <form class="form" on:submit=submit novalidate=true data-testid="workshop-form">
+            <form class="form" on:submit=submit novalidate=true data-testid="workshop-form" data-write=write::creates(Some(&SpaceId::Program), RecordKind::Workshop)>
                 <div class="field">
                     <label for="workshop-title">{move || i18n.t(Msg::WorkshopTitle)}</label>
                     <input id="workshop-title" maxlength="200" prop:value=move || title.get() on:input=bind(title) />
@@ -152,7 +160,15 @@ fn WorkshopList() -> impl IntoView {
             <Show when=move || !list.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoWorkshops)}</p> }>
                 <ul class="list" data-testid="workshop-admin-list">
                     <For each=move || list.get() key=|(id, w)| (id.clone(), w.title.clone(), w.starts_at) let((id, workshop))>
-                        <WorkshopItem id=id.clone() workshop=workshop waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
+                        <WorkshopItem
+                            id=id.clone()
+                            workshop=workshop
+                            waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) })
+                            count=Signal::derive({
+                                let id = id.clone();
+                                move || list.get().into_iter().find(|(key, _)| *key == id).map(|(_, w)| (w.going, w.capacity)).unwrap_or_default()
+                            })
+                        />
                     </For>
                 </ul>
             </Show>
@@ -161,7 +177,14 @@ fn WorkshopList() -> impl IntoView {
 }
 
 #[component]
-fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl IntoView {
+fn WorkshopItem(
+    id: RecordId,
+    workshop: Workshop,
+    waiting: Signal<bool>,
+    /// The workshop's going-count and capacity as now synced (the item itself is kept while
+    /// they change, so an open QR panel stays open).
+    count: Signal<(u32, u32)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let write = use_write();
     let staff = Signal::derive(|| Some(SpaceId::Staff));
@@ -211,11 +234,14 @@ fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl
             <div class="grow">
                 <p class="item-title">{workshop.title.clone()}</p>
                 <p class="item-meta">{move || format!("{} {} · {} · {} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place, i18n.t(Msg::Capacity), workshop.capacity)}</p>
+                <p class="item-meta" data-testid="workshop-going" data-going=move || count.get().0.to_string() data-capacity=move || count.get().1.to_string()>
+                    {move || going_of_capacity(i18n.lang.get(), count.get().0, count.get().1)}
+                </p>
             </div>
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span>
             </Show>
-            <button class="button button-small" data-testid="show-qr" aria-expanded=move || showing.get().to_string() on:click=toggle>
+            <button class="button button-small" data-testid="show-qr" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::CheckinCode) aria-expanded=move || showing.get().to_string() on:click=toggle>
                 {move || if showing.get() { i18n.t(Msg::HideQr) } else { i18n.t(Msg::ShowQr) }}
             </button>
             <WriteErrorLine write=write />
@@ -244,5 +270,102 @@ fn WorkshopItem(id: RecordId, workshop: Workshop, waiting: Signal<bool>) -> impl
                 }
             </Show>
         </li>
+    }
+}
+
+/// Seats left at a workshop after the student's own answers not yet synced: `going` is the count
+/// last synced from the server, which counted the student as their synced answer said; each
+/// not-yet-synced answer to the workshop (oldest first) moves it from there. Every answer flips
+/// the one before (the RSVP button toggles), so the synced answer is the opposite of the first
+/// waiting one. `None` when the workshop has no capacity set.
+pub fn seats_left_now(capacity: u32, going: u32, waiting_answers: &[bool]) -> Option<u32> {
+    if capacity == 0 {
+        return None;
+    }
+    let mut going = i64::from(going);
+    if let (Some(first), Some(last)) = (waiting_answers.first(), waiting_answers.last()) {
+        let synced = !*first;
+        going += i64::from(*last) - i64::from(synced);
+    }
+    let left = (i64::from(capacity) - going.max(0)).max(0);
+    Some(u32::try_from(left).unwrap_or(0))
+}
+
+/// "Seats left: 12", or "Full" and what that means, for a student: from the count last synced,
+/// with the student's own answer counted at once (offline too), so the number moves when they
+/// answer rather than when the server has counted.
+#[component]
+pub fn SeatsLeft(
+    workshop_id: RecordId,
+    going: u32,
+    capacity: u32,
+    /// The student's space, where their answers wait to sync.
+    space: Signal<Option<SpaceId>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let handle = use_engine();
+    let seats = Memo::new(move |_| {
+        let waiting: Vec<bool> = match (handle, space.get()) {
+            (Some(handle), Some(space)) => handle.read(|engine| {
+                engine
+                    .outbox()
+                    .into_iter()
+                    .filter(|entry| entry.space == space)
+                    .filter_map(|entry| match entry.pending.mutation {
+                        Mutation::RsvpWorkshop {
+                            workshop_id: target,
+                            going,
+                        } if target == workshop_id => Some(going),
+                        _ => None,
+                    })
+                    .collect()
+            }),
+            _ => Vec::new(),
+        };
+        seats_left_now(capacity, going, &waiting)
+    });
+    move || {
+        seats.get().map(|left| {
+            let text = if left == 0 {
+                i18n.t(Msg::WorkshopFull).to_owned()
+            } else {
+                seats_left(i18n.lang.get(), left)
+            };
+            view! {
+                <p class="item-meta" data-testid="seats-left" data-seats=left.to_string() data-capacity=capacity.to_string()>{text}</p>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seats_left_now;
+    use crate::i18n::{going_of_capacity, seats_left, Lang};
+
+    #[test]
+    fn counts_are_worded_in_both_languages() {
+        assert_eq!(going_of_capacity(Lang::En, 23, 60), "Going 23 / 60");
+        assert_eq!(going_of_capacity(Lang::ZhTw, 23, 60), "會參加 23 / 60");
+        assert_eq!(seats_left(Lang::En, 12), "Seats left: 12");
+        assert_eq!(seats_left(Lang::ZhTw, 12), "剩餘名額：12");
+    }
+
+    #[test]
+    fn the_students_waiting_answer_counts_at_once() {
+        assert_eq!(seats_left_now(60, 23, &[]), Some(37));
+        // Going, not yet synced: one seat fewer.
+        assert_eq!(seats_left_now(60, 23, &[true]), Some(36));
+        // Took back a synced "going": one more.
+        assert_eq!(seats_left_now(60, 23, &[false]), Some(38));
+        // Said going, then took it back, both waiting: as synced.
+        assert_eq!(seats_left_now(60, 23, &[true, false]), Some(37));
+        assert_eq!(seats_left_now(60, 60, &[]), Some(0));
+        assert_eq!(
+            seats_left_now(60, 61, &[]),
+            Some(0),
+            "over capacity is full"
+        );
+        assert_eq!(seats_left_now(0, 3, &[true]), None, "no capacity set");
     }
 }

@@ -125,6 +125,28 @@ pub fn use_pending_ids(space: Signal<Option<SpaceId>>) -> Memo<Vec<RecordId>> {
     })
 }
 
+/// Records a space's local changes create that have not synced yet, oldest first (a concern sent
+/// to the write-only staff space is shown from here until it has reached staff).
+pub fn use_pending_creates(space: SpaceId) -> Memo<Vec<(RecordId, Entity)>> {
+    let handle = use_engine();
+    Memo::new(move |_| {
+        let Some(handle) = handle else {
+            return Vec::new();
+        };
+        handle.read(|engine| {
+            engine
+                .outbox()
+                .into_iter()
+                .filter(|entry| entry.space == space)
+                .filter_map(|entry| match entry.pending.mutation {
+                    Mutation::Create { id, record } => Some((id, record)),
+                    _ => None,
+                })
+                .collect()
+        })
+    })
+}
+
 /// Why a form's change did not happen, worded in the reader's language when shown.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormError {

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId};
 use imp_shared::protocol::{
-    AcceptInviteRequest, ApiErrorBody, HealthResponse, LoginRequest, MeResponse, PullResponse,
-    PushRequest, PushResponse, SessionResponse, MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION,
+    AcceptInviteRequest, ApiErrorBody, HealthResponse, InviteDetails, LoginRequest, MeResponse,
+    PullResponse, PushRequest, PushResponse, SessionResponse, MAX_PULL_LIMIT, PROTOCOL_VERSION,
+    SCHEMA_VERSION,
 };
 
 /// Why a call failed.
@@ -113,6 +114,13 @@ pub async fn accept_invite(code: &str, password: &str) -> Result<SessionResponse
         password: password.to_owned(),
     };
     post("/api/v1/auth/accept-invite", None, &body).await
+}
+
+/// `GET /api/v1/auth/invite?code=…`: whom a live invite code is for, its role and the password
+/// rule (400 `Server` for an unknown, used or expired code; `Offline` without a connection).
+pub async fn invite_details(code: &str) -> Result<InviteDetails, TransportError> {
+    let query = String::from(js_sys::encode_uri_component(code.trim()));
+    get(&format!("/api/v1/auth/invite?code={query}"), None).await
 }
 
 /// `POST /api/v1/auth/logout` (best effort: signing out locally never waits for it).

@@ -735,6 +735,7 @@ fn program_setup(now: DateTime<Utc>) -> (Vec<Mutation>, Vec<Mutation>) {
                 duration_minutes: 120,
                 place: "Room 101".to_owned(),
                 capacity: 40,
+                going: 0,
             }),
         ),
     ];
