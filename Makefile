@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test tools build size bench soak fmt lint clean create-staff
+.PHONY: help run test tools build size bench soak lighthouse fmt lint clean create-staff
 
 help:
 	@echo "make run    build everything and run the app + Worker + demo data on http://127.0.0.1:8787"
@@ -11,6 +11,7 @@ help:
 	@echo "make size   print the app shell's sizes (raw and brotli)"
 	@echo "make bench  print benchmark figures"
 	@echo "make soak   run the sync simulation over 10,000 seeds"
+	@echo "make lighthouse   Lighthouse (mobile) scores and figures of the app's / over http and https"
 	@echo "make create-staff EMAIL=… NAME=… [REMOTE=1]   create a staff account (asks for its password)"
 
 run:
@@ -26,10 +27,13 @@ build:
 	@bash scripts/tools.sh && bash scripts/build.sh
 
 size:
-	@bash scripts/tools.sh && bash scripts/build.sh && bash scripts/size.sh
+	@IMP_WANT_TWIGGY=1 bash scripts/tools.sh && bash scripts/build.sh && bash scripts/size.sh
 
 bench:
 	@bash scripts/bench.sh
+
+lighthouse:
+	@bash scripts/lighthouse.sh
 
 soak:
 	@bash scripts/tools.sh && SIM_SEEDS=10000 cargo test --locked --release -p imp-sim --test simulation -- --nocapture

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the app (release wasm → wasm-bindgen → wasm-opt → dist/) and the Worker (worker-build).
+# Builds the app (release wasm → wasm-split-cli → wasm-bindgen → wasm-opt → dist/) and the Worker (worker-build).
 # Each half is skipped when nothing it reads changed since its last build (IMP_FORCE_BUILD=1 forces).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -18,19 +18,38 @@ app_stamp="$(stamp_of Cargo.toml Cargo.lock rust-toolchain.toml .cargo shared ap
 if up_to_date app "$app_stamp" dist/pkg/imp_app_bg.wasm; then
   step "App build is up to date"
 else
-  step "Building the app (Leptos → wasm32, release)"
-  cargo build --locked --release --target wasm32-unknown-unknown -p imp-app
-  rm -rf dist.tmp && mkdir -p dist.tmp/pkg
-  wasm-bindgen --target web --no-typescript --out-dir dist.tmp/pkg \
-    target/wasm32-unknown-unknown/release/imp_app.wasm
-  note "wasm-opt -Oz"
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types \
-    -o dist.tmp/pkg/imp_app_bg.wasm dist.tmp/pkg/imp_app_bg.wasm
+  step "Building the app (Leptos → wasm32, release, split by route)"
+  cargo build --locked --release --target wasm32-unknown-unknown -p imp-app --features split
+  # wasm-split-cli cuts every `#[lazy]` / lazy route into its own piece (`split_*.wasm`) plus the
+  # code pieces share (`chunk_*.wasm`), and writes `__wasm_split.js`, which loads them.
+  rm -rf target/split dist.tmp && mkdir -p dist.tmp/pkg
+  wasm-split-cli --target web --out-name imp_app target/wasm32-unknown-unknown/release/imp_app.wasm target/split
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir dist.tmp/pkg \
+    target/split/imp_app.wasm
+  mkdir -p dist.tmp/pkg/pieces
+  cp target/split/__wasm_split.js dist.tmp/pkg/
+  cp target/split/split_*.wasm target/split/chunk_*.wasm dist.tmp/pkg/pieces/
+  note "wasm-opt -Oz on the main piece and $(ls dist.tmp/pkg/pieces | wc -l) lazy pieces"
+  ls dist.tmp/pkg/imp_app_bg.wasm dist.tmp/pkg/pieces/*.wasm | xargs -P 2 -I{} wasm-opt -Oz \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types -o {} {}
+  note "minifying the JS glue (esbuild)"
+  for js in imp_app.js __wasm_split.js; do
+    esbuild "dist.tmp/pkg/$js" --minify --log-level=error --outfile="dist.tmp/pkg/$js" --allow-overwrite
+  done
   cp -R public/. dist.tmp/
-  # The service worker's cache is named by the build: a hash of everything it precaches.
-  version="$(cat dist.tmp/pkg/imp_app_bg.wasm dist.tmp/pkg/imp_app.js dist.tmp/index.html dist.tmp/boot.js dist.tmp/styles.css dist.tmp/_headers | sha256sum | cut -c1-12)"
-  sed -i "s/__BUILD_VERSION__/$version/" dist.tmp/sw.js
+  # One version names the whole build: a hash of every piece and of the files that start it.
+  version="$(cd dist.tmp && find pkg index.html boot.js styles.css _headers sw.js -type f | LC_ALL=C sort \
+    | xargs cat | sha256sum | cut -c1-12)"
+  # The lazy pieces live under the build's version, so a main piece from one build can never
+  # load a piece from another (an old tab gets a clear 404 instead of mismatched code).
+  mv dist.tmp/pkg/pieces "dist.tmp/pkg/$version"
+  sed -i "s#new URL(\"\./#new URL(\"./$version/#g" dist.tmp/pkg/__wasm_split.js
+  # The service worker precaches exactly this build's files, under a cache named by its version.
+  precache="$(cd dist.tmp && { printf '/\n'; find pkg styles.css boot.js manifest.webmanifest icons -type f \
+    | LC_ALL=C sort | sed 's#^#/#'; } | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s.trim().split("\n"))))')"
+  sed -i "s#__BUILD_VERSION__#$version#; s#\[\"__PRECACHE__\"\]#$precache#" dist.tmp/sw.js
+  grep -q __PRECACHE__ dist.tmp/sw.js && die "sw.js: the precache list was not filled in"
   echo "$version" > dist.tmp/build-version.txt
   rm -rf dist && mv dist.tmp dist
   echo "$app_stamp" > target/app.stamp

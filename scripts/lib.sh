@@ -10,7 +10,11 @@ WORKER_BUILD_VERSION="0.8.7"
 TOOLS="${IMP_TOOLS_DIR:-$HOME/.cache/imp-companion/tools}"
 WASM_BINDGEN_DIR="$TOOLS/wasm-bindgen-$WASM_BINDGEN_VERSION"
 WORKER_BUILD_DIR="$TOOLS/worker-build-$WORKER_BUILD_VERSION"
-export PATH="$WASM_BINDGEN_DIR/bin:$WORKER_BUILD_DIR/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+WASM_SPLIT_VERSION="0.2.4"
+WASM_SPLIT_DIR="$TOOLS/wasm-split-$WASM_SPLIT_VERSION"
+TWIGGY_VERSION="0.8.0"
+TWIGGY_DIR="$TOOLS/twiggy-$TWIGGY_VERSION"
+export PATH="$WASM_BINDGEN_DIR/bin:$WORKER_BUILD_DIR/bin:$WASM_SPLIT_DIR/bin:$TWIGGY_DIR/bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # worker-build never looks in PATH; point it at our pinned tools so it never downloads.
 export WASM_BINDGEN_BIN="$WASM_BINDGEN_DIR/bin/wasm-bindgen"

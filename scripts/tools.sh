@@ -14,18 +14,32 @@ rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install
 rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 note "$(rustc --version)"
 
-install_crate() { # name version dir binary
-  if [ -x "$3/bin/$4" ] && "$3/bin/$4" --version 2>/dev/null | grep -q "$2"; then
-    note "$1 $2 already in $3"
+install_crate() { # name version dir binary [cargo install flags…]
+  local name="$1" version="$2" dir="$3" binary="$4"
+  shift 4
+  # A marker written after a finished install: some of these binaries have no `--version`.
+  if [ -x "$dir/bin/$binary" ] && [ -f "$dir/.installed-$version" ]; then
+    note "$name $version already in $dir"
+  elif [ -x "$dir/bin/$binary" ] && "$dir/bin/$binary" --version 2>/dev/null | grep -q "$version"; then
+    touch "$dir/.installed-$version"
+    note "$name $version already in $dir"
   else
-    note "installing $1 $2 into $3 (once per machine; 10–20 minutes on 2 cores)"
-    cargo install --locked --root "$3" "$1" --version "$2"
+    note "installing $name $version into $dir (once per machine; 5–20 minutes on 2 cores)"
+    cargo install --locked --root "$dir" "$name" --version "$version" "$@"
+    touch "$dir/.installed-$version"
   fi
 }
 step "wasm-bindgen CLI $WASM_BINDGEN_VERSION"
 install_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION" "$WASM_BINDGEN_DIR" wasm-bindgen
 step "worker-build $WORKER_BUILD_VERSION"
 install_crate worker-build "$WORKER_BUILD_VERSION" "$WORKER_BUILD_DIR" worker-build
+step "wasm-split-cli $WASM_SPLIT_VERSION (splits the app's wasm by route)"
+install_crate wasm_split_cli_support "$WASM_SPLIT_VERSION" "$WASM_SPLIT_DIR" wasm-split-cli --features build-binary
+
+if [ "${IMP_WANT_TWIGGY:-}" = 1 ]; then
+  step "twiggy $TWIGGY_VERSION (code size by function, for make size)"
+  install_crate twiggy "$TWIGGY_VERSION" "$TWIGGY_DIR" twiggy
+fi
 
 step "npm packages (wrangler, workerd, binaryen, playwright-core, axe-core)"
 if [ -x node_modules/.bin/wrangler ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then

@@ -164,6 +164,7 @@ messages! {
     Mentors => "Mentors", "導師";
     Positions => "Positions", "職缺";
     Loading => "Loading…", "載入中…";
+    ScreenNotLoaded => "This screen could not be loaded. It opens offline once the app has been online with it installed; check the connection and try again.", "無法載入此畫面。應用程式連線並完成安裝後即可離線開啟；請檢查網路後再試一次。";
     StorageFailed => "This device's storage is not available, so the app cannot keep your data offline.", "此裝置的儲存空間無法使用，應用程式無法離線保存資料。";
     NewVersion => "A new version is ready.", "新版本已準備好。";
     Reload => "Reload", "重新載入";

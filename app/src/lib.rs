@@ -4,6 +4,7 @@
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod pieces;
 pub mod storage;
 pub mod sync;
 pub mod wording;
@@ -17,23 +18,9 @@ use crate::components::pwa::register_service_worker;
 use crate::components::shell::Shell;
 use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
-use crate::pages::changes::ChangesPage;
-use crate::pages::checkin::CheckInPage;
-use crate::pages::concern::{ConcernPage, ConcernsPage};
 use crate::pages::home::HomePage;
-use crate::pages::jobs::JobsPage;
-use crate::pages::matching::MatchingPage;
-use crate::pages::people::PeoplePage;
-use crate::pages::positions::PositionsPage;
-use crate::pages::profile::ProfilePage;
-use crate::pages::program::ProgramPage;
-use crate::pages::sessions::SessionsPage;
-use crate::pages::settings::SettingsPage;
 use crate::pages::signin::{InvitePage, SignInPage};
-use crate::pages::student::StudentPage;
-use crate::pages::tasks::TasksPage;
-use crate::pages::visa::VisaPage;
-use crate::pages::workshops::WorkshopsPage;
+use crate::pieces::{LazyScreen, Screen};
 use crate::storage::StoreError;
 use crate::sync::engine::Engine;
 use crate::sync::hooks::{use_needs_sign_in, EngineHandle};
@@ -59,47 +46,64 @@ pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
 
 #[component]
 fn Routed() -> impl IntoView {
-    let session = use_needs_sign_in();
     view! {
         <Router>
             <Shell>
                 <Routes fallback=|| view! { <HomeOrSignIn /> }>
                     <Route path=path!("/invite") view=InvitePage />
                     <Route path=path!("/") view=HomeOrSignIn />
-                    <Route path=path!("/tasks") view=move || gate(session, view! { <TasksPage /> }) />
-                    <Route path=path!("/sessions") view=move || gate(session, view! { <SessionsPage /> }) />
-                    <Route path=path!("/jobs") view=move || gate(session, view! { <JobsPage /> }) />
-                    <Route path=path!("/visa") view=move || gate(session, view! { <VisaPage /> }) />
-                    <Route path=path!("/profile") view=move || gate(session, view! { <ProfilePage /> }) />
-                    <Route path=path!("/concern") view=move || gate(session, view! { <ConcernPage /> }) />
-                    <Route path=path!("/concerns") view=move || gate(session, view! { <ConcernsPage /> }) />
-                    <Route path=path!("/changes") view=move || gate(session, view! { <ChangesPage /> }) />
-                    <Route path=path!("/positions") view=move || gate(session, view! { <PositionsPage /> }) />
-                    <Route path=path!("/checkin") view=move || gate(session, view! { <CheckInPage /> }) />
-                    <Route path=path!("/program") view=move || gate(session, view! { <ProgramPage /> }) />
-                    <Route path=path!("/student") view=move || gate(session, view! { <StudentPage /> }) />
-                    <Route path=path!("/people") view=move || gate(session, view! { <PeoplePage /> }) />
-                    <Route path=path!("/matching") view=move || gate(session, view! { <MatchingPage /> }) />
-                    <Route path=path!("/workshops") view=move || gate(session, view! { <WorkshopsPage /> }) />
-                    <Route path=path!("/settings") view=move || gate(session, view! { <SettingsPage /> }) />
+                    <Route path=path!("/tasks") view=|| signed_in(Screen::Tasks) />
+                    <Route path=path!("/sessions") view=|| signed_in(Screen::Sessions) />
+                    <Route path=path!("/jobs") view=|| signed_in(Screen::Jobs) />
+                    <Route path=path!("/visa") view=|| signed_in(Screen::Visa) />
+                    <Route path=path!("/profile") view=|| signed_in(Screen::Profile) />
+                    <Route path=path!("/concern") view=|| signed_in(Screen::Concern) />
+                    <Route path=path!("/concerns") view=|| signed_in(Screen::Concerns) />
+                    <Route path=path!("/changes") view=|| signed_in(Screen::Changes) />
+                    <Route path=path!("/positions") view=|| signed_in(Screen::Positions) />
+                    <Route path=path!("/checkin") view=|| signed_in(Screen::CheckIn) />
+                    <Route path=path!("/program") view=|| signed_in(Screen::Program) />
+                    <Route path=path!("/student") view=|| signed_in(Screen::Student) />
+                    <Route path=path!("/people") view=|| signed_in(Screen::People) />
+                    <Route path=path!("/matching") view=|| signed_in(Screen::Matching) />
+                    <Route path=path!("/workshops") view=|| signed_in(Screen::Workshops) />
+                    <Route path=path!("/settings") view=|| signed_in(Screen::Settings) />
                 </Routes>
             </Shell>
         </Router>
     }
 }
 
-fn gate(needs_sign_in: Memo<bool>, page: impl IntoView + 'static) -> AnyView {
-    if needs_sign_in.get() {
-        view! { <SignInPage /> }.into_any()
-    } else {
-        page.into_any()
+/// A signed-in screen (from its wasm piece), or the sign-in screen.
+fn signed_in(screen: Screen) -> impl IntoView {
+    view! {
+        <SignedIn>
+            <LazyScreen screen=screen />
+        </SignedIn>
+    }
+}
+
+/// Its page for someone signed in, the sign-in screen for anyone else (and again after signing
+/// out).
+#[component]
+fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    let needs_sign_in = use_needs_sign_in();
+    move || {
+        if needs_sign_in.get() {
+            view! { <SignInPage /> }.into_any()
+        } else {
+            children().into_any()
+        }
     }
 }
 
 #[component]
 fn HomeOrSignIn() -> impl IntoView {
-    let needs_sign_in = use_needs_sign_in();
-    move || gate(needs_sign_in, view! { <HomePage /> })
+    view! {
+        <SignedIn>
+            <HomePage />
+        </SignedIn>
+    }
 }
 
 #[component]
@@ -209,6 +213,13 @@ pub fn start() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
         let engine = Engine::start().await;
+        // The splash index.html shows until now (see public/index.html).
+        if let Some(splash) = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.get_element_by_id("boot-shell"))
+        {
+            splash.remove();
+        }
         leptos::mount::mount_to_body(move || view! { <App engine=engine.clone() /> });
     });
 }

@@ -662,6 +662,9 @@ macro_rules! kinds {
             /// All kinds.
             pub const ALL: &'static [RecordKind] = &[ $( RecordKind::$variant, )* ];
 
+            /// The wire names of all kinds, in the order of [`RecordKind::ALL`].
+            pub const NAMES: &'static [&'static str] = &[ $( $wire, )* ];
+
             /// The wire name.
             pub fn as_str(self) -> &'static str {
                 match self { $( RecordKind::$variant => $wire, )* }
@@ -678,15 +681,45 @@ macro_rules! kinds {
             }
         }
 
-        /// A record's content, tagged with its kind.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        /// A record's content, tagged with its kind: `{"kind": "task", "fields": {…}}`.
+        /// `Deserialize` reads the kind first ([`crate::tag_first`]), in the derived wire format.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
         pub enum Entity { $( #[doc = $wire] $variant($ty), )* }
 
-        /// A field-level change to a record, tagged with its kind.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        /// A field-level change to a record, tagged with its kind: `{"kind": "task", "fields": {…}}`.
+        /// `Deserialize` reads the kind first ([`crate::tag_first`]), in the derived wire format.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
         pub enum EntityPatch { $( #[doc = $wire] $variant($patch), )* }
+
+        impl<'de> Deserialize<'de> for Entity {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::tag_first::deserialize_kind_tagged(deserializer)
+            }
+        }
+
+        impl crate::tag_first::KindTagged for Entity {
+            const NAME: &'static str = "Entity";
+
+            fn payload<'de, D: serde::Deserializer<'de>>(kind: RecordKind, deserializer: D) -> Result<Self, D::Error> {
+                Ok(match kind { $( RecordKind::$variant => Entity::$variant($ty::deserialize(deserializer)?), )* })
+            }
+        }
+
+        impl<'de> Deserialize<'de> for EntityPatch {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::tag_first::deserialize_kind_tagged(deserializer)
+            }
+        }
+
+        impl crate::tag_first::KindTagged for EntityPatch {
+            const NAME: &'static str = "EntityPatch";
+
+            fn payload<'de, D: serde::Deserializer<'de>>(kind: RecordKind, deserializer: D) -> Result<Self, D::Error> {
+                Ok(match kind { $( RecordKind::$variant => EntityPatch::$variant($patch::deserialize(deserializer)?), )* })
+            }
+        }
 
         impl Entity {
             /// The record kind.

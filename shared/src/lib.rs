@@ -21,6 +21,7 @@ pub mod protocol;
 pub mod round;
 pub mod server;
 pub mod summary;
+mod tag_first;
 pub mod visa;
 
 /// The app's version, shown by `/api/v1/health` and the app.

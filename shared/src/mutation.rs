@@ -10,9 +10,63 @@ use crate::domain::{
 };
 use crate::ids::{MutationSeq, RecordId};
 
+/// Declares [`Mutation`] (internally tagged by `type`, with a derived `Serialize`) and its tag-first
+/// `Deserialize`: a private externally tagged twin with the same variants derives `Deserialize`,
+/// and [`crate::tag_first`] feeds it the tag and then the rest of the same map, so nothing is
+/// buffered when `type` comes first (as every sender writes it). The two enums come from one list,
+/// so they never drift.
+macro_rules! mutations {
+    (
+        $(#[$meta:meta])*
+        pub enum Mutation {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident {
+                    $( $(#[$field_meta:meta])* $field:ident : $ty:ty ),* $(,)?
+                }
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+        pub enum Mutation {
+            $( $(#[$variant_meta])* $variant { $( $(#[$field_meta])* $field: $ty, )* }, )*
+        }
+
+        /// [`Mutation`] externally tagged, for its `Deserialize`. Same name, so that messages name
+        /// `Mutation`.
+        mod wire {
+            use super::*;
+
+            #[derive(Deserialize)]
+            #[serde(rename_all = "snake_case", deny_unknown_fields)]
+            pub(super) enum Mutation {
+                $( $(#[$variant_meta])* $variant { $( $(#[$field_meta])* $field: $ty, )* }, )*
+            }
+        }
+
+        impl From<wire::Mutation> for Mutation {
+            fn from(wire: wire::Mutation) -> Self {
+                match wire {
+                    $( wire::Mutation::$variant { $( $field, )* } => Self::$variant { $( $field, )* }, )*
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Mutation {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::tag_first::deserialize_type_tagged::<Self, wire::Mutation, D>(
+                    deserializer,
+                    "internally tagged enum Mutation",
+                )
+            }
+        }
+    };
+}
+
+mutations! {
 /// A named, typed change. `apply` runs it against a space's records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Mutation {
     /// Create a record of any kind (the kind travels in `record`).
     Create {
@@ -107,6 +161,7 @@ pub enum Mutation {
         /// When the code was scanned (the device's clock; the server checks it is plausible).
         at: DateTime<Utc>,
     },
+}
 }
 
 impl Mutation {

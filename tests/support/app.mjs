@@ -1,6 +1,6 @@
 // Page helpers for end-to-end tests: sign in, wait for sync, work with tasks.
 import { DEMO_PASSWORD } from "./api.mjs";
-import { PHONE } from "./browser.mjs";
+import { PHONE } from "./chromium.mjs";
 import assert from "node:assert/strict";
 
 /** The app's own catalogue pair `{ en, zh }` whose English text starts with `prefix` (expected

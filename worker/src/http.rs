@@ -1,4 +1,4 @@
-//! HTTP helpers: bounded body reading, JSON in and out, query parameters.
+//! HTTP helpers: bounded body reading, JSON in and out, plain-text answers, query parameters.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -35,6 +35,21 @@ pub fn json_response<T: Serialize>(body: &T, status: u16) -> Response {
 pub fn json_text_response(text: String, status: u16) -> Response {
     let headers = Headers::new();
     let _ = headers.set("content-type", "application/json; charset=utf-8");
+    let _ = headers.set("cache-control", "no-store");
+    for (name, value) in API_SECURITY_HEADERS {
+        let _ = headers.set(name, value);
+    }
+    match Response::ok(text) {
+        Ok(response) => response.with_status(status).with_headers(headers),
+        Err(_) => Response::builder().with_status(500).fixed(Vec::new()),
+    }
+}
+
+/// A short plain-text answer (the 404 of a file the app does not have) with the same security
+/// headers as the API's: it is no page of the app, so it may load nothing.
+pub fn text_response(text: &str, status: u16) -> Response {
+    let headers = Headers::new();
+    let _ = headers.set("content-type", "text/plain; charset=utf-8");
     let _ = headers.set("cache-control", "no-store");
     for (name, value) in API_SECURITY_HEADERS {
         let _ = headers.set(name, value);

@@ -23,6 +23,7 @@ use crate::i18n::{
 use crate::pages::concern::{PRIORITIES, TOPICS};
 use crate::pages::visa::use_visa_steps;
 use crate::pages::workshops::SeatsLeft;
+use crate::pieces::{LazyScreen, Screen};
 use crate::sync::hooks::{
     use_pending_ids, use_records, use_session, use_sync_status, use_write, WriteErrorLine,
 };
@@ -74,8 +75,10 @@ pub fn HomePage() -> impl IntoView {
         </Show>
         {move || match role() {
             Some(Role::Student) => view! { <StudentHome /> }.into_any(),
-            Some(Role::Mentor) => view! { <MentorHome /> }.into_any(),
-            Some(Role::Staff) => view! { <StaffHome /> }.into_any(),
+            // Mentors' and staff's homes are their own wasm pieces in the shipped build, so a
+            // student's first screen does not carry them.
+            Some(Role::Mentor) => view! { <LazyScreen screen=Screen::MentorHome /> }.into_any(),
+            Some(Role::Staff) => view! { <LazyScreen screen=Screen::StaffHome /> }.into_any(),
             None => ().into_any(),
         }}
     }
@@ -391,8 +394,9 @@ fn MyPlacement(space: Signal<Option<SpaceId>>) -> impl IntoView {
     }
 }
 
+/// The mentor's home: their mentees at a glance.
 #[component]
-fn MentorHome() -> impl IntoView {
+pub fn MentorHome() -> impl IntoView {
     let i18n = use_i18n();
     let mentees = use_student_spaces();
     view! {
@@ -547,8 +551,9 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
     }
 }
 
+/// Staff's home: the program dashboard and the concern inbox.
 #[component]
-fn StaffHome() -> impl IntoView {
+pub fn StaffHome() -> impl IntoView {
     let i18n = use_i18n();
     let program = Signal::derive(|| Some(SpaceId::Program));
     let staff = Signal::derive(|| Some(SpaceId::Staff));

@@ -1,0 +1,151 @@
+//! The app's wasm pieces. In the shipped build (feature `split`, see `scripts/build.sh`) the main
+//! piece holds the shell, sign-in, the student's home, the sync engine and storage; the other
+//! signed-in screens come in two lazily loaded pieces, one for the screens students and mentors
+//! use every day and one for staff's screens, so a student's first screen carries neither. The
+//! service worker precaches every piece of a build, so each screen also opens offline.
+//!
+//! Without the feature (tests, clippy, benches) the same calls run directly.
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+use crate::i18n::{use_i18n, Msg};
+use crate::pages;
+
+/// A signed-in screen shown from a lazily loaded piece.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Screen {
+    Tasks,
+    Sessions,
+    Jobs,
+    Visa,
+    Profile,
+    Concern,
+    CheckIn,
+    Positions,
+    Changes,
+    Settings,
+    MentorHome,
+    StaffHome,
+    Concerns,
+    Program,
+    Student,
+    People,
+    Matching,
+    Workshops,
+}
+
+impl Screen {
+    /// Whether the screen lives in staff's piece.
+    fn for_staff(self) -> bool {
+        matches!(
+            self,
+            Screen::StaffHome
+                | Screen::Concerns
+                | Screen::Program
+                | Screen::Student
+                | Screen::People
+                | Screen::Matching
+                | Screen::Workshops
+        )
+    }
+}
+
+/// The screens students and mentors use every day (and staff's settings and waiting changes).
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(imp_everyday, fallible, wasm_split_path = ::leptos::wasm_split)
+)]
+fn everyday_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
+    use pages::*;
+    Ok(match screen {
+        Screen::Tasks => view! { <tasks::TasksPage /> }.into_any(),
+        Screen::Sessions => view! { <sessions::SessionsPage /> }.into_any(),
+        Screen::Jobs => view! { <jobs::JobsPage /> }.into_any(),
+        Screen::Visa => view! { <visa::VisaPage /> }.into_any(),
+        Screen::Profile => view! { <profile::ProfilePage /> }.into_any(),
+        Screen::Concern => view! { <concern::ConcernPage /> }.into_any(),
+        Screen::CheckIn => view! { <checkin::CheckInPage /> }.into_any(),
+        Screen::Positions => view! { <positions::PositionsPage /> }.into_any(),
+        Screen::Changes => view! { <changes::ChangesPage /> }.into_any(),
+        Screen::Settings => view! { <settings::SettingsPage /> }.into_any(),
+        Screen::MentorHome => view! { <home::MentorHome /> }.into_any(),
+        _ => ().into_any(),
+    })
+}
+
+/// Staff's screens: the dashboard home, concerns, program data, people, matching, workshops and
+/// a student's page.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(imp_staff, fallible, wasm_split_path = ::leptos::wasm_split)
+)]
+fn staff_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
+    use pages::*;
+    Ok(match screen {
+        Screen::StaffHome => view! { <home::StaffHome /> }.into_any(),
+        Screen::Concerns => view! { <concern::ConcernsPage /> }.into_any(),
+        Screen::Program => view! { <program::ProgramPage /> }.into_any(),
+        Screen::Student => view! { <student::StudentPage /> }.into_any(),
+        Screen::People => view! { <people::PeoplePage /> }.into_any(),
+        Screen::Matching => view! { <matching::MatchingPage /> }.into_any(),
+        Screen::Workshops => view! { <workshops::WorkshopsPage /> }.into_any(),
+        _ => ().into_any(),
+    })
+}
+
+/// The screen's view, loading its piece first when it is not loaded yet.
+async fn load(screen: Screen) -> Result<AnyView, SplitLoaderError> {
+    #[cfg(feature = "split")]
+    {
+        if screen.for_staff() {
+            staff_screen(screen).await
+        } else {
+            everyday_screen(screen).await
+        }
+    }
+    #[cfg(not(feature = "split"))]
+    {
+        if screen.for_staff() {
+            staff_screen(screen)
+        } else {
+            everyday_screen(screen)
+        }
+    }
+}
+
+/// Shows a screen from its piece. A piece that cannot be fetched (offline before the service
+/// worker finished installing) says so in place with a retry, instead of stopping the app.
+#[component]
+pub fn LazyScreen(screen: Screen) -> impl IntoView {
+    let i18n = use_i18n();
+    let attempt = RwSignal::new(0u32);
+    view! {
+        <Suspense fallback=move || view! { <p class="muted" role="status" data-testid="screen-loading">{move || i18n.t(Msg::Loading)}</p> }>
+            {move || {
+                attempt.track();
+                Suspend::new(async move {
+                    match load(screen).await {
+                        Ok(view) => view,
+                        Err(_) => {
+                            view! {
+                                <section class="card" data-testid="screen-not-loaded">
+                                    <p class="form-error" role="alert">{move || i18n.t(Msg::ScreenNotLoaded)}</p>
+                                    <button
+                                        class="button"
+                                        data-local="retry-screen"
+                                        on:click=move |_| attempt.update(|n| *n += 1)
+                                    >
+                                        {move || i18n.t(Msg::RetryNow)}
+                                    </button>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
