@@ -782,6 +782,13 @@ impl I18n {
     pub fn t(&self, msg: Msg) -> &'static str {
         msg.text(self.lang.get())
     }
+
+    /// A message as reactive text for a view. Every message gets the same closure type, so the
+    /// code that renders and updates it exists once in the wasm instead of once per message.
+    pub fn tr(&self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.lang;
+        move || msg.text(lang.get())
+    }
 }
 
 /// The i18n handle from context.

@@ -112,8 +112,8 @@ fn StorageUnavailable(error: String) -> impl IntoView {
     view! {
         <main class="page" id="main">
             <section class="card">
-                <h1>{move || i18n.t(Msg::AppName)}</h1>
-                <p class="form-error" role="alert">{move || i18n.t(Msg::StorageFailed)}</p>
+                <h1>{i18n.tr(Msg::AppName)}</h1>
+                <p class="form-error" role="alert">{i18n.tr(Msg::StorageFailed)}</p>
                 <p class="muted">{error}</p>
             </section>
         </main>

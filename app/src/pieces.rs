@@ -122,7 +122,7 @@ pub fn LazyScreen(screen: Screen) -> impl IntoView {
     let i18n = use_i18n();
     let attempt = RwSignal::new(0u32);
     view! {
-        <Suspense fallback=move || view! { <p class="muted" role="status" data-testid="screen-loading">{move || i18n.t(Msg::Loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="muted" role="status" data-testid="screen-loading">{i18n.tr(Msg::Loading)}</p> }>
             {move || {
                 attempt.track();
                 Suspend::new(async move {
@@ -131,13 +131,13 @@ pub fn LazyScreen(screen: Screen) -> impl IntoView {
                         Err(_) => {
                             view! {
                                 <section class="card" data-testid="screen-not-loaded">
-                                    <p class="form-error" role="alert">{move || i18n.t(Msg::ScreenNotLoaded)}</p>
+                                    <p class="form-error" role="alert">{i18n.tr(Msg::ScreenNotLoaded)}</p>
                                     <button
                                         class="button"
                                         data-local="retry-screen"
                                         on:click=move |_| attempt.update(|n| *n += 1)
                                     >
-                                        {move || i18n.t(Msg::RetryNow)}
+                                        {i18n.tr(Msg::RetryNow)}
                                     </button>
                                 </section>
                             }

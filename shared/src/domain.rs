@@ -682,13 +682,13 @@ macro_rules! kinds {
         }
 
         /// A record's content, tagged with its kind: `{"kind": "task", "fields": {…}}`.
-        /// `Deserialize` reads the kind first ([`crate::tag_first`]), in the derived wire format.
+        /// `Deserialize` reads the kind first (`tag_first.rs`), in the derived wire format.
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
         pub enum Entity { $( #[doc = $wire] $variant($ty), )* }
 
         /// A field-level change to a record, tagged with its kind: `{"kind": "task", "fields": {…}}`.
-        /// `Deserialize` reads the kind first ([`crate::tag_first`]), in the derived wire format.
+        /// `Deserialize` reads the kind first (`tag_first.rs`), in the derived wire format.
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(tag = "kind", content = "fields", rename_all = "snake_case")]
         pub enum EntityPatch { $( #[doc = $wire] $variant($patch), )* }

@@ -39,7 +39,7 @@ pub fn GrowthChart(points: Signal<Vec<GrowthPoint>>) -> impl IntoView {
         let grid: Vec<usize> = (0..=4).map(|step| top_value * step / 4).collect();
         view! {
             <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="growth-title" data-testid="growth-chart">
-                <title id="growth-title">{move || i18n.t(Msg::GrowthTitle)}</title>
+                <title id="growth-title">{i18n.tr(Msg::GrowthTitle)}</title>
                 {grid.into_iter().map(|value| view! {
                     <line class="chart-grid" x1=LEFT x2=WIDTH y1=y(value) y2=y(value) />
                     <text class="chart-axis" x=LEFT - 4.0 y=y(value) + 4.0 text-anchor="end">{value}</text>
@@ -69,8 +69,8 @@ pub fn GrowthChart(points: Signal<Vec<GrowthPoint>>) -> impl IntoView {
                 }).collect_view()}
             </figcaption>
             <table class="visually-hidden">
-                <caption>{move || i18n.t(Msg::GrowthTitle)}</caption>
-                <thead><tr><th scope="col">{move || i18n.t(Msg::CohortYear)}</th><th scope="col">{move || i18n.t(Msg::Organizations)}</th><th scope="col">{move || i18n.t(Msg::Mentors)}</th><th scope="col">{move || i18n.t(Msg::Students)}</th></tr></thead>
+                <caption>{i18n.tr(Msg::GrowthTitle)}</caption>
+                <thead><tr><th scope="col">{i18n.tr(Msg::CohortYear)}</th><th scope="col">{i18n.tr(Msg::Organizations)}</th><th scope="col">{i18n.tr(Msg::Mentors)}</th><th scope="col">{i18n.tr(Msg::Students)}</th></tr></thead>
                 <tbody>
                     {move || points.get().into_iter().map(|p| view! { <tr><th scope="row">{p.year}</th><td>{p.organizations}</td><td>{p.mentors}</td><td>{p.students}</td></tr> }).collect_view()}
                 </tbody>

@@ -63,7 +63,7 @@ pub fn ListFooter(
             <Show when=move || { shown() < matching.get() }>
                 <button class="button button-small" type="button" data-testid="show-more"
                     on:click=move |_| paging.limit.update(|limit| *limit += PAGE)>
-                    {move || i18n.t(Msg::ShowMore)}
+                    {i18n.tr(Msg::ShowMore)}
                 </button>
             </Show>
         </div>
@@ -81,7 +81,7 @@ pub fn SearchField(
     let i18n = use_i18n();
     view! {
         <div class="field" data-local="search">
-            <label for=id>{move || i18n.t(Msg::Search)}</label>
+            <label for=id>{i18n.tr(Msg::Search)}</label>
             <input id=id type="search" data-testid=id prop:value=move || query.get()
                 on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
         </div>

@@ -135,9 +135,9 @@ pub fn UpdateBanner() -> impl IntoView {
     view! {
         <Show when=visible>
             <div class="update-banner" role="status" data-testid="update-banner">
-                <span>{move || i18n.t(Msg::NewVersion)}</span>
+                <span>{i18n.tr(Msg::NewVersion)}</span>
                 <button class="button button-primary" data-testid="update-reload" data-local="update" on:click=move |_| activate_waiting()>
-                    {move || i18n.t(Msg::Reload)}
+                    {i18n.tr(Msg::Reload)}
                 </button>
             </div>
         </Show>

@@ -18,7 +18,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <label class="lang-switch" data-local="language">
-            <span class="visually-hidden">{move || i18n.t(Msg::Language)}</span>
+            <span class="visually-hidden">{i18n.tr(Msg::Language)}</span>
             <select
                 data-testid="language"
                 on:change=move |event| {
@@ -59,10 +59,10 @@ pub fn Shell(children: Children) -> impl IntoView {
             .count()
     });
     view! {
-        <a class="skip-link" href="#main">{move || i18n.t(Msg::SkipToContent)}</a>
+        <a class="skip-link" href="#main">{i18n.tr(Msg::SkipToContent)}</a>
         <header class="app-bar">
             <span class="app-mark" aria-hidden="true">"IMP"</span>
-            <span class="app-title">{move || i18n.t(Msg::AppName)}</span>
+            <span class="app-title">{i18n.tr(Msg::AppName)}</span>
             <div class="app-bar-end">
                 <LanguageSwitch />
             </div>
@@ -75,50 +75,50 @@ pub fn Shell(children: Children) -> impl IntoView {
         </Show>
         <div class="layout" class:with-nav=signed_in>
             <Show when=signed_in>
-                <nav class="nav" aria-label=move || i18n.t(Msg::MainNavigation)>
+                <nav class="nav" aria-label=i18n.tr(Msg::MainNavigation)>
                     <A href="/" exact=true>
                         <span class="nav-icon" aria-hidden="true">"⌂"</span>
-                        <span>{move || i18n.t(Msg::Home)}</span>
+                        <span>{i18n.tr(Msg::Home)}</span>
                     </A>
                     <Show when=has_tasks>
                         <A href="/tasks">
                             <span class="nav-icon" aria-hidden="true">"✓"</span>
-                            <span>{move || i18n.t(Msg::Tasks)}</span>
+                            <span>{i18n.tr(Msg::Tasks)}</span>
                         </A>
                         <A href="/sessions">
                             <span class="nav-icon" aria-hidden="true">"◷"</span>
-                            <span>{move || i18n.t(Msg::Sessions)}</span>
+                            <span>{i18n.tr(Msg::Sessions)}</span>
                         </A>
                         <A href="/jobs">
                             <span class="nav-icon" aria-hidden="true">"▤"</span>
-                            <span>{move || i18n.t(Msg::Jobs)}</span>
+                            <span>{i18n.tr(Msg::Jobs)}</span>
                         </A>
                         <A href="/visa">
                             <span class="nav-icon" aria-hidden="true">"✈"</span>
-                            <span>{move || i18n.t(Msg::Visa)}</span>
+                            <span>{i18n.tr(Msg::Visa)}</span>
                         </A>
                     </Show>
                     <Show when=move || role() == Some(Role::Staff)>
                         <A href="/people">
                             <span class="nav-icon" aria-hidden="true">"☺"</span>
-                            <span>{move || i18n.t(Msg::People)}</span>
+                            <span>{i18n.tr(Msg::People)}</span>
                         </A>
                         <A href="/program">
                             <span class="nav-icon" aria-hidden="true">"▣"</span>
-                            <span>{move || i18n.t(Msg::ProgramData)}</span>
+                            <span>{i18n.tr(Msg::ProgramData)}</span>
                         </A>
                         <A href="/matching">
                             <span class="nav-icon" aria-hidden="true">"⇄"</span>
-                            <span>{move || i18n.t(Msg::Matching)}</span>
+                            <span>{i18n.tr(Msg::Matching)}</span>
                         </A>
                         <A href="/workshops">
                             <span class="nav-icon" aria-hidden="true">"▦"</span>
-                            <span>{move || i18n.t(Msg::ManageWorkshops)}</span>
+                            <span>{i18n.tr(Msg::ManageWorkshops)}</span>
                         </A>
                         <A href="/concerns">
                             <span class="nav-icon" aria-hidden="true">"!"</span>
                             <span>
-                                {move || i18n.t(Msg::Concerns)}
+                                {i18n.tr(Msg::Concerns)}
                                 <Show when=move || { open_concerns.get() > 0 }>
                                     " "<span class="nav-count" data-testid="open-concerns">{move || open_concerns.get()}</span>
                                 </Show>
@@ -127,7 +127,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     </Show>
                     <A href="/settings">
                         <span class="nav-icon" aria-hidden="true">"⚙"</span>
-                        <span>{move || i18n.t(Msg::Settings)}</span>
+                        <span>{i18n.tr(Msg::Settings)}</span>
                     </A>
                 </nav>
             </Show>

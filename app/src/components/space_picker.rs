@@ -83,9 +83,9 @@ pub fn MenteePicker(working: WorkingSpace) -> impl IntoView {
     let is_student = move || session.get().is_some_and(|s| s.user.role == Role::Student);
     view! {
         <Show when=move || !is_student()>
-            <Show when=move || !working.spaces.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoMentees)}</p> }>
+            <Show when=move || !working.spaces.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoMentees)}</p> }>
                 <div class="field" data-local="mentee">
-                    <label for="mentee">{move || i18n.t(Msg::ChooseMentee)}</label>
+                    <label for="mentee">{i18n.tr(Msg::ChooseMentee)}</label>
                     <select id="mentee" data-testid="mentee" on:change=move |event| {
                         working.chosen.set(SpaceId::parse(&event_target_value(&event)).ok());
                     }>

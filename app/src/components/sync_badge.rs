@@ -99,7 +99,7 @@ pub fn SyncBadge() -> impl IntoView {
             attr:data-pending=move || status.get().pending.to_string()
             attr:data-rejected=move || status.get().rejected.to_string()
             attr:data-loading=move || status.get().loading.map(|(received, total)| format!("{received}/{total}"))
-            attr:title=move || i18n.t(Msg::Changes)
+            attr:title=i18n.tr(Msg::Changes)
             attr:aria-live="polite"
             on:click=sync_now
         >

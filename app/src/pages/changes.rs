@@ -66,11 +66,11 @@ pub fn ChangesPage() -> impl IntoView {
     });
     let rejected = Memo::new(move |_| read_list(handle, |engine| engine.rejected()));
     view! {
-        <h1>{move || i18n.t(Msg::Changes)}</h1>
+        <h1>{i18n.tr(Msg::Changes)}</h1>
         <SyncStatusCard />
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::RejectedChanges)}</h2>
-            <Show when=move || !rejected.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NothingRejected)}</p> }>
+            <h2 class="card-title">{i18n.tr(Msg::RejectedChanges)}</h2>
+            <Show when=move || !rejected.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NothingRejected)}</p> }>
                 <ul class="list" data-testid="rejected-list">
                     <For each=move || rejected.get() key=|entry| entry.pending.seq.0 let(entry)>
                         <RefusedItem entry=entry />
@@ -79,8 +79,8 @@ pub fn ChangesPage() -> impl IntoView {
             </Show>
         </section>
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::WaitingChanges)}</h2>
-            <Show when=move || !outbox.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NothingWaiting)}</p> }>
+            <h2 class="card-title">{i18n.tr(Msg::WaitingChanges)}</h2>
+            <Show when=move || !outbox.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NothingWaiting)}</p> }>
                 <ul class="list" data-testid="waiting-list">
                     <For each=move || outbox.get() key=|(seq, what)| (*seq, what.clone()) let((_seq, what))>
                         <li class="list-item"><span class="item-title wrap">{what}</span></li>
@@ -115,13 +115,13 @@ fn SyncStatusCard() -> impl IntoView {
     let retry = move |_| spawn_with_engine(handle, |engine| async move { engine.sync().await });
     view! {
         <section class="card" data-testid="sync-card">
-            <h2 class="card-title">{move || i18n.t(Msg::SyncStatusTitle)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::SyncStatusTitle)}</h2>
             {move || problem().map(|msg| view! { <p class="form-error" role="alert" data-testid="sync-problem">{i18n.t(msg)}</p> })}
             <p class="item-meta" data-testid="last-synced">
                 {move || last_synced_text(i18n.lang.get(), status.get().last_synced, chrono::Utc::now(), zone_offset("Asia/Taipei"))}
             </p>
             <Show when=move || problem().is_some()>
-                <p class="muted">{move || i18n.t(Msg::ChangesKeptOnDevice)}</p>
+                <p class="muted">{i18n.tr(Msg::ChangesKeptOnDevice)}</p>
             </Show>
             <button class="button" type="button" data-testid="retry-sync" data-local="sync" on:click=retry disabled=move || status.get().syncing>
                 {move || i18n.t(if problem().is_some() { Msg::RetryNow } else { Msg::SyncNow })}
@@ -213,7 +213,7 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
                 <p class="item-reason"><strong>{move || labelled(i18n.lang.get(), i18n.t(Msg::Reason))}</strong><span data-testid="rejected-reason">{reason}</span></p>
                 {has_text.then(|| view! {
                     <div class="typed" data-testid="rejected-typed">
-                        <p class="item-meta">{move || i18n.t(Msg::WhatYouTyped)}</p>
+                        <p class="item-meta">{i18n.tr(Msg::WhatYouTyped)}</p>
                         {move || typed().into_iter().map(|(label, text)| view! {
                             <p class="item-body wrap"><strong>{labelled(i18n.lang.get_untracked(), label)}</strong><span data-testid="typed-text">{text}</span></p>
                         }).collect_view()}
@@ -229,8 +229,8 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
                     {can_redo.then(|| view! {
                         <button class="button secondary" type="button" data-testid="redo-refused" data-write=redo_tag.clone() on:click=redo_now>{move || i18n.t(redo_label)}</button>
                     })}
-                    <button class="button secondary" type="button" data-testid="retry-refused" data-write=write::of_mutation(&entry.space, &entry.pending.mutation) on:click=try_again>{move || i18n.t(Msg::TryAgain)}</button>
-                    <button class="button" type="button" data-testid="dismiss-refused" data-local="dismiss" on:click=dismiss>{move || i18n.t(Msg::Dismiss)}</button>
+                    <button class="button secondary" type="button" data-testid="retry-refused" data-write=write::of_mutation(&entry.space, &entry.pending.mutation) on:click=try_again>{i18n.tr(Msg::TryAgain)}</button>
+                    <button class="button" type="button" data-testid="dismiss-refused" data-local="dismiss" on:click=dismiss>{i18n.tr(Msg::Dismiss)}</button>
                 </div>
             </div>
         </li>

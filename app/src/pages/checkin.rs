@@ -71,7 +71,7 @@ pub fn CheckInPage() -> impl IntoView {
     let workshop = Signal::derive(move || query.get().get("w").map(RecordId));
     let code = Signal::derive(move || query.get().get("c").unwrap_or_default());
     view! {
-        <h1>{move || i18n.t(Msg::CheckIn)}</h1>
+        <h1>{i18n.tr(Msg::CheckIn)}</h1>
         {move || workshop.get().map(|id| view! { <CheckInCard workshop_id=id code=code.get_untracked() auto=true /> })}
     }
 }
@@ -151,9 +151,9 @@ pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl Into
                 }
             })}
             {move || match outcome.get() {
-                Some(Outcome::Done) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="done">{move || i18n.t(Msg::CheckedInAt)}</p> }.into_any()),
-                Some(Outcome::Already) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="already">{move || i18n.t(Msg::AlreadyCheckedIn)}</p> }.into_any()),
-                Some(Outcome::UnknownWorkshop) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="unknown">{move || i18n.t(Msg::UnknownWorkshop)}</p> }.into_any()),
+                Some(Outcome::Done) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="done">{i18n.tr(Msg::CheckedInAt)}</p> }.into_any()),
+                Some(Outcome::Already) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="already">{i18n.tr(Msg::AlreadyCheckedIn)}</p> }.into_any()),
+                Some(Outcome::UnknownWorkshop) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="unknown">{i18n.tr(Msg::UnknownWorkshop)}</p> }.into_any()),
                 Some(Outcome::Refused(error)) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="refused">{move || write_error_text(i18n.lang.get(), &error)}</p> }.into_any()),
                 None => None,
             }}
@@ -161,22 +161,22 @@ pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl Into
                 let submit = submit.clone();
                 let field_id = field_id.clone();
                 view! {
-                    <p class="muted">{move || i18n.t(Msg::CheckInHelp)}</p>
+                    <p class="muted">{i18n.tr(Msg::CheckInHelp)}</p>
                     <form class="form form-inline" on:submit=submit novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::Attendance)>
                         <div class="field">
-                            <label for=field_id.clone()>{move || i18n.t(Msg::CheckInCode)}</label>
+                            <label for=field_id.clone()>{i18n.tr(Msg::CheckInCode)}</label>
                             <input id=field_id.clone() data-testid="checkin-code" autocomplete="off" maxlength="32" prop:value=move || typed.get()
                                 aria-invalid=move || field_error.get().to_string()
                                 on:input=move |event| typed.set(event_target_value(&event)) />
                         </div>
-                        <button class="button button-primary" type="submit" data-testid="checkin-submit">{move || i18n.t(Msg::CheckIn)}</button>
+                        <button class="button button-primary" type="submit" data-testid="checkin-submit">{i18n.tr(Msg::CheckIn)}</button>
                     </form>
                     <Show when=move || field_error.get()>
-                        <p class="field-error" role="alert">{move || i18n.t(Msg::CodeRequired)}</p>
+                        <p class="field-error" role="alert">{i18n.tr(Msg::CodeRequired)}</p>
                     </Show>
                 }
             }>
-                <p><span class="pill" data-testid="checked-in">{move || i18n.t(Msg::CheckedIn)}</span></p>
+                <p><span class="pill" data-testid="checked-in">{i18n.tr(Msg::CheckedIn)}</span></p>
             </Show>
         </section>
     }

@@ -102,31 +102,31 @@ pub fn ConcernPage() -> impl IntoView {
         );
     };
     view! {
-        <h1>{move || i18n.t(Msg::RaiseConcern)}</h1>
+        <h1>{i18n.tr(Msg::RaiseConcern)}</h1>
         <MenteePicker working=working />
         <section class="card">
-            <p class="muted">{move || i18n.t(Msg::ConcernHelp)}</p>
+            <p class="muted">{i18n.tr(Msg::ConcernHelp)}</p>
             <form class="form" on:submit=submit novalidate=true data-testid="concern-form" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::ConcernFlag)>
                 <div class="form-inline">
                     <div class="field">
-                        <label for="concern-topic">{move || i18n.t(Msg::Topic)}</label>
+                        <label for="concern-topic">{i18n.tr(Msg::Topic)}</label>
                         <select id="concern-topic" prop:value=move || topic.get() on:change=move |e| topic.set(event_target_value(&e))>
                             {TOPICS.iter().map(|(_, key, label)| view! { <option value=*key>{move || i18n.t(*label)}</option> }).collect_view()}
                         </select>
                     </div>
                     <div class="field">
-                        <label for="concern-priority">{move || i18n.t(Msg::Priority)}</label>
+                        <label for="concern-priority">{i18n.tr(Msg::Priority)}</label>
                         <select id="concern-priority" prop:value=move || priority.get() on:change=move |e| priority.set(event_target_value(&e))>
                             {PRIORITIES.iter().map(|(_, key, label)| view! { <option value=*key>{move || i18n.t(*label)}</option> }).collect_view()}
                         </select>
                     </div>
                 </div>
                 <div class="field">
-                    <label for="concern-text">{move || i18n.t(Msg::WhatHappened)}</label>
+                    <label for="concern-text">{i18n.tr(Msg::WhatHappened)}</label>
                     <textarea id="concern-text" rows="4" maxlength="5000" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
                 </div>
                 <WriteErrorLine write=write />
-                <button class="button button-primary" type="submit" data-testid="send-concern" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::SendToStaff)}</button>
+                <button class="button button-primary" type="submit" data-testid="send-concern" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::SendToStaff)}</button>
                 <Show when=move || sent.get()>
                     <p class="muted" role="status" data-testid="concern-sent">
                         {move || i18n.t(if waiting.get().is_empty() { Msg::ConcernReached } else { Msg::ConcernSent })}
@@ -136,7 +136,7 @@ pub fn ConcernPage() -> impl IntoView {
         </section>
         <Show when=move || !waiting.get().is_empty()>
             <section class="card">
-                <h2 class="card-title">{move || i18n.t(Msg::ConcernsWaiting)}</h2>
+                <h2 class="card-title">{i18n.tr(Msg::ConcernsWaiting)}</h2>
                 <ul class="list" data-testid="concerns-waiting">
                     <For each=move || waiting.get() key=|(id, _)| id.clone() let((_, flag))>
                         <li class="list-item" data-testid="concern-waiting">
@@ -144,7 +144,7 @@ pub fn ConcernPage() -> impl IntoView {
                                 <p class="item-title">{move || i18n.t(TOPICS.iter().find(|(t, _, _)| *t == flag.topic).map_or(Msg::TopicOther, |(_, _, m)| *m))}</p>
                                 <p class="item-body">{flag.text.clone()}</p>
                             </div>
-                            <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+                            <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
                         </li>
                     </For>
                 </ul>
@@ -158,7 +158,7 @@ pub fn ConcernPage() -> impl IntoView {
 pub fn ConcernsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1>{move || i18n.t(Msg::Concerns)}</h1>
+        <h1>{i18n.tr(Msg::Concerns)}</h1>
         <crate::pages::home::ConcernInbox />
     }
 }

@@ -104,7 +104,7 @@ pub fn ProgramNumbers() -> impl IntoView {
             </ul>
         </section>
         <section class="card" data-testid="sessions-per-month">
-            <h2 class="card-title">{move || i18n.t(Msg::SessionsPerMonth)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::SessionsPerMonth)}</h2>
             <ul class="bars">
                 {move || {
                     let rows = months.get();
@@ -114,7 +114,7 @@ pub fn ProgramNumbers() -> impl IntoView {
             </ul>
         </section>
         <section class="card" data-testid="workshop-attendance">
-            <h2 class="card-title">{move || i18n.t(Msg::WorkshopAttendance)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::WorkshopAttendance)}</h2>
             <ul class="bars">
                 {move || {
                     let rows = attendance.get();
@@ -127,13 +127,13 @@ pub fn ProgramNumbers() -> impl IntoView {
             </ul>
         </section>
         <section class="card" data-testid="job-outcomes">
-            <h2 class="card-title">{move || i18n.t(Msg::JobOutcomes)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::JobOutcomes)}</h2>
             <div class="stats">
-                <div class="stat"><span class="stat-value" data-testid="graduates">{move || outcomes.get().graduates}</span><span class="stat-label">{move || i18n.t(Msg::Graduates)}</span></div>
-                <div class="stat"><span class="stat-value" data-testid="employed">{move || outcomes.get().employed}</span><span class="stat-label">{move || i18n.t(Msg::Employed)}</span></div>
-                <div class="stat"><span class="stat-value" data-testid="in-taiwan">{move || outcomes.get().in_taiwan}</span><span class="stat-label">{move || i18n.t(Msg::StayedInTaiwan)}</span></div>
+                <div class="stat"><span class="stat-value" data-testid="graduates">{move || outcomes.get().graduates}</span><span class="stat-label">{i18n.tr(Msg::Graduates)}</span></div>
+                <div class="stat"><span class="stat-value" data-testid="employed">{move || outcomes.get().employed}</span><span class="stat-label">{i18n.tr(Msg::Employed)}</span></div>
+                <div class="stat"><span class="stat-value" data-testid="in-taiwan">{move || outcomes.get().in_taiwan}</span><span class="stat-label">{i18n.tr(Msg::StayedInTaiwan)}</span></div>
             </div>
-            <h3 class="card-subtitle">{move || i18n.t(Msg::StayedByRoute)}</h3>
+            <h3 class="card-subtitle">{i18n.tr(Msg::StayedByRoute)}</h3>
             <ul class="bars">
                 {move || {
                     let rows = stayed.get();
@@ -184,11 +184,11 @@ pub fn Exports() -> impl IntoView {
     };
     view! {
         <section class="card card-links" data-testid="exports" data-local="download">
-            <h2 class="card-title">{move || i18n.t(Msg::Exports)}</h2>
-            <button class="button" data-testid="export-students" on:click=move |_| export("students")>{move || i18n.t(Msg::ExportStudents)}</button>
-            <button class="button" data-testid="export-placements" on:click=move |_| export("placements")>{move || i18n.t(Msg::ExportPlacements)}</button>
-            <button class="button" data-testid="export-sessions" on:click=move |_| export("sessions")>{move || i18n.t(Msg::ExportSessions)}</button>
-            <button class="button" data-testid="export-outcomes" on:click=move |_| export("outcomes")>{move || i18n.t(Msg::ExportOutcomes)}</button>
+            <h2 class="card-title">{i18n.tr(Msg::Exports)}</h2>
+            <button class="button" data-testid="export-students" on:click=move |_| export("students")>{i18n.tr(Msg::ExportStudents)}</button>
+            <button class="button" data-testid="export-placements" on:click=move |_| export("placements")>{i18n.tr(Msg::ExportPlacements)}</button>
+            <button class="button" data-testid="export-sessions" on:click=move |_| export("sessions")>{i18n.tr(Msg::ExportSessions)}</button>
+            <button class="button" data-testid="export-outcomes" on:click=move |_| export("outcomes")>{i18n.tr(Msg::ExportOutcomes)}</button>
         </section>
     }
 }

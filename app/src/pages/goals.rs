@@ -108,8 +108,8 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Goals)}</h2>
-            <Show when=move || !goals.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoGoals)}</p> }>
+            <h2 class="card-title">{i18n.tr(Msg::Goals)}</h2>
+            <Show when=move || !goals.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoGoals)}</p> }>
                 <ul class="list" data-testid="goals">
                     {move || goals.get().into_iter().map(|progress| {
                         let percent = (progress.done * 100).checked_div(progress.total).unwrap_or(0);
@@ -135,20 +135,20 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 <form class="form" on:submit=add novalidate=true data-testid="goal-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::Goal)>
                     <div class="form-inline">
                         <div class="field grow">
-                            <label for="goal-title">{move || i18n.t(Msg::NewGoal)}</label>
+                            <label for="goal-title">{i18n.tr(Msg::NewGoal)}</label>
                             <input id="goal-title" maxlength="200" prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e)) />
                         </div>
                         <div class="field">
-                            <label for="goal-target">{move || i18n.t(Msg::TargetDate)}</label>
+                            <label for="goal-target">{i18n.tr(Msg::TargetDate)}</label>
                             <input id="goal-target" type="date" prop:value=move || target.get() on:input=move |e| target.set(event_target_value(&e)) />
                         </div>
                     </div>
                     <div class="field">
-                        <label for="goal-criteria">{move || i18n.t(Msg::SuccessCriteria)}</label>
+                        <label for="goal-criteria">{i18n.tr(Msg::SuccessCriteria)}</label>
                         <input id="goal-criteria" maxlength="5000" prop:value=move || criteria.get() on:input=move |e| criteria.set(event_target_value(&e)) />
                     </div>
                     <WriteErrorLine write=write />
-                    <button class="button" type="submit" data-testid="add-goal" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Add)}</button>
+                    <button class="button" type="submit" data-testid="add-goal" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Add)}</button>
                 </form>
             </Show>
         </section>

@@ -148,7 +148,7 @@ fn StudentHome() -> impl IntoView {
         <Milestones space=space />
         <Show when=move || next_session.get().is_some()>
             <section class="card" data-testid="next-session">
-                <h2 class="card-title">{move || i18n.t(Msg::NextSession)}</h2>
+                <h2 class="card-title">{i18n.tr(Msg::NextSession)}</h2>
                 {move || next_session.get().map(|session| {
                     let local = session.starts_at.with_timezone(&zone_offset(&session.time_zone));
                     view! {
@@ -156,12 +156,12 @@ fn StudentHome() -> impl IntoView {
                         <p class="item-meta">{session.agenda.clone()}</p>
                     }
                 })}
-                <A href="/sessions" attr:class="button">{move || i18n.t(Msg::Sessions)}</A>
+                <A href="/sessions" attr:class="button">{i18n.tr(Msg::Sessions)}</A>
             </section>
         </Show>
         <Show when=move || !deadlines.get().is_empty()>
             <section class="card" data-testid="visa-deadlines">
-                <h2 class="card-title">{move || i18n.t(Msg::Deadlines)}</h2>
+                <h2 class="card-title">{i18n.tr(Msg::Deadlines)}</h2>
                 <ul class="list">
                     {move || deadlines.get().into_iter().map(|(title, due, left)| {
                         let urgent = is_urgent(left);
@@ -174,22 +174,22 @@ fn StudentHome() -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-                <A href="/visa" attr:class="button">{move || i18n.t(Msg::Visa)}</A>
+                <A href="/visa" attr:class="button">{i18n.tr(Msg::Visa)}</A>
             </section>
         </Show>
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::DueThisWeek)}</h2>
-            <Show when=move || !due_soon.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoTasks)}</p> }>
+            <h2 class="card-title">{i18n.tr(Msg::DueThisWeek)}</h2>
+            <Show when=move || !due_soon.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoTasks)}</p> }>
                 <ul class="list" data-testid="due-soon">
                     {move || due_soon.get().into_iter().map(|(title, overdue)| view! {
                         <li class="list-item">
                             <span class="item-title">{title}</span>
-                            <Show when=move || overdue><span class="pill pill-danger">{move || i18n.t(Msg::Overdue)}</span></Show>
+                            <Show when=move || overdue><span class="pill pill-danger">{i18n.tr(Msg::Overdue)}</span></Show>
                         </li>
                     }).collect_view()}
                 </ul>
             </Show>
-            <A href="/tasks" attr:class="button">{move || i18n.t(Msg::Tasks)}</A>
+            <A href="/tasks" attr:class="button">{i18n.tr(Msg::Tasks)}</A>
         </section>
     }
 }
@@ -240,7 +240,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
     view! {
         <Show when=move || !upcoming.get().is_empty()>
             <section class="card" data-testid="workshops">
-                <h2 class="card-title">{move || i18n.t(Msg::Workshops)}</h2>
+                <h2 class="card-title">{i18n.tr(Msg::Workshops)}</h2>
                 <WriteErrorLine write=write />
                 <ul class="list">
                     {move || upcoming.get().into_iter().map(|(id, workshop, going)| {
@@ -254,10 +254,10 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                     <p class="item-meta">{move || format!("{} {} · {} · {} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place, i18n.t(Msg::Capacity), workshop.capacity)}</p>
                                     <SeatsLeft workshop_id=id.clone() going=workshop.going capacity=workshop.capacity space=space />
                                 </div>
-                                {going.then(|| view! { <span class="pill">{move || i18n.t(Msg::Going)}</span> })}
-                                {pending.get().contains(&id).then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
+                                {going.then(|| view! { <span class="pill">{i18n.tr(Msg::Going)}</span> })}
+                                {pending.get().contains(&id).then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
                                 {can_check_in.then(|| view! {
-                                    <A href=format!("/checkin?w={id}") attr:class="button button-small button-primary" attr:data-testid="checkin-link">{move || i18n.t(Msg::CheckIn)}</A>
+                                    <A href=format!("/checkin?w={id}") attr:class="button button-small button-primary" attr:data-testid="checkin-link">{i18n.tr(Msg::CheckIn)}</A>
                                 })}
                                 <button class="button button-small" data-testid="rsvp" data-write=write::changes(space.get().as_ref(), RecordKind::Rsvp, &id) on:click=move |_| answer(target.clone(), !going)>
                                     {move || if going { i18n.t(Msg::NotGoing) } else { i18n.t(Msg::Rsvp) }}
@@ -287,7 +287,7 @@ fn RankingCard() -> impl IntoView {
     view! {
         <Show when=open>
             <section class="card" data-testid="ranking-card">
-                <h2 class="card-title">{move || i18n.t(Msg::RankPositions)}</h2>
+                <h2 class="card-title">{i18n.tr(Msg::RankPositions)}</h2>
                 {move || round.get().map(|r| {
                     let deadline = r.cohort.ranking_deadline.map(|d| d.with_timezone(&zone_offset("Asia/Taipei")));
                     view! {
@@ -303,7 +303,7 @@ fn RankingCard() -> impl IntoView {
                         </p>
                     }
                 })}
-                <A href="/positions" attr:class="button" attr:data-testid="open-positions">{move || i18n.t(Msg::RankPositions)}</A>
+                <A href="/positions" attr:class="button" attr:data-testid="open-positions">{i18n.tr(Msg::RankPositions)}</A>
             </section>
         </Show>
     }
@@ -318,10 +318,10 @@ fn Milestones(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let target = imp_shared::domain::READINESS_WORKSHOPS;
     view! {
         <section class="card" data-testid="milestones" data-attended=move || attended().to_string()>
-            <h2 class="card-title">{move || i18n.t(Msg::Milestones)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Milestones)}</h2>
             <p>{move || n_of_m_workshops(i18n.lang.get(), attended(), target)}</p>
             <progress class="progress" max=target.to_string() value=move || attended().min(target).to_string()
-                aria-label=move || i18n.t(Msg::WorkshopsAttended)></progress>
+                aria-label=i18n.tr(Msg::WorkshopsAttended)></progress>
         </section>
     }
 }
@@ -373,17 +373,17 @@ fn MyPlacement(space: Signal<Option<SpaceId>>) -> impl IntoView {
     view! {
         <Show when=move || shown.with(Option::is_some)>
             <section class="card" data-testid="my-placement">
-                <h2 class="card-title">{move || i18n.t(Msg::MyPlacement)}</h2>
+                <h2 class="card-title">{i18n.tr(Msg::MyPlacement)}</h2>
                 {move || shown.get().map(|(organization, title, mentor)| view! {
                     <p class="item-title" data-testid="placement-organization">{organization.unwrap_or_default()}</p>
                     <p class="item-meta">{title.unwrap_or_default()}</p>
                     {mentor.map(|mentor| view! {
                         <p class="item-body" data-testid="placement-mentor">
-                            <strong>{move || i18n.t(Msg::YourMentor)}": "</strong>{mentor.display_name.clone()}
+                            <strong>{i18n.tr(Msg::YourMentor)}": "</strong>{mentor.display_name.clone()}
                         </p>
-                        <p class="item-meta"><strong>{move || i18n.t(Msg::Expertise)}": "</strong>{format!("{} · {}", mentor.expertise.join(", "), mentor.languages.join(", "))}</p>
+                        <p class="item-meta"><strong>{i18n.tr(Msg::Expertise)}": "</strong>{format!("{} · {}", mentor.expertise.join(", "), mentor.languages.join(", "))}</p>
                         {mentor.contact_email.clone().map(|email| view! {
-                            <p class="item-meta"><strong>{move || i18n.t(Msg::Contact)}": "</strong>
+                            <p class="item-meta"><strong>{i18n.tr(Msg::Contact)}": "</strong>
                                 <a href=format!("mailto:{email}") data-testid="mentor-contact">{email.clone()}</a>
                             </p>
                         })}
@@ -400,7 +400,7 @@ pub fn MentorHome() -> impl IntoView {
     let i18n = use_i18n();
     let mentees = use_student_spaces();
     view! {
-        <Show when=move || !mentees.get().is_empty() fallback=move || view! { <section class="card"><p class="muted">{move || i18n.t(Msg::NoMentees)}</p></section> }>
+        <Show when=move || !mentees.get().is_empty() fallback=move || view! { <section class="card"><p class="muted">{i18n.tr(Msg::NoMentees)}</p></section> }>
             <ul class="list mentee-cards" data-testid="mentees">
                 <For each=move || mentees.get() key=|(space, name)| (space.clone(), name.clone()) let((space, name))>
                     <MenteeCard space=space name=name />
@@ -524,15 +524,15 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
                 <p class="item-meta">{format!("{} · {} · {}", p.university, p.department, p.degree)}</p>
             })}
             <dl class="facts">
-                <dt>{move || i18n.t(Msg::NextSession)}</dt>
+                <dt>{i18n.tr(Msg::NextSession)}</dt>
                 <dd data-testid="mentee-next-session">{move || facts.get().1.map(when).unwrap_or_else(|| "—".to_owned())}</dd>
-                <dt>{move || i18n.t(Msg::LastSession)}</dt>
+                <dt>{i18n.tr(Msg::LastSession)}</dt>
                 <dd data-testid="mentee-last-session">{move || facts.get().2.map(when).unwrap_or_else(|| "—".to_owned())}</dd>
-                <dt>{move || i18n.t(Msg::OpenTasks)}</dt>
+                <dt>{i18n.tr(Msg::OpenTasks)}</dt>
                 <dd data-testid="mentee-open-tasks">{move || facts.get().3}</dd>
-                <dt>{move || i18n.t(Msg::ActiveApplications)}</dt>
+                <dt>{i18n.tr(Msg::ActiveApplications)}</dt>
                 <dd data-testid="mentee-applications">{move || facts.get().4}</dd>
-                <dt>{move || i18n.t(Msg::Deadlines)}</dt>
+                <dt>{i18n.tr(Msg::Deadlines)}</dt>
                 <dd data-testid="mentee-deadline">{move || match facts.get().5 {
                     Some((title, left)) => view! {
                         <span>{title}" "</span><span class="pill" class:pill-danger=is_urgent(left)>{days_left_text(i18n.lang.get(), left)}</span>
@@ -541,11 +541,11 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
                 }}</dd>
             </dl>
             <div class="card-links">
-                <A href=sessions_link attr:class="button button-small">{move || i18n.t(Msg::Sessions)}</A>
-                <A href=tasks_link attr:class="button button-small">{move || i18n.t(Msg::Tasks)}</A>
-                <A href=jobs_link attr:class="button button-small">{move || i18n.t(Msg::Jobs)}</A>
-                <A href=visa_link attr:class="button button-small">{move || i18n.t(Msg::Visa)}</A>
-                <A href=concern_link attr:class="button button-small" attr:data-testid="mentee-concern">{move || i18n.t(Msg::RaiseConcern)}</A>
+                <A href=sessions_link attr:class="button button-small">{i18n.tr(Msg::Sessions)}</A>
+                <A href=tasks_link attr:class="button button-small">{i18n.tr(Msg::Tasks)}</A>
+                <A href=jobs_link attr:class="button button-small">{i18n.tr(Msg::Jobs)}</A>
+                <A href=visa_link attr:class="button button-small">{i18n.tr(Msg::Visa)}</A>
+                <A href=concern_link attr:class="button button-small" attr:data-testid="mentee-concern">{i18n.tr(Msg::RaiseConcern)}</A>
             </div>
         </li>
     }
@@ -588,7 +588,7 @@ pub fn StaffHome() -> impl IntoView {
             {stat(Msg::Positions, positions)}
         </section>
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::GrowthTitle)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::GrowthTitle)}</h2>
             <GrowthChart points=points />
         </section>
         <crate::pages::dashboard::ProgramNumbers />
@@ -659,9 +659,9 @@ pub fn ConcernInbox() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Concerns)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Concerns)}</h2>
             <WriteErrorLine write=write />
-            <Show when=move || !concerns.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoConcerns)}</p> }>
+            <Show when=move || !concerns.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoConcerns)}</p> }>
                 <ul class="list" data-testid="concerns">
                     {move || concerns.get().into_iter().map(|(id, flag, name)| {
                         let topic = TOPICS.iter().find(|(t, _, _)| *t == flag.topic).map_or(Msg::TopicOther, |(_, _, m)| *m);
@@ -687,11 +687,11 @@ pub fn ConcernInbox() -> impl IntoView {
                                 </div>
                                 <span class="pill" class:pill-danger=urgent>{move || i18n.t(priority)}</span>
                                 <ConcernHandling id=id.clone() flag=flag.clone() saved=saved_notes />
-                                <label class="visually-hidden" for=select_id.clone()>{move || i18n.t(Msg::Progress)}</label>
+                                <label class="visually-hidden" for=select_id.clone()>{i18n.tr(Msg::Progress)}</label>
                                 <select id=select_id data-testid="concern-state" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::ConcernFlag, &id) prop:value=key on:change=move |e| set_state(target.clone(), event_target_value(&e))>
-                                    <option value="open">{move || i18n.t(Msg::ConcernOpen)}</option>
-                                    <option value="in_progress">{move || i18n.t(Msg::ConcernInProgress)}</option>
-                                    <option value="resolved">{move || i18n.t(Msg::ConcernResolved)}</option>
+                                    <option value="open">{i18n.tr(Msg::ConcernOpen)}</option>
+                                    <option value="in_progress">{i18n.tr(Msg::ConcernInProgress)}</option>
+                                    <option value="resolved">{i18n.tr(Msg::ConcernResolved)}</option>
                                 </select>
                             </li>
                         }
@@ -785,20 +785,20 @@ fn ConcernHandling(
     view! {
         <div class="grow-full concern-handling" data-testid="concern-handling" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::ConcernFlag, &id)>
             <p class="item-meta" data-testid="assignee">
-                <strong>{move || i18n.t(Msg::Assignee)}": "</strong>
+                <strong>{i18n.tr(Msg::Assignee)}": "</strong>
                 {move || if mine.get() { i18n.t(Msg::You).to_owned() } else { assignee_name.clone().unwrap_or_else(|| i18n.t(Msg::Nobody).to_owned()) }}
             </p>
             <Show when=move || !mine.get()>
-                <button class="button button-small" data-testid="take-concern" on:click=take.clone()>{move || i18n.t(Msg::TakeConcern)}</button>
+                <button class="button button-small" data-testid="take-concern" on:click=take.clone()>{i18n.tr(Msg::TakeConcern)}</button>
             </Show>
-            <label for=notes_id.clone()>{move || i18n.t(Msg::StaffNotes)}</label>
+            <label for=notes_id.clone()>{i18n.tr(Msg::StaffNotes)}</label>
             <textarea id=notes_id rows="2" maxlength="5000" data-testid="concern-notes" prop:value=move || notes.get()
                 on:input={
                     let mark = mark.clone();
                     move |_| mark(false)
                 } on:change=save_notes></textarea>
             <Show when=is_saved>
-                <p class="item-meta" role="status" data-testid="notes-saved">{move || i18n.t(Msg::Saved)}</p>
+                <p class="item-meta" role="status" data-testid="notes-saved">{i18n.tr(Msg::Saved)}</p>
             </Show>
             <WriteErrorLine write=write />
         </div>

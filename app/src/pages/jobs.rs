@@ -57,7 +57,7 @@ pub fn JobsPage() -> impl IntoView {
             .is_some_and(|s| s.user.role == imp_shared::domain::Role::Student)
     };
     view! {
-        <h1>{move || i18n.t(Msg::Jobs)}</h1>
+        <h1>{i18n.tr(Msg::Jobs)}</h1>
         <MenteePicker working=working />
         <Show when=move || space.get().is_some()>
             <Show when=is_student>
@@ -112,21 +112,21 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::NewApplication)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::NewApplication)}</h2>
             <form class="form form-inline" on:submit=submit novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::JobApplication)>
                 <div class="field grow">
-                    <label for="job-company">{move || i18n.t(Msg::Company)}</label>
+                    <label for="job-company">{i18n.tr(Msg::Company)}</label>
                     <input id="job-company" maxlength="200" prop:value=move || company.get() on:input=move |e| company.set(event_target_value(&e)) />
                 </div>
                 <div class="field grow">
-                    <label for="job-role">{move || i18n.t(Msg::Role)}</label>
+                    <label for="job-role">{i18n.tr(Msg::Role)}</label>
                     <input id="job-role" maxlength="200" prop:value=move || role.get() on:input=move |e| role.set(event_target_value(&e)) />
                 </div>
                 <div class="field grow">
-                    <label for="job-next">{move || i18n.t(Msg::NextStep)}</label>
+                    <label for="job-next">{i18n.tr(Msg::NextStep)}</label>
                     <input id="job-next" maxlength="200" prop:value=move || next_step.get() on:input=move |e| next_step.set(event_target_value(&e)) />
                 </div>
-                <button class="button button-primary" type="submit" data-testid="add-application" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Add)}</button>
+                <button class="button button-primary" type="submit" data-testid="add-application" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Add)}</button>
             </form>
             <WriteErrorLine write=write />
         </section>
@@ -183,7 +183,7 @@ fn Board(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                         <p class="item-meta">{application.role.clone()}{applied.map(|date| format!(" · {}", format_date(i18n.lang.get(), date)))}</p>
                                         {(!application.next_step.is_empty()).then(|| view! { <p class="item-body">{application.next_step.clone()}</p> })}
                                     </div>
-                                    {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
+                                    {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
                                     <Show when=can_move>
                                         <div class="card-actions">
                                             {next_stages.iter().map(|next| {

@@ -265,11 +265,11 @@ pub fn MatchingPage() -> impl IntoView {
             .is_none_or(|deadline| Utc::now() > deadline)
     };
     view! {
-        <h1>{move || i18n.t(Msg::Matching)}</h1>
+        <h1>{i18n.tr(Msg::Matching)}</h1>
         <section class="card" data-testid="matching-round">
             <div class="form-inline" data-local="cohort">
                 <div class="field">
-                    <label for="matching-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                    <label for="matching-cohort">{i18n.tr(Msg::CohortYear)}</label>
                     <select id="matching-cohort" data-testid="matching-cohort" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
                         {move || data.cohorts.get().into_iter().map(|(_, c)| {
                             let selected = Some(c.year) == year.get();
@@ -282,12 +282,12 @@ pub fn MatchingPage() -> impl IntoView {
                 {move || format!("{}: {}", i18n.t(Msg::AwaitingPlacement), unplaced.get())}
             </p>
             <Show when=move || !deadline_passed()>
-                <p class="notice">{move || i18n.t(Msg::RankingStillOpen)}</p>
+                <p class="notice">{i18n.tr(Msg::RankingStillOpen)}</p>
             </Show>
             <p class="form-error" role="alert">{move || problem.get()}</p>
             <WriteErrorLine write=write />
             <button class="button button-primary" data-testid="propose" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::MatchProposal) on:click=propose disabled=move || unplaced.get() == 0>
-                {move || i18n.t(Msg::ProposeMatches)}
+                {i18n.tr(Msg::ProposeMatches)}
             </button>
             {move || proposed.get().map(|n| view! {
                 <p class="notice" role="status" data-testid="round-result" data-proposed=n.to_string() data-unmatched=unmatched.get().len().to_string()>
@@ -295,7 +295,7 @@ pub fn MatchingPage() -> impl IntoView {
                 </p>
             })}
             <Show when=move || !unmatched.get().is_empty()>
-                <h2 class="card-title">{move || i18n.t(Msg::Unmatched)}</h2>
+                <h2 class="card-title">{i18n.tr(Msg::Unmatched)}</h2>
                 <ul class="list" data-testid="unmatched">
                     {move || unmatched.get().into_iter().map(|(student, reason)| view! {
                         <li class="list-item"><span class="item-title">{data.student_name(&student)}</span><span class="item-meta">{move || unmatched_reason(i18n.lang.get(), reason)}</span></li>
@@ -458,9 +458,9 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Proposals)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Proposals)}</h2>
             <WriteErrorLine write=write />
-            <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoProposals)}</p> }>
+            <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoProposals)}</p> }>
                 <ul class="list" data-testid="proposals">
                     {move || shown.get().into_iter().map(|(id, proposal)| {
                         let waiting = pending.get().contains(&id);
@@ -489,30 +489,30 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                                 <div class="grow">
                                     <p class="item-title"><leptos_router::components::A href=student_link.clone()>{student_name.clone()}</leptos_router::components::A></p>
                                     <p class="item-meta">{data.position_label(&proposal.position_id)}</p>
-                                    <p class="item-meta">{move || i18n.t(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
+                                    <p class="item-meta">{i18n.tr(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
                                     <p class="item-meta" data-testid="explanation">{move || {
                                         let lang = i18n.lang.get();
                                         let why = explanation.clone().map(|mut why| { why.industry = data.industry_in(lang, &why.industry); why });
                                         explain(lang, &why, swapped_name.as_deref())
                                     }}</p>
-                                    {mentor_by_staff.then(|| view! { <p class="item-meta" data-testid="mentor-by-staff">{move || i18n.t(Msg::MentorChosenByStaff)}</p> })}
+                                    {mentor_by_staff.then(|| view! { <p class="item-meta" data-testid="mentor-by-staff">{i18n.tr(Msg::MentorChosenByStaff)}</p> })}
                                 </div>
                                 {is_draft.then(|| view! { <MentorPicker id=pick_id choices=choices has_mentor=has_mentor data=data
                                     on_pick=Callback::new(move |mentor: UserId| choose_mentor(pick_for.clone(), mentor)) /> })}
-                                {waiting.then(|| view! { <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span> })}
+                                {waiting.then(|| view! { <span class="pill pill-waiting">{i18n.tr(Msg::Waiting)}</span> })}
                                 <span class="pill">{move || i18n.t(proposal_msg(proposal.state))}</span>
                                 {is_draft.then(|| view! {
                                     <div class="row-actions grow-full">
                                         <button class="button button-small button-primary" data-testid="confirm-proposal" data-write=write::all(&[write::creates(Some(&SpaceId::Student(proposal.student_id.clone())), RecordKind::Placement), write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &id)]) disabled=!has_mentor
-                                            on:click=move |_| confirm(confirm_id.clone(), to_confirm.clone())>{move || i18n.t(Msg::Confirm)}</button>
+                                            on:click=move |_| confirm(confirm_id.clone(), to_confirm.clone())>{i18n.tr(Msg::Confirm)}</button>
                                         <button class="button button-small button-danger" data-testid="reject-proposal"
-                                            on:click=move |_| set_state(reject_id.clone(), ProposalState::Rejected)>{move || i18n.t(Msg::Reject)}</button>
-                                        <label class="visually-hidden" for=swap_id.clone()>{move || i18n.t(Msg::SwapWith)}</label>
+                                            on:click=move |_| set_state(reject_id.clone(), ProposalState::Rejected)>{i18n.tr(Msg::Reject)}</button>
+                                        <label class="visually-hidden" for=swap_id.clone()>{i18n.tr(Msg::SwapWith)}</label>
                                         <select id=swap_id data-testid="swap-with" on:change=move |event| {
                                             let other = event_target_value(&event);
                                             if !other.is_empty() { swap(swap_from.clone(), RecordId(other)); }
                                         }>
-                                            <option value="">{move || i18n.t(Msg::SwapWith)}</option>
+                                            <option value="">{i18n.tr(Msg::SwapWith)}</option>
                                             {others.into_iter().map(|(other, name)| view! { <option value=other.to_string()>{name}</option> }).collect_view()}
                                         </select>
                                     </div>
@@ -521,7 +521,7 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
-                <button class="button button-primary" data-testid="confirm-all" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &RecordId("all-drafts".to_owned())) on:click=confirm_all disabled=move || drafts.get().is_empty()>{move || i18n.t(Msg::ConfirmAll)}</button>
+                <button class="button button-primary" data-testid="confirm-all" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &RecordId("all-drafts".to_owned())) on:click=confirm_all disabled=move || drafts.get().is_empty()>{i18n.tr(Msg::ConfirmAll)}</button>
             </Show>
         </section>
     }
@@ -543,8 +543,8 @@ fn MentorPicker(
             .then(|| {
                 view! {
                     <p class="notice grow-full" data-testid="no-mentor-room">
-                        {move || i18n.t(Msg::NoMentorHasRoom)}" "
-                        <leptos_router::components::A href="/program">{move || i18n.t(Msg::ProgramData)}</leptos_router::components::A>
+                        {i18n.tr(Msg::NoMentorHasRoom)}" "
+                        <leptos_router::components::A href="/program">{i18n.tr(Msg::ProgramData)}</leptos_router::components::A>
                     </p>
                 }
             })

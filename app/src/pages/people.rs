@@ -128,15 +128,15 @@ pub fn PeoplePage() -> impl IntoView {
         });
     };
     view! {
-        <h1>{move || i18n.t(Msg::People)}</h1>
+        <h1>{i18n.tr(Msg::People)}</h1>
         <InviteForm on_invited=Callback::new(move |()| reload()) />
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Accounts)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Accounts)}</h2>
             <p class="form-error" role="alert">{move || load_error.get()}</p>
             <div class="form-inline" data-local="filters">
                 <SearchField id="people-search" query=filter paging=paging />
                 <div class="field">
-                    <label for="people-role">{move || i18n.t(Msg::AccountRole)}</label>
+                    <label for="people-role">{i18n.tr(Msg::AccountRole)}</label>
                     <select id="people-role" data-testid="people-role" on:change=move |e| {
                         role_filter.set(match event_target_value(&e).as_str() {
                             "student" => Some(Role::Student),
@@ -146,19 +146,19 @@ pub fn PeoplePage() -> impl IntoView {
                         });
                         paging.reset();
                     }>
-                        <option value="">{move || i18n.t(Msg::AllRoles)}</option>
+                        <option value="">{i18n.tr(Msg::AllRoles)}</option>
                         {[(Role::Student, "student"), (Role::Mentor, "mentor"), (Role::Staff, "staff")].into_iter().map(|(role, value)| view! {
                             <option value=value>{move || i18n.t(role_msg(role))}</option>
                         }).collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="people-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                    <label for="people-cohort">{i18n.tr(Msg::CohortYear)}</label>
                     <select id="people-cohort" data-testid="people-cohort" on:change=move |e| {
                         cohort_filter.set(event_target_value(&e).parse().ok());
                         paging.reset();
                     }>
-                        <option value="">{move || i18n.t(Msg::AllCohorts)}</option>
+                        <option value="">{i18n.tr(Msg::AllCohorts)}</option>
                         {move || cohort_years.get().into_iter().map(|year| view! { <option value=year.to_string()>{year}</option> }).collect_view()}
                     </select>
                 </div>
@@ -178,8 +178,8 @@ pub fn PeoplePage() -> impl IntoView {
                                 }}</p>
                                 <p class="item-meta">{format!("{} · ", account.user.email)}{move || i18n.t(role_msg(account.user.role))}</p>
                             </div>
-                            {account.invited.then(|| view! { <span class="pill">{move || i18n.t(Msg::Invited)}</span> })}
-                            {(!active).then(|| view! { <span class="pill pill-danger">{move || i18n.t(Msg::Deactivated)}</span> })}
+                            {account.invited.then(|| view! { <span class="pill">{i18n.tr(Msg::Invited)}</span> })}
+                            {(!active).then(|| view! { <span class="pill pill-danger">{i18n.tr(Msg::Deactivated)}</span> })}
                             <button class="button button-small" class:button-danger=active data-testid="toggle-active" data-write="api accounts/active" on:click=move |_| toggle(target.clone(), !active)>
                                 {move || i18n.t(if active { Msg::Deactivate } else { Msg::Reactivate })}
                             </button>
@@ -280,28 +280,28 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::InvitePerson)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::InvitePerson)}</h2>
             <form class="form" on:submit=submit novalidate=true data-testid="invite-form" data-write="api invites">
                 <div class="field">
-                    <label for="invite-name">{move || i18n.t(Msg::FullName)}</label>
+                    <label for="invite-name">{i18n.tr(Msg::FullName)}</label>
                     <input id="invite-name" maxlength="200" autocomplete="off" prop:value=move || name.get() on:input=bind(name) />
                 </div>
                 <div class="field">
-                    <label for="invite-email">{move || i18n.t(Msg::Email)}</label>
+                    <label for="invite-email">{i18n.tr(Msg::Email)}</label>
                     <input id="invite-email" type="email" autocomplete="off" prop:value=move || email.get() on:input=bind(email) />
                 </div>
                 <div class="form-inline">
                     <div class="field">
-                        <label for="invite-role">{move || i18n.t(Msg::AccountRole)}</label>
+                        <label for="invite-role">{i18n.tr(Msg::AccountRole)}</label>
                         <select id="invite-role" prop:value=move || role.get() on:change=bind(role)>
-                            <option value="student">{move || i18n.t(Msg::RoleStudent)}</option>
-                            <option value="mentor">{move || i18n.t(Msg::RoleMentor)}</option>
-                            <option value="staff">{move || i18n.t(Msg::RoleStaff)}</option>
+                            <option value="student">{i18n.tr(Msg::RoleStudent)}</option>
+                            <option value="mentor">{i18n.tr(Msg::RoleMentor)}</option>
+                            <option value="staff">{i18n.tr(Msg::RoleStaff)}</option>
                         </select>
                     </div>
                     <Show when=move || role.get() == "mentor">
                         <div class="field">
-                            <label for="invite-organization">{move || i18n.t(Msg::OrganizationName)}</label>
+                            <label for="invite-organization">{i18n.tr(Msg::OrganizationName)}</label>
                             <select id="invite-organization" on:change=bind(organization)>
                                 <option value="">"—"</option>
                                 {move || org_options.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
@@ -310,13 +310,13 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                     </Show>
                     <Show when=move || role.get() == "student">
                         <div class="field">
-                            <label for="invite-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                            <label for="invite-cohort">{i18n.tr(Msg::CohortYear)}</label>
                             <input id="invite-cohort" type="number" min="1950" max="2100" prop:value=move || cohort.get() on:input=bind(cohort) />
                         </div>
                     </Show>
                 </div>
                 <p class="form-error" role="alert">{move || error.get()}</p>
-                <button class="button button-primary" type="submit" data-testid="send-invite" disabled=move || busy.get()>{move || i18n.t(Msg::CreateInvite)}</button>
+                <button class="button button-primary" type="submit" data-testid="send-invite" disabled=move || busy.get()>{i18n.tr(Msg::CreateInvite)}</button>
             </form>
             {move || invited.get().map(|(who, answer)| {
                 let link = format!("{origin}/invite?code={}", answer.code);

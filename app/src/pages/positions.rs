@@ -137,10 +137,10 @@ pub fn PositionsPage() -> impl IntoView {
         list
     });
     view! {
-        <h1>{move || i18n.t(Msg::RankPositions)}</h1>
-        <Show when=move || round.with(Option::is_some) fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoCohort)}</p> }>
+        <h1>{i18n.tr(Msg::RankPositions)}</h1>
+        <Show when=move || round.with(Option::is_some) fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoCohort)}</p> }>
             <Show when=move || round.with(|r| r.as_ref().is_some_and(|r| r.placed))>
-                <p class="notice" data-testid="already-placed">{move || i18n.t(Msg::AlreadyPlaced)}</p>
+                <p class="notice" data-testid="already-placed">{i18n.tr(Msg::AlreadyPlaced)}</p>
             </Show>
             <MyRanking space=space round=round catalogue=catalogue />
             <PositionBrowser space=space round=round catalogue=catalogue />
@@ -236,7 +236,7 @@ fn MyRanking(
     };
     view! {
         <section class="card" data-testid="my-ranking" data-closed=move || round.get().is_some_and(|r| r.closed()).to_string()>
-            <h2 class="card-title">{move || i18n.t(Msg::MyRanking)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::MyRanking)}</h2>
             <p class="item-meta">
                 {move || round.get().map(|r| n_of_m_ranked(i18n.lang.get(), r.choices.len(), r.cohort.max_rankings))}
                 {move || deadline().map(|(local, left)| view! {
@@ -244,14 +244,14 @@ fn MyRanking(
                     <span class="pill" class:pill-danger=left < 3>{days_left_text(i18n.lang.get(), left)}</span>
                 })}
                 <Show when=waiting>
-                    <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+                    <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
                 </Show>
             </p>
             <Show when=move || round.get().is_some_and(|r| r.closed())>
-                <p class="notice" data-testid="ranking-closed">{move || i18n.t(Msg::RankingClosed)}</p>
+                <p class="notice" data-testid="ranking-closed">{i18n.tr(Msg::RankingClosed)}</p>
             </Show>
             <WriteErrorLine write=write />
-            <Show when=move || round.get().is_some_and(|r| !r.choices.is_empty()) fallback=move || view! { <p class="muted">{move || i18n.t(Msg::RankingEmpty)}</p> }>
+            <Show when=move || round.get().is_some_and(|r| !r.choices.is_empty()) fallback=move || view! { <p class="muted">{i18n.tr(Msg::RankingEmpty)}</p> }>
                 <ol class="list ranking" data-testid="ranking" data-write=move || round.get().map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))>
                     {move || {
                         let Some(round) = round.get() else { return Vec::new() };
@@ -274,25 +274,25 @@ fn MyRanking(
                                     <span class="rank-number" aria-hidden="true">{index + 1}</span>
                                     <div class="grow">
                                         <p class="item-title">{title}
-                                            {position_closed.then(|| view! { " " <span class="pill pill-danger" data-testid="position-closed">{move || i18n.t(Msg::PositionClosedPill)}</span> })}
+                                            {position_closed.then(|| view! { " " <span class="pill pill-danger" data-testid="position-closed">{i18n.tr(Msg::PositionClosedPill)}</span> })}
                                         </p>
                                         <p class="item-meta">{org}</p>
-                                        <label class="visually-hidden" for=reason_id.clone()>{move || i18n.t(Msg::WhyThisChoice)}</label>
+                                        <label class="visually-hidden" for=reason_id.clone()>{i18n.tr(Msg::WhyThisChoice)}</label>
                                         <input id=reason_id class="reason" data-testid="reason" maxlength="500" disabled=closed
-                                            placeholder=move || i18n.t(Msg::WhyThisChoice)
+                                            placeholder=i18n.tr(Msg::WhyThisChoice)
                                             prop:value={ let key = edit.clone(); move || reason_drafts.with(|d| d.get(&key).cloned()).unwrap_or_else(|| reason.clone()) }
                                             on:change=move |event| save_reason(edit.clone(), event_target_value(&event)) />
                                     </div>
                                     <Show when=move || !closed>
                                         <div class="row-actions">
                                             <button class="button button-small" data-testid="move-up" disabled=index == 0
-                                                aria-label=move || i18n.t(Msg::MoveUp)
+                                                aria-label=i18n.tr(Msg::MoveUp)
                                                 on:click={ let up = up.clone(); move |_| { let target = up.clone(); change(&move |c: &mut Vec<RankingChoice>| { if let Some(i) = c.iter().position(|x| x.position_id == target) { if i > 0 { c.swap(i, i - 1); } } }) } }>"↑"</button>
                                             <button class="button button-small" data-testid="move-down" disabled=index + 1 == count
-                                                aria-label=move || i18n.t(Msg::MoveDown)
+                                                aria-label=i18n.tr(Msg::MoveDown)
                                                 on:click={ let down = down.clone(); move |_| { let target = down.clone(); change(&move |c: &mut Vec<RankingChoice>| { if let Some(i) = c.iter().position(|x| x.position_id == target) { if i + 1 < c.len() { c.swap(i, i + 1); } } }) } }>"↓"</button>
                                             <button class="button button-small button-danger" data-testid="remove-choice"
-                                                on:click={ let remove = remove.clone(); move |_| { let target = remove.clone(); change(&move |c: &mut Vec<RankingChoice>| c.retain(|x| x.position_id != target)) } }>{move || i18n.t(Msg::Remove)}</button>
+                                                on:click={ let remove = remove.clone(); move |_| { let target = remove.clone(); change(&move |c: &mut Vec<RankingChoice>| c.retain(|x| x.position_id != target)) } }>{i18n.tr(Msg::Remove)}</button>
                                         </div>
                                     </Show>
                                 </li>
@@ -368,34 +368,34 @@ fn PositionBrowser(
     };
     view! {
         <section class="card" data-testid="positions">
-            <h2 class="card-title">{move || i18n.t(Msg::OpenPositions)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::OpenPositions)}</h2>
             <div class="form-inline filters" data-local="filters">
                 <div class="field grow">
-                    <label for="position-search">{move || i18n.t(Msg::Search)}</label>
+                    <label for="position-search">{i18n.tr(Msg::Search)}</label>
                     <input id="position-search" type="search" data-testid="position-search" prop:value=move || query.get()
                         on:input=move |event| query.set(event_target_value(&event)) />
                 </div>
                 <div class="field">
-                    <label for="position-industry">{move || i18n.t(Msg::Industry)}</label>
+                    <label for="position-industry">{i18n.tr(Msg::Industry)}</label>
                     <select id="position-industry" data-testid="position-industry" on:change=move |event| industry.set(event_target_value(&event))>
-                        <option value="">{move || i18n.t(Msg::AllIndustries)}</option>
+                        <option value="">{i18n.tr(Msg::AllIndustries)}</option>
                         {move || industries.get().into_iter().map(|(name, zh)| view! { <option value=name.clone()>{pick(i18n.lang.get(), &name, &zh).to_owned()}</option> }).collect_view()}
                     </select>
                 </div>
                 <label class="check">
                     <input type="checkbox" data-testid="paid-only" prop:checked=move || paid_only.get() on:change=move |event| paid_only.set(event_target_checked(&event)) />
-                    {move || i18n.t(Msg::PaidOnly)}
+                    {i18n.tr(Msg::PaidOnly)}
                 </label>
                 <label class="check">
                     <input type="checkbox" data-testid="housing-only" prop:checked=move || housing_only.get() on:change=move |event| housing_only.set(event_target_checked(&event)) />
-                    {move || i18n.t(Msg::WithHousing)}
+                    {i18n.tr(Msg::WithHousing)}
                 </label>
             </div>
             <Show when=move || round.get().is_some_and(|r| r.full() && !r.closed())>
-                <p class="notice">{move || i18n.t(Msg::RankingFull)}</p>
+                <p class="notice">{i18n.tr(Msg::RankingFull)}</p>
             </Show>
             <WriteErrorLine write=write />
-            <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoPositionsMatch)}</p> }>
+            <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoPositionsMatch)}</p> }>
                 <ul class="list" data-testid="position-list" data-write=move || round.get().map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))>
                     <For each=move || shown.get() key=|l| l.id.clone() let(listed)>
                         <PositionItem listed=listed round=round add=add />
@@ -436,18 +436,18 @@ fn PositionItem(
                 <p class="item-meta" data-testid="position-org">{move || format!("{} · {}", listed.organization, pick(i18n.lang.get(), &listed.industry, &listed.industry_zh))}</p>
                 <p class="item-meta">
                     <span class="pill">{move || i18n.t(if position.paid { Msg::Paid } else { Msg::Unpaid })}</span>
-                    {position.housing.then(|| view! { <span class="pill">{move || i18n.t(Msg::Housing)}</span> })}
-                    " "{languages}" · "{move || i18n.t(Msg::Slots)}" "{position.slots}
+                    {position.housing.then(|| view! { <span class="pill">{i18n.tr(Msg::Housing)}</span> })}
+                    " "{languages}" · "{i18n.tr(Msg::Slots)}" "{position.slots}
                 </p>
             </div>
             <Show when=ranked.clone() fallback=move || {
                 let target = id.clone();
                 let can_add = can_add.clone();
                 view! {
-                    <button class="button button-small" data-testid="rank" disabled=move || !can_add() on:click=move |_| add(target.clone())>{move || i18n.t(Msg::RankThis)}</button>
+                    <button class="button button-small" data-testid="rank" disabled=move || !can_add() on:click=move |_| add(target.clone())>{i18n.tr(Msg::RankThis)}</button>
                 }
             }>
-                <span class="pill">{move || i18n.t(Msg::Ranked)}</span>
+                <span class="pill">{i18n.tr(Msg::Ranked)}</span>
             </Show>
         </li>
     }

@@ -46,7 +46,7 @@ pub fn ProfilePage() -> impl IntoView {
     });
     let has_profile = move || profile.with(Option::is_some);
     view! {
-        <h1>{move || i18n.t(Msg::Profile)}</h1>
+        <h1>{i18n.tr(Msg::Profile)}</h1>
         <MenteePicker working=working />
         <Show when=has_profile>
             <ProfileForm space_id=space profile=profile editable=editable />
@@ -215,7 +215,7 @@ fn ProfileForm(
             <h2 class="card-title">
                 {move || profile.with(|p| p.as_ref().map(|(_, p)| p.display_name.clone()).unwrap_or_default())}
                 <Show when=waiting>
-                    " "<span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+                    " "<span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
                 </Show>
             </h2>
             <form class="form" on:submit=save novalidate=true data-testid="profile-form" data-write=move || profile.with(|p| p.as_ref().map(|(id, _)| write::changes(space_id.get().as_ref(), RecordKind::StudentProfile, id)))>
@@ -230,10 +230,10 @@ fn ProfileForm(
                 {field("interests", Msg::Interests, interests, "text")}
                 <WriteErrorLine write=write />
                 <Show when=move || editable.get()>
-                    <button class="button button-primary" type="submit" data-testid="save-profile" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Save)}</button>
+                    <button class="button button-primary" type="submit" data-testid="save-profile" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>
                 </Show>
                 <Show when=move || saved.get()>
-                    <p class="muted" role="status" data-testid="profile-saved">{move || i18n.t(Msg::Saved)}</p>
+                    <p class="muted" role="status" data-testid="profile-saved">{i18n.tr(Msg::Saved)}</p>
                 </Show>
             </form>
         </section>

@@ -60,7 +60,7 @@ pub fn ProgramPage() -> impl IntoView {
     // Each section has its own writes, so a refusal is explained where the person is: one line
     // for the list's edits and one under its "add" form.
     view! {
-        <h1>{move || i18n.t(Msg::ProgramData)}</h1>
+        <h1>{i18n.tr(Msg::ProgramData)}</h1>
         <Cohorts />
         <Universities />
         <Organizations />
@@ -105,7 +105,7 @@ fn Cohorts() -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="cohorts">
-            <h2 class="card-title">{move || i18n.t(Msg::Cohorts)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Cohorts)}</h2>
             <WriteErrorLine write=write />
             <ul class="list">
                 {move || cohorts.get().into_iter().map(|(id, cohort)| {
@@ -117,7 +117,7 @@ fn Cohorts() -> impl IntoView {
                         <li class="list-item" data-testid="cohort" data-write=write::changes(Some(&SpaceId::Program), RecordKind::Cohort, &id) data-cohort-id=id.to_string()>
                             <p class="item-title grow">{cohort.name.clone()}</p>
                             <div class="field">
-                                <label for=deadline_id.clone()>{move || i18n.t(Msg::RankingDeadline)}</label>
+                                <label for=deadline_id.clone()>{i18n.tr(Msg::RankingDeadline)}</label>
                                 <input id=deadline_id type="date" data-testid="cohort-deadline" prop:value=day on:change=move |e| {
                                     update(write, deadline_target.clone(), EntityPatch::Cohort(CohortPatch {
                                         ranking_deadline: Some(deadline_from_date(&event_target_value(&e))),
@@ -126,7 +126,7 @@ fn Cohorts() -> impl IntoView {
                                 } />
                             </div>
                             <div class="field">
-                                <label for=max_id.clone()>{move || i18n.t(Msg::MaxChoices)}</label>
+                                <label for=max_id.clone()>{i18n.tr(Msg::MaxChoices)}</label>
                                 <input id=max_id type="number" min="1" max="10" data-testid="cohort-max" prop:value=cohort.max_rankings.to_string() on:change=move |e| {
                                     match event_target_value(&e).trim().parse::<u8>() {
                                         Ok(max @ 1..=10) => update(write, max_target.clone(), EntityPatch::Cohort(CohortPatch { max_rankings: Some(max), ..CohortPatch::default() })),
@@ -140,14 +140,14 @@ fn Cohorts() -> impl IntoView {
             </ul>
             <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::Cohort)>
                 <div class="field">
-                    <label for="new-cohort-year">{move || i18n.t(Msg::CohortYear)}</label>
+                    <label for="new-cohort-year">{i18n.tr(Msg::CohortYear)}</label>
                     <input id="new-cohort-year" type="number" min="1950" max="2100" prop:value=move || year.get() on:input=move |e| year.set(event_target_value(&e)) />
                 </div>
                 <div class="field">
-                    <label for="new-cohort-deadline">{move || i18n.t(Msg::RankingDeadline)}</label>
+                    <label for="new-cohort-deadline">{i18n.tr(Msg::RankingDeadline)}</label>
                     <input id="new-cohort-deadline" type="date" prop:value=move || deadline.get() on:input=move |e| deadline.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{i18n.tr(Msg::Add)}</button>
             </form>
             <WriteErrorLine write=adding />
         </section>
@@ -179,7 +179,7 @@ fn Universities() -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="universities">
-            <h2 class="card-title">{move || i18n.t(Msg::PartnerUniversities)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::PartnerUniversities)}</h2>
             <ul class="list">
                 {move || typed(records.get(), |e| match e { Entity::PartnerUniversity(u) => Some(u), _ => None }).into_iter().map(|(_, u)| view! {
                     <li class="list-item" data-testid="university"><span class="item-title grow">{u.name.clone()}</span><span class="item-meta">{u.country.clone()}</span></li>
@@ -187,14 +187,14 @@ fn Universities() -> impl IntoView {
             </ul>
             <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::PartnerUniversity)>
                 <div class="field">
-                    <label for="new-university">{move || i18n.t(Msg::University)}</label>
+                    <label for="new-university">{i18n.tr(Msg::University)}</label>
                     <input id="new-university" maxlength="200" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) />
                 </div>
                 <div class="field">
-                    <label for="new-university-country">{move || i18n.t(Msg::Country)}</label>
+                    <label for="new-university-country">{i18n.tr(Msg::Country)}</label>
                     <input id="new-university-country" maxlength="200" prop:value=move || country.get() on:input=move |e| country.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{i18n.tr(Msg::Add)}</button>
             </form>
             <WriteErrorLine write=adding />
         </section>
@@ -253,7 +253,7 @@ fn Organizations() -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="organizations">
-            <h2 class="card-title">{move || i18n.t(Msg::Organizations)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Organizations)}</h2>
             <SearchField id="org-search" query=query paging=paging />
             <WriteErrorLine write=write />
             <ul class="list">
@@ -267,22 +267,22 @@ fn Organizations() -> impl IntoView {
                                 <input id=approve_id.clone() type="checkbox" data-testid="org-approved" prop:checked=org.approved on:change=move |e| {
                                     update(write, a.clone(), EntityPatch::Organization(OrganizationPatch { approved: Some(event_target_checked(&e)), ..OrganizationPatch::default() }));
                                 } />
-                                {move || i18n.t(Msg::Approved)}
+                                {i18n.tr(Msg::Approved)}
                             </label>
                             <div class="field">
-                                <label for=industry_id.clone()>{move || i18n.t(Msg::Industry)}</label>
+                                <label for=industry_id.clone()>{i18n.tr(Msg::Industry)}</label>
                                 <input id=industry_id maxlength="200" prop:value=org.industry.clone() on:change=move |e| {
                                     update(write, b.clone(), EntityPatch::Organization(OrganizationPatch { industry: Some(event_target_value(&e).trim().to_owned()), ..OrganizationPatch::default() }));
                                 } />
                             </div>
                             <div class="field">
-                                <label for=industry_zh_id.clone()>{move || i18n.t(Msg::IndustryZh)}</label>
+                                <label for=industry_zh_id.clone()>{i18n.tr(Msg::IndustryZh)}</label>
                                 <input id=industry_zh_id lang="zh-TW" maxlength="200" data-testid="org-industry-zh" prop:value=org.industry_zh.clone() on:change=move |e| {
                                     update(write, b_zh.clone(), EntityPatch::Organization(OrganizationPatch { industry_zh: Some(event_target_value(&e).trim().to_owned()), ..OrganizationPatch::default() }));
                                 } />
                             </div>
                             <div class="field">
-                                <label for=contact_id.clone()>{move || i18n.t(Msg::Contact)}</label>
+                                <label for=contact_id.clone()>{i18n.tr(Msg::Contact)}</label>
                                 <input id=contact_id type="email" prop:value=org.contact_email.clone().unwrap_or_default() on:change=move |e| {
                                     let text = event_target_value(&e).trim().to_owned();
                                     update(write, c.clone(), EntityPatch::Organization(OrganizationPatch { contact_email: Some((!text.is_empty()).then_some(text)), ..OrganizationPatch::default() }));
@@ -296,18 +296,18 @@ fn Organizations() -> impl IntoView {
                 all=Signal::derive(move || records.get().len()) />
             <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::Organization) data-testid="new-organization">
                 <div class="field">
-                    <label for="new-org-name">{move || i18n.t(Msg::OrganizationName)}</label>
+                    <label for="new-org-name">{i18n.tr(Msg::OrganizationName)}</label>
                     <input id="new-org-name" maxlength="200" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) />
                 </div>
                 <div class="field">
-                    <label for="new-org-industry">{move || i18n.t(Msg::Industry)}</label>
+                    <label for="new-org-industry">{i18n.tr(Msg::Industry)}</label>
                     <input id="new-org-industry" maxlength="200" prop:value=move || industry.get() on:input=move |e| industry.set(event_target_value(&e)) />
                 </div>
                 <div class="field">
-                    <label for="new-org-industry-zh">{move || i18n.t(Msg::IndustryZh)}</label>
+                    <label for="new-org-industry-zh">{i18n.tr(Msg::IndustryZh)}</label>
                     <input id="new-org-industry-zh" lang="zh-TW" maxlength="200" prop:value=move || industry_zh.get() on:input=move |e| industry_zh.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit" data-testid="add-organization" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" data-testid="add-organization" prop:disabled=move || adding.pending.get()>{i18n.tr(Msg::Add)}</button>
             </form>
             <WriteErrorLine write=adding />
         </section>
@@ -419,7 +419,7 @@ fn Positions() -> impl IntoView {
             <div class="form-inline" data-local="filters">
                 <SearchField id="position-admin-search" query=query paging=paging />
                 <div class="field">
-                    <label for="position-admin-cohort">{move || i18n.t(Msg::CohortYear)}</label>
+                    <label for="position-admin-cohort">{i18n.tr(Msg::CohortYear)}</label>
                     <select id="position-admin-cohort" data-testid="position-admin-cohort" on:change=move |e| {
                         chosen_year.set(event_target_value(&e).parse().ok());
                         paging.reset();
@@ -441,7 +441,7 @@ fn Positions() -> impl IntoView {
                         <li class="list-item" data-testid="admin-position" data-write=write::changes(Some(&SpaceId::Program), RecordKind::Position, &id) data-position-id=id.to_string() data-open=position.open.to_string() data-slots=position.slots.to_string()>
                             <div class="grow-full"><p class="item-title">{position.title.clone()}</p><p class="item-meta">{org}</p></div>
                             <div class="field">
-                                <label for=ids[0].clone()>{move || i18n.t(Msg::Slots)}</label>
+                                <label for=ids[0].clone()>{i18n.tr(Msg::Slots)}</label>
                                 <input id=ids[0].clone() type="number" min="1" max="100" data-testid="position-slots" prop:value=position.slots.to_string() on:change=move |ev| {
                                     match event_target_value(&ev).trim().parse::<u32>() {
                                         Ok(slots @ 1..=100) => patch(a.clone(), PositionPatch { slots: Some(slots), ..PositionPatch::default() }),
@@ -449,11 +449,11 @@ fn Positions() -> impl IntoView {
                                     }
                                 } />
                             </div>
-                            <label class="check" for=ids[1].clone()><input id=ids[1].clone() type="checkbox" prop:checked=position.paid on:change=move |ev| patch(b.clone(), PositionPatch { paid: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{move || i18n.t(Msg::Paid)}</label>
-                            <label class="check" for=ids[2].clone()><input id=ids[2].clone() type="checkbox" prop:checked=position.housing on:change=move |ev| patch(c.clone(), PositionPatch { housing: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{move || i18n.t(Msg::Housing)}</label>
-                            <label class="check" for=ids[3].clone()><input id=ids[3].clone() type="checkbox" data-testid="position-open" prop:checked=position.open on:change=move |ev| patch(d.clone(), PositionPatch { open: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{move || i18n.t(Msg::OpenForRanking)}</label>
+                            <label class="check" for=ids[1].clone()><input id=ids[1].clone() type="checkbox" prop:checked=position.paid on:change=move |ev| patch(b.clone(), PositionPatch { paid: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{i18n.tr(Msg::Paid)}</label>
+                            <label class="check" for=ids[2].clone()><input id=ids[2].clone() type="checkbox" prop:checked=position.housing on:change=move |ev| patch(c.clone(), PositionPatch { housing: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{i18n.tr(Msg::Housing)}</label>
+                            <label class="check" for=ids[3].clone()><input id=ids[3].clone() type="checkbox" data-testid="position-open" prop:checked=position.open on:change=move |ev| patch(d.clone(), PositionPatch { open: Some(event_target_checked(&ev)), ..PositionPatch::default() }) />{i18n.tr(Msg::OpenForRanking)}</label>
                             <div class="field">
-                                <label for=ids[4].clone()>{move || i18n.t(Msg::LanguagesNeeded)}</label>
+                                <label for=ids[4].clone()>{i18n.tr(Msg::LanguagesNeeded)}</label>
                                 <input id=ids[4].clone() prop:value=position.languages.join(", ") on:change=move |ev| patch(e2.clone(), PositionPatch { languages: Some(split_list(&event_target_value(&ev))), ..PositionPatch::default() }) />
                             </div>
                         </li>
@@ -464,7 +464,7 @@ fn Positions() -> impl IntoView {
                 all=Signal::derive(move || of_year.get()) />
             <form class="form form-inline" on:submit=add data-write=write::creates(Some(&SpaceId::Program), RecordKind::Position)>
                 <div class="field">
-                    <label for="new-position-org">{move || i18n.t(Msg::OrganizationName)}</label>
+                    <label for="new-position-org">{i18n.tr(Msg::OrganizationName)}</label>
                     <select id="new-position-org" on:change=move |e| new_org.set(event_target_value(&e))>
                         <option value="">"—"</option>
                         {move || {
@@ -475,10 +475,10 @@ fn Positions() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="new-position-title">{move || i18n.t(Msg::WorkshopTitle)}</label>
+                    <label for="new-position-title">{i18n.tr(Msg::WorkshopTitle)}</label>
                     <input id="new-position-title" maxlength="200" prop:value=move || new_title.get() on:input=move |e| new_title.set(event_target_value(&e)) />
                 </div>
-                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{move || i18n.t(Msg::Add)}</button>
+                <button class="button" type="submit" prop:disabled=move || adding.pending.get()>{i18n.tr(Msg::Add)}</button>
             </form>
             <WriteErrorLine write=adding />
         </section>
@@ -520,7 +520,7 @@ fn Mentors() -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="mentors">
-            <h2 class="card-title">{move || i18n.t(Msg::Mentors)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Mentors)}</h2>
             <div class="form-inline" data-local="filters">
                 <SearchField id="mentor-search" query=query paging=paging />
                 <OrganizationFilter id="mentor-org" options=org_options filter=org_filter paging=paging />
@@ -535,7 +535,7 @@ fn Mentors() -> impl IntoView {
                         <li class="list-item" data-testid="admin-mentor" data-write=write::changes(Some(&SpaceId::Program), RecordKind::MentorProfile, &id) data-name=mentor.display_name.clone() data-capacity=mentor.capacity.to_string()>
                             <p class="item-title grow-full">{mentor.display_name.clone()}</p>
                             <div class="field">
-                                <label for=ids[0].clone()>{move || i18n.t(Msg::OrganizationName)}</label>
+                                <label for=ids[0].clone()>{i18n.tr(Msg::OrganizationName)}</label>
                                 <select id=ids[0].clone() on:change=move |ev| patch(a.clone(), MentorProfilePatch { organization_id: Some(RecordId(event_target_value(&ev))), ..MentorProfilePatch::default() })>
                                     {org_options.get_untracked().into_iter().map(|(org_id, name)| {
                                         let selected = org_id == current_org;
@@ -544,15 +544,15 @@ fn Mentors() -> impl IntoView {
                                 </select>
                             </div>
                             <div class="field">
-                                <label for=ids[1].clone()>{move || i18n.t(Msg::Expertise)}</label>
+                                <label for=ids[1].clone()>{i18n.tr(Msg::Expertise)}</label>
                                 <input id=ids[1].clone() prop:value=mentor.expertise.join(", ") on:change=move |ev| patch(b.clone(), MentorProfilePatch { expertise: Some(split_list(&event_target_value(&ev))), ..MentorProfilePatch::default() }) />
                             </div>
                             <div class="field">
-                                <label for=ids[2].clone()>{move || i18n.t(Msg::Languages)}</label>
+                                <label for=ids[2].clone()>{i18n.tr(Msg::Languages)}</label>
                                 <input id=ids[2].clone() prop:value=mentor.languages.join(", ") on:change=move |ev| patch(c.clone(), MentorProfilePatch { languages: Some(split_list(&event_target_value(&ev))), ..MentorProfilePatch::default() }) />
                             </div>
                             <div class="field">
-                                <label for=ids[3].clone()>{move || i18n.t(Msg::Capacity)}</label>
+                                <label for=ids[3].clone()>{i18n.tr(Msg::Capacity)}</label>
                                 <input id=ids[3].clone() type="number" min="0" max="20" data-testid="mentor-capacity" prop:value=mentor.capacity.to_string() on:change=move |ev| {
                                     match event_target_value(&ev).trim().parse::<u32>() {
                                         Ok(capacity @ 0..=20) => patch(d.clone(), MentorProfilePatch { capacity: Some(capacity), ..MentorProfilePatch::default() }),
@@ -581,13 +581,13 @@ fn OrganizationFilter(
     let i18n = use_i18n();
     view! {
         <div class="field">
-            <label for=id>{move || i18n.t(Msg::OrganizationName)}</label>
+            <label for=id>{i18n.tr(Msg::OrganizationName)}</label>
             <select id=id data-testid=id on:change=move |e| {
                 let value = event_target_value(&e);
                 filter.set((!value.is_empty()).then_some(RecordId(value)));
                 paging.reset();
             }>
-                <option value="">{move || i18n.t(Msg::AllOrganizations)}</option>
+                <option value="">{i18n.tr(Msg::AllOrganizations)}</option>
                 {move || options.get().into_iter().map(|(org, name)| view! { <option value=org.to_string()>{name}</option> }).collect_view()}
             </select>
         </div>

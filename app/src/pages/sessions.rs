@@ -44,7 +44,7 @@ pub fn SessionsPage() -> impl IntoView {
     let working = use_working_space();
     let space = working.space;
     view! {
-        <h1>{move || i18n.t(Msg::Sessions)}</h1>
+        <h1>{i18n.tr(Msg::Sessions)}</h1>
         <MenteePicker working=working />
         <Show when=move || space.get().is_some()>
             <ScheduleForm space=space />
@@ -139,20 +139,20 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::ScheduleSession)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::ScheduleSession)}</h2>
             <form class="form" on:submit=submit novalidate=true data-testid="schedule-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::MentoringSession)>
                 <div class="form-inline">
                     <div class="field">
-                        <label for="session-date">{move || i18n.t(Msg::Date)}</label>
+                        <label for="session-date">{i18n.tr(Msg::Date)}</label>
                         <input id="session-date" type="date" prop:value=move || date.get() on:input=bind(date)
                             aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::DateRequired))).to_string() aria-describedby="session-error" />
                     </div>
                     <div class="field">
-                        <label for="session-time">{move || i18n.t(Msg::Time)}</label>
+                        <label for="session-time">{i18n.tr(Msg::Time)}</label>
                         <input id="session-time" type="time" prop:value=move || time.get() on:input=bind(time) />
                     </div>
                     <div class="field">
-                        <label for="session-duration">{move || i18n.t(Msg::Duration)}</label>
+                        <label for="session-duration">{i18n.tr(Msg::Duration)}</label>
                         <select id="session-duration" prop:value=move || duration.get() on:change=bind(duration)>
                             {[30, 45, 60, 90].into_iter().map(|minutes| view! {
                                 <option value=minutes.to_string()>{move || format!("{minutes} {}", i18n.t(Msg::Minutes))}</option>
@@ -160,31 +160,31 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
                         </select>
                     </div>
                     <div class="field">
-                        <label for="session-format">{move || i18n.t(Msg::Format)}</label>
+                        <label for="session-format">{i18n.tr(Msg::Format)}</label>
                         <select id="session-format" prop:value=move || format.get() on:change=bind(format)>
-                            <option value="in_person">{move || i18n.t(Msg::InPerson)}</option>
-                            <option value="video">{move || i18n.t(Msg::Video)}</option>
-                            <option value="phone">{move || i18n.t(Msg::Phone)}</option>
+                            <option value="in_person">{i18n.tr(Msg::InPerson)}</option>
+                            <option value="video">{i18n.tr(Msg::Video)}</option>
+                            <option value="phone">{i18n.tr(Msg::Phone)}</option>
                         </select>
                     </div>
                 </div>
                 <div class="field">
-                    <label for="session-location">{move || i18n.t(Msg::PlaceOrLink)}</label>
+                    <label for="session-location">{i18n.tr(Msg::PlaceOrLink)}</label>
                     <input id="session-location" maxlength="200" prop:value=move || location.get() on:input=bind(location) />
                 </div>
                 <div class="field">
-                    <label for="session-agenda">{move || i18n.t(Msg::Agenda)}</label>
+                    <label for="session-agenda">{i18n.tr(Msg::Agenda)}</label>
                     <textarea id="session-agenda" rows="2" prop:value=move || agenda.get() on:input=bind(agenda)></textarea>
                 </div>
                 <Show when=is_past>
-                    <p class="muted" data-testid="past-session-hint">{move || i18n.t(Msg::PastSessionHint)}</p>
+                    <p class="muted" data-testid="past-session-hint">{i18n.tr(Msg::PastSessionHint)}</p>
                     <div class="field">
-                        <label for="past-notes">{move || i18n.t(Msg::Notes)}</label>
+                        <label for="past-notes">{i18n.tr(Msg::Notes)}</label>
                         <textarea id="past-notes" data-testid="past-notes" rows="3" prop:value=move || past_notes.get() on:input=bind(past_notes)
                             aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::NotesRequired))).to_string()></textarea>
                     </div>
                     <div class="field">
-                        <label for="past-steps">{move || i18n.t(Msg::NextSteps)}</label>
+                        <label for="past-steps">{i18n.tr(Msg::NextSteps)}</label>
                         <textarea id="past-steps" data-testid="past-next-steps" rows="2" prop:value=move || past_steps.get() on:input=bind(past_steps)></textarea>
                     </div>
                 </Show>
@@ -228,8 +228,8 @@ fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     });
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Sessions)}</h2>
-            <Show when=move || !sessions.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoSessions)}</p> }>
+            <h2 class="card-title">{i18n.tr(Msg::Sessions)}</h2>
+            <Show when=move || !sessions.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoSessions)}</p> }>
                 <ul class="list" data-testid="session-list">
                     <For each=move || sessions.get() key=|(id, s)| (id.clone(), s.state as u8, s.notes.clone(), s.agenda.clone()) let((id, session))>
                         <SessionItem space=space id=id.clone() session=session waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) })
@@ -334,24 +334,24 @@ fn SessionItem(
                     {(!location.is_empty()).then(|| format!(" · {location}"))}
                 </p>
                 {(!agenda.is_empty()).then(|| view! { <p class="item-body">{agenda.clone()}</p> })}
-                {(!saved_notes.is_empty()).then(|| view! { <p class="item-body"><strong>{move || i18n.t(Msg::Notes)}": "</strong>{saved_notes.clone()}</p> })}
-                {(!saved_steps.is_empty()).then(|| view! { <p class="item-body"><strong>{move || i18n.t(Msg::NextSteps)}": "</strong>{saved_steps.clone()}</p> })}
+                {(!saved_notes.is_empty()).then(|| view! { <p class="item-body"><strong>{i18n.tr(Msg::Notes)}": "</strong>{saved_notes.clone()}</p> })}
+                {(!saved_steps.is_empty()).then(|| view! { <p class="item-body"><strong>{i18n.tr(Msg::NextSteps)}": "</strong>{saved_steps.clone()}</p> })}
             </div>
             <span class="pill" class:pill-danger=cancelled>{move || i18n.t(state_msg(state))}</span>
             <Show when=move || waiting.get()>
-                <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+                <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
             <Show when=move || loggable>
-                <button class="button button-small" data-testid="log-session" on:click=move |_| logging.update(|open| *open = !*open)>{move || i18n.t(Msg::LogSession)}</button>
+                <button class="button button-small" data-testid="log-session" on:click=move |_| logging.update(|open| *open = !*open)>{i18n.tr(Msg::LogSession)}</button>
             </Show>
             <Show when=move || scheduled>
-                <button class="button button-small button-danger" data-testid="cancel-session" on:click=move |_| confirming.set(true)>{move || i18n.t(Msg::CancelSession)}</button>
+                <button class="button button-small button-danger" data-testid="cancel-session" on:click=move |_| confirming.set(true)>{i18n.tr(Msg::CancelSession)}</button>
                 <ConfirmDialog
                     open=confirming
-                    title=Signal::derive(move || i18n.t(Msg::ConfirmCancelSessionTitle))
-                    body=Signal::derive(move || i18n.t(Msg::ConfirmCancelSessionBody))
-                    confirm_label=Signal::derive(move || i18n.t(Msg::CancelSession))
-                    cancel_label=Signal::derive(move || i18n.t(Msg::KeepIt))
+                    title=Signal::derive(i18n.tr(Msg::ConfirmCancelSessionTitle))
+                    body=Signal::derive(i18n.tr(Msg::ConfirmCancelSessionBody))
+                    confirm_label=Signal::derive(i18n.tr(Msg::CancelSession))
+                    cancel_label=Signal::derive(i18n.tr(Msg::KeepIt))
                     on_confirm=cancel
                 />
             </Show>
@@ -361,14 +361,14 @@ fn SessionItem(
             <Show when=move || logging.get()>
                 <form class="form grow-full" on:submit=log.clone()>
                     <div class="field">
-                        <label for=notes_id.clone()>{move || i18n.t(Msg::Notes)}</label>
+                        <label for=notes_id.clone()>{i18n.tr(Msg::Notes)}</label>
                         <textarea id=notes_id.clone() data-testid="session-notes" rows="3" prop:value=move || notes.get() on:input=move |event| notes.set(event_target_value(&event))></textarea>
                     </div>
                     <div class="field">
-                        <label for=steps_id.clone()>{move || i18n.t(Msg::NextSteps)}</label>
+                        <label for=steps_id.clone()>{i18n.tr(Msg::NextSteps)}</label>
                         <textarea id=steps_id.clone() data-testid="session-next-steps" rows="2" prop:value=move || next_steps.get() on:input=move |event| next_steps.set(event_target_value(&event))></textarea>
                     </div>
-                    <button class="button button-primary" type="submit" data-testid="save-log" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Save)}</button>
+                    <button class="button button-primary" type="submit" data-testid="save-log" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>
                 </form>
             </Show>
             <WriteErrorLine write=write />
@@ -445,13 +445,13 @@ fn SessionFeedback(
     };
     view! {
         <div class="feedback grow-full" data-testid="feedback">
-            <p class="item-title">{move || i18n.t(Msg::Feedback)}</p>
+            <p class="item-title">{i18n.tr(Msg::Feedback)}</p>
             {move || match mine() {
                 Some((own, waiting)) => view! {
                     <p class="item-body" data-testid="my-feedback" data-rating=own.rating.to_string()>
-                        <strong>{move || i18n.t(Msg::YourFeedback)}": "</strong>
+                        <strong>{i18n.tr(Msg::YourFeedback)}": "</strong>
                         <span aria-label=format!("{}/5", own.rating)>{stars(own.rating)}</span>" "{own.text.clone()}
-                        {waiting.then(|| view! { " "<span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
+                        {waiting.then(|| view! { " "<span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
                     </p>
                 }.into_any(),
                 None => {
@@ -461,7 +461,7 @@ fn SessionFeedback(
                     view! {
                         <form class="form" on:submit=submit novalidate=true data-testid="feedback-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::Feedback)>
                             <fieldset class="rating" aria-describedby=format!("{group}-error")>
-                                <legend class="visually-hidden">{move || i18n.t(Msg::Rating)}</legend>
+                                <legend class="visually-hidden">{i18n.tr(Msg::Rating)}</legend>
                                 {(1..=5u8).map(|n| {
                                     let group = group.clone();
                                     view! {
@@ -473,12 +473,12 @@ fn SessionFeedback(
                                     }
                                 }).collect_view()}
                             </fieldset>
-                            <label for=text_id.clone()>{move || i18n.t(Msg::FeedbackText)}</label>
+                            <label for=text_id.clone()>{i18n.tr(Msg::FeedbackText)}</label>
                             <textarea id=text_id.clone() rows="2" maxlength="5000" data-testid="feedback-text" prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event))></textarea>
                             <div id=format!("{group}-error")>
                                 <WriteErrorLine write=write />
                             </div>
-                            <button class="button button-primary" type="submit" data-testid="save-feedback" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::GiveFeedback)}</button>
+                            <button class="button button-primary" type="submit" data-testid="save-feedback" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::GiveFeedback)}</button>
                         </form>
                     }.into_any()
                 }
@@ -486,11 +486,11 @@ fn SessionFeedback(
             {move || match theirs() {
                 Some(other) => view! {
                     <p class="item-body" data-testid="their-feedback" data-rating=other.rating.to_string()>
-                        <strong>{move || i18n.t(Msg::TheirFeedback)}": "</strong>
+                        <strong>{i18n.tr(Msg::TheirFeedback)}": "</strong>
                         <span aria-label=format!("{}/5", other.rating)>{stars(other.rating)}</span>" "{other.text.clone()}
                     </p>
                 }.into_any(),
-                None if revealed => view! { <p class="muted" data-testid="feedback-none" data-revealed="true">{move || i18n.t(Msg::FeedbackNoneGiven)}</p> }.into_any(),
+                None if revealed => view! { <p class="muted" data-testid="feedback-none" data-revealed="true">{i18n.tr(Msg::FeedbackNoneGiven)}</p> }.into_any(),
                 None => view! {
                     <p class="muted" data-testid="feedback-hidden" data-reveal=reveal.map(|day| day.to_string())>
                         {move || match reveal {

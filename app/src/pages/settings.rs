@@ -26,32 +26,32 @@ pub fn SettingsPage() -> impl IntoView {
         });
     });
     view! {
-        <h1>{move || i18n.t(Msg::Settings)}</h1>
+        <h1>{i18n.tr(Msg::Settings)}</h1>
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Language)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Language)}</h2>
             <LanguageSwitch />
         </section>
         <Show when=move || session.get().is_some_and(|s| s.user.role != imp_shared::domain::Role::Staff)>
             <section class="card card-links">
                 <Show when=move || session.get().is_some_and(|s| s.user.role == imp_shared::domain::Role::Student)>
-                    <A href="/profile" attr:class="button" attr:data-testid="open-profile">{move || i18n.t(Msg::Profile)}</A>
-                    <A href="/positions" attr:class="button" attr:data-testid="open-rankings">{move || i18n.t(Msg::RankPositions)}</A>
+                    <A href="/profile" attr:class="button" attr:data-testid="open-profile">{i18n.tr(Msg::Profile)}</A>
+                    <A href="/positions" attr:class="button" attr:data-testid="open-rankings">{i18n.tr(Msg::RankPositions)}</A>
                 </Show>
-                <A href="/concern" attr:class="button" attr:data-testid="open-concern">{move || i18n.t(Msg::RaiseConcern)}</A>
+                <A href="/concern" attr:class="button" attr:data-testid="open-concern">{i18n.tr(Msg::RaiseConcern)}</A>
             </section>
         </Show>
         <section class="card">
             <p data-testid="signed-in-as">{move || session.get().map(|s| format!("{} · {}", s.user.display_name, s.user.email))}</p>
             <button class="button" data-testid="sign-out" data-local="session" on:click=move |_| {
                 if status.get_untracked().pending > 0 { confirming.set(true) } else { sign_out.run(()) }
-            }>{move || i18n.t(Msg::SignOut)}</button>
+            }>{i18n.tr(Msg::SignOut)}</button>
         </section>
         <ConfirmDialog
             open=confirming
-            title=Signal::derive(move || i18n.t(Msg::ConfirmSignOutTitle))
-            body=Signal::derive(move || i18n.t(Msg::ConfirmSignOutBody))
-            confirm_label=Signal::derive(move || i18n.t(Msg::SignOutAnyway))
-            cancel_label=Signal::derive(move || i18n.t(Msg::Cancel))
+            title=Signal::derive(i18n.tr(Msg::ConfirmSignOutTitle))
+            body=Signal::derive(i18n.tr(Msg::ConfirmSignOutBody))
+            confirm_label=Signal::derive(i18n.tr(Msg::SignOutAnyway))
+            cancel_label=Signal::derive(i18n.tr(Msg::Cancel))
             on_confirm=sign_out
         />
     }

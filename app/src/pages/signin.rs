@@ -78,14 +78,14 @@ pub fn SignInPage() -> impl IntoView {
 
     view! {
         <section class="card auth-card">
-            <h1>{move || i18n.t(Msg::SignIn)}</h1>
-            <p class="muted">{move || i18n.t(Msg::Tagline)}</p>
+            <h1>{i18n.tr(Msg::SignIn)}</h1>
+            <p class="muted">{i18n.tr(Msg::Tagline)}</p>
             <Show when=move || status.get().problem == Some(SyncProblem::SignedOut)>
-                <p class="notice" role="status">{move || i18n.t(Msg::SessionEnded)}</p>
+                <p class="notice" role="status">{i18n.tr(Msg::SessionEnded)}</p>
             </Show>
             <form class="form" on:submit=submit novalidate=true>
                 <div class="field">
-                    <label for="email">{move || i18n.t(Msg::Email)}</label>
+                    <label for="email">{i18n.tr(Msg::Email)}</label>
                     <input id="email" name="email" type="email" autocomplete="username" inputmode="email"
                         aria-invalid=move || email_error.get().is_some().to_string()
                         aria-describedby="email-error"
@@ -94,7 +94,7 @@ pub fn SignInPage() -> impl IntoView {
                     <p class="field-error" id="email-error" role="alert">{move || email_error.get().map(|msg| i18n.t(msg))}</p>
                 </div>
                 <div class="field">
-                    <label for="password">{move || i18n.t(Msg::Password)}</label>
+                    <label for="password">{i18n.tr(Msg::Password)}</label>
                     <input id="password" name="password" type="password" autocomplete="current-password"
                         aria-invalid=move || password_error.get().is_some().to_string()
                         aria-describedby="password-error"
@@ -209,7 +209,7 @@ pub fn InvitePage() -> impl IntoView {
     };
     view! {
         <section class="card auth-card">
-            <h1>{move || i18n.t(Msg::AcceptInvite)}</h1>
+            <h1>{i18n.tr(Msg::AcceptInvite)}</h1>
             <Show when=move || details.get().is_some()>
                 <div class="notice" role="status">
                     <p class="item-title" data-testid="invite-for">
@@ -220,7 +220,7 @@ pub fn InvitePage() -> impl IntoView {
             </Show>
             <form class="form" on:submit=submit novalidate=true>
                 <div class="field">
-                    <label for="code">{move || i18n.t(Msg::InviteCode)}</label>
+                    <label for="code">{i18n.tr(Msg::InviteCode)}</label>
                     <input id="code" name="code" autocomplete="one-time-code" prop:value=move || code.get()
                         aria-invalid=move || (code_error.get() == Some(Msg::InviteInvalid)).to_string()
                         aria-describedby="code-error"
@@ -237,12 +237,12 @@ pub fn InvitePage() -> impl IntoView {
                     }
                         on:blur=move |_| look_up() />
                     <Show when=move || checking.get()>
-                        <p class="muted" role="status">{move || i18n.t(Msg::InviteCheckingCode)}</p>
+                        <p class="muted" role="status">{i18n.tr(Msg::InviteCheckingCode)}</p>
                     </Show>
                     <p class="field-error" id="code-error" role="alert" data-testid="invite-code-error">{move || code_error.get().map(|msg| i18n.t(msg))}</p>
                 </div>
                 <div class="field">
-                    <label for="new-password">{move || i18n.t(Msg::Password)}</label>
+                    <label for="new-password">{i18n.tr(Msg::Password)}</label>
                     <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get()
                         aria-describedby="password-rule"
                         on:input=move |event| password.set(event_target_value(&event)) />
@@ -251,7 +251,7 @@ pub fn InvitePage() -> impl IntoView {
                     </p>
                 </div>
                 <p class="form-error" role="alert" data-testid="invite-error">{move || error.get().map(|msg| i18n.t(msg))}</p>
-                <button class="button button-primary" type="submit" disabled=move || busy.get()>{move || i18n.t(Msg::AcceptInvite)}</button>
+                <button class="button button-primary" type="submit" disabled=move || busy.get()>{i18n.tr(Msg::AcceptInvite)}</button>
             </form>
         </section>
     }

@@ -92,13 +92,13 @@ pub fn StudentPage() -> impl IntoView {
     let empty = move |msg: Msg| view! { <p class="muted empty" data-testid="empty">{move || i18n.t(msg)}</p> };
     view! {
         {move || match summary.get() {
-            None => view! { <h1>{move || i18n.t(Msg::Students)}</h1><p class="muted empty">{move || i18n.t(Msg::NoSuchStudent)}</p> }.into_any(),
+            None => view! { <h1>{i18n.tr(Msg::Students)}</h1><p class="muted empty">{i18n.tr(Msg::NoSuchStudent)}</p> }.into_any(),
             Some(s) => {
                 let graduation = s.graduation_date.map(|d| format_date(i18n.lang.get_untracked(), d)).unwrap_or_default();
                 view! {
                     <h1 data-testid="student-name">{s.display_name.clone()}</h1>
                     <section class="card" data-testid="student-profile">
-                        <h2 class="card-title">{move || i18n.t(Msg::Profile)}</h2>
+                        <h2 class="card-title">{i18n.tr(Msg::Profile)}</h2>
                         <dl class="facts">
                             {row(Msg::CohortYear, s.cohort_year.to_string())}
                             {row(Msg::Nationality, s.nationality.clone())}
@@ -112,7 +112,7 @@ pub fn StudentPage() -> impl IntoView {
                         </dl>
                     </section>
                     <section class="card" data-testid="student-placements">
-                        <h2 class="card-title">{move || i18n.t(Msg::PlacementsByState)}</h2>
+                        <h2 class="card-title">{i18n.tr(Msg::PlacementsByState)}</h2>
                         {s.placements.is_empty().then(|| empty(Msg::NoPlacementYet))}
                         {move || proposal.get().map(|p| {
                             let state = proposal_msg(p.state);
@@ -140,7 +140,7 @@ pub fn StudentPage() -> impl IntoView {
                         </ul>
                     </section>
                     <section class="card" data-testid="student-rankings">
-                        <h2 class="card-title">{move || i18n.t(Msg::RankedChoices)}</h2>
+                        <h2 class="card-title">{i18n.tr(Msg::RankedChoices)}</h2>
                         {s.rankings.is_empty().then(|| empty(Msg::NothingRankedYet))}
                         <ol class="list">
                             {s.rankings.iter().map(|choice| view! {
@@ -149,17 +149,17 @@ pub fn StudentPage() -> impl IntoView {
                         </ol>
                     </section>
                     <section class="card" data-testid="student-activity">
-                        <h2 class="card-title">{move || i18n.t(Msg::Sessions)}</h2>
+                        <h2 class="card-title">{i18n.tr(Msg::Sessions)}</h2>
                         {s.sessions_held.is_empty().then(|| empty(Msg::NoSessionsHeldYet))}
                         <ul class="bars">
                             {s.sessions_held.iter().map(|m| view! { <li class="bar-row"><span class="bar-label">{m.month.clone()}</span><span class="bar-value">{m.count}</span></li> }).collect_view()}
                         </ul>
-                        <h3 class="card-subtitle">{move || i18n.t(Msg::WorkshopsAttended)}</h3>
+                        <h3 class="card-subtitle">{i18n.tr(Msg::WorkshopsAttended)}</h3>
                         {s.workshops_attended.is_empty().then(|| empty(Msg::NoWorkshopsYet))}
                         <ul class="list" data-testid="student-workshops">
                             {s.workshops_attended.iter().map(|w| view! { <li class="list-item">{name_of(&workshops.get_untracked(), w)}</li> }).collect_view()}
                         </ul>
-                        <h3 class="card-subtitle">{move || i18n.t(Msg::JobOutcomes)}</h3>
+                        <h3 class="card-subtitle">{i18n.tr(Msg::JobOutcomes)}</h3>
                         {s.outcome.is_none().then(|| empty(Msg::NoOutcomeYet))}
                         <p class="item-meta" data-testid="student-outcome">{s.outcome.clone().map(|o| format!(
                             "{} · {} · {}",

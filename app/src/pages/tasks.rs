@@ -26,7 +26,7 @@ pub fn TasksPage() -> impl IntoView {
     let working = use_working_space();
     let space = working.space;
     view! {
-        <h1>{move || i18n.t(Msg::Tasks)}</h1>
+        <h1>{i18n.tr(Msg::Tasks)}</h1>
         <MenteePicker working=working />
         <Show when=move || space.get().is_some()>
             <GoalsSection space=space />
@@ -99,37 +99,37 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
 
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::NewTask)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::NewTask)}</h2>
             <form class="form form-inline" on:submit=add novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::Task)>
                 <div class="field grow">
-                    <label for="task-title">{move || i18n.t(Msg::TaskTitle)}</label>
+                    <label for="task-title">{i18n.tr(Msg::TaskTitle)}</label>
                     <input id="task-title" data-testid="task-title" maxlength="200"
                         aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::TitleRequired))).to_string()
                         aria-describedby="task-title-error"
                         prop:value=move || title.get() on:input=move |event| title.set(event_target_value(&event)) />
                 </div>
                 <div class="field">
-                    <label for="task-due">{move || i18n.t(Msg::DueDate)}</label>
+                    <label for="task-due">{i18n.tr(Msg::DueDate)}</label>
                     <input id="task-due" data-testid="task-due" type="date" prop:value=move || due.get() on:input=move |event| due.set(event_target_value(&event)) />
                 </div>
                 <Show when=move || !goals.get().is_empty()>
                     <div class="field">
-                        <label for="task-goal">{move || i18n.t(Msg::UnderGoal)}</label>
+                        <label for="task-goal">{i18n.tr(Msg::UnderGoal)}</label>
                         <select id="task-goal" data-testid="task-goal" prop:value=move || goal.get() on:change=move |e| goal.set(event_target_value(&e))>
-                            <option value="">{move || i18n.t(Msg::NoGoal)}</option>
+                            <option value="">{i18n.tr(Msg::NoGoal)}</option>
                             {move || goals.get().into_iter().map(|progress| view! { <option value=progress.id.to_string()>{progress.goal.title.clone()}</option> }).collect_view()}
                         </select>
                     </div>
                 </Show>
-                <button class="button button-primary" type="submit" data-testid="add-task" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Add)}</button>
+                <button class="button button-primary" type="submit" data-testid="add-task" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Add)}</button>
             </form>
             <div id="task-title-error">
                 <WriteErrorLine write=write />
             </div>
         </section>
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Tasks)}</h2>
-            <Show when=move || !sorted.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoTasks)}</p> }>
+            <h2 class="card-title">{i18n.tr(Msg::Tasks)}</h2>
+            <Show when=move || !sorted.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoTasks)}</p> }>
                 <ul class="list" data-testid="task-list">
                     <For each=move || sorted.get() key=|(id, task)| (id.clone(), task.title.clone(), task.done, task.due_date) let((id, task))>
                         <TaskItem space=space id=id.clone() task=task waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
@@ -268,27 +268,27 @@ fn TaskItem(
                 }
             }>
                 <form class="form-inline grow" on:submit=save.clone() data-write=change_tag>
-                    <label class="visually-hidden" for="edit-title">{move || i18n.t(Msg::TaskTitle)}</label>
+                    <label class="visually-hidden" for="edit-title">{i18n.tr(Msg::TaskTitle)}</label>
                     <input id="edit-title" data-testid="edit-title" maxlength="200" prop:value=move || draft.get() on:input=move |event| draft.set(event_target_value(&event)) />
-                    <button class="button" type="submit" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::Save)}</button>
+                    <button class="button" type="submit" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>
                 </form>
             </Show>
             <span class="item-meta">{move || due.map(|date| format_date(i18n.lang.get(), date))}</span>
             <Show when=move || waiting.get()>
-                <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span>
+                <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
             <Show when={ let can_change = can_change.clone(); move || can_change() }>
-                <button class="button button-small" data-testid="edit-task" data-write=change_tag on:click=move |_| editing.update(|value| *value = !*value)>{move || i18n.t(Msg::Edit)}</button>
+                <button class="button button-small" data-testid="edit-task" data-write=change_tag on:click=move |_| editing.update(|value| *value = !*value)>{i18n.tr(Msg::Edit)}</button>
             </Show>
             <Show when=can_delete>
-                <button class="button button-small button-danger" data-testid="delete-task" data-write=delete_tag on:click=move |_| confirming.set(true)>{move || i18n.t(Msg::Delete)}</button>
+                <button class="button button-small button-danger" data-testid="delete-task" data-write=delete_tag on:click=move |_| confirming.set(true)>{i18n.tr(Msg::Delete)}</button>
             </Show>
             <ConfirmDialog
                 open=confirming
-                title=Signal::derive(move || i18n.t(Msg::ConfirmDeleteTaskTitle))
-                body=Signal::derive(move || i18n.t(Msg::ConfirmDeleteTaskBody))
-                confirm_label=Signal::derive(move || i18n.t(Msg::Delete))
-                cancel_label=Signal::derive(move || i18n.t(Msg::KeepIt))
+                title=Signal::derive(i18n.tr(Msg::ConfirmDeleteTaskTitle))
+                body=Signal::derive(i18n.tr(Msg::ConfirmDeleteTaskBody))
+                confirm_label=Signal::derive(i18n.tr(Msg::Delete))
+                cancel_label=Signal::derive(i18n.tr(Msg::KeepIt))
                 on_confirm=delete
             />
             <Show when={ let can_change = can_change.clone(); move || !can_change() }>

@@ -73,7 +73,7 @@ pub fn VisaPage() -> impl IntoView {
     let session = use_session();
     let is_student = move || session.get().is_some_and(|s| s.user.role == Role::Student);
     view! {
-        <h1>{move || i18n.t(Msg::Visa)}</h1>
+        <h1>{i18n.tr(Msg::Visa)}</h1>
         <MenteePicker working=working />
         <Show when=move || space.get().is_some()>
             <Checklist space=space editable=Signal::derive(is_student) />
@@ -125,7 +125,7 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::VisaRoutes)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::VisaRoutes)}</h2>
             <WriteErrorLine write=write />
             <ul class="list">
                 {move || routes.get().into_iter().map(|route| {
@@ -137,11 +137,11 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
                                 <p class="item-title" data-testid="route-name">{let route = route.clone(); move || route.name_in(i18n.lang.get().is_zh()).to_owned()}</p>
                                 <p class="item-meta">{let route = route.clone(); move || route.authority_in(i18n.lang.get().is_zh()).to_owned()}</p>
                             </div>
-                            <Show when=move || !taken(&check_id) fallback=move || view! { <span class="pill">{move || i18n.t(Msg::RouteAdded)}</span> }>
+                            <Show when=move || !taken(&check_id) fallback=move || view! { <span class="pill">{i18n.tr(Msg::RouteAdded)}</span> }>
                                 <button class="button button-small" data-testid="add-route" data-write=move || write::creates(space.get().as_ref(), RecordKind::VisaStep) on:click={
                                     let route_id = route_id.clone();
                                     move |_| add_route(route_id.clone())
-                                }>{move || i18n.t(Msg::AddRoute)}</button>
+                                }>{i18n.tr(Msg::AddRoute)}</button>
                             </Show>
                         </li>
                     }
@@ -171,9 +171,9 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Checklist)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::Checklist)}</h2>
             <WriteErrorLine write=write />
-            <Show when=move || !steps.get().is_empty() fallback=move || view! { <p class="muted empty">{move || i18n.t(Msg::NoVisaSteps)}</p> }>
+            <Show when=move || !steps.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoVisaSteps)}</p> }>
                 <ul class="list" data-testid="visa-steps">
                     {move || {
                         let today = Utc::now().date_naive();
@@ -196,11 +196,11 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
                                                 <span class:countdown-urgent=urgent>{move || left.map(|days| days_left_text(i18n.lang.get(), days)).unwrap_or_default()}</span>
                                             </p>
                                         })}
-                                        {(!step.documents.is_empty()).then(|| view! { <p class="item-body">{move || i18n.t(Msg::Documents)}": "{let step = step.clone(); move || step.documents_in(i18n.lang.get().is_zh()).join(", ")}</p> })}
+                                        {(!step.documents.is_empty()).then(|| view! { <p class="item-body">{i18n.tr(Msg::Documents)}": "{let step = step.clone(); move || step.documents_in(i18n.lang.get().is_zh()).join(", ")}</p> })}
                                     </div>
-                                    {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{move || i18n.t(Msg::Waiting)}</span> })}
+                                    {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
                                     <div class="field">
-                                        <label class="visually-hidden" for=select_id.clone()>{move || i18n.t(Msg::Progress)}</label>
+                                        <label class="visually-hidden" for=select_id.clone()>{i18n.tr(Msg::Progress)}</label>
                                         <select id=select_id data-testid="step-state" data-write=write::changes(space.get_untracked().as_ref(), RecordKind::VisaStep, &step_id) disabled=move || !editable.get() prop:value=state_key
                                             on:change=move |event| set_state(step_id.clone(), event_target_value(&event))>
                                             {STATES.iter().map(|(state, key)| view! { <option value=*key>{move || i18n.t(state_msg(*state))}</option> }).collect_view()}
@@ -259,9 +259,9 @@ fn CalendarExport(space: Signal<Option<SpaceId>>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::Calendar)}</h2>
-            <p class="muted">{move || i18n.t(Msg::CalendarHelp)}</p>
-            <button class="button" data-testid="export-calendar" data-local="download" on:click=export>{move || i18n.t(Msg::ExportCalendar)}</button>
+            <h2 class="card-title">{i18n.tr(Msg::Calendar)}</h2>
+            <p class="muted">{i18n.tr(Msg::CalendarHelp)}</p>
+            <button class="button" data-testid="export-calendar" data-local="download" on:click=export>{i18n.tr(Msg::ExportCalendar)}</button>
         </section>
     }
 }

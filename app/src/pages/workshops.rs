@@ -43,7 +43,7 @@ pub fn checkin_link(origin: &str, workshop: &RecordId, code: &str) -> String {
 pub fn WorkshopsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <h1>{move || i18n.t(Msg::ManageWorkshops)}</h1>
+        <h1>{i18n.tr(Msg::ManageWorkshops)}</h1>
         <NewWorkshopForm />
         <WorkshopList />
     }
@@ -97,23 +97,23 @@ fn NewWorkshopForm() -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::NewWorkshop)}</h2>
+            <h2 class="card-title">{i18n.tr(Msg::NewWorkshop)}</h2>
             <form class="form" on:submit=submit novalidate=true data-testid="workshop-form" data-write=write::creates(Some(&SpaceId::Program), RecordKind::Workshop)>
                 <div class="field">
-                    <label for="workshop-title">{move || i18n.t(Msg::WorkshopTitle)}</label>
+                    <label for="workshop-title">{i18n.tr(Msg::WorkshopTitle)}</label>
                     <input id="workshop-title" maxlength="200" prop:value=move || title.get() on:input=bind(title) />
                 </div>
                 <div class="form-inline">
                     <div class="field">
-                        <label for="workshop-date">{move || i18n.t(Msg::Date)}</label>
+                        <label for="workshop-date">{i18n.tr(Msg::Date)}</label>
                         <input id="workshop-date" type="date" prop:value=move || date.get() on:input=bind(date) />
                     </div>
                     <div class="field">
-                        <label for="workshop-time">{move || i18n.t(Msg::Time)}</label>
+                        <label for="workshop-time">{i18n.tr(Msg::Time)}</label>
                         <input id="workshop-time" type="time" prop:value=move || time.get() on:input=bind(time) />
                     </div>
                     <div class="field">
-                        <label for="workshop-duration">{move || i18n.t(Msg::Duration)}</label>
+                        <label for="workshop-duration">{i18n.tr(Msg::Duration)}</label>
                         <select id="workshop-duration" prop:value=move || duration.get() on:change=bind(duration)>
                             {[60, 90, 120, 180].into_iter().map(|minutes| view! {
                                 <option value=minutes.to_string()>{move || format!("{minutes} {}", i18n.t(Msg::Minutes))}</option>
@@ -121,16 +121,16 @@ fn NewWorkshopForm() -> impl IntoView {
                         </select>
                     </div>
                     <div class="field">
-                        <label for="workshop-capacity">{move || i18n.t(Msg::Capacity)}</label>
+                        <label for="workshop-capacity">{i18n.tr(Msg::Capacity)}</label>
                         <input id="workshop-capacity" type="number" min="1" max="10000" prop:value=move || capacity.get() on:input=bind(capacity) />
                     </div>
                 </div>
                 <div class="field">
-                    <label for="workshop-place">{move || i18n.t(Msg::Place)}</label>
+                    <label for="workshop-place">{i18n.tr(Msg::Place)}</label>
                     <input id="workshop-place" maxlength="200" prop:value=move || place.get() on:input=bind(place) />
                 </div>
                 <WriteErrorLine write=write />
-                <button class="button button-primary" type="submit" data-testid="create-workshop" prop:disabled=move || write.pending.get()>{move || i18n.t(Msg::NewWorkshop)}</button>
+                <button class="button button-primary" type="submit" data-testid="create-workshop" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::NewWorkshop)}</button>
             </form>
         </section>
     }
@@ -156,8 +156,8 @@ fn WorkshopList() -> impl IntoView {
     });
     view! {
         <section class="card">
-            <h2 class="card-title">{move || i18n.t(Msg::ManageWorkshops)}</h2>
-            <Show when=move || !list.get().is_empty() fallback=move || view! { <p class="muted">{move || i18n.t(Msg::NoWorkshops)}</p> }>
+            <h2 class="card-title">{i18n.tr(Msg::ManageWorkshops)}</h2>
+            <Show when=move || !list.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoWorkshops)}</p> }>
                 <ul class="list" data-testid="workshop-admin-list">
                     <For each=move || list.get() key=|(id, w)| (id.clone(), w.title.clone(), w.starts_at) let((id, workshop))>
                         <WorkshopItem
@@ -239,7 +239,7 @@ fn WorkshopItem(
                 </p>
             </div>
             <Show when=move || waiting.get()>
-                <span class="pill pill-waiting">{move || i18n.t(Msg::Waiting)}</span>
+                <span class="pill pill-waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
             <button class="button button-small" data-testid="show-qr" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::CheckinCode) aria-expanded=move || showing.get().to_string() on:click=toggle>
                 {move || if showing.get() { i18n.t(Msg::HideQr) } else { i18n.t(Msg::ShowQr) }}
@@ -263,7 +263,7 @@ fn WorkshopItem(
                             <div class="qr-panel grow-full" data-testid="qr-panel" data-link=link.clone()>
                                 <QrCodeImage text=link.clone() label=i18n.t(Msg::ShowQr).to_owned() />
                                 <p class="qr-code-text" data-testid="qr-code-text">{code}</p>
-                                <p class="muted">{move || i18n.t(Msg::QrHelp)}</p>
+                                <p class="muted">{i18n.tr(Msg::QrHelp)}</p>
                             </div>
                         }
                     })
