@@ -23,7 +23,7 @@ use crate::pages::signin::{InvitePage, SignInPage};
 use crate::pieces::{LazyScreen, Screen};
 use crate::storage::StoreError;
 use crate::sync::engine::Engine;
-use crate::sync::hooks::{use_needs_sign_in, EngineHandle};
+use crate::sync::hooks::{use_needs_sign_in, use_session, EngineHandle};
 
 /// The root component, given the engine (or why storage is unavailable).
 #[component]
@@ -83,16 +83,28 @@ fn signed_in(screen: Screen) -> impl IntoView {
     }
 }
 
-/// Its page for someone signed in, the sign-in screen for anyone else (and again after signing
-/// out).
+/// Its page for someone signed in, the sign-in screen for anyone else. When a session ends on
+/// the server, the sign-in form shows over the page, which stays mounted underneath (hidden), so
+/// what the person was typing and the writes it waits for survive signing in again.
 #[component]
 fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let needs_sign_in = use_needs_sign_in();
+    let session = use_session();
+    let has_session = Memo::new(move |_| session.with(Option::is_some));
     move || {
-        if needs_sign_in.get() {
-            view! { <SignInPage /> }.into_any()
+        if has_session.get() {
+            let children = children.clone();
+            view! {
+                <Show when=move || needs_sign_in.get()>
+                    <SignInPage />
+                </Show>
+                <div class="signed-in" hidden=move || needs_sign_in.get()>
+                    {children()}
+                </div>
+            }
+            .into_any()
         } else {
-            children().into_any()
+            view! { <SignInPage /> }.into_any()
         }
     }
 }
