@@ -33,23 +33,20 @@ pub fn json_response<T: Serialize>(body: &T, status: u16) -> Response {
 
 /// A response whose body is JSON text already (a space's answer, passed on as it came).
 pub fn json_text_response(text: String, status: u16) -> Response {
-    let headers = Headers::new();
-    let _ = headers.set("content-type", "application/json; charset=utf-8");
-    let _ = headers.set("cache-control", "no-store");
-    for (name, value) in API_SECURITY_HEADERS {
-        let _ = headers.set(name, value);
-    }
-    match Response::ok(text) {
-        Ok(response) => response.with_status(status).with_headers(headers),
-        Err(_) => Response::builder().with_status(500).fixed(Vec::new()),
-    }
+    response_with_type(text, status, "application/json; charset=utf-8")
 }
 
 /// A short plain-text answer (the 404 of a file the app does not have) with the same security
 /// headers as the API's: it is no page of the app, so it may load nothing.
 pub fn text_response(text: &str, status: u16) -> Response {
+    response_with_type(text.to_owned(), status, "text/plain; charset=utf-8")
+}
+
+/// A body of the given type with `no-store` and the API's security headers. Falls back to a bare
+/// 500 if the runtime cannot build one.
+fn response_with_type(text: String, status: u16, content_type: &str) -> Response {
     let headers = Headers::new();
-    let _ = headers.set("content-type", "text/plain; charset=utf-8");
+    let _ = headers.set("content-type", content_type);
     let _ = headers.set("cache-control", "no-store");
     for (name, value) in API_SECURITY_HEADERS {
         let _ = headers.set(name, value);
