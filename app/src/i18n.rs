@@ -164,6 +164,11 @@ messages! {
     Mentors => "Mentors", "導師";
     Positions => "Positions", "職缺";
     Loading => "Loading…", "載入中…";
+    NotForRoleTitle => "This screen is not for your role", "此畫面不適用於你的身分";
+    NotForRoleWho => "It is for:", "此畫面適用於：";
+    NotForRoleSignedInAs => "You are signed in as:", "你目前的身分：";
+    NotForRoleYourScreens => "Your own screens are in the menu.", "你可以使用的畫面都在選單中。";
+    GoHome => "Go to Home", "回到首頁";
     ScreenNotLoaded => "This screen could not be loaded. It opens offline once the app has been online with it installed; check the connection and try again.", "無法載入此畫面。應用程式連線並完成安裝後即可離線開啟；請檢查網路後再試一次。";
     StorageFailed => "This device's storage is not available, so the app cannot keep your data offline.", "此裝置的儲存空間無法使用，應用程式無法離線保存資料。";
     NewVersion => "A new version is ready.", "新版本已準備好。";
@@ -766,6 +771,18 @@ pub fn format_date(lang: Lang, date: NaiveDate) -> String {
                 date.month(),
                 date.day()
             )
+        }
+    }
+}
+
+impl Msg {
+    /// A role's name.
+    pub fn role(role: imp_shared::domain::Role) -> Msg {
+        use imp_shared::domain::Role;
+        match role {
+            Role::Student => Msg::RoleStudent,
+            Role::Mentor => Msg::RoleMentor,
+            Role::Staff => Msg::RoleStaff,
         }
     }
 }

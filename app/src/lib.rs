@@ -5,12 +5,14 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod pieces;
+pub mod routes;
 pub mod storage;
 pub mod sync;
 pub mod wording;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -20,10 +22,12 @@ use crate::components::toast::Toasts;
 use crate::i18n::{initial_lang, set_lang, use_i18n, I18n, Msg};
 use crate::pages::home::HomePage;
 use crate::pages::signin::{InvitePage, SignInPage};
-use crate::pieces::{LazyScreen, Screen};
+use crate::pieces::LazyScreen;
+use crate::routes::Page;
 use crate::storage::StoreError;
 use crate::sync::engine::Engine;
 use crate::sync::hooks::{use_needs_sign_in, use_session, EngineHandle};
+use imp_shared::domain::Role;
 
 /// The root component, given the engine (or why storage is unavailable).
 #[component]
@@ -49,37 +53,67 @@ fn Routed() -> impl IntoView {
     view! {
         <Router>
             <Shell>
-                <Routes fallback=|| view! { <HomeOrSignIn /> }>
+                <Routes fallback=|| view! { <TableRoute /> }>
                     <Route path=path!("/invite") view=InvitePage />
-                    <Route path=path!("/") view=HomeOrSignIn />
-                    <Route path=path!("/tasks") view=|| signed_in(Screen::Tasks) />
-                    <Route path=path!("/sessions") view=|| signed_in(Screen::Sessions) />
-                    <Route path=path!("/jobs") view=|| signed_in(Screen::Jobs) />
-                    <Route path=path!("/visa") view=|| signed_in(Screen::Visa) />
-                    <Route path=path!("/profile") view=|| signed_in(Screen::Profile) />
-                    <Route path=path!("/concern") view=|| signed_in(Screen::Concern) />
-                    <Route path=path!("/concerns") view=|| signed_in(Screen::Concerns) />
-                    <Route path=path!("/changes") view=|| signed_in(Screen::Changes) />
-                    <Route path=path!("/positions") view=|| signed_in(Screen::Positions) />
-                    <Route path=path!("/checkin") view=|| signed_in(Screen::CheckIn) />
-                    <Route path=path!("/program") view=|| signed_in(Screen::Program) />
-                    <Route path=path!("/student") view=|| signed_in(Screen::Student) />
-                    <Route path=path!("/people") view=|| signed_in(Screen::People) />
-                    <Route path=path!("/matching") view=|| signed_in(Screen::Matching) />
-                    <Route path=path!("/workshops") view=|| signed_in(Screen::Workshops) />
-                    <Route path=path!("/settings") view=|| signed_in(Screen::Settings) />
+                    <Route path=path!("/*any") view=TableRoute />
                 </Routes>
             </Shell>
         </Router>
     }
 }
 
-/// A signed-in screen (from its wasm piece), or the sign-in screen.
-fn signed_in(screen: Screen) -> impl IntoView {
+/// The screen of the current address from the route table (`routes.rs`): for someone signed
+/// in whose role it is for, that screen; for another role, a "not for your role" screen; for
+/// anyone signed out, the sign-in screen. An unknown address shows Home.
+#[component]
+fn TableRoute() -> impl IntoView {
+    let location = use_location();
+    let route = Memo::new(move |_| {
+        location
+            .pathname
+            .with(|path| routes::route_for(path))
+            .or_else(|| routes::route_for("/"))
+    });
+    let session = use_session();
+    let role = Memo::new(move |_| session.with(|s| s.as_ref().map(|s| s.user.role)));
+    move || {
+        let route = route.get()?;
+        Some(view! {
+            <SignedIn>
+                {move || match role.get() {
+                    Some(role) if route.allows(role) => match route.page {
+                        Page::Home => view! { <HomePage /> }.into_any(),
+                        Page::Screen(screen) => view! { <LazyScreen screen=screen /> }.into_any(),
+                    },
+                    Some(role) => view! { <NotForRole route=route role=role /> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </SignedIn>
+        })
+    }
+}
+
+/// Shown to someone who opens a screen that is for other roles.
+#[component]
+fn NotForRole(route: &'static routes::AppRoute, role: Role) -> impl IntoView {
+    let i18n = use_i18n();
+    let roles = move || {
+        let lang = i18n.lang.get();
+        let names: Vec<&str> = route
+            .roles
+            .iter()
+            .map(|r| Msg::role(*r).text(lang))
+            .collect();
+        names.join(if lang.is_zh() { "、" } else { ", " })
+    };
     view! {
-        <SignedIn>
-            <LazyScreen screen=screen />
-        </SignedIn>
+        <section class="card" data-testid="not-for-role">
+            <h1>{i18n.tr(Msg::NotForRoleTitle)}</h1>
+            <p>{i18n.tr(Msg::NotForRoleWho)}" "<strong data-testid="roles-allowed">{roles}</strong></p>
+            <p>{i18n.tr(Msg::NotForRoleSignedInAs)}" "<strong>{move || i18n.t(Msg::role(role))}</strong></p>
+            <p class="muted">{i18n.tr(Msg::NotForRoleYourScreens)}</p>
+            <A href="/" attr:class="button button-primary" attr:data-testid="go-home">{i18n.tr(Msg::GoHome)}</A>
+        </section>
     }
 }
 
@@ -106,15 +140,6 @@ fn SignedIn(children: ChildrenFn) -> impl IntoView {
         } else {
             view! { <SignInPage /> }.into_any()
         }
-    }
-}
-
-#[component]
-fn HomeOrSignIn() -> impl IntoView {
-    view! {
-        <SignedIn>
-            <HomePage />
-        </SignedIn>
     }
 }
 

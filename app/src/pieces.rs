@@ -37,6 +37,28 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// Every screen.
+    pub const ALL: &'static [Screen] = &[
+        Screen::Tasks,
+        Screen::Sessions,
+        Screen::Jobs,
+        Screen::Visa,
+        Screen::Profile,
+        Screen::Concern,
+        Screen::CheckIn,
+        Screen::Positions,
+        Screen::Changes,
+        Screen::Settings,
+        Screen::MentorHome,
+        Screen::StaffHome,
+        Screen::Concerns,
+        Screen::Program,
+        Screen::Student,
+        Screen::People,
+        Screen::Matching,
+        Screen::Workshops,
+    ];
+
     /// Whether the screen lives in staff's piece.
     fn for_staff(self) -> bool {
         matches!(

@@ -10,7 +10,7 @@ import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
 import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { axeViolations } from "../support/a11y.mjs";
-import { addTask, openTasks, signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { addTask, catalogueText, openTasks, signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
 export const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
@@ -54,14 +54,6 @@ async function englishLeft(page) {
     }
     return pairs.filter(([en, zh]) => en !== zh && /[A-Za-z]{3}/.test(en) && shown.has(en)).map(([en]) => en);
   });
-}
-
-/** The app's own catalogue pair whose English text is `prefix`, or else starts with it. */
-async function catalogueText(page, prefix) {
-  const pairs = await page.evaluate(async () => JSON.parse((await import("/pkg/imp_app.js")).catalogue()));
-  const pair = pairs.find(([en]) => en === prefix) ?? pairs.find(([en]) => en.startsWith(prefix));
-  assert.ok(pair, `no catalogue text starts with ${prefix}`);
-  return { en: pair[0], zh: pair[1] };
 }
 
 /** The trimmed text of the element with this `data-testid`. */
@@ -178,6 +170,51 @@ describe("the app shell", { timeout: 300_000 }, () => {
         assert.deepEqual(page.errors, []);
       });
     }
+  }
+
+  // One route table (app/src/routes.rs) gates every address by role: typing another role's
+  // address shows a "not for your role" screen, never that role's editors.
+  const NOT_THEIRS = {
+    student: [["/matching", "staff"], ["/program", "staff"], ["/student?id=s-180", "staff"]],
+    mentor: [["/people", "staff"], ["/positions", "student"]],
+    staff: [["/tasks", "pairs"], ["/positions", "student"], ["/checkin?w=workshop-1", "student"]],
+  };
+  for (const [role, screens] of Object.entries(NOT_THEIRS)) {
+    test(`a ${role} opening another role's screen is told it is not for their role`, { timeout: 90_000 }, async () => {
+      const { page } = await newPage(PHONE);
+      await signIn(page, worker.url, DEMO[role].email);
+      await waitForSynced(page);
+      const title = await catalogueText(page, "This screen is not for your role");
+      const names = {
+        student: await catalogueText(page, "Student"),
+        mentor: await catalogueText(page, "Mentor"),
+        staff: await catalogueText(page, "Program staff"),
+      };
+      const allowed = (who, lang) => {
+        const key = lang === "en" ? "en" : "zh";
+        const list = who === "pairs" ? [names.student[key], names.mentor[key]] : [names[who][key]];
+        return list.join(lang === "en" ? ", " : "、");
+      };
+      for (const lang of ["en", "zh-TW"]) {
+        await setLanguage(page, lang);
+        for (const [screen, who] of screens) {
+          await page.goto(`${worker.url}${screen}`);
+          await page.waitForSelector('[data-testid="not-for-role"]');
+          assert.equal(await page.textContent('[data-testid="not-for-role"] h1'), lang === "en" ? title.en : title.zh, screen);
+          assert.equal(await page.textContent('[data-testid="roles-allowed"]'), allowed(who, lang), screen);
+          assert.equal(await page.locator("main [data-write], main input, main textarea, main select").count(), 0,
+            `${role} ${screen}: no editor of another role`);
+          if (lang === "zh-TW") {
+            assert.deepEqual(await englishLeft(page), [], `${role} ${screen}: English left`);
+          }
+          await expectAccessible(page, `${role} ${screen} not for their role (${lang})`);
+        }
+      }
+      await page.click('[data-testid="go-home"]');
+      await page.waitForFunction(() => location.pathname === "/");
+      await page.waitForSelector('[data-testid="home-title"]');
+      assert.deepEqual(page.errors, []);
+    });
   }
 
   test("after one visit, an offline reload shows the app and the stored data", { timeout: 90_000 }, async () => {

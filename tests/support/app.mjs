@@ -3,11 +3,11 @@ import { DEMO_PASSWORD } from "./api.mjs";
 import { PHONE } from "./chromium.mjs";
 import assert from "node:assert/strict";
 
-/** The app's own catalogue pair `{ en, zh }` whose English text starts with `prefix` (expected
- *  texts come from the app, never from the host). */
+/** The app's own catalogue pair `{ en, zh }` whose English text is `prefix`, or else starts with
+ *  it (expected texts come from the app, never from the host). */
 export async function catalogueText(page, prefix) {
   const pairs = await page.evaluate(async () => JSON.parse((await import("/pkg/imp_app.js")).catalogue()));
-  const pair = pairs.find(([en]) => en.startsWith(prefix));
+  const pair = pairs.find(([en]) => en === prefix) ?? pairs.find(([en]) => en.startsWith(prefix));
   assert.ok(pair, `no catalogue text starts with ${prefix}`);
   return { en: pair[0], zh: pair[1] };
 }

@@ -8,9 +8,29 @@ use crate::components::pwa::UpdateBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::components::toast::ToastArea;
 use crate::i18n::{set_lang, use_i18n, Lang, Msg};
+use crate::pieces::Screen;
+use crate::routes::{self, AppRoute, NavEntry, Page};
 use crate::sync::hooks::{use_records, use_session};
 use imp_shared::domain::{ConcernState, Entity, RecordKind, Role};
 use imp_shared::ids::SpaceId;
+
+/// A role's navigation link to a route of the table (`routes.rs`); staff's concerns link counts
+/// the open ones.
+fn nav_link(route: &'static AppRoute, nav: NavEntry, open_concerns: Memo<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    let counted = route.page == Page::Screen(Screen::Concerns);
+    view! {
+        <A href=route.path exact=route.path == "/">
+            <span class="nav-icon" aria-hidden="true">{nav.icon}</span>
+            <span>
+                {i18n.tr(nav.label)}
+                <Show when=move || { counted && open_concerns.get() > 0 }>
+                    " "<span class="nav-count" data-testid="open-concerns">{move || open_concerns.get()}</span>
+                </Show>
+            </span>
+        </A>
+    }
+}
 
 /// The language switch (on every screen).
 #[component]
@@ -42,12 +62,11 @@ pub fn LanguageSwitch() -> impl IntoView {
 pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let signed_in = move || session.get().is_some();
-    let role = move || session.get().map(|session| session.user.role);
-    let has_tasks = move || matches!(role(), Some(Role::Student | Role::Mentor));
+    let signed_in = move || session.with(Option::is_some);
+    let role = Memo::new(move |_| session.with(|s| s.as_ref().map(|s| s.user.role)));
     // Staff's open concerns, counted on the navigation.
     let staff_space =
-        Signal::derive(move || (role() == Some(Role::Staff)).then_some(SpaceId::Staff));
+        Signal::derive(move || (role.get() == Some(Role::Staff)).then_some(SpaceId::Staff));
     let flags = use_records(staff_space, RecordKind::ConcernFlag);
     let open_concerns = Memo::new(move |_| {
         flags
@@ -76,59 +95,14 @@ pub fn Shell(children: Children) -> impl IntoView {
         <div class="layout" class:with-nav=signed_in>
             <Show when=signed_in>
                 <nav class="nav" aria-label=i18n.tr(Msg::MainNavigation)>
-                    <A href="/" exact=true>
-                        <span class="nav-icon" aria-hidden="true">"⌂"</span>
-                        <span>{i18n.tr(Msg::Home)}</span>
-                    </A>
-                    <Show when=has_tasks>
-                        <A href="/tasks">
-                            <span class="nav-icon" aria-hidden="true">"✓"</span>
-                            <span>{i18n.tr(Msg::Tasks)}</span>
-                        </A>
-                        <A href="/sessions">
-                            <span class="nav-icon" aria-hidden="true">"◷"</span>
-                            <span>{i18n.tr(Msg::Sessions)}</span>
-                        </A>
-                        <A href="/jobs">
-                            <span class="nav-icon" aria-hidden="true">"▤"</span>
-                            <span>{i18n.tr(Msg::Jobs)}</span>
-                        </A>
-                        <A href="/visa">
-                            <span class="nav-icon" aria-hidden="true">"✈"</span>
-                            <span>{i18n.tr(Msg::Visa)}</span>
-                        </A>
-                    </Show>
-                    <Show when=move || role() == Some(Role::Staff)>
-                        <A href="/people">
-                            <span class="nav-icon" aria-hidden="true">"☺"</span>
-                            <span>{i18n.tr(Msg::People)}</span>
-                        </A>
-                        <A href="/program">
-                            <span class="nav-icon" aria-hidden="true">"▣"</span>
-                            <span>{i18n.tr(Msg::ProgramData)}</span>
-                        </A>
-                        <A href="/matching">
-                            <span class="nav-icon" aria-hidden="true">"⇄"</span>
-                            <span>{i18n.tr(Msg::Matching)}</span>
-                        </A>
-                        <A href="/workshops">
-                            <span class="nav-icon" aria-hidden="true">"▦"</span>
-                            <span>{i18n.tr(Msg::ManageWorkshops)}</span>
-                        </A>
-                        <A href="/concerns">
-                            <span class="nav-icon" aria-hidden="true">"!"</span>
-                            <span>
-                                {i18n.tr(Msg::Concerns)}
-                                <Show when=move || { open_concerns.get() > 0 }>
-                                    " "<span class="nav-count" data-testid="open-concerns">{move || open_concerns.get()}</span>
-                                </Show>
-                            </span>
-                        </A>
-                    </Show>
-                    <A href="/settings">
-                        <span class="nav-icon" aria-hidden="true">"⚙"</span>
-                        <span>{i18n.tr(Msg::Settings)}</span>
-                    </A>
+                    {move || {
+                        role.get()
+                            .map(|role| {
+                                routes::nav_for(role)
+                                    .map(|(route, nav)| nav_link(route, nav, open_concerns))
+                                    .collect_view()
+                            })
+                    }}
                 </nav>
             </Show>
             <main class="page" id="main" tabindex="-1">

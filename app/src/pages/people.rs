@@ -16,14 +16,6 @@ use crate::i18n::{format_date, use_i18n, Msg};
 use crate::sync::hooks::{use_records, use_session};
 use crate::sync::transport::{self, TransportError};
 
-fn role_msg(role: Role) -> Msg {
-    match role {
-        Role::Student => Msg::RoleStudent,
-        Role::Mentor => Msg::RoleMentor,
-        Role::Staff => Msg::RoleStaff,
-    }
-}
-
 fn problem(error: &TransportError) -> Option<Msg> {
     matches!(error, TransportError::Offline).then_some(Msg::NeedsConnection)
 }
@@ -148,7 +140,7 @@ pub fn PeoplePage() -> impl IntoView {
                     }>
                         <option value="">{i18n.tr(Msg::AllRoles)}</option>
                         {[(Role::Student, "student"), (Role::Mentor, "mentor"), (Role::Staff, "staff")].into_iter().map(|(role, value)| view! {
-                            <option value=value>{move || i18n.t(role_msg(role))}</option>
+                            <option value=value>{move || i18n.t(Msg::role(role))}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -176,7 +168,7 @@ pub fn PeoplePage() -> impl IntoView {
                                 } else {
                                     account.user.display_name.clone().into_any()
                                 }}</p>
-                                <p class="item-meta">{format!("{} · ", account.user.email)}{move || i18n.t(role_msg(account.user.role))}</p>
+                                <p class="item-meta">{format!("{} · ", account.user.email)}{move || i18n.t(Msg::role(account.user.role))}</p>
                             </div>
                             {account.invited.then(|| view! { <span class="pill">{i18n.tr(Msg::Invited)}</span> })}
                             {(!active).then(|| view! { <span class="pill pill-danger">{i18n.tr(Msg::Deactivated)}</span> })}
