@@ -9,6 +9,7 @@ use wasm_bindgen::JsValue;
 use worker::D1Database;
 
 use imp_shared::cache::{TtlCache, CACHE_CAPACITY, SESSION_CACHE_SECONDS};
+use imp_shared::demo::DemoAccount;
 use imp_shared::domain::Role;
 use imp_shared::ids::{SpaceId, UserId};
 use imp_shared::permissions::Actor;
@@ -143,11 +144,6 @@ impl Directory {
     /// Wraps the database binding.
     pub fn new(db: D1Database) -> Self {
         Self { db }
-    }
-
-    /// The database, for the seeder.
-    pub fn db(&self) -> &D1Database {
-        &self.db
     }
 
     /// An account by email.
@@ -722,6 +718,42 @@ impl Directory {
             });
         }
         Ok(exists)
+    }
+
+    /// Adds the demo accounts (`POST /api/v1/admin/seed`), all active and all with the same
+    /// password hash. An account whose id or email is already there is left as it is
+    /// (`INSERT OR IGNORE`), so seeding again adds nothing. Written in batches of 50 statements,
+    /// each batch one transaction.
+    pub async fn add_demo_accounts(
+        &self,
+        accounts: &[DemoAccount],
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let created_at = now.to_rfc3339();
+        for chunk in accounts.chunks(50) {
+            let mut statements = Vec::with_capacity(chunk.len());
+            for account in chunk {
+                statements.push(
+                    self.db
+                        .prepare(
+                            "INSERT OR IGNORE INTO accounts (id, email, display_name, role, password_hash, active, created_at) \
+                             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+                        )
+                        .bind(&[
+                            text(account.id.as_str()),
+                            text(&account.email),
+                            text(&account.display_name),
+                            text(account.role.as_str()),
+                            text(password_hash),
+                            text(&created_at),
+                        ])
+                        .map_err(storage)?,
+                );
+            }
+            self.db.batch(statements).await.map_err(storage)?;
+        }
+        Ok(())
     }
 
     /// Whether the directory holds an account whose id is not in `ids` (the demo's).

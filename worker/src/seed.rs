@@ -1,13 +1,12 @@
 //! Demo data for `make run`: seeded once, idempotently, when the `IMP_DEMO` var is `on`.
 //!
-//! Accounts go to D1 with `INSERT OR IGNORE`; each space's records are pushed through the normal
-//! push path as a staff actor with the fixed client id `demo-seed`, so a second run is skipped by
-//! `last_seq` (I1) instead of duplicating anything.
+//! Accounts go to D1 with `INSERT OR IGNORE` (`Directory::add_demo_accounts`); each space's
+//! records are pushed through the normal push path as a staff actor with the fixed client id
+//! `demo-seed`, so a second run is skipped by `last_seq` (I1) instead of duplicating anything.
 
 use chrono::Utc;
 use serde::Serialize;
 use subtle::ConstantTimeEq;
-use wasm_bindgen::JsValue;
 use worker::{Env, Request, Response};
 
 use imp_shared::demo::demo_program;
@@ -106,32 +105,9 @@ pub async fn seed(request: Request, env: &Env) -> Result<Response, ApiError> {
     // Accounts: every demo account signs in with the demo password, one fixed hash of it (made
     // once, outside the Worker; hashing each of ~300 accounts would take minutes, and this is
     // demo data). It also shows a hash made elsewhere verifies by the Worker's WebCrypto PBKDF2.
-    let password_hash = DEMO_PASSWORD_HASH;
-    let db = directory.db();
-    for chunk in demo.accounts.chunks(50) {
-        let mut statements = Vec::with_capacity(chunk.len());
-        for account in chunk {
-            let hash = JsValue::from_str(password_hash);
-            statements.push(
-                db.prepare(
-                    "INSERT OR IGNORE INTO accounts (id, email, display_name, role, password_hash, active, created_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
-                )
-                .bind(&[
-                    JsValue::from_str(account.id.as_str()),
-                    JsValue::from_str(&account.email),
-                    JsValue::from_str(&account.display_name),
-                    JsValue::from_str(account.role.as_str()),
-                    hash,
-                    JsValue::from_str(&now.to_rfc3339()),
-                ])
-                .map_err(|error| ApiError::Storage(error.to_string()))?,
-            );
-        }
-        db.batch(statements)
-            .await
-            .map_err(|error| ApiError::Storage(error.to_string()))?;
-    }
+    directory
+        .add_demo_accounts(&demo.accounts, DEMO_PASSWORD_HASH, now)
+        .await?;
 
     let actor = Actor {
         user_id: UserId::from("staff-1"),

@@ -371,18 +371,6 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes a metadata value.
-    pub async fn delete_meta(&self, key: &str) -> Result<(), StoreError> {
-        let tx = self
-            .db
-            .transaction(META)
-            .with_mode(TransactionMode::Readwrite)
-            .build()?;
-        tx.object_store(META)?.delete(key).primitive()?.await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Forgets everything of the signed-in person (sign-out): records, outbox, refusals, session.
     /// The client id and seq counter stay, so seqs never repeat on this device.
     pub async fn forget_account(&self) -> Result<(), StoreError> {

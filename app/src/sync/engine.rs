@@ -157,11 +157,6 @@ impl Engine {
         self.state.borrow().spaces.clone()
     }
 
-    /// This device's client id.
-    pub fn client_id(&self) -> ClientId {
-        self.state.borrow().client_id.clone()
-    }
-
     /// Runs `read` over a space's view (base with the outbox replayed, I5).
     pub fn with_view<T>(&self, space: &SpaceId, read: impl FnOnce(&MemoryRecords) -> T) -> T {
         let state = self.state.borrow();

@@ -7,9 +7,8 @@ use serde::Serialize;
 
 use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId};
 use imp_shared::protocol::{
-    AcceptInviteRequest, ApiErrorBody, HealthResponse, InviteDetails, LoginRequest, MeResponse,
-    PullResponse, PushRequest, PushResponse, SessionResponse, MAX_PULL_LIMIT, PROTOCOL_VERSION,
-    SCHEMA_VERSION,
+    AcceptInviteRequest, ApiErrorBody, InviteDetails, LoginRequest, MeResponse, PullResponse,
+    PushRequest, PushResponse, SessionResponse, MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION,
 };
 
 /// Why a call failed.
@@ -91,11 +90,6 @@ async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, 
         request = request.header("authorization", &format!("Bearer {token}"));
     }
     read(request.send().await.map_err(offline)?).await
-}
-
-/// `GET /api/v1/health`.
-pub async fn health() -> Result<HealthResponse, TransportError> {
-    get("/api/v1/health", None).await
 }
 
 /// `POST /api/v1/auth/login`.
