@@ -23,7 +23,7 @@ use imp_shared::protocol::{
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0)
         .single()
-        .unwrap_or_default()
+        .expect("a valid fixed clock")
 }
 
 fn alice() -> Actor {

@@ -32,11 +32,11 @@ fn rid(text: &str) -> RecordId {
 fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(year, month, day, 2, 0, 0)
         .single()
-        .unwrap_or_default()
+        .expect("a valid fixed clock")
 }
 
 fn date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, day)
+    Some(NaiveDate::from_ymd_opt(year, month, day).expect("a valid date"))
 }
 
 fn placement(id: &str, position: &str, mentor: &str, state: PlacementState) -> PlacementSummary {
@@ -254,7 +254,7 @@ fn mentor(user_id: &str, display_name: &str) -> (RecordId, MentorProfile) {
 /// The CSV's records as lines, after checking the BOM and that every record ends with CRLF.
 fn lines(csv: &str) -> Vec<&str> {
     assert!(csv.as_bytes().starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
-    let body = csv.strip_prefix(BOM).unwrap_or_default();
+    let body = csv.strip_prefix(BOM).expect("a UTF-8 BOM");
     assert!(body.ends_with("\r\n"), "the last record ends with CRLF");
     body.split_terminator("\r\n").collect()
 }
@@ -561,7 +561,7 @@ fn exports_of_no_students_are_a_bom_and_a_header() {
 
 /// The demo program as of 25 Nov 2026, the staff actor that seeds it, and that moment.
 fn demo_as_seeded() -> (imp_shared::demo::DemoProgram, Actor, DateTime<Utc>) {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("a valid date");
     let staff = Actor {
         user_id: UserId::from("staff-1"),
         role: Role::Staff,
@@ -580,9 +580,9 @@ fn the_demo_program_gives_the_expected_dashboard() {
         let mut records = MemoryRecords::default();
         let context = ApplyContext::new(&staff, space, now);
         for mutation in mutations {
-            let changes = apply(&records, &context, mutation);
-            assert!(changes.is_ok(), "{space}: {mutation:?} → {changes:?}");
-            records.write(&changes.unwrap_or_default());
+            let changes = apply(&records, &context, mutation)
+                .unwrap_or_else(|error| panic!("{space}: {mutation:?} → {error}"));
+            records.write(&changes);
         }
         let summary = summarize(&records, student, now);
         assert!(summary.is_some(), "{space} has a profile");
@@ -635,7 +635,8 @@ fn only_the_summarized_kinds_change_a_summary() {
         let mut summarized = MemoryRecords::default();
         let context = ApplyContext::new(&staff, space, now);
         for mutation in mutations {
-            let changes = apply(&all, &context, mutation).unwrap_or_default();
+            let changes = apply(&all, &context, mutation)
+                .unwrap_or_else(|error| panic!("{space}: {mutation:?} → {error}"));
             all.write(&changes);
             let kept: Vec<_> = changes
                 .into_iter()

@@ -28,7 +28,7 @@ fn alice_space() -> SpaceId {
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
         .single()
-        .unwrap_or_default()
+        .expect("a valid fixed clock")
 }
 
 /// A task creation as a protocol client would send it, with the title as raw JSON text.

@@ -24,11 +24,11 @@ struct Demo {
 }
 
 fn demo() -> Demo {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("a valid date");
     let now = Utc
         .with_ymd_and_hms(2026, 11, 25, 8, 0, 0)
         .single()
-        .unwrap_or_default();
+        .expect("a valid fixed clock");
     let staff = Actor {
         user_id: UserId::from("staff-1"),
         role: Role::Staff,
@@ -39,7 +39,8 @@ fn demo() -> Demo {
         let mut records = MemoryRecords::default();
         let context = ApplyContext::new(&staff, &space, now);
         for mutation in &mutations {
-            let changes = apply(&records, &context, mutation).unwrap_or_default();
+            let changes = apply(&records, &context, mutation)
+                .unwrap_or_else(|error| panic!("{space}: {mutation:?} → {error}"));
             records.write(&changes);
         }
         match &space {

@@ -29,7 +29,7 @@ fn actor(id: &str, role: Role) -> Actor {
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0)
         .single()
-        .unwrap_or_default()
+        .expect("a valid fixed clock")
 }
 
 fn id(text: &str) -> RecordId {

@@ -13,7 +13,7 @@ use imp_shared::permissions::Actor;
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 9, 10, 8, 0, 0)
         .single()
-        .unwrap_or_default()
+        .expect("a valid fixed clock")
 }
 
 fn alice() -> Actor {

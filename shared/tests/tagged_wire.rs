@@ -142,12 +142,12 @@ mod derived {
 fn at(day: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, 9, 30, 0)
         .single()
-        .unwrap_or_default()
+        .expect("a valid fixed clock")
 }
 
 /// The demo's mutations.
 fn demo_mutations() -> Vec<Mutation> {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("a valid date");
     demo_program(today)
         .spaces
         .into_iter()
@@ -217,7 +217,7 @@ fn one_of_each_kind() -> Vec<Entity> {
             university: String::new(),
             department: String::new(),
             degree: String::new(),
-            graduation_date: NaiveDate::from_ymd_opt(2027, 6, 30),
+            graduation_date: Some(NaiveDate::from_ymd_opt(2027, 6, 30).expect("a valid date")),
             languages: vec!["en".to_owned(), "vi".to_owned()],
             mandarin_level: Some(3),
             interests: Vec::new(),
