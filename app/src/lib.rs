@@ -194,6 +194,20 @@ pub fn refusal_text(lang: &str, reason_json: &str) -> String {
     }
 }
 
+/// Why the visa chooser proposes a route, as the app words it: `why_json` is a
+/// `imp_shared::visa_chooser::Why` (`{"why":"work_after_graduation",…}`), `lang` `en` or `zh-TW`.
+/// For end-to-end checks; empty when unreadable.
+#[wasm_bindgen]
+pub fn visa_why_text(lang: &str, why_json: &str) -> String {
+    match (
+        i18n::Lang::from_tag(lang),
+        serde_json::from_str::<imp_shared::visa_chooser::Why>(why_json),
+    ) {
+        (Some(lang), Ok(why)) => wording::visa_why_text(lang, &why),
+        _ => String::new(),
+    }
+}
+
 /// Whether the permission rules the server enforces (`imp_shared::permissions`) allow what a
 /// control writes, for the end-to-end check that every visible write control would be accepted.
 /// `role` is `student` / `mentor` / `staff`; `assigned` whether a mentor is assigned to the

@@ -8,6 +8,8 @@ use imp_shared::domain::{Entity, RecordKind};
 use imp_shared::error::{Denial, MutationError, Problem, Rule};
 use imp_shared::mutation::Mutation;
 
+use imp_shared::visa_chooser::{Warning, Why};
+
 use crate::i18n::{format_date, Lang};
 
 /// A record kind as people call it.
@@ -91,6 +93,10 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "rating" => ("Rating", "評分"),
         "reason" => ("Reason", "理由"),
         "residence_card_expiry" => ("Residence card expiry", "居留證到期日"),
+        "placement_start" => ("Placement start", "實習開始日"),
+        "placement_end" => ("Placement end", "實習結束日"),
+        "degree_level" => ("Degree level", "學位等級"),
+        "hong_kong_macau" => ("Hong Kong or Macau student", "港澳生"),
         "role" => ("Role", "職務"),
         "route" | "visa_route" => ("Visa route", "簽證路徑"),
         "session_id" => ("Session", "會談"),
@@ -232,6 +238,8 @@ fn problem_en(problem: &Problem) -> String {
             "of a new session must be scheduled (or a past session logged with notes)".to_owned()
         }
         Problem::NewPlacementState => "of a new placement must be proposed or confirmed".to_owned(),
+        Problem::EndsBeforeStart => "is before the start date".to_owned(),
+        Problem::NotWebAddress => "must be a web address (https://…)".to_owned(),
         Problem::InFuture => "is in the future (check the device's clock)".to_owned(),
         Problem::Unreadable { .. } => {
             "could not be read by the server (it may hold characters that cannot be sent)"
@@ -269,6 +277,8 @@ fn problem_zh(problem: &Problem) -> String {
             "：新的會談必須是已排定（或附筆記記錄的過去會談）".to_owned()
         }
         Problem::NewPlacementState => "：新的實習安排必須是提議中或已確認".to_owned(),
+        Problem::EndsBeforeStart => "早於開始日期".to_owned(),
+        Problem::NotWebAddress => "必須是網頁位址".to_owned(),
         Problem::InFuture => "是未來的時間（請檢查裝置時鐘）".to_owned(),
         Problem::Unreadable { .. } => "無法被伺服器讀取（可能含有無法傳送的字元）".to_owned(),
     }
@@ -559,6 +569,163 @@ pub fn typed_text(lang: Lang, mutation: &Mutation) -> Vec<(&'static str, String)
     out
 }
 
+/// Why the visa chooser proposes a route (`imp_shared::visa_chooser::Why`), in plain words with
+/// the student's own dates.
+pub fn visa_why_text(lang: Lang, why: &Why) -> String {
+    let date = |day| format_date(lang, day);
+    match (lang, *why) {
+        (Lang::En, Why::WorkBeforeGraduation { from, until }) => format!(
+            "You work from {} while still enrolled (until {}): that needs a student work permit \
+             before the first working day. It ends when you graduate.",
+            date(from),
+            date(until)
+        ),
+        (Lang::ZhTw, Why::WorkBeforeGraduation { from, until }) => format!(
+            "你在學期間自 {} 起工作（至 {}）：第一個工作日前須取得學生工作許可。許可在畢業時失效。",
+            date(from),
+            date(until)
+        ),
+        (
+            Lang::En,
+            Why::WorkAfterGraduation {
+                graduation,
+                stay_until,
+            },
+        ) => format!(
+            "From graduation on {} you may stay to look for work, until {} at the latest with one \
+             extension. Since 1 January 2026 you may work without a work permit during this \
+             stay, once it is approved.",
+            date(graduation),
+            date(stay_until)
+        ),
+        (
+            Lang::ZhTw,
+            Why::WorkAfterGraduation {
+                graduation,
+                stay_until,
+            },
+        ) => format!(
+            "自 {} 畢業起，你可延長居留以尋找工作，含一次延期最晚至 {}。自 2026 年 1 月 1 日起，\
+             此居留核准後，你在居留期間工作不需申請工作許可。",
+            date(graduation),
+            date(stay_until)
+        ),
+        (Lang::En, Why::LookingForWork { graduation }) => format!(
+            "After graduating on {} you may stay to look for work, and since 2026 work without a \
+             work permit during that stay. Add your placement dates on your profile for a \
+             closer answer.",
+            date(graduation)
+        ),
+        (Lang::ZhTw, Why::LookingForWork { graduation }) => format!(
+            "{} 畢業後，你可延長居留以尋找工作；自 2026 年起，此居留期間工作不需申請工作許可。\
+             在個人資料填入實習日期，可得到更準確的建議。",
+            date(graduation)
+        ),
+        (Lang::En, Why::WorkBeyondJobSeeking { stay_until }) => format!(
+            "Your work goes on after the job-seeking stay can last (until {}): from then your \
+             employer must hold a work permit for you.",
+            date(stay_until)
+        ),
+        (Lang::ZhTw, Why::WorkBeyondJobSeeking { stay_until }) => format!(
+            "你的工作期間超過尋職居留的最長期限（{}）：此後須由雇主為你取得工作許可。",
+            date(stay_until)
+        ),
+        (Lang::En, Why::GoldCardAlternative) => {
+            "Instead of an employer's permit: if you meet one of its criteria, the Gold Card is \
+             an open work permit and residence in one."
+                .to_owned()
+        }
+        (Lang::ZhTw, Why::GoldCardAlternative) => {
+            "另一種選擇：若符合其中一項資格條件，就業金卡結合開放式工作許可與居留。".to_owned()
+        }
+    }
+}
+
+/// What needs attention in the student's dates (`imp_shared::visa_chooser::Warning`). `step_title`
+/// names a route's step (for a passed deadline) in the reader's language.
+pub fn visa_warning_text(
+    lang: Lang,
+    warning: &Warning,
+    step_title: impl Fn(&str, &str) -> Option<String>,
+) -> String {
+    let date = |day| format_date(lang, day);
+    let zh = lang.is_zh();
+    match warning {
+        Warning::GraduationDateUnknown => pick(
+            lang,
+            "Add your graduation date on your profile: which route applies depends on it.",
+            "請在個人資料填入畢業日期：適用哪一種簽證路徑取決於此。",
+        )
+        .to_owned(),
+        Warning::PlacementDatesUnknown => pick(
+            lang,
+            "Add your placement's start and end dates on your profile.",
+            "請在個人資料填入實習的開始與結束日期。",
+        )
+        .to_owned(),
+        Warning::PlacementEndsBeforeStart => pick(
+            lang,
+            "Your placement ends before it starts: check its dates on your profile.",
+            "實習結束日期早於開始日期：請檢查個人資料中的日期。",
+        )
+        .to_owned(),
+        Warning::StartsAfterGraduation { graduation, start } if zh => format!(
+            "你的實習於 {} 開始，晚於畢業日 {}：學生工作許可在畢業時失效，不能用於此實習。請於畢業後 14 天內申請延長居留以尋找工作，並在核准後才開始工作。",
+            date(*start),
+            date(*graduation)
+        ),
+        Warning::StartsAfterGraduation { graduation, start } => format!(
+            "Your placement starts on {}, after you graduate on {}: a student work permit ends at \
+             graduation and cannot be used for it. Apply for job-seeking residence within 14 \
+             days of graduating, and start work only once it is approved.",
+            date(*start),
+            date(*graduation)
+        ),
+        Warning::CrossesGraduation { graduation } if zh => format!(
+            "你的實習跨越畢業日 {}：學生工作許可在當天失效。須在此之前申請延長居留以尋找工作，工作才不會中斷。",
+            date(*graduation)
+        ),
+        Warning::CrossesGraduation { graduation } => format!(
+            "Your placement runs past graduation on {}: the student work permit ends that day. \
+             Apply for job-seeking residence in time so the work goes on without a gap.",
+            date(*graduation)
+        ),
+        Warning::StudentPermitExpiresMidPlacement { expires } if zh => format!(
+            "第一張學生工作許可最晚於 {} 到期，早於實習結束：須在此之前取得新的許可。",
+            date(*expires)
+        ),
+        Warning::StudentPermitExpiresMidPlacement { expires } => format!(
+            "Your first student work permit ends on {} at the latest, before the placement does: \
+             a new one must be issued by then.",
+            date(*expires)
+        ),
+        Warning::ResidenceCardExpiresMidPlacement { expires } if zh => format!(
+            "你的居留證於 {} 到期，早於實習結束：請在到期前辦理延期或變更。",
+            date(*expires)
+        ),
+        Warning::ResidenceCardExpiresMidPlacement { expires } => format!(
+            "Your residence card expires on {}, before the placement ends: extend or change it \
+             before then.",
+            date(*expires)
+        ),
+        Warning::DeadlinePassed {
+            route_id,
+            step_id,
+            due,
+        } => {
+            let step = step_title(route_id, step_id).unwrap_or_else(|| step_id.clone());
+            if zh {
+                format!("「{step}」的期限 {} 已過：請儘快辦理。", date(*due))
+            } else {
+                format!(
+                    "The date for “{step}” was {}: do it as soon as you can.",
+                    date(*due)
+                )
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -608,6 +775,8 @@ mod tests {
             Problem::NotTheStudent,
             Problem::NewSessionNotScheduled,
             Problem::NewPlacementState,
+            Problem::EndsBeforeStart,
+            Problem::NotWebAddress,
             Problem::InFuture,
             Problem::Unreadable {
                 detail: "lone surrogate".into(),

@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::ids::{RecordId, SpaceId, UserId};
 use crate::mutation::Mutation;
+use crate::visa_chooser::DegreeLevel;
 
 /// Cohort years and the cumulative counts of organizations, mentors and students by each.
 pub const GROWTH: [(i32, usize, usize, usize); 3] = [
@@ -481,6 +482,17 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                 ),
                 interests: vec![INDUSTRIES[student % INDUSTRIES.len()].0.to_owned()],
                 cohort_year,
+                degree_level: Some(
+                    [
+                        DegreeLevel::Master,
+                        DegreeLevel::Master,
+                        DegreeLevel::Doctorate,
+                        DegreeLevel::Bachelor,
+                    ][student % 4],
+                ),
+                hong_kong_macau: false,
+                placement_start: None,
+                placement_end: None,
             }),
         )];
         let current = cohort_year == GROWTH[2].0;

@@ -363,6 +363,18 @@ entity! {
         #[serde(default)]
         interests: Vec<String>,
         cohort_year: i32,
+        /// The degree studied for: which work routes are open after graduating depends on it.
+        #[serde(default)]
+        degree_level: Option<crate::visa_chooser::DegreeLevel>,
+        /// Whether the student came as a Hong Kong or Macau student (shorter job-seeking stays).
+        #[serde(default)]
+        hong_kong_macau: bool,
+        /// The first working day of the student's placement or job, as they plan it.
+        #[serde(default)]
+        placement_start: Option<NaiveDate>,
+        /// Its last working day; not before `placement_start`.
+        #[serde(default)]
+        placement_end: Option<NaiveDate>,
     }
 }
 
@@ -1012,6 +1024,9 @@ impl Entity {
                 Check::line("authority", &template.authority)?;
                 Check::optional_line("name_zh", &template.name_zh)?;
                 Check::optional_line("authority_zh", &template.authority_zh)?;
+                Check::date("verified_on", template.verified_on)?;
+                Check::text("changes", &template.changes)?;
+                Check::text("changes_zh", &template.changes_zh)?;
                 if template.steps.is_empty() || template.steps.len() > 30 {
                     return Err(MutationError::invalid(
                         "steps",
@@ -1028,6 +1043,21 @@ impl Entity {
                     Check::optional_line("steps", &step.authority_zh)?;
                     Check::list("documents_zh", &step.documents_zh)?;
                     Check::text("note_zh", &step.note_zh)?;
+                    if step.sources.len() > 20 {
+                        return Err(MutationError::invalid(
+                            "sources",
+                            Problem::TooManyEntries { max: 20 },
+                        ));
+                    }
+                    for source in &step.sources {
+                        // An address may be longer than a line; it holds no control characters.
+                        Check::required_text("sources", &source.url)?;
+                        if source.link().is_none() {
+                            return Err(MutationError::invalid("sources", Problem::NotWebAddress));
+                        }
+                        Check::line("sources", &source.title)?;
+                        Check::optional_line("sources", &source.title_zh)?;
+                    }
                 }
                 Ok(())
             }
@@ -1049,6 +1079,16 @@ impl Entity {
                 }
                 Check::date("residence_card_expiry", profile.residence_card_expiry)?;
                 Check::list("interests", &profile.interests)?;
+                Check::date("placement_start", profile.placement_start)?;
+                Check::date("placement_end", profile.placement_end)?;
+                if let (Some(start), Some(end)) = (profile.placement_start, profile.placement_end) {
+                    if end < start {
+                        return Err(MutationError::invalid(
+                            "placement_end",
+                            Problem::EndsBeforeStart,
+                        ));
+                    }
+                }
                 Check::year("cohort_year", profile.cohort_year)
             }
             Entity::Ranking(ranking) => {

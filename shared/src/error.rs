@@ -165,6 +165,12 @@ pub enum Problem {
     /// A new placement is proposed or confirmed.
     #[error("must be proposed or confirmed for a new placement")]
     NewPlacementState,
+    /// An end date before its start date.
+    #[error("is before the start date")]
+    EndsBeforeStart,
+    /// Not a web address (`https://…` or `http://…`).
+    #[error("must be a web address (https://…)")]
+    NotWebAddress,
     /// A time that lies in the future.
     #[error("is in the future")]
     InFuture,

@@ -23,6 +23,7 @@ pub mod server;
 pub mod summary;
 mod tag_first;
 pub mod visa;
+pub mod visa_chooser;
 
 /// The app's version, shown by `/api/v1/health` and the app.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

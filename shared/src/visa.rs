@@ -2,11 +2,15 @@
 //!
 //! Rules change more often than code ships, so a route is a plain serde record
 //! ([`VisaRouteTemplate`]) that can live in the program space and be corrected by staff; only the
-//! date arithmetic ([`DueRule`]) is code. [`builtin_routes`] holds the first version of the four
-//! built-in routes. Fees and processing times in it are what the authorities published when it
-//! was written; staff should check them before each cohort and bump the route's `version`.
+//! date arithmetic ([`DueRule`]) is code. [`builtin_routes`] holds version 2 of the five built-in
+//! routes, checked against official sources on 2026-12-03 (`docs/visa-sources.md` records what
+//! each source says). Every step names its [`Source`]s and every route the day they were last
+//! checked ([`VisaRouteTemplate::verified_on`]); [`VisaRouteTemplate::needs_review`] flags a route
+//! whose check is more than [`REVIEW_AFTER_MONTHS`] months old. Fees and processing times change:
+//! staff should recheck them before each cohort, bump the route's `version` and say what changed
+//! in its `changes`.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{StudentProfile, VisaStep, VisaStepState};
@@ -17,11 +21,20 @@ pub const STUDENT_WORK_PERMIT: &str = "student-work-permit";
 pub const JOB_SEEKING_RESIDENCE: &str = "job-seeking-residence";
 /// Id of the points-based work-permit route for graduates of Taiwanese universities.
 pub const GRADUATE_POINTS_WORK_PERMIT: &str = "graduate-points-work-permit";
+/// Id of the standard professional work-permit route (an employer applies; salary threshold).
+pub const PROFESSIONAL_WORK_PERMIT: &str = "professional-work-permit";
 /// Id of the Employment Gold Card route.
 pub const EMPLOYMENT_GOLD_CARD: &str = "employment-gold-card";
 
 /// A step is urgent when fewer than this many days are left (overdue steps included).
 pub const URGENT_WITHIN_DAYS: i64 = 30;
+
+/// A route's sources are due for another check this many calendar months after
+/// [`VisaRouteTemplate::verified_on`].
+pub const REVIEW_AFTER_MONTHS: u32 = 6;
+
+/// The day the built-in routes' sources were last checked.
+const BUILTIN_VERIFIED_ON: Option<NaiveDate> = NaiveDate::from_ymd_opt(2026, 12, 3);
 
 const WDA: &str = "Workforce Development Agency, Ministry of Labor";
 const NIA: &str = "National Immigration Agency, Ministry of the Interior";
@@ -43,6 +56,9 @@ pub enum Anchor {
     PlacementStart,
     /// The expiry date of the student's current work permit.
     PermitExpiry,
+    /// The day the work permit a step follows from was issued (a residence change is due within
+    /// 30 days of it).
+    PermitIssued,
     /// A date the student picks for steps that hang on their own plans; the app offers today.
     ChosenDate,
 }
@@ -105,6 +121,9 @@ pub struct Anchors {
     pub permit_expiry: Option<NaiveDate>,
     /// See [`Anchor::ChosenDate`].
     pub chosen_date: Option<NaiveDate>,
+    /// See [`Anchor::PermitIssued`].
+    #[serde(default)]
+    pub permit_issued: Option<NaiveDate>,
 }
 
 impl Anchors {
@@ -116,17 +135,47 @@ impl Anchors {
             Anchor::PlacementStart => self.placement_start,
             Anchor::PermitExpiry => self.permit_expiry,
             Anchor::ChosenDate => self.chosen_date,
+            Anchor::PermitIssued => self.permit_issued,
         }
     }
 
-    /// The anchors a student profile knows (graduation and residence-card expiry); the others
-    /// come from the placement and the student and are left unknown.
+    /// The anchors a student profile knows (graduation, residence-card expiry and the planned
+    /// placement start); the others come from the student's permits and are left unknown.
     pub fn from_profile(profile: &StudentProfile) -> Self {
         Self {
             graduation_date: profile.graduation_date,
             residence_card_expiry: profile.residence_card_expiry,
+            placement_start: profile.placement_start,
             ..Self::default()
         }
+    }
+}
+
+/// Where a step's rules were read: an official page (a government site or a university's
+/// international office).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The page's address.
+    pub url: String,
+    /// What the page is, in English (its own title where it has one).
+    pub title: String,
+    /// `title` in 繁體中文; empty when not translated.
+    #[serde(default)]
+    pub title_zh: String,
+}
+
+impl Source {
+    /// The title in the reader's language (繁體中文 when `zh` and translated).
+    pub fn title_in(&self, zh: bool) -> &str {
+        pick(zh, &self.title, &self.title_zh)
+    }
+
+    /// The address when it is a web address (`https://` or `http://`), for a link: a template
+    /// edited by staff could otherwise carry a `javascript:` or `data:` address.
+    pub fn link(&self) -> Option<&str> {
+        let url = self.url.trim();
+        let lower = url.to_ascii_lowercase();
+        (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url)
     }
 }
 
@@ -162,6 +211,9 @@ pub struct VisaStepTemplate {
     /// `note` in 繁體中文; empty when not translated.
     #[serde(default)]
     pub note_zh: String,
+    /// The official pages the step's rules, fees and times come from.
+    #[serde(default)]
+    pub sources: Vec<Source>,
 }
 
 impl VisaStepTemplate {
@@ -205,6 +257,16 @@ pub struct VisaRouteTemplate {
     /// `authority` in 繁體中文; empty when not translated.
     #[serde(default)]
     pub authority_zh: String,
+    /// The day every step's sources were last checked; `None` when never.
+    #[serde(default)]
+    pub verified_on: Option<NaiveDate>,
+    /// What changed since the previous version, in plain words, for students whose checklist
+    /// follows an older one; empty for a first version.
+    #[serde(default)]
+    pub changes: String,
+    /// `changes` in 繁體中文; empty when not translated.
+    #[serde(default)]
+    pub changes_zh: String,
 }
 
 impl VisaRouteTemplate {
@@ -216,6 +278,25 @@ impl VisaRouteTemplate {
     /// The authority in the reader's language.
     pub fn authority_in(&self, zh: bool) -> &str {
         pick(zh, &self.authority, &self.authority_zh)
+    }
+
+    /// What changed since the previous version, in the reader's language.
+    pub fn changes_in(&self, zh: bool) -> &str {
+        pick(zh, &self.changes, &self.changes_zh)
+    }
+
+    /// Whether the route's sources are due for another check on `today`: never checked, or
+    /// checked more than [`REVIEW_AFTER_MONTHS`] calendar months ago. Month ends clamp, so a
+    /// route checked on 31 August is due after the last day of February.
+    pub fn needs_review(&self, today: NaiveDate) -> bool {
+        let Some(verified_on) = self.verified_on else {
+            return true;
+        };
+        match verified_on.checked_add_months(Months::new(REVIEW_AFTER_MONTHS)) {
+            Some(review_by) => today > review_by,
+            // Beyond the calendar: today cannot be later.
+            None => false,
+        }
     }
 }
 
@@ -303,8 +384,10 @@ pub fn days_left(due: NaiveDate, today: NaiveDate) -> i64 {
 }
 
 /// Whether a step with `days_left` days to go needs attention now: fewer than
-/// [`URGENT_WITHIN_DAYS`], which includes overdue steps. Thirty days is the usual window in which
-/// the National Immigration Agency accepts residence extensions, so nothing due sooner may wait.
+/// [`URGENT_WITHIN_DAYS`], which includes overdue steps. The National Immigration Agency accepts
+/// residence extensions from three months before the card expires; thirty days is the last
+/// stretch in which documents still have to be gathered and an appointment found, so nothing due
+/// sooner may wait.
 pub fn is_urgent(days_left: i64) -> bool {
     days_left < URGENT_WITHIN_DAYS
 }
@@ -313,16 +396,217 @@ fn documents(names: &[&str]) -> Vec<String> {
     names.iter().map(|name| (*name).to_owned()).collect()
 }
 
-/// The four built-in routes, version 1 each.
+/// An official page as `(url, title, title_zh)`; `title_zh` is empty when the page has no
+/// Chinese title. Each one is quoted and dated in `docs/visa-sources.md`.
+type SourceRef = (&'static str, &'static str, &'static str);
+
+fn sources(list: &[SourceRef]) -> Vec<Source> {
+    list.iter()
+        .map(|(url, title, title_zh)| Source {
+            url: (*url).to_owned(),
+            title: (*title).to_owned(),
+            title_zh: (*title_zh).to_owned(),
+        })
+        .collect()
+}
+
+/// MOL order on student work permits (1 year; ends 30 September; lapses at graduation).
+const SRC_MOL_STUDENT_PERMIT_ORDER: SourceRef = (
+    "https://studentaffairs.cgu.edu.tw/p/16-1012-113581.php?Lang=zh-tw",
+    "Ministry of Labor order on student work permits (Chang Gung University notice, 2024-08-26)",
+    "勞動部令：僑外生工作許可期間（長庚大學公告，2024-08-26）",
+);
+/// NPTU: graduating students' permits run to 30 June.
+const SRC_NPTU_PERMIT_PERIOD: SourceRef = (
+    "https://oiais.nptu.edu.tw/p/405-1090-138773,c13130.php?Lang=zh-tw",
+    "Work permit period (National Pingtung University)",
+    "工作證效期（國立屏東大學）",
+);
+/// gov.tw service page: 7 working days from receipt.
+const SRC_GOV_STUDENT_PERMIT: SourceRef = (
+    "https://www.gov.tw/News3_Content.aspx?n=2&s=374261&lep=19",
+    "Work permits for overseas Chinese and foreign students (gov.tw)",
+    "僑外生工作許可申請",
+);
+/// NISA FAQ: 20 hours a week except in the vacations (Employment Service Act art. 50).
+const SRC_NISA_20_HOURS: SourceRef = (
+    "https://www.nisa.moe.gov.tw/faq.new/view/sn/1015/menu_sn/0",
+    "NISA FAQ: working hours of overseas Chinese and foreign students (answered by the WDA)",
+    "",
+);
+/// CYUT: a permit is needed even for unpaid internships.
+const SRC_CYUT_STUDENT_PERMIT: SourceRef = (
+    "https://icsc.cyut.edu.tw/p/406-1008-20516,r1220.php?Lang=en",
+    "Student work permits (Chaoyang University of Technology international office)",
+    "",
+);
+/// WDA: from 2026 no work permit during a graduate's job-seeking extension.
+const SRC_WDA_JOB_SEEKING_EXEMPTION: SourceRef = (
+    "https://ezworktaiwan.wda.gov.tw/cp.aspx?n=511766BD9E956242",
+    "EZ Work Taiwan Q&A: graduates working without a work permit during job-seeking residence",
+    "",
+);
+/// YunTech: the amended Act's art. 12 and its 2026-01-01 start.
+const SRC_YUNTECH_ART_12: SourceRef = (
+    "https://tdx.yuntech.edu.tw/index.php/newsclass/2020-03-05-07-13-35/item/1268-work-aprc-update",
+    "Important Legal Update | Work Eligibility & APRC Rules for Overseas Chinese Students (YunTech)",
+    "",
+);
+/// The residence regulations: art. 7 (30 days to change the reason), art. 9 (extensions within
+/// 3 months before expiry), art. 11 (graduates' job-seeking extension, 1 + 1 years).
+const SRC_RESIDENCE_REGULATIONS: SourceRef = (
+    "https://law.moj.gov.tw/LawClass/LawAll.aspx?pcode=D0080129",
+    "Regulations Governing Visiting, Residency, and Permanent Residency of Aliens",
+    "外國人停留居留及永久居留辦法",
+);
+/// NTU: the study ARC is cancelled within two weeks of graduating.
+const SRC_NTU_LEAVING: SourceRef = (
+    "https://oia.ntu.edu.tw/en/internationalstudents/degreestudent/LeavingNTU/graduation",
+    "Leaving NTU (National Taiwan University OIA)",
+    "",
+);
+/// FCU: Hong Kong and Macau students get 6 + 6 months.
+const SRC_FCU_STAY: SourceRef = (
+    "https://oia.fcu.edu.tw/en/overseas-students/stayintaiwan",
+    "Options of Staying in Taiwan After Graduation (Feng Chia University OIA)",
+    "",
+);
+/// Gold Card FAQ: the graduate extension's documents and fee (NT$500 to NT$1,000).
+const SRC_GOLD_CARD_GRADUATE_EXTENSION: SourceRef = (
+    "https://goldcard.nat.gov.tw/en/faq/if-i-am-about-to-graduate-in-taiwan-how-do-i-apply-for-a-residency-extension/",
+    "If I am about to graduate in Taiwan, how do I apply for a residency extension?",
+    "",
+);
+/// YZU: the residence fee (NT$1,000) and the 14-day advice.
+const SRC_YZU_STAY: SourceRef = (
+    "https://www.yzu.edu.tw/alumni/index.php/en-us/build-your-future-in-taiwan/post-graduation-stay-in-taiwan",
+    "Post-graduation stay in Taiwan (Yuan Ze University)",
+    "",
+);
+/// The points system (art. 5-1): 70 points for Taiwan graduates.
+const SRC_POINTS_STANDARD: SourceRef = (
+    "https://laws.mol.gov.tw/FLAW/FLAWDAT0801.aspx?id=FL028069&ldate=20220429&modify=1",
+    "Qualifications and review standards for foreigners' specialized work, art. 5-1 (points system)",
+    "外國人從事就業服務法第四十六條第一項第一款至第六款工作資格及審查標準",
+);
+/// CGU: the points system's quota was removed on 2024-08-01.
+const SRC_CGU_POINTS_QUOTA: SourceRef = (
+    "https://studentaffairs.cgu.edu.tw/p/16-1012-113391.php?Lang=zh-tw",
+    "Points system quota removed (Chang Gung University notice of an MOL letter, 2024-08-06)",
+    "取消僑外生評點制公告之人數數額（長庚大學公告）",
+);
+/// WDA: the standard route (NT$47,971; master's, or bachelor's plus 2 years).
+const SRC_WDA_STANDARD_ROUTE: SourceRef = (
+    "https://ezworktaiwan.wda.gov.tw/cp.aspx?n=98C816CDB81AA655",
+    "EZ Work Taiwan Q&A: how graduates can stay in Taiwan to work",
+    "",
+);
+/// WDA: the points route's documents and its NT$500 fee.
+const SRC_WDA_POINTS_DOCUMENTS: SourceRef = (
+    "https://ezworktaiwan.wda.gov.tw/en/cp.aspx?n=8E87472D9CB255FF&s=BCA6B6757A58F5B3",
+    "Documents required for a Category A work permit (points system for overseas Chinese or foreign students graduated in the R.O.C.)",
+    "",
+);
+/// Gold Card: eligibility and fees overview.
+const SRC_GOLD_CARD_CONDITIONS: SourceRef = (
+    "https://goldcard.nat.gov.tw/en/subtags/application-conditions/",
+    "Employment Gold Card FAQ: application conditions",
+    "",
+);
+/// Gold Card: extension from 4 months before expiry.
+const SRC_GOLD_CARD_EXTENSION: SourceRef = (
+    "https://goldcard.nat.gov.tw/en/faq/my-employment-gold-card-is-about-to-expire-how-do-i-apply-for-an-extension/",
+    "My Employment Gold Card is about to expire, how do I apply for an extension?",
+    "",
+);
+/// Gold Card: processing time.
+const SRC_GOLD_CARD_PROCESSING: SourceRef = (
+    "https://goldcard.nat.gov.tw/en/faq/how-long-does-the-application-take/",
+    "How long does the application take? (Taiwan Employment Gold Card Office)",
+    "",
+);
+/// NIA: the Gold Card fee standard has a tier for valid-ARC holders.
+const SRC_NIA_GOLD_CARD_FEES: SourceRef = (
+    "https://www.immigration.gov.tw/5382/5385/7229/7235/229320/cp_news",
+    "Amended fee standard for the Employment Gold Card, Employment Pass Card and Entrepreneur Visa (NIA)",
+    "修正「就業金卡與就業PASS卡及創業家簽證規費收費標準」",
+);
+/// Gold Card: applying from within Taiwan.
+const SRC_GOLD_CARD_NEW_APPLICANT: SourceRef = (
+    "https://goldcard.nat.gov.tw/en/apply/step-2/new-applicant/",
+    "New Applicant (Taiwan Employment Gold Card Office)",
+    "",
+);
+/// Gold Card: collecting the card with the printed payment receipt.
+const SRC_GOLD_CARD_COLLECTION: SourceRef = (
+    "https://goldcard.nat.gov.tw/en/apply/step-3/card-collection/",
+    "Card Collection (Taiwan Employment Gold Card Office)",
+    "",
+);
+
+/// The step that changes a residence card to work-based residence once a work permit is issued;
+/// the points-based and the professional routes share it.
+fn work_residence_step() -> VisaStepTemplate {
+    VisaStepTemplate {
+        id: "residence".to_owned(),
+        title: "Change your residence card to work-based residence".to_owned(),
+        authority: NIA.to_owned(),
+        documents: documents(&[
+            "Application form",
+            "Passport",
+            "Current residence card (ARC)",
+            "Work permit",
+            "Recent 2-inch photo",
+            "Fee receipt",
+        ]),
+        title_zh: "將居留證變更為工作居留".to_owned(),
+        authority_zh: NIA_ZH.to_owned(),
+        documents_zh: documents(&[
+            "申請表",
+            "護照",
+            "目前的居留證（ARC）",
+            "工作許可",
+            "最近二吋照片",
+            "規費收據",
+        ]),
+        // The fee is known only for a 1-year card; a work-based card may be granted for longer.
+        fee_twd: None,
+        due: DueRule::WithinDaysAfter {
+            anchor: Anchor::PermitIssued,
+            days: 30,
+        },
+        note: "Apply as soon as the work permit is issued: within 30 days of it (Regulations \
+               art. 7) and before your current card expires. The fee depends on the validity \
+               granted; universities report that a 1-year card costs NT$1,000."
+            .to_owned(),
+        note_zh: "取得工作許可後請盡快申請：須在許可核發後 30 天內（外國人停留居留及永久居留辦法\
+                  第 7 條），且在目前的居留證到期前。規費依核准的效期而定；各大學說明 1 年效期\
+                  為新臺幣 1,000 元。"
+            .to_owned(),
+        sources: sources(&[SRC_RESIDENCE_REGULATIONS, SRC_YZU_STAY]),
+    }
+}
+
+/// The five built-in routes, version 2 each, their sources checked on 2026-12-03.
 pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
     vec![
         VisaRouteTemplate {
             id: STUDENT_WORK_PERMIT.to_owned(),
-            version: 1,
+            version: 2,
             name: "Student work permit".to_owned(),
             name_zh: "學生工作許可".to_owned(),
             authority_zh: WDA_ZH.to_owned(),
             authority: WDA.to_owned(),
+            verified_on: BUILTIN_VERIFIED_ON,
+            changes: "Version 2: a permit now lasts up to 1 year (was 6 months), ends by the end \
+                      of September (the end of June for graduating students) and lapses at \
+                      graduation. Apply and renew 21 days ahead (was 14), because the school \
+                      reviews the application before the WDA does."
+                .to_owned(),
+            changes_zh: "第 2 版：許可效期最長 1 年（原為 6 個月），最遲至九月底（應屆畢業生至六月底），\
+                         並於畢業時失效。申請及重新申請都請提前 21 天（原為 14 天），因為學校須先審核，\
+                         再送勞動力發展署。"
+                .to_owned(),
             steps: vec![
                 VisaStepTemplate {
                     id: "apply".to_owned(),
@@ -336,18 +620,38 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "申請學生工作許可".to_owned(),
                     authority_zh: WDA_ZH.to_owned(),
-                    documents_zh: documents(&["護照（影本）", "居留證（ARC，影本）", "在學證明（學生證或在學證明書）", "規費收據"]),
-                    note_zh: "須取得工作許可後才能開始工作。許可效期最長 6 個月，學期中每週最多工作 20 小時（寒暑假不受此限）。審查約需 7 個工作天，因此須提前兩週申請。".to_owned(),
+                    documents_zh: documents(&[
+                        "護照（影本）",
+                        "居留證（ARC，影本）",
+                        "在學證明（學生證或在學證明書）",
+                        "規費收據",
+                    ]),
                     fee_twd: Some(100),
                     due: DueRule::DaysBefore {
                         anchor: Anchor::PlacementStart,
-                        days: 14,
+                        days: 21,
                     },
-                    note: "Work may start only once the permit is issued. It is valid for at most \
-                           6 months and allows up to 20 hours a week during term (no limit in the \
-                           winter and summer vacations). Processing takes about 7 working days, \
-                           hence two weeks ahead."
+                    note: "Work may start only once the permit is issued, unpaid internships \
+                           included. It is valid for at most 1 year, ending no later than the \
+                           end of September (the end of June for graduating students), and it \
+                           lapses at graduation, so it cannot cover work after graduation. Up to \
+                           20 hours a week during term (no limit in the winter and summer \
+                           vacations). The school reviews the application first, then the WDA \
+                           takes about 7 working days and you download the e-permit: apply 21 \
+                           days ahead."
                         .to_owned(),
+                    note_zh: "須取得工作許可後才能開始工作，無薪實習也一樣。許可效期最長 1 年，最遲至\
+                              九月底（應屆畢業生至六月底），並於畢業時失效，因此不能用於畢業後的工作。\
+                              學期中每週最多工作 20 小時（寒暑假不受此限）。先由學校審核，再由勞動力\
+                              發展署審查約 7 個工作天，之後下載電子許可：請提前 21 天申請。"
+                        .to_owned(),
+                    sources: sources(&[
+                        SRC_MOL_STUDENT_PERMIT_ORDER,
+                        SRC_NPTU_PERMIT_PERIOD,
+                        SRC_GOV_STUDENT_PERMIT,
+                        SRC_NISA_20_HOURS,
+                        SRC_CYUT_STUDENT_PERMIT,
+                    ]),
                 },
                 VisaStepTemplate {
                     id: "renew".to_owned(),
@@ -361,28 +665,50 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "申請新的學生工作許可".to_owned(),
                     authority_zh: WDA_ZH.to_owned(),
-                    documents_zh: documents(&["護照（影本）", "居留證（ARC，影本）", "下學期的在學證明", "規費收據"]),
-                    note_zh: "許可效期最長 6 個月，且不得超過居留證效期；若要不間斷地繼續工作，須在目前的許可到期前取得下一張許可。".to_owned(),
+                    documents_zh: documents(&[
+                        "護照（影本）",
+                        "居留證（ARC，影本）",
+                        "下學期的在學證明",
+                        "規費收據",
+                    ]),
                     fee_twd: Some(100),
                     due: DueRule::DaysBefore {
                         anchor: Anchor::PermitExpiry,
-                        days: 14,
+                        days: 21,
                     },
-                    note:
-                        "A permit lasts at most 6 months and never beyond the residence card; to \
-                           keep working without a gap the next one must be issued before this one \
-                           expires."
-                            .to_owned(),
+                    note: "A permit lasts at most 1 year, ends at the end of September unless you \
+                           show registration for the next academic year, and never runs beyond \
+                           the residence card. It ends at graduation and cannot be renewed after \
+                           the diploma. To keep working without a gap, the next one must be \
+                           issued before this one expires; it goes through the same school \
+                           review, so apply 21 days ahead."
+                        .to_owned(),
+                    note_zh: "許可效期最長 1 年，除非出示下一學年的註冊證明，否則至九月底止，且不得超過\
+                              居留證效期。許可於畢業時失效，取得畢業證書後不能再申請。若要不間斷地繼續\
+                              工作，須在目前的許可到期前取得下一張許可；同樣須經學校審核，請提前 21 天\
+                              申請。"
+                        .to_owned(),
+                    sources: sources(&[SRC_MOL_STUDENT_PERMIT_ORDER, SRC_NPTU_PERMIT_PERIOD]),
                 },
             ],
         },
         VisaRouteTemplate {
             id: JOB_SEEKING_RESIDENCE.to_owned(),
-            version: 1,
+            version: 2,
             name: "Job-seeking residence after graduation".to_owned(),
             name_zh: "畢業後延長居留以尋找工作".to_owned(),
             authority_zh: NIA_ZH.to_owned(),
             authority: NIA.to_owned(),
+            verified_on: BUILTIN_VERIFIED_ON,
+            changes: "Version 2: from 2026-01-01 you may work without a work permit once this \
+                      extension is approved (not before). Hong Kong and Macau students get 6 + 6 \
+                      months instead of 1 + 1 years. Extensions are accepted from 3 months before \
+                      the card expires (was 30 days). Overseas Chinese students pay NT$500."
+                .to_owned(),
+            changes_zh: "第 2 版：自 2026-01-01 起，本延期居留獲准後即可免申請工作許可而工作（獲准前\
+                         不可）。港澳生為 6＋6 個月，而非 1＋1 年。自居留證到期前 3 個月起即受理延期\
+                         （原為 30 天）。僑生規費為新臺幣 500 元。"
+                .to_owned(),
             steps: vec![
                 VisaStepTemplate {
                     id: "apply".to_owned(),
@@ -398,17 +724,50 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "申請延長居留以尋找工作".to_owned(),
                     authority_zh: NIA_ZH.to_owned(),
-                    documents_zh: documents(&["申請表", "護照", "目前的居留證（ARC）", "畢業證書或畢業證明", "最近二吋照片", "規費收據"]),
-                    note_zh: "畢業後可在臺灣停留最長 1 年以尋找工作；可再延長一次。".to_owned(),
+                    documents_zh: documents(&[
+                        "申請表",
+                        "護照",
+                        "目前的居留證（ARC）",
+                        "畢業證書或畢業證明",
+                        "最近二吋照片",
+                        "規費收據",
+                    ]),
                     fee_twd: Some(1000),
+                    // The law only asks for "before the card expires"; the 14 days are the
+                    // window before the study ARC is cancelled (NTU OIA).
                     due: DueRule::WithinDaysAfter {
                         anchor: Anchor::GraduationDate,
                         days: 14,
                     },
-                    note:
-                        "Grants up to 1 year in Taiwan to look for work after graduating; it may \
-                           be extended once."
-                            .to_owned(),
+                    note: "From 2026-01-01, graduates with a Taiwanese associate degree or higher \
+                           may work in any job without a work permit while this extension is \
+                           valid (Act for the Recruitment and Employment of Foreign \
+                           Professionals, art. 12). It grants 1 year and can be extended once, 2 \
+                           years at most; Hong Kong and Macau students get 6 months + 6 months. \
+                           This time does not count toward permanent residence. The law only \
+                           asks you to file before the card expires, but the study ARC is \
+                           cancelled about 2 weeks after graduation is reported (NTU OIA), so \
+                           file within 14 days of the diploma. Do not work between graduation \
+                           and the approval: the student work permit has lapsed and the \
+                           exemption has not started. Fee NT$1,000 for foreign students, NT$500 \
+                           for overseas Chinese students."
+                        .to_owned(),
+                    note_zh: "自 2026-01-01 起，取得我國副學士以上學位的畢業生，在本延期居留有效期間可從事\
+                              任何工作，免申請工作許可（外國專業人才延攬及僱用法第 12 條）。延期 1 年，\
+                              可再延期一次，最長 2 年；港澳生為 6 個月＋6 個月。此期間不計入永久居留的\
+                              居留年限。法規只要求在居留證到期前送件，但學校通報畢業後，就學居留證約 2 \
+                              週內即被註銷（臺大國際事務處），因此請在畢業證書日期起 14 天內申請。畢業後\
+                              至獲准前請勿工作：學生工作許可已失效，免許可的規定尚未開始。規費：外國學生\
+                              新臺幣 1,000 元，僑生新臺幣 500 元。"
+                        .to_owned(),
+                    sources: sources(&[
+                        SRC_WDA_JOB_SEEKING_EXEMPTION,
+                        SRC_YUNTECH_ART_12,
+                        SRC_RESIDENCE_REGULATIONS,
+                        SRC_NTU_LEAVING,
+                        SRC_FCU_STAY,
+                        SRC_GOLD_CARD_GRADUATE_EXTENSION,
+                    ]),
                 },
                 VisaStepTemplate {
                     id: "extend".to_owned(),
@@ -423,26 +782,50 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "延長尋職居留（限一次）".to_owned(),
                     authority_zh: NIA_ZH.to_owned(),
-                    documents_zh: documents(&["申請表", "護照", "目前的居留證（ARC）", "尋職證明（求職申請、面試紀錄）", "規費收據"]),
-                    note_zh: "須在居留證到期前送件；自到期前 30 天起受理延期申請，此步驟也從那時起轉為緊急。".to_owned(),
+                    documents_zh: documents(&[
+                        "申請表",
+                        "護照",
+                        "目前的居留證（ARC）",
+                        "尋職證明（求職申請、面試紀錄）",
+                        "規費收據",
+                    ]),
                     fee_twd: Some(1000),
                     due: DueRule::OnAnchor {
                         anchor: Anchor::ResidenceCardExpiry,
                     },
-                    note:
-                        "Hand in before the residence card expires; extensions are accepted from \
-                           30 days before, which is when this step turns urgent."
-                            .to_owned(),
+                    note: "Adds 1 more year (6 months for Hong Kong and Macau students), so 2 \
+                           years in all (1 year for Hong Kong and Macau). Hand in before the \
+                           residence card expires; extensions are accepted from 3 months before \
+                           expiry (Regulations art. 9). This step turns urgent 30 days before."
+                        .to_owned(),
+                    note_zh: "再延長 1 年（港澳生為 6 個月），合計最長 2 年（港澳生為 1 年）。須在居留證\
+                              到期前送件；自到期前 3 個月起受理延期申請（外國人停留居留及永久居留辦法第 \
+                              9 條）。本步驟在到期前 30 天轉為緊急。"
+                        .to_owned(),
+                    sources: sources(&[
+                        SRC_RESIDENCE_REGULATIONS,
+                        SRC_FCU_STAY,
+                        SRC_NTU_LEAVING,
+                    ]),
                 },
             ],
         },
         VisaRouteTemplate {
             id: GRADUATE_POINTS_WORK_PERMIT.to_owned(),
-            version: 1,
+            version: 2,
             name: "Points-based work permit for graduates".to_owned(),
             name_zh: "畢業僑外生評點制工作許可".to_owned(),
             authority_zh: WDA_ZH.to_owned(),
             authority: WDA.to_owned(),
+            verified_on: BUILTIN_VERIFIED_ON,
+            changes: "Version 2: the employer's fee is NT$500 (was NT$100). Change your residence \
+                      card within 30 days of the permit being issued (was: by the card's expiry); \
+                      its fee depends on the validity granted. No quota since 2024-08-01."
+                .to_owned(),
+            changes_zh: "第 2 版：雇主規費為新臺幣 500 元（原為 100 元）。請在工作許可核發後 30 天內\
+                         變更居留證（原為居留證到期前）；其規費依核准效期而定。自 2024-08-01 起不再\
+                         有名額限制。"
+                .to_owned(),
             steps: vec![
                 VisaStepTemplate {
                     id: "evidence".to_owned(),
@@ -457,13 +840,33 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "提供雇主評點審查所需的證明文件".to_owned(),
                     authority_zh: WDA_ZH.to_owned(),
-                    documents_zh: documents(&["畢業證書", "護照（影本）", "載明薪資的僱用契約", "華語文能力測驗（TOCFL）證書（如有）", "工作經驗或其他評點項目的證明（如有）"]),
-                    note_zh: "評點制工作許可須達 70 點以上（學歷、薪資、工作經驗、語言能力等）；請備齊每一個可主張項目的證明。".to_owned(),
+                    documents_zh: documents(&[
+                        "畢業證書",
+                        "護照（影本）",
+                        "載明薪資的僱用契約",
+                        "華語文能力測驗（TOCFL）證書（如有）",
+                        "工作經驗或其他評點項目的證明（如有）",
+                    ]),
                     fee_twd: None,
                     due: DueRule::NoDueDate,
                     note: "The permit needs at least 70 points (degree, salary, experience, \
-                           languages and more); collect the evidence for every item you can claim."
+                           languages and more); collect the evidence for every item you can \
+                           claim. It is open to graduates with a Taiwanese bachelor's degree or \
+                           higher (associate degrees only in some fields). No quota since \
+                           2024-08-01. The alternative is the standard work permit for foreign \
+                           professionals: NT$47,971 a month, with a master's degree, or a \
+                           bachelor's degree plus 2 years' experience."
                         .to_owned(),
+                    note_zh: "評點制工作許可須達 70 點以上（學歷、薪資、工作經驗、語言能力等）；請備齊\
+                              每一個可主張項目的證明。適用於取得我國學士以上學位的畢業生（副學士僅限特定\
+                              科系）。自 2024-08-01 起不再有名額限制。另一選擇是一般外國專業人員工作許可：\
+                              月薪新臺幣 47,971 元，且具碩士學位，或學士學位加 2 年工作經驗。"
+                        .to_owned(),
+                    sources: sources(&[
+                        SRC_POINTS_STANDARD,
+                        SRC_CGU_POINTS_QUOTA,
+                        SRC_WDA_STANDARD_ROUTE,
+                    ]),
                 },
                 VisaStepTemplate {
                     id: "employer-applies".to_owned(),
@@ -478,50 +881,129 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "由雇主為你申請工作許可".to_owned(),
                     authority_zh: WDA_ZH.to_owned(),
-                    documents_zh: documents(&["雇主申請書", "評點表及證明文件", "畢業證書", "護照（影本）", "規費收據"]),
-                    note_zh: "須在取得畢業證書後、第一個工作日之前申請；審查約需兩週。".to_owned(),
-                    fee_twd: Some(100),
+                    documents_zh: documents(&[
+                        "雇主申請書",
+                        "評點表及證明文件",
+                        "畢業證書",
+                        "護照（影本）",
+                        "規費收據",
+                    ]),
+                    fee_twd: Some(500),
                     due: DueRule::DaysBefore {
                         anchor: Anchor::PlacementStart,
                         days: 14,
                     },
                     note: "Only after the diploma is issued, and before the first working day; \
-                           allow about two weeks for processing."
+                           allow about two weeks for processing. The employer pays NT$500 per \
+                           case."
                         .to_owned(),
+                    note_zh: "須在取得畢業證書後、第一個工作日之前申請；審查約需兩週。雇主須繳規費每件\
+                              新臺幣 500 元。"
+                        .to_owned(),
+                    sources: sources(&[SRC_WDA_POINTS_DOCUMENTS, SRC_POINTS_STANDARD]),
+                },
+                work_residence_step(),
+            ],
+        },
+        VisaRouteTemplate {
+            id: PROFESSIONAL_WORK_PERMIT.to_owned(),
+            version: 2,
+            name: "Work permit for foreign professionals".to_owned(),
+            name_zh: "外國專業人員工作許可".to_owned(),
+            authority_zh: WDA_ZH.to_owned(),
+            authority: WDA.to_owned(),
+            verified_on: BUILTIN_VERIFIED_ON,
+            changes: "New in version 2 of the built-in routes: the standard work permit for \
+                      foreign professionals, for graduates who do not use the points-based route."
+                .to_owned(),
+            changes_zh: "內建路線第 2 版新增：一般外國專業人員工作許可，供不走評點制的畢業生使用。"
+                .to_owned(),
+            steps: vec![
+                VisaStepTemplate {
+                    id: "requirements".to_owned(),
+                    title: "Check that you and the job meet the requirements".to_owned(),
+                    authority: WDA.to_owned(),
+                    documents: documents(&[
+                        "Diploma (master's degree or higher, or bachelor's degree)",
+                        "Proof of 2 years of relevant work experience (bachelor's degree only)",
+                        "Employment contract showing the monthly salary",
+                    ]),
+                    title_zh: "確認你與這份工作符合申請條件".to_owned(),
+                    authority_zh: WDA_ZH.to_owned(),
+                    documents_zh: documents(&[
+                        "畢業證書（碩士以上學位或學士學位）",
+                        "2 年以上相關工作經驗證明（僅學士學位需要）",
+                        "載明月薪的僱用契約",
+                    ]),
+                    fee_twd: None,
+                    due: DueRule::NoDueDate,
+                    note: "The employer must pay an average monthly salary of at least \
+                           NT$47,971. You need a master's degree or higher, or a bachelor's \
+                           degree plus 2 years of relevant work experience. A bachelor's degree \
+                           from a Taiwanese university does not by itself waive the experience: \
+                           without it, use the points-based work permit for graduates (70 points)."
+                        .to_owned(),
+                    note_zh: "雇主給付的平均月薪須達新臺幣 47,971 元。須具碩士以上學位，或學士學位且有 \
+                              2 年以上相關工作經驗。僅有我國大學的學士學位並不能免除工作經驗；若無經驗，請改\
+                              走畢業僑外生評點制工作許可（70 點）。"
+                        .to_owned(),
+                    sources: sources(&[SRC_WDA_STANDARD_ROUTE, SRC_POINTS_STANDARD]),
                 },
                 VisaStepTemplate {
-                    id: "residence".to_owned(),
-                    title: "Change your residence card to work-based residence".to_owned(),
-                    authority: NIA.to_owned(),
+                    id: "employer-applies".to_owned(),
+                    title: "Employer applies for your work permit".to_owned(),
+                    authority: WDA.to_owned(),
                     documents: documents(&[
-                        "Application form",
-                        "Passport",
-                        "Current residence card (ARC)",
-                        "Work permit",
-                        "Recent 2-inch photo",
+                        "Employer's application form",
+                        "Employment contract",
+                        "Diploma",
+                        "Proof of work experience, if needed",
+                        "Passport (copy)",
                         "Fee receipt",
                     ]),
-                    title_zh: "將居留證變更為工作居留".to_owned(),
-                    authority_zh: NIA_ZH.to_owned(),
-                    documents_zh: documents(&["申請表", "護照", "目前的居留證（ARC）", "工作許可", "最近二吋照片", "規費收據"]),
-                    note_zh: "取得工作許可後、目前的居留證到期前申請。".to_owned(),
-                    fee_twd: Some(1000),
-                    due: DueRule::OnAnchor {
-                        anchor: Anchor::ResidenceCardExpiry,
+                    title_zh: "由雇主為你申請工作許可".to_owned(),
+                    authority_zh: WDA_ZH.to_owned(),
+                    documents_zh: documents(&[
+                        "雇主申請書",
+                        "僱用契約",
+                        "畢業證書",
+                        "工作經驗證明（如需要）",
+                        "護照（影本）",
+                        "規費收據",
+                    ]),
+                    fee_twd: Some(500),
+                    due: DueRule::DaysBefore {
+                        anchor: Anchor::PlacementStart,
+                        days: 14,
                     },
-                    note: "Apply once the work permit is issued and before your current card \
-                           expires."
+                    note: "The employer applies before your first working day; allow about two \
+                           weeks for processing. The employer pays NT$500 per case."
                         .to_owned(),
+                    note_zh: "雇主須在你第一個工作日之前申請；審查約需兩週。雇主須繳規費每件新臺幣 500 \
+                              元。"
+                        .to_owned(),
+                    sources: sources(&[SRC_WDA_STANDARD_ROUTE]),
                 },
+                work_residence_step(),
             ],
         },
         VisaRouteTemplate {
             id: EMPLOYMENT_GOLD_CARD.to_owned(),
-            version: 1,
+            version: 2,
             name: "Employment Gold Card".to_owned(),
             name_zh: "就業金卡".to_owned(),
             authority_zh: GOLD_CARD_OFFICE_ZH.to_owned(),
             authority: GOLD_CARD_OFFICE.to_owned(),
+            verified_on: BUILTIN_VERIFIED_ON,
+            changes: "Version 2: review takes 1.5–3 months (was about 30 working days), so apply \
+                      90 days before your card expires (was 60). The fees for residence card \
+                      holders are listed, the card can be extended from 4 months before it \
+                      expires, and you collect it with the printed payment receipt."
+                .to_owned(),
+            changes_zh: "第 2 版：審查需 1.5–3 個月（原為約 30 個工作天），因此請在居留證到期前 90 天\
+                         申請（原為 60 天）。列出持居留證者的規費；金卡可於到期前 4 個月起申請延期；\
+                         領卡時請攜帶列印的繳費收據。"
+                .to_owned(),
             steps: vec![
                 VisaStepTemplate {
                     id: "qualify".to_owned(),
@@ -534,13 +1016,21 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "確認符合一項資格條件並備齊證明".to_owned(),
                     authority_zh: GOLD_CARD_OFFICE_ZH.to_owned(),
-                    documents_zh: documents(&["效期尚餘 6 個月以上的護照", "最近二吋照片", "符合一項資格條件的證明（例如薪資、獎項或學歷）"]),
-                    note_zh: "就業金卡結合開放式工作許可、居留簽證、外僑居留證及重入國許可（四證合一），效期 1 至 3 年。".to_owned(),
+                    documents_zh: documents(&[
+                        "效期尚餘 6 個月以上的護照",
+                        "最近二吋照片",
+                        "符合一項資格條件的證明（例如薪資、獎項或學歷）",
+                    ]),
                     fee_twd: None,
                     due: DueRule::NoDueDate,
                     note: "The card combines an open work permit, residence visa, residence card \
-                           and re-entry permit, for 1 to 3 years."
+                           and re-entry permit, for 1 to 3 years. It can be extended online from \
+                           4 months before it expires, for 1 to 3 years."
                         .to_owned(),
+                    note_zh: "就業金卡結合開放式工作許可、居留簽證、外僑居留證及重入國許可（四證合一），\
+                              效期 1 至 3 年。可於到期前 4 個月起線上申請延期，延期 1 至 3 年。"
+                        .to_owned(),
+                    sources: sources(&[SRC_GOLD_CARD_CONDITIONS, SRC_GOLD_CARD_EXTENSION]),
                 },
                 VisaStepTemplate {
                     id: "apply".to_owned(),
@@ -554,30 +1044,55 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                     ]),
                     title_zh: "在就業金卡線上申請平台申請".to_owned(),
                     authority_zh: GOLD_CARD_OFFICE_ZH.to_owned(),
-                    documents_zh: documents(&["線上申請表", "護照掃描檔", "照片", "資格條件的證明"]),
-                    note_zh: "審查約需 30 個工作天；在目前的居留證到期前兩個月申請，審查期間仍可維持合法居留。規費依所選效期而定。".to_owned(),
+                    documents_zh: documents(&[
+                        "線上申請表",
+                        "護照掃描檔",
+                        "照片",
+                        "資格條件的證明",
+                    ]),
+                    // The fee depends on the validity chosen; the amounts are in the note.
                     fee_twd: None,
                     due: DueRule::DaysBefore {
                         anchor: Anchor::ResidenceCardExpiry,
-                        days: 60,
+                        days: 90,
                     },
-                    note: "Review takes about 30 working days; applying two months before the \
-                           current card expires keeps you in status meanwhile. The fee depends on \
-                           the validity chosen."
+                    note: "Review usually takes 1.5–3 months (NIA check 1–2 weeks, ministry \
+                           review 1–2 months, NIA final review 1–2 weeks), hence about 3 months \
+                           ahead. A student with a valid residence card can apply from within \
+                           Taiwan. Fee for applicants holding a valid residence card, for 1 / 2 \
+                           / 3 years: NT$1,500 / 2,500 / 3,500; Hong Kong and Macau residents: \
+                           NT$3,100."
                         .to_owned(),
+                    note_zh: "審查通常需 1.5–3 個月（移民署資料檢核 1–2 週、各部會資格審查 1–2 個月、\
+                              移民署複審 1–2 週），因此約提前 3 個月申請。持有效居留證的學生可在臺灣境內\
+                              申請。持有效外僑居留證者的規費，效期 1 / 2 / 3 年：新臺幣 1,500 / 2,500 / \
+                              3,500 元；港澳居民：新臺幣 3,100 元。"
+                        .to_owned(),
+                    sources: sources(&[
+                        SRC_GOLD_CARD_PROCESSING,
+                        SRC_NIA_GOLD_CARD_FEES,
+                        SRC_GOLD_CARD_NEW_APPLICANT,
+                    ]),
                 },
                 VisaStepTemplate {
                     id: "collect".to_owned(),
                     title: "Collect the Gold Card".to_owned(),
                     authority: NIA.to_owned(),
-                    documents: documents(&["Passport", "Approval notice", "Fee receipt"]),
+                    documents: documents(&[
+                        "Passport",
+                        "Payment Electronic Receipt, printed from the platform",
+                    ]),
                     title_zh: "領取就業金卡".to_owned(),
                     authority_zh: NIA_ZH.to_owned(),
-                    documents_zh: documents(&["護照", "核准通知", "規費收據"]),
-                    note_zh: String::new(),
+                    documents_zh: documents(&["護照", "從平台列印的繳費電子收據"]),
                     fee_twd: None,
                     due: DueRule::NoDueDate,
-                    note: String::new(),
+                    note: "Applicants in Taiwan bring their passport and the printed Payment \
+                           Electronic Receipt to the NIA service center they chose."
+                        .to_owned(),
+                    note_zh: "在臺申請者請攜帶護照及列印的繳費電子收據，至所選的移民署服務站領取。"
+                        .to_owned(),
+                    sources: sources(&[SRC_GOLD_CARD_COLLECTION]),
                 },
             ],
         },
@@ -590,11 +1105,12 @@ mod tests {
 
     use chrono::NaiveDate;
 
-    use crate::domain::{Entity, StudentProfile};
+    use crate::domain::{Entity, StudentProfile, VisaRoute};
+    use crate::error::{MutationError, Problem};
     use crate::visa::{
-        builtin_routes, checklist, days_left, is_urgent, Anchor, Anchors, DueRule,
+        builtin_routes, checklist, days_left, is_urgent, Anchor, Anchors, DueRule, Source,
         VisaRouteTemplate, VisaStepTemplate, EMPLOYMENT_GOLD_CARD, GRADUATE_POINTS_WORK_PERMIT,
-        JOB_SEEKING_RESIDENCE, STUDENT_WORK_PERMIT,
+        JOB_SEEKING_RESIDENCE, PROFESSIONAL_WORK_PERMIT, REVIEW_AFTER_MONTHS, STUDENT_WORK_PERMIT,
     };
 
     fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -618,29 +1134,49 @@ mod tests {
             placement_start: Some(date(2026, 9, 1)),
             permit_expiry: Some(date(2027, 2, 28)),
             chosen_date: Some(date(2026, 5, 1)),
+            permit_issued: Some(date(2026, 7, 20)),
         }
     }
 
     #[test]
     fn every_builtin_step_has_the_expected_due_date() {
-        let table: [(&str, &str, Option<NaiveDate>); 10] = [
-            (STUDENT_WORK_PERMIT, "apply", Some(date(2026, 8, 18))),
-            (STUDENT_WORK_PERMIT, "renew", Some(date(2027, 2, 14))),
+        // Worked out by hand from `all_anchors`.
+        let table: [(&str, &str, Option<NaiveDate>); 13] = [
+            // 21 days before the placement starts on 1 September, across the end of August.
+            (STUDENT_WORK_PERMIT, "apply", Some(date(2026, 8, 11))),
+            // 21 days before the permit expires on 28 February 2027.
+            (STUDENT_WORK_PERMIT, "renew", Some(date(2027, 2, 7))),
+            // 14 days after the diploma of 20 June, into July.
             (JOB_SEEKING_RESIDENCE, "apply", Some(date(2026, 7, 4))),
+            // On the card's expiry, 31 August.
             (JOB_SEEKING_RESIDENCE, "extend", Some(date(2026, 8, 31))),
             (GRADUATE_POINTS_WORK_PERMIT, "evidence", None),
+            // 14 days before 1 September.
             (
                 GRADUATE_POINTS_WORK_PERMIT,
                 "employer-applies",
                 Some(date(2026, 8, 18)),
             ),
+            // 30 days after the permit of 20 July (11 to the end of July, 19 into August).
             (
                 GRADUATE_POINTS_WORK_PERMIT,
                 "residence",
-                Some(date(2026, 8, 31)),
+                Some(date(2026, 8, 19)),
+            ),
+            (PROFESSIONAL_WORK_PERMIT, "requirements", None),
+            (
+                PROFESSIONAL_WORK_PERMIT,
+                "employer-applies",
+                Some(date(2026, 8, 18)),
+            ),
+            (
+                PROFESSIONAL_WORK_PERMIT,
+                "residence",
+                Some(date(2026, 8, 19)),
             ),
             (EMPLOYMENT_GOLD_CARD, "qualify", None),
-            (EMPLOYMENT_GOLD_CARD, "apply", Some(date(2026, 7, 2))),
+            // 90 days before 31 August: 31 back to 31 July, 31 more to 30 June, 28 more.
+            (EMPLOYMENT_GOLD_CARD, "apply", Some(date(2026, 6, 2))),
             (EMPLOYMENT_GOLD_CARD, "collect", None),
         ];
         let mut seen = HashSet::new();
@@ -680,6 +1216,14 @@ mod tests {
             anchor: Anchor::GraduationDate,
             days: 30,
         };
+        let before_21 = DueRule::DaysBefore {
+            anchor: Anchor::GraduationDate,
+            days: 21,
+        };
+        let before_90 = DueRule::DaysBefore {
+            anchor: Anchor::GraduationDate,
+            days: 90,
+        };
         let on = DueRule::OnAnchor {
             anchor: Anchor::GraduationDate,
         };
@@ -694,6 +1238,14 @@ mod tests {
             (before_1, date(2000, 3, 1), date(2000, 2, 29)),
             (before_30, date(2028, 3, 15), date(2028, 2, 14)),
             (before_30, date(2027, 3, 15), date(2027, 2, 13)),
+            // The student permit's 21 days: 10 back to the end of February, 11 more.
+            (before_21, date(2028, 3, 10), date(2028, 2, 18)),
+            (before_21, date(2027, 3, 10), date(2027, 2, 17)),
+            (before_21, date(2027, 1, 10), date(2026, 12, 20)),
+            // The Gold Card's 90 days: through February in a leap year and in a common year.
+            (before_90, date(2028, 4, 30), date(2028, 1, 31)),
+            (before_90, date(2027, 4, 30), date(2027, 1, 30)),
+            (before_90, date(2026, 8, 31), date(2026, 6, 2)),
             (on, date(2028, 2, 29), date(2028, 2, 29)),
         ];
         for (rule, graduation, expected) in table {
@@ -726,6 +1278,51 @@ mod tests {
             .map(|planned| planned.due_date)
             .collect();
         assert_eq!(dates, [Some(date(2026, 7, 4)), None]);
+        // Knowing only the permit's issue date dates only the residence change.
+        let only_permit = Anchors {
+            permit_issued: Some(date(2026, 7, 20)),
+            ..Anchors::default()
+        };
+        for id in [GRADUATE_POINTS_WORK_PERMIT, PROFESSIONAL_WORK_PERMIT] {
+            let dates: Vec<_> = checklist(&route(id), &only_permit)
+                .into_iter()
+                .map(|planned| planned.due_date)
+                .collect();
+            assert_eq!(dates, [None, None, Some(date(2026, 8, 19))], "{id}");
+        }
+    }
+
+    #[test]
+    fn the_residence_change_is_due_30_days_after_the_permit_is_issued() {
+        // (permit issued, residence change due), counted by hand.
+        let table = [
+            (date(2026, 7, 20), date(2026, 8, 19)),
+            // Leap year: 19 days to 29 February, 11 into March.
+            (date(2028, 2, 10), date(2028, 3, 11)),
+            // Common year: 18 days to 28 February, 12 into March.
+            (date(2027, 2, 10), date(2027, 3, 12)),
+            (date(2028, 1, 31), date(2028, 3, 1)),
+            (date(2027, 1, 31), date(2027, 3, 2)),
+            // Across the year end.
+            (date(2026, 12, 15), date(2027, 1, 14)),
+        ];
+        for id in [GRADUATE_POINTS_WORK_PERMIT, PROFESSIONAL_WORK_PERMIT] {
+            for (issued, due) in table {
+                let anchors = Anchors {
+                    permit_issued: Some(issued),
+                    // The other anchors do not move it.
+                    ..all_anchors()
+                };
+                let residence = checklist(&route(id), &anchors)
+                    .into_iter()
+                    .find(|planned| planned.step.id == "residence");
+                assert_eq!(
+                    residence.and_then(|planned| planned.due_date),
+                    Some(due),
+                    "{id}: permit issued {issued}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -737,6 +1334,7 @@ mod tests {
             (Anchor::PlacementStart, date(2026, 9, 1)),
             (Anchor::PermitExpiry, date(2027, 2, 28)),
             (Anchor::ChosenDate, date(2026, 5, 1)),
+            (Anchor::PermitIssued, date(2026, 7, 20)),
         ];
         for (anchor, expected) in table {
             assert_eq!(anchors.date(anchor), Some(expected), "{anchor:?}");
@@ -784,6 +1382,10 @@ mod tests {
             residence_card_expiry: Some(date(2026, 8, 31)),
             interests: Vec::new(),
             cohort_year: 2026,
+            degree_level: None,
+            hong_kong_macau: false,
+            placement_start: None,
+            placement_end: None,
         };
         let anchors = Anchors::from_profile(&profile);
         assert_eq!(
@@ -834,11 +1436,12 @@ mod tests {
                 STUDENT_WORK_PERMIT,
                 JOB_SEEKING_RESIDENCE,
                 GRADUATE_POINTS_WORK_PERMIT,
+                PROFESSIONAL_WORK_PERMIT,
                 EMPLOYMENT_GOLD_CARD
             ])
         );
         for route in &routes {
-            assert!(route.version >= 1, "{}", route.id);
+            assert!(route.version >= 2, "{}", route.id);
             assert!(!route.steps.is_empty(), "{}", route.id);
             let step_ids: HashSet<&str> = route.steps.iter().map(|step| step.id.as_str()).collect();
             assert_eq!(
@@ -864,6 +1467,14 @@ mod tests {
         text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     }
 
+    /// The runs of digits in a text, in order ("NT$1,000" gives "1" and "000").
+    fn digits(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_ascii_digit())
+            .filter(|part| !part.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
     #[test]
     fn builtin_routes_are_translated_into_traditional_chinese() {
         for route in builtin_routes() {
@@ -871,6 +1482,15 @@ mod tests {
             assert!(has_cjk(&route.authority_zh), "{}: authority_zh", route.id);
             assert_eq!(route.name_in(true), route.name_zh);
             assert_eq!(route.name_in(false), route.name);
+            assert!(has_cjk(&route.changes_zh), "{}: changes_zh", route.id);
+            assert_eq!(route.changes_in(true), route.changes_zh);
+            assert_eq!(route.changes_in(false), route.changes);
+            assert_eq!(
+                digits(&route.changes_zh),
+                digits(&route.changes),
+                "{}: numbers in changes",
+                route.id
+            );
             let record = Entity::VisaRoute(crate::domain::VisaRoute {
                 template: route.clone(),
             });
@@ -896,12 +1516,6 @@ mod tests {
                     assert!(has_cjk(&step.note_zh), "{key}: note_zh");
                 }
                 // Numbers in the fine print stay the same in both languages.
-                let digits = |text: &str| -> Vec<String> {
-                    text.split(|c: char| !c.is_ascii_digit())
-                        .filter(|part| !part.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                };
                 assert_eq!(digits(&step.note_zh), digits(&step.note), "{key}: numbers");
             }
             for planned in checklist(&route, &all_anchors()) {
@@ -961,5 +1575,333 @@ mod tests {
         );
         let no_due: Result<DueRule, _> = serde_json::from_str(r#"{"rule":"no_due_date"}"#);
         assert_eq!(no_due.ok(), Some(DueRule::NoDueDate));
+    }
+
+    /// The host of an `https://` address, or `None` for any other address (or one that names a
+    /// user, which could hide the real host).
+    fn https_host(url: &str) -> Option<&str> {
+        let rest = url.strip_prefix("https://")?;
+        let authority = rest.split(['/', '?', '#']).next()?;
+        if authority.contains('@') {
+            return None;
+        }
+        let host = authority.split(':').next()?;
+        (!host.is_empty()).then_some(host)
+    }
+
+    /// Official sites: Taiwan's government and its universities (international offices).
+    const OFFICIAL_SUFFIXES: [&str; 2] = ["gov.tw", "edu.tw"];
+
+    fn is_official(host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        OFFICIAL_SUFFIXES
+            .iter()
+            .any(|suffix| host == *suffix || host.ends_with(&format!(".{suffix}")))
+    }
+
+    #[test]
+    fn the_official_host_check_is_strict() {
+        let table = [
+            (
+                "https://law.moj.gov.tw/LawClass/LawAll.aspx?pcode=D0080129",
+                true,
+            ),
+            ("https://www.gov.tw/News3_Content.aspx?n=2", true),
+            ("https://oia.ntu.edu.tw/en/", true),
+            ("https://oia.ntu.edu.tw:443/en/", true),
+            ("http://oica2.nhu.edu.tw/page2/super_pages.php", false),
+            ("https://notgov.tw/page", false),
+            ("https://gov.tw.example.com/page", false),
+            ("https://example.com/?u=https://law.moj.gov.tw/", false),
+            ("https://law.moj.gov.tw@example.com/", false),
+            ("https://udn.com/news/story/7331/9265571", false),
+            ("javascript:alert(1)//gov.tw", false),
+        ];
+        for (url, official) in table {
+            assert_eq!(https_host(url).is_some_and(is_official), official, "{url}");
+        }
+    }
+
+    #[test]
+    fn every_builtin_step_names_official_sources_and_every_route_is_dated() {
+        for route in builtin_routes() {
+            assert_eq!(route.verified_on, Some(date(2026, 12, 3)), "{}", route.id);
+            assert!(route.version >= 2, "{}: version", route.id);
+            assert!(!route.changes.trim().is_empty(), "{}: changes", route.id);
+            assert!(
+                !route.changes_zh.trim().is_empty(),
+                "{}: changes_zh",
+                route.id
+            );
+            for step in &route.steps {
+                let key = format!("{} / {}", route.id, step.id);
+                assert!(!step.sources.is_empty(), "{key}: no source");
+                let urls: HashSet<&str> = step.sources.iter().map(|s| s.url.as_str()).collect();
+                assert_eq!(urls.len(), step.sources.len(), "{key}: a source twice");
+                for source in &step.sources {
+                    let host = https_host(&source.url);
+                    assert!(
+                        host.is_some_and(is_official),
+                        "{key}: {} is not an official https address",
+                        source.url
+                    );
+                    assert_eq!(source.link(), Some(source.url.as_str()), "{key}");
+                    assert!(!source.title.trim().is_empty(), "{key}: {}", source.url);
+                    assert!(
+                        source.title_zh.is_empty() || has_cjk(&source.title_zh),
+                        "{key}: {}",
+                        source.title_zh
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn source_titles_and_links() {
+        let source = Source {
+            url: "https://law.moj.gov.tw/LawClass/LawAll.aspx?pcode=D0080129".to_owned(),
+            title: "Regulations".to_owned(),
+            title_zh: "外國人停留居留及永久居留辦法".to_owned(),
+        };
+        assert_eq!(source.title_in(true), "外國人停留居留及永久居留辦法");
+        assert_eq!(source.title_in(false), "Regulations");
+        let untranslated = Source {
+            title_zh: String::new(),
+            ..source.clone()
+        };
+        assert_eq!(untranslated.title_in(true), "Regulations");
+        // Only web addresses become links.
+        let table = [
+            ("https://oia.ntu.edu.tw/en/", true),
+            ("HTTPS://oia.ntu.edu.tw/en/", true),
+            ("http://oica2.nhu.edu.tw/", true),
+            ("javascript:alert(1)", false),
+            (" javascript:alert(1)", false),
+            ("data:text/html,<script>alert(1)</script>", false),
+            ("oia.ntu.edu.tw", false),
+            ("", false),
+        ];
+        for (url, is_link) in table {
+            let source = Source {
+                url: url.to_owned(),
+                ..source.clone()
+            };
+            assert_eq!(source.link().is_some(), is_link, "{url:?}");
+        }
+    }
+
+    fn checked_on(verified_on: Option<NaiveDate>) -> VisaRouteTemplate {
+        VisaRouteTemplate {
+            verified_on,
+            ..route(STUDENT_WORK_PERMIT)
+        }
+    }
+
+    #[test]
+    fn a_route_needs_review_six_calendar_months_after_its_check() {
+        assert_eq!(REVIEW_AFTER_MONTHS, 6);
+        assert!(checked_on(None).needs_review(date(2026, 12, 3)));
+        // (checked on, today, needs review)
+        let table = [
+            (date(2026, 12, 3), date(2026, 12, 3), false),
+            (date(2026, 12, 3), date(2027, 6, 3), false),
+            (date(2026, 12, 3), date(2027, 6, 4), true),
+            // Month ends clamp: 31 August plus 6 months is 28 February.
+            (date(2026, 8, 31), date(2027, 2, 28), false),
+            (date(2026, 8, 31), date(2027, 3, 1), true),
+            // ... and 29 February in a leap year.
+            (date(2027, 8, 31), date(2028, 2, 28), false),
+            (date(2027, 8, 31), date(2028, 2, 29), false),
+            (date(2027, 8, 31), date(2028, 3, 1), true),
+            // Across the year end.
+            (date(2026, 7, 15), date(2027, 1, 15), false),
+            (date(2026, 7, 15), date(2027, 1, 16), true),
+            // A check dated after today is not due.
+            (date(2027, 1, 1), date(2026, 12, 3), false),
+            // Years later.
+            (date(2020, 1, 1), date(2026, 12, 3), true),
+        ];
+        for (verified_on, today, due) in table {
+            assert_eq!(
+                checked_on(Some(verified_on)).needs_review(today),
+                due,
+                "checked {verified_on}, today {today}"
+            );
+        }
+        // A check at the end of the calendar is never due.
+        assert!(!checked_on(Some(NaiveDate::MAX)).needs_review(NaiveDate::MAX));
+        for route in builtin_routes() {
+            assert!(!route.needs_review(date(2027, 6, 3)), "{}", route.id);
+            assert!(route.needs_review(date(2027, 6, 4)), "{}", route.id);
+        }
+    }
+
+    #[test]
+    fn version_1_json_without_the_new_fields_still_reads() {
+        // A route as staff stored it before sources, check dates and change notes existed.
+        let json = serde_json::json!({
+            "id": "job-seeking-residence",
+            "version": 1,
+            "name": "Job-seeking residence after graduation",
+            "authority": "National Immigration Agency, Ministry of the Interior",
+            "name_zh": "畢業後延長居留以尋找工作",
+            "authority_zh": "內政部移民署",
+            "steps": [{
+                "id": "apply",
+                "title": "Apply to extend your residence to look for work",
+                "authority": "National Immigration Agency, Ministry of the Interior",
+                "documents": ["Passport"],
+                "fee_twd": 1000,
+                "due": { "rule": "within_days_after", "anchor": "graduation_date", "days": 14 },
+                "note": "Grants up to 1 year.",
+                "title_zh": "申請延長居留以尋找工作",
+                "authority_zh": "內政部移民署",
+                "documents_zh": ["護照"],
+                "note_zh": "最長 1 年。"
+            }]
+        });
+        let route: VisaRouteTemplate = match serde_json::from_value(json) {
+            Ok(route) => route,
+            Err(error) => panic!("a version-1 route does not parse: {error}"),
+        };
+        assert_eq!(route.version, 1);
+        assert_eq!(route.verified_on, None);
+        assert_eq!(
+            (route.changes.as_str(), route.changes_zh.as_str()),
+            ("", "")
+        );
+        assert_eq!(route.changes_in(true), "");
+        assert!(route.needs_review(date(2026, 12, 3)));
+        assert_eq!(route.steps.len(), 1);
+        assert!(route.steps[0].sources.is_empty());
+        assert_eq!(
+            Entity::VisaRoute(VisaRoute {
+                template: route.clone()
+            })
+            .validate(),
+            Ok(())
+        );
+        let dates: Vec<_> = checklist(&route, &all_anchors())
+            .into_iter()
+            .map(|planned| planned.due_date)
+            .collect();
+        assert_eq!(dates, [Some(date(2026, 7, 4))]);
+
+        // A source without a Chinese title; anchors stored before `permit_issued`.
+        let source: Result<Source, _> =
+            serde_json::from_str(r#"{"url":"https://oia.ntu.edu.tw/en/","title":"Leaving NTU"}"#);
+        assert_eq!(
+            source.ok().map(|source| source.title_zh),
+            Some(String::new())
+        );
+        let anchors: Result<Anchors, _> = serde_json::from_str(
+            r#"{"graduation_date":"2026-06-20","residence_card_expiry":null,
+                "placement_start":null,"permit_expiry":null,"chosen_date":null}"#,
+        );
+        assert_eq!(
+            anchors.ok(),
+            Some(Anchors {
+                graduation_date: Some(date(2026, 6, 20)),
+                ..Anchors::default()
+            })
+        );
+    }
+
+    #[test]
+    fn the_new_fields_have_readable_wire_names() {
+        let routes = builtin_routes();
+        let value = match serde_json::to_value(&routes) {
+            Ok(value) => value,
+            Err(error) => panic!("routes do not serialize: {error}"),
+        };
+        let points = &value[2];
+        assert_eq!(points["id"], GRADUATE_POINTS_WORK_PERMIT);
+        assert_eq!(points["version"], 2);
+        assert_eq!(points["verified_on"], "2026-12-03");
+        assert!(points["changes"]
+            .as_str()
+            .is_some_and(|text| !text.is_empty()));
+        let residence = &points["steps"][2];
+        assert_eq!(
+            residence["due"],
+            serde_json::json!({ "rule": "within_days_after", "anchor": "permit_issued", "days": 30 })
+        );
+        assert_eq!(
+            residence["sources"][0]["url"],
+            "https://law.moj.gov.tw/LawClass/LawAll.aspx?pcode=D0080129"
+        );
+        assert_eq!(
+            residence["sources"][0]["title_zh"],
+            "外國人停留居留及永久居留辦法"
+        );
+        let anchor: Result<Anchor, _> = serde_json::from_str(r#""permit_issued""#);
+        assert_eq!(anchor.ok(), Some(Anchor::PermitIssued));
+    }
+
+    #[test]
+    fn route_records_validate_their_sources_and_change_notes() {
+        let valid = route(JOB_SEEKING_RESIDENCE);
+        let validate =
+            |template: VisaRouteTemplate| Entity::VisaRoute(VisaRoute { template }).validate();
+        assert_eq!(validate(valid.clone()), Ok(()));
+
+        let mut untitled = valid.clone();
+        untitled.steps[0].sources[0].title = " ".to_owned();
+        assert_eq!(
+            validate(untitled),
+            Err(MutationError::invalid("sources", Problem::Required))
+        );
+
+        let mut no_address = valid.clone();
+        no_address.steps[0].sources[0].url = String::new();
+        assert_eq!(
+            validate(no_address),
+            Err(MutationError::invalid("sources", Problem::Required))
+        );
+
+        let mut control = valid.clone();
+        control.steps[0].sources[0].url = "https://oia.ntu.edu.tw/\u{7}".to_owned();
+        assert_eq!(
+            validate(control),
+            Err(MutationError::invalid(
+                "sources",
+                Problem::ControlCharacters
+            ))
+        );
+
+        let mut too_many = valid.clone();
+        let first = too_many.steps[0].sources[0].clone();
+        too_many.steps[0].sources = vec![first; 21];
+        assert_eq!(
+            validate(too_many),
+            Err(MutationError::invalid(
+                "sources",
+                Problem::TooManyEntries { max: 20 }
+            ))
+        );
+
+        let mut old_check = valid.clone();
+        old_check.verified_on = Some(date(1900, 1, 1));
+        assert_eq!(
+            validate(old_check),
+            Err(MutationError::invalid(
+                "verified_on",
+                Problem::YearOutOfRange { year: 1900 }
+            ))
+        );
+
+        let mut long_changes = valid;
+        long_changes.changes_zh = "改".repeat(5001);
+        assert_eq!(
+            validate(long_changes),
+            Err(MutationError::invalid(
+                "changes_zh",
+                Problem::TooLong {
+                    length: 5001,
+                    max: 5000
+                }
+            ))
+        );
     }
 }

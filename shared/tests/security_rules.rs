@@ -242,6 +242,10 @@ fn profile(year: i32) -> Entity {
         residence_card_expiry: None,
         interests: vec![],
         cohort_year: year,
+        degree_level: None,
+        hong_kong_macau: false,
+        placement_start: None,
+        placement_end: None,
     })
 }
 

@@ -133,6 +133,10 @@ fn alice_records() -> MemoryRecords {
             residence_card_expiry: None,
             interests: vec![],
             cohort_year: 2026,
+            degree_level: None,
+            hong_kong_macau: false,
+            placement_start: None,
+            placement_end: None,
         }),
     );
     records

@@ -737,6 +737,10 @@ async fn enrol(
             residence_card_expiry: None,
             interests: Vec::new(),
             cohort_year,
+            degree_level: None,
+            hong_kong_macau: false,
+            placement_start: None,
+            placement_end: None,
         }),
     };
     let enrolment = Mutation::Create {

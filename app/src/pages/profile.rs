@@ -10,6 +10,7 @@ use imp_shared::domain::{
 };
 use imp_shared::ids::RecordId;
 use imp_shared::mutation::Mutation;
+use imp_shared::visa_chooser::DegreeLevel;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
@@ -23,6 +24,16 @@ pub(crate) fn split_list(text: &str) -> Vec<String> {
         .filter(|part| !part.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// A degree level's name.
+fn degree_msg(level: DegreeLevel) -> Msg {
+    match level {
+        DegreeLevel::Associate => Msg::DegreeAssociate,
+        DegreeLevel::Bachelor => Msg::DegreeBachelor,
+        DegreeLevel::Master => Msg::DegreeMaster,
+        DegreeLevel::Doctorate => Msg::DegreeDoctorate,
+    }
 }
 
 /// The profile screen.
@@ -113,6 +124,20 @@ fn ProfileForm(
             .unwrap_or_default()
     }));
     let interests = Draft::new(stored(|p| p.interests.join(", ")));
+    let degree_level = Draft::new(stored(|p| {
+        p.degree_level
+            .map(|level| level.as_str().to_owned())
+            .unwrap_or_default()
+    }));
+    let hong_kong_macau = Draft::new(stored(|p| {
+        if p.hong_kong_macau { "yes" } else { "" }.to_owned()
+    }));
+    let placement_start = Draft::new(stored(|p| {
+        p.placement_start.map(|d| d.to_string()).unwrap_or_default()
+    }));
+    let placement_end = Draft::new(stored(|p| {
+        p.placement_end.map(|d| d.to_string()).unwrap_or_default()
+    }));
     let drafts = [
         nationality,
         university,
@@ -123,6 +148,10 @@ fn ProfileForm(
         mandarin,
         arc,
         interests,
+        degree_level,
+        hong_kong_macau,
+        placement_start,
+        placement_end,
     ];
     let saved = RwSignal::new(false);
     let save = move |event: leptos::ev::SubmitEvent| {
@@ -137,14 +166,25 @@ fn ProfileForm(
                 NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map(Some)
             }
         };
-        let (Ok(graduation_date), Ok(arc_date)) = (
+        let (Ok(graduation_date), Ok(arc_date), Ok(start_date), Ok(end_date)) = (
             date(graduation.value_untracked()),
             date(arc.value_untracked()),
+            date(placement_start.value_untracked()),
+            date(placement_end.value_untracked()),
         ) else {
             saved.set(false);
             write.fail(Msg::DateRequired);
             return;
         };
+        if let (Some(start), Some(end)) = (start_date, end_date) {
+            if end < start {
+                saved.set(false);
+                write.fail(Msg::EndBeforeStart);
+                return;
+            }
+        }
+        let new_degree_level = DegreeLevel::parse(degree_level.value_untracked().trim());
+        let from_hong_kong_macau = hong_kong_macau.value_untracked() == "yes";
         // An empty level clears it; anything else must be a level from 0 to 6.
         let level_text = mandarin.value_untracked();
         let level = match level_text.trim() {
@@ -173,6 +213,11 @@ fn ProfileForm(
         patch.residence_card_expiry =
             (arc_date != current.residence_card_expiry).then_some(arc_date);
         patch.mandarin_level = (level != current.mandarin_level).then_some(level);
+        patch.degree_level = (new_degree_level != current.degree_level).then_some(new_degree_level);
+        patch.hong_kong_macau =
+            (from_hong_kong_macau != current.hong_kong_macau).then_some(from_hong_kong_macau);
+        patch.placement_start = (start_date != current.placement_start).then_some(start_date);
+        patch.placement_end = (end_date != current.placement_end).then_some(end_date);
         let new_languages = split_list(&languages.value_untracked());
         patch.languages = (new_languages != current.languages).then_some(new_languages);
         let new_interests = split_list(&interests.value_untracked());
@@ -227,6 +272,26 @@ fn ProfileForm(
                 {field("languages", Msg::Languages, languages, "text")}
                 {field("mandarin", Msg::MandarinLevel, mandarin, "number")}
                 {field("arc", Msg::ArcExpiry, arc, "date")}
+                <div class="field">
+                    <label for="degree-level">{i18n.tr(Msg::DegreeLevel)}</label>
+                    <select id="degree-level" data-testid="degree-level" prop:value=move || degree_level.value() disabled=move || !editable.get()
+                        on:change=move |event| { saved.set(false); degree_level.edited.set(Some(event_target_value(&event))) }>
+                        <option value="">{i18n.tr(Msg::DegreeNotSet)}</option>
+                        {DegreeLevel::ALL.into_iter().map(|level| view! {
+                            <option value=level.as_str()>{move || i18n.t(degree_msg(level))}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <label class="check">
+                    <input type="checkbox" data-testid="hong-kong-macau" prop:checked=move || hong_kong_macau.value() == "yes" disabled=move || !editable.get()
+                        on:change=move |event| {
+                            saved.set(false);
+                            hong_kong_macau.edited.set(Some(if event_target_checked(&event) { "yes" } else { "" }.to_owned()))
+                        } />
+                    {i18n.tr(Msg::HongKongMacau)}
+                </label>
+                {field("placement-start", Msg::PlacementStart, placement_start, "date")}
+                {field("placement-end", Msg::PlacementEnd, placement_end, "date")}
                 {field("interests", Msg::Interests, interests, "text")}
                 <WriteErrorLine write=write />
                 <Show when=move || editable.get()>

@@ -6,19 +6,22 @@ use chrono::Utc;
 use leptos::prelude::*;
 
 use imp_shared::calendar::{to_ics, CalendarEvent};
-use imp_shared::domain::{Entity, RecordKind, Role, VisaStep, VisaStepState};
+use imp_shared::domain::{Entity, RecordKind, Role, StudentProfile, VisaStep, VisaStepState};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::visa::{
     builtin_routes, checklist, days_left, is_urgent, Anchors, VisaRouteTemplate,
 };
+use imp_shared::visa_chooser::{choose, current_routes, Situation, Warning};
+use leptos_router::components::A;
 
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{days_left_text, format_date, use_i18n, Msg};
 use crate::sync::hooks::{
-    use_engine, use_pending_ids, use_records, use_session, use_write, WriteErrorLine,
+    use_engine, use_pending_ids, use_records, use_session, use_write, FormWrite, WriteErrorLine,
 };
+use crate::wording::{visa_warning_text, visa_why_text};
 
 fn state_msg(state: VisaStepState) -> Msg {
     match state {
@@ -76,6 +79,7 @@ pub fn VisaPage() -> impl IntoView {
         <h1>{i18n.tr(Msg::Visa)}</h1>
         <MenteePicker working=working />
         <Show when=move || space.get().is_some()>
+            <VisaAdvice space=space is_student=Signal::derive(is_student) />
             <Checklist space=space editable=Signal::derive(is_student) />
             <Show when=is_student>
                 <RoutePicker space=space />
@@ -85,11 +89,156 @@ pub fn VisaPage() -> impl IntoView {
     }
 }
 
+/// The record id of a route step on a student's checklist.
+fn step_record_id(route_id: &str, step_id: &str) -> RecordId {
+    RecordId(format!("visa-{route_id}-{step_id}"))
+}
+
+/// The student's profile in a space, if synced.
+fn use_profile(space: Signal<Option<SpaceId>>) -> Memo<Option<StudentProfile>> {
+    let profiles = use_records(space, RecordKind::StudentProfile);
+    Memo::new(move |_| {
+        profiles
+            .get()
+            .into_iter()
+            .find_map(|(_, entity)| match entity {
+                Entity::StudentProfile(profile) => Some(profile),
+                _ => None,
+            })
+    })
+}
+
+/// Adds a route's steps to the student's checklist, dated from their profile.
+fn add_route_steps(
+    write: FormWrite,
+    space: SpaceId,
+    route: &VisaRouteTemplate,
+    profile: Option<&StudentProfile>,
+) {
+    let anchors = profile.map(Anchors::from_profile).unwrap_or_default();
+    for planned in checklist(route, &anchors) {
+        write.dispatch((
+            space.clone(),
+            Mutation::Create {
+                id: step_record_id(&planned.route_id, &planned.step.id),
+                record: Entity::VisaStep(planned.to_visa_step()),
+            },
+        ));
+    }
+}
+
+/// Which routes apply, worked out from the student's own dates (`imp_shared::visa_chooser`):
+/// each with why in plain words, and what needs attention. Students add a proposed route here.
+#[component]
+fn VisaAdvice(space: Signal<Option<SpaceId>>, is_student: Signal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let write = use_write();
+    let profile = use_profile(space);
+    let routes = use_visa_routes();
+    let steps = use_visa_steps(space);
+    let advice = Memo::new(move |_| {
+        let profile = profile.get();
+        let situation = Situation {
+            today: Utc::now().date_naive(),
+            graduation_date: profile.as_ref().and_then(|p| p.graduation_date),
+            placement_start: profile.as_ref().and_then(|p| p.placement_start),
+            placement_end: profile.as_ref().and_then(|p| p.placement_end),
+            residence_card_expiry: profile.as_ref().and_then(|p| p.residence_card_expiry),
+            degree: profile.as_ref().and_then(|p| p.degree_level),
+            hong_kong_macau: profile.as_ref().is_some_and(|p| p.hong_kong_macau),
+        };
+        let mut advice = choose(&situation, &routes.get());
+        // A passed date of a step the student has handed in or finished is no news.
+        let handled = steps.get();
+        advice.warnings.retain(|warning| match warning {
+            Warning::DeadlinePassed {
+                route_id, step_id, ..
+            } => {
+                let id = step_record_id(route_id, step_id);
+                !handled.iter().any(|(step_record, step)| {
+                    *step_record == id && step.state != VisaStepState::Todo
+                })
+            }
+            _ => true,
+        });
+        advice
+    });
+    let taken = move |route_id: &str| steps.get().iter().any(|(_, step)| step.route == route_id);
+    let route_name = move |route_id: &str| {
+        routes.with(|routes| {
+            routes
+                .iter()
+                .find(|route| route.id == route_id)
+                .map(|route| route.name_in(i18n.lang.get().is_zh()).to_owned())
+                .unwrap_or_else(|| route_id.to_owned())
+        })
+    };
+    let step_title = move |route_id: &str, step_id: &str| {
+        routes.with_untracked(|routes| {
+            let route = routes.iter().find(|route| route.id == route_id)?;
+            let step = route.steps.iter().find(|step| step.id == step_id)?;
+            Some(step.title_in(i18n.lang.get_untracked().is_zh()).to_owned())
+        })
+    };
+    let add = move |route_id: &'static str| {
+        let Some(space) = space.get_untracked() else {
+            return;
+        };
+        let Some(route) =
+            routes.with_untracked(|routes| routes.iter().find(|r| r.id == route_id).cloned())
+        else {
+            return;
+        };
+        add_route_steps(write, space, &route, profile.get_untracked().as_ref());
+    };
+    view! {
+        <section class="card" data-testid="visa-advice">
+            <h2 class="card-title">{i18n.tr(Msg::VisaAdviceTitle)}</h2>
+            <p class="muted">
+                {move || i18n.t(if is_student.get() { Msg::VisaAdviceFrom } else { Msg::VisaAdviceMentor })}
+                <Show when=move || is_student.get()>
+                    " "<A href="/profile" attr:data-testid="edit-visa-dates">{i18n.tr(Msg::EditDates)}</A>
+                </Show>
+            </p>
+            <WriteErrorLine write=write />
+            {move || {
+                let lang = i18n.lang.get();
+                let advice = advice.get();
+                let warnings = advice.warnings.iter().map(|warning| {
+                    view! { <li class="advice-warning" data-testid="visa-warning">{visa_warning_text(lang, warning, step_title)}</li> }
+                }).collect_view();
+                let proposals = advice.proposals.iter().map(|proposal| {
+                    let route_id = proposal.route_id;
+                    view! {
+                        <li class="list-item" data-testid="visa-proposal" data-route=route_id>
+                            <div class="grow">
+                                <p class="item-title">{route_name(route_id)}</p>
+                                <p class="item-body" data-testid="visa-why">{visa_why_text(lang, &proposal.why)}</p>
+                            </div>
+                            <Show when=move || is_student.get() && !taken(route_id) fallback=move || taken(route_id).then(|| view! { <span class="pill">{i18n.tr(Msg::RouteAdded)}</span> })>
+                                <button class="button button-small button-primary" data-testid="add-proposed-route"
+                                    data-write=move || write::creates(space.get().as_ref(), RecordKind::VisaStep)
+                                    on:click=move |_| add(route_id)>{i18n.tr(Msg::AddRoute)}</button>
+                            </Show>
+                        </li>
+                    }
+                }).collect_view();
+                let nothing = advice.proposals.is_empty();
+                view! {
+                    {(!advice.warnings.is_empty()).then(|| view! { <ul class="advice-warnings" role="status">{warnings}</ul> })}
+                    {nothing.then(|| view! { <p class="muted empty">{i18n.tr(Msg::NothingToPropose)}</p> })}
+                    <ul class="list">{proposals}</ul>
+                }
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let i18n = use_i18n();
     let write = use_write();
-    let profiles = use_records(space, RecordKind::StudentProfile);
+    let profile = use_profile(space);
     let steps = use_visa_steps(space);
     let taken = move |route_id: &str| steps.get().iter().any(|(_, step)| step.route == route_id);
     let routes = use_visa_routes();
@@ -97,14 +246,6 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
         let Some(space) = space.get_untracked() else {
             return;
         };
-        let anchors = profiles
-            .get_untracked()
-            .into_iter()
-            .find_map(|(_, entity)| match entity {
-                Entity::StudentProfile(profile) => Some(Anchors::from_profile(&profile)),
-                _ => None,
-            })
-            .unwrap_or_default();
         let Some(route) = routes
             .get_untracked()
             .into_iter()
@@ -112,16 +253,7 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
         else {
             return;
         };
-        for planned in checklist(&route, &anchors) {
-            let id = RecordId(format!("visa-{}-{}", planned.route_id, planned.step.id));
-            write.dispatch((
-                space.clone(),
-                Mutation::Create {
-                    id,
-                    record: Entity::VisaStep(planned.to_visa_step()),
-                },
-            ));
-        }
+        add_route_steps(write, space, &route, profile.get_untracked().as_ref());
     };
     view! {
         <section class="card">
@@ -156,6 +288,7 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
     let i18n = use_i18n();
     let steps = use_visa_steps(space);
     let pending = use_pending_ids(space);
+    let routes = use_visa_routes();
     let write = use_write();
     let set_state = move |id: RecordId, value: String| {
         let Some(state) = STATES
@@ -197,6 +330,7 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
                                             </p>
                                         })}
                                         {(!step.documents.is_empty()).then(|| view! { <p class="item-body">{i18n.tr(Msg::Documents)}": "{let step = step.clone(); move || step.documents_in(i18n.lang.get().is_zh()).join(", ")}</p> })}
+                                        {routes.with(|routes| step_sources(routes, &id))}
                                     </div>
                                     {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
                                     <div class="field">
@@ -214,6 +348,38 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
             </Show>
         </section>
     }
+}
+
+/// "Checked on <date> · <source>" for a checklist step, from the current template of its route
+/// (matched by the step's record id).
+fn step_sources(routes: &[VisaRouteTemplate], id: &RecordId) -> Option<impl IntoView> {
+    let i18n = use_i18n();
+    let (route, step) = routes.iter().find_map(|route| {
+        let step = route
+            .steps
+            .iter()
+            .find(|step| step_record_id(&route.id, &step.id) == *id)?;
+        Some((route, step))
+    })?;
+    let verified = route.verified_on;
+    let sources = step.sources.clone();
+    (!sources.is_empty()).then(|| {
+        view! {
+            <p class="item-meta step-sources" data-testid="step-sources">
+                {verified.map(|day| view! { {i18n.tr(Msg::CheckedOn)}" "{move || format_date(i18n.lang.get(), day)}" · " })}
+                {i18n.tr(Msg::SourceLabel)}": "
+                {sources.into_iter().filter_map(|source| {
+                    let href = source.link()?.to_owned();
+                    Some((href, source))
+                }).enumerate().map(|(index, (href, source))| view! {
+                    {(index > 0).then_some(", ")}
+                    <a href=href target="_blank" rel="noopener noreferrer" data-testid="step-source">
+                        {move || source.title_in(i18n.lang.get().is_zh()).to_owned()}
+                    </a>
+                }).collect_view()}
+            </p>
+        }
+    })
 }
 
 /// Sessions, workshops and visa deadlines as one `.ics` file (RFC 5545), downloaded at once.
@@ -290,13 +456,14 @@ pub fn download(filename: &str, mime: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-/// The visa routes' templates as staff keep them in the program space; the built-in first
-/// versions until the program space has synced.
+/// The visa routes in force: the program space's templates, with newer built-in versions in
+/// place of older stored ones (`imp_shared::visa_chooser::current_routes`); the built-in routes
+/// until the program space has synced.
 pub fn use_visa_routes() -> Memo<Vec<VisaRouteTemplate>> {
     let program = Signal::derive(|| Some(SpaceId::Program));
     let records = use_records(program, RecordKind::VisaRoute);
     Memo::new(move |_| {
-        let mut routes: Vec<VisaRouteTemplate> = records
+        let stored: Vec<VisaRouteTemplate> = records
             .get()
             .into_iter()
             .filter_map(|(_, entity)| match entity {
@@ -304,16 +471,6 @@ pub fn use_visa_routes() -> Memo<Vec<VisaRouteTemplate>> {
                 _ => None,
             })
             .collect();
-        if routes.is_empty() {
-            return builtin_routes();
-        }
-        let order = |id: &str| {
-            builtin_routes()
-                .iter()
-                .position(|r| r.id == id)
-                .unwrap_or(usize::MAX)
-        };
-        routes.sort_by(|a, b| (order(&a.id), &a.id).cmp(&(order(&b.id), &b.id)));
-        routes
+        current_routes(stored, builtin_routes())
     })
 }

@@ -824,6 +824,10 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
                 residence_card_expiry: None,
                 interests: Vec::new(),
                 cohort_year: 2026,
+                degree_level: None,
+                hong_kong_macau: false,
+                placement_start: None,
+                placement_end: None,
             }),
         )];
         if name == "alice" {
