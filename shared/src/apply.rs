@@ -779,7 +779,10 @@ mod tests {
             user_id: UserId::from("staff-1"),
             role: Role::Staff,
         };
-        let now = Utc::now();
+        let now = Utc
+            .with_ymd_and_hms(2026, 5, 4, 10, 0, 0)
+            .single()
+            .expect("a fixed clock");
         let ctx = ApplyContext::new(&staff, &SpaceId::Program, now);
         let mut view = MemoryRecords::default();
         let id = RecordId("w-1".to_owned());
