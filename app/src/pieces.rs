@@ -34,6 +34,7 @@ pub enum Screen {
     People,
     Matching,
     Workshops,
+    VisaRoutes,
 }
 
 impl Screen {
@@ -57,6 +58,7 @@ impl Screen {
         Screen::People,
         Screen::Matching,
         Screen::Workshops,
+        Screen::VisaRoutes,
     ];
 
     /// Whether the screen lives in staff's piece.
@@ -70,6 +72,7 @@ impl Screen {
                 | Screen::People
                 | Screen::Matching
                 | Screen::Workshops
+                | Screen::VisaRoutes
         )
     }
 }
@@ -97,8 +100,8 @@ fn everyday_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
     })
 }
 
-/// Staff's screens: the dashboard home, concerns, program data, people, matching, workshops and
-/// a student's page.
+/// Staff's screens: the dashboard home, concerns, program data, people, matching, workshops, a
+/// student's page and the visa routes editor.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(imp_staff, fallible, wasm_split_path = ::leptos::wasm_split)
@@ -113,6 +116,7 @@ fn staff_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::People => view! { <people::PeoplePage /> }.into_any(),
         Screen::Matching => view! { <matching::MatchingPage /> }.into_any(),
         Screen::Workshops => view! { <workshops::WorkshopsPage /> }.into_any(),
+        Screen::VisaRoutes => view! { <visa_routes::VisaRoutesPage /> }.into_any(),
         _ => ().into_any(),
     })
 }

@@ -123,6 +123,7 @@ pub const ROUTES: &[AppRoute] = &[
     route("/checkin", Screen::CheckIn, STUDENTS, None),
     route("/concern", Screen::Concern, PAIRS, None),
     route("/student", Screen::Student, STAFF, None),
+    route("/visa-routes", Screen::VisaRoutes, STAFF, None),
     route("/changes", Screen::Changes, EVERYONE, None),
 ];
 

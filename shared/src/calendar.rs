@@ -649,6 +649,8 @@ mod tests {
             title_zh: String::new(),
             authority_zh: String::new(),
             documents_zh: Vec::new(),
+            route_version: 0,
+            fee_twd: None,
         };
         let due = Some(date(2026, 7, 4));
         let step_table = [

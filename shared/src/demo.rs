@@ -693,6 +693,8 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                 title_zh: String::new(),
                 authority_zh: String::new(),
                 documents_zh: Vec::new(),
+                route_version: 0,
+                fee_twd: None,
             }),
         ));
         // Some of the current cohort have said they come to the next workshops; the seed goes

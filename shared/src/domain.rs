@@ -512,6 +512,13 @@ entity! {
         /// `documents` in 繁體中文, in the same order; empty when not translated.
         #[serde(default)]
         documents_zh: Vec<String>,
+        /// The version of the route template the step was made from (0: made before steps
+        /// recorded it, or not from a template).
+        #[serde(default)]
+        route_version: u32,
+        /// The fee in New Taiwan dollars, when there is a fixed one (from the template).
+        #[serde(default)]
+        fee_twd: Option<u32>,
     }
 }
 

@@ -13,7 +13,9 @@
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{StudentProfile, VisaStep, VisaStepState};
+use crate::domain::{Entity, EntityPatch, StudentProfile, VisaStep, VisaStepPatch, VisaStepState};
+use crate::ids::RecordId;
+use crate::mutation::Mutation;
 
 /// Id of the student work-permit route.
 pub const STUDENT_WORK_PERMIT: &str = "student-work-permit";
@@ -360,6 +362,8 @@ impl PlannedStep {
             title_zh: self.step.title_zh.clone(),
             authority_zh: self.step.authority_zh.clone(),
             documents_zh: self.step.documents_zh.clone(),
+            route_version: self.route_version,
+            fee_twd: self.step.fee_twd,
         }
     }
 }
@@ -374,6 +378,58 @@ pub fn checklist(route: &VisaRouteTemplate, anchors: &Anchors) -> Vec<PlannedSte
             route_version: route.version,
             step: step.clone(),
             due_date: step.due.due_date(anchors),
+        })
+        .collect()
+}
+
+/// The record id of a route's step on a student's checklist.
+pub fn step_record_id(route_id: &str, step_id: &str) -> RecordId {
+    RecordId(format!("visa-{route_id}-{step_id}"))
+}
+
+/// Whether a student's checklist follows an older version of `route` than the one in force:
+/// some of its steps (matched by record id) were made from an earlier version.
+pub fn follows_older_version(route: &VisaRouteTemplate, steps: &[(RecordId, VisaStep)]) -> bool {
+    steps
+        .iter()
+        .any(|(_, step)| step.route == route.id && step.route_version.max(1) < route.version)
+}
+
+/// The mutations that move a student's checklist to `route`'s version: each step of the route
+/// that is on the checklist gets the new texts, fee and due date (its state, the student's own
+/// progress, stays); a step new in this version is added as to do. A step the new version no
+/// longer has stays as the student left it.
+pub fn move_to_version(
+    route: &VisaRouteTemplate,
+    anchors: &Anchors,
+    steps: &[(RecordId, VisaStep)],
+) -> Vec<Mutation> {
+    checklist(route, anchors)
+        .into_iter()
+        .map(|planned| {
+            let id = step_record_id(&planned.route_id, &planned.step.id);
+            let new = planned.to_visa_step();
+            match steps.iter().find(|(record, _)| *record == id) {
+                Some(_) => Mutation::Update {
+                    id,
+                    patch: EntityPatch::VisaStep(VisaStepPatch {
+                        title: Some(new.title),
+                        authority: Some(new.authority),
+                        due_date: Some(new.due_date),
+                        documents: Some(new.documents),
+                        title_zh: Some(new.title_zh),
+                        authority_zh: Some(new.authority_zh),
+                        documents_zh: Some(new.documents_zh),
+                        route_version: Some(new.route_version),
+                        fee_twd: Some(new.fee_twd),
+                        ..VisaStepPatch::default()
+                    }),
+                },
+                None => Mutation::Create {
+                    id,
+                    record: Entity::VisaStep(new),
+                },
+            }
         })
         .collect()
 }

@@ -368,3 +368,117 @@ fn newer_built_in_routes_replace_older_stored_ones_and_staff_edits_stay() {
     assert_eq!(routes.len(), builtin.len() + 1);
     assert_eq!(current_routes(Vec::new(), builtin.clone()), builtin);
 }
+
+#[test]
+fn moving_a_checklist_to_a_new_version_keeps_the_student_s_progress() {
+    use chrono::TimeZone;
+    use imp_shared::apply::{MemoryRecords, RecordKey};
+    use imp_shared::client::replay;
+    use imp_shared::domain::{Entity, RecordKind, VisaStep, VisaStepState};
+    use imp_shared::ids::{MutationSeq, RecordId, SpaceId, UserId};
+    use imp_shared::mutation::PendingMutation;
+    use imp_shared::permissions::Actor;
+    use imp_shared::visa::{checklist, follows_older_version, move_to_version, Anchors};
+
+    let anchors = Anchors {
+        graduation_date: Some(d("2027-06-20")),
+        placement_start: Some(d("2027-09-01")),
+        ..Anchors::default()
+    };
+    let mut route = builtin_routes()
+        .into_iter()
+        .find(|route| route.id == GRADUATE_POINTS_WORK_PERMIT)
+        .expect("the points route");
+    // The student took version 2 and handed in the first step.
+    let mut steps: Vec<(RecordId, VisaStep)> = checklist(&route, &anchors)
+        .into_iter()
+        .map(|planned| {
+            (
+                imp_shared::visa::step_record_id(&planned.route_id, &planned.step.id),
+                planned.to_visa_step(),
+            )
+        })
+        .collect();
+    steps[0].1.state = VisaStepState::Submitted;
+    assert!(!follows_older_version(&route, &steps));
+
+    // Staff correct the employer's fee and add a step: version 3.
+    route.version = 3;
+    let employer = route
+        .steps
+        .iter_mut()
+        .find(|step| step.id == "employer-applies")
+        .expect("the employer's step");
+    employer.fee_twd = Some(600);
+    let mut added = route.steps[0].clone();
+    added.id = "new-step".to_owned();
+    added.title = "A step new in version 3".to_owned();
+    route.steps.push(added);
+    assert!(follows_older_version(&route, &steps));
+
+    let mutations = move_to_version(&route, &anchors, &steps);
+    assert_eq!(mutations.len(), route.steps.len());
+    let student = UserId::from("s-1");
+    let actor = Actor {
+        user_id: student.clone(),
+        role: imp_shared::domain::Role::Student,
+    };
+    let space = SpaceId::Student(student);
+    let mut base = MemoryRecords::default();
+    for (id, step) in &steps {
+        base.records.insert(
+            RecordKey {
+                kind: RecordKind::VisaStep,
+                id: id.clone(),
+            },
+            Entity::VisaStep(step.clone()),
+        );
+    }
+    let now = chrono::Utc
+        .with_ymd_and_hms(2027, 3, 1, 9, 0, 0)
+        .single()
+        .expect("a fixed clock");
+    let outbox: Vec<PendingMutation> = mutations
+        .into_iter()
+        .zip(1..)
+        .map(|(mutation, seq)| PendingMutation {
+            seq: MutationSeq(seq),
+            mutation,
+        })
+        .collect();
+    let after = replay(&base, &outbox, &actor, &space, now);
+    let moved: Vec<(RecordId, VisaStep)> = after
+        .records
+        .iter()
+        .filter_map(|(key, entity)| match entity {
+            Entity::VisaStep(step) => Some((key.id.clone(), step.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        moved.len(),
+        route.steps.len(),
+        "nothing refused, one new step"
+    );
+    let step_of = |id: &str| {
+        moved
+            .iter()
+            .find(|(record, _)| record.0 == id)
+            .map(|(_, step)| step.clone())
+            .unwrap_or_else(|| panic!("{id} is not on the checklist"))
+    };
+    let first = step_of(&steps[0].0 .0);
+    assert_eq!(first.state, VisaStepState::Submitted, "progress kept");
+    assert_eq!(first.route_version, 3);
+    let employer = step_of("visa-graduate-points-work-permit-employer-applies");
+    assert_eq!(
+        (employer.fee_twd, employer.route_version, employer.state),
+        (Some(600), 3, VisaStepState::Todo)
+    );
+    let new = step_of("visa-graduate-points-work-permit-new-step");
+    assert_eq!(
+        (new.title.as_str(), new.state),
+        ("A step new in version 3", VisaStepState::Todo)
+    );
+    assert!(!follows_older_version(&route, &moved));
+}

@@ -2,25 +2,15 @@
 // online visit every screen of every role opens with the network off, each from a fresh offline
 // load of its address (the service worker serves every piece of the build); a student's first
 // screen loads no lazy piece at all.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess } from "../support/worker.mjs";
-import { PHONE, Profiles } from "../support/browser.mjs";
+import { PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { DEMO } from "../support/api.mjs";
 import { signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
-
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
-});
+const suite = seededSuite();
 
 // Every screen each role can reach, with what shows that its own content (not only the shell)
 // is there.
@@ -55,6 +45,7 @@ const SCREENS = {
     ["/workshops", "main h1"],
     ["/concerns", "main h1"],
     [`/student?id=${DEMO.student.id}`, "main h1"],
+    ["/visa-routes", "main h1"],
     ["/changes", "main h1"],
     ["/settings", '[data-testid="sign-out"]'],
   ],
@@ -67,11 +58,11 @@ const lazyPieces = (page) =>
 describe("the app in pieces", { timeout: 600_000 }, () => {
   for (const [role, screens] of Object.entries(SCREENS)) {
     test(`every ${role} screen opens offline after one online visit`, { timeout: 240_000 }, async () => {
-      const profile = await profiles.open(PHONE);
+      const profile = await suite.profiles.open(PHONE);
       const page = await profile.context.newPage();
       const errors = [];
       page.on("pageerror", (error) => errors.push(error.message));
-      await signIn(page, worker.url, DEMO[role].email);
+      await signIn(page, suite.worker.url, DEMO[role].email);
       await waitForServiceWorker(page);
       await waitForSynced(page);
       if (role === "student") {
@@ -79,7 +70,7 @@ describe("the app in pieces", { timeout: 600_000 }, () => {
       }
       await profile.context.setOffline(true);
       for (const [path, shown] of screens) {
-        await page.goto(`${worker.url}${path}`);
+        await page.goto(`${suite.worker.url}${path}`);
         await page.waitForSelector(shown, { timeout: 20_000 });
         assert.equal(await page.locator('[data-testid="screen-not-loaded"]').count(), 0, `${path} loaded`);
         assert.equal(await page.locator('[data-testid="screen-loading"]').count(), 0, `${path} not still loading`);
@@ -92,11 +83,11 @@ describe("the app in pieces", { timeout: 600_000 }, () => {
 
   test("a piece that cannot be fetched says so in place, and retry opens the screen", { timeout: 120_000 }, async () => {
     // No service worker here, so the page itself fetches the piece and the test can refuse it.
-    const profile = await profiles.open({ ...PHONE, serviceWorkers: "block" });
+    const profile = await suite.profiles.open({ ...PHONE, serviceWorkers: "block" });
     const page = await profile.context.newPage();
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     await page.route(/\/pkg\/[0-9a-f]{12}\/.*\.wasm$/, (route) => route.abort("internetdisconnected"));
     await page.click('nav a[href="/tasks"]');

@@ -1,34 +1,25 @@
 // End-to-end: the app runs under its Content-Security-Policy (every e2e file fails on a violation,
 // through tests/support/browser.mjs); this file checks the policy reaches the browser and that
 // the harness does notice a violation.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess, until } from "../support/worker.mjs";
-import { PHONE, Profiles } from "../support/browser.mjs";
+import { until } from "../support/worker.mjs";
+import { PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { DEMO } from "../support/api.mjs";
 import { signIn, waitForSynced } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
-
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
-});
+const suite = seededSuite();
 
 test("the signed-in app runs under the CSP, and an injected inline script is refused and noticed", { timeout: 120_000 }, async () => {
-  const profile = await profiles.open(PHONE);
+  const profile = await suite.profiles.open(PHONE);
   const page = await profile.context.newPage();
-  const response = await page.goto(`${worker.url}/tasks`);
+  const response = await page.goto(`${suite.worker.url}/tasks`);
   const csp = response.headers()["content-security-policy"] ?? "";
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
   assert.match(csp, /frame-ancestors 'none'/);
-  await signIn(page, worker.url, DEMO.student.email);
+  await signIn(page, suite.worker.url, DEMO.student.email);
   await waitForSynced(page);
   // Goals and tasks (goal progress bars set their width through CSSOM, which the CSP allows).
   await page.click('nav a[href="/tasks"]');

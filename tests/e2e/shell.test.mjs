@@ -10,7 +10,7 @@ import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
 import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { axeViolations } from "../support/a11y.mjs";
-import { addTask, catalogueText, openTasks, signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { addTask, catalogueText, openTasks, signIn, waitForServiceWorker, waitForSynced, setLanguage } from "../support/app.mjs";
 
 export const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
@@ -25,11 +25,6 @@ async function newPage(viewport) {
   page.errors = [];
   page.on("pageerror", (error) => page.errors.push(error.message));
   return { profile, page };
-}
-
-async function setLanguage(page, tag) {
-  await page.selectOption('[data-testid="language"] >> nth=0', tag);
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, tag);
 }
 
 /** English catalogue strings still shown on the page (that have a different zh-TW text). Each

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
 import { PHONE, Profiles } from "../support/browser.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
-import { catalogueText, openTasks, signIn, waitForSynced } from "../support/app.mjs";
+import { catalogueText, openTasks, setLanguage, signIn, waitForSynced } from "../support/app.mjs";
 
 let worker;
 const profiles = new Profiles();
@@ -33,11 +33,6 @@ after(async () => {
 /** How the app words a refusal (a verdict's `reason`) in a language. */
 async function refusalText(page, lang, reason) {
   return page.evaluate(async ([lang, reason]) => (await import("/pkg/imp_app.js")).refusal_text(lang, JSON.stringify(reason)), [lang, reason]);
-}
-
-async function setLanguage(page, tag) {
-  await page.selectOption('[data-testid="language"] >> nth=0', tag);
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, tag);
 }
 
 describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () => {

@@ -3,35 +3,20 @@
 // during that stay (and warned that the student permit cannot be used), in both languages; the
 // texts expected come from the app's own wording. The browser's clock is fixed, so the test does
 // not depend on today's date. Each proposed step shows where its rules come from.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess } from "../support/worker.mjs";
-import { PHONE, Profiles } from "../support/browser.mjs";
+import { PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { DEMO } from "../support/api.mjs";
-import { catalogueText, signIn, waitForSynced } from "../support/app.mjs";
+import { catalogueText, signIn, waitForSynced, setLanguage } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
-
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
-});
+const suite = seededSuite();
 
 const TODAY = new Date("2027-03-01T09:00:00Z");
 
 async function appText(page, fn, ...args) {
   return page.evaluate(async ({ fn, args }) => (await import("/pkg/imp_app.js"))[fn](...args), { fn, args });
-}
-
-async function setLanguage(page, tag) {
-  await page.selectOption('[data-testid="language"] >> nth=0', tag);
-  await page.waitForFunction((lang) => document.documentElement.lang === lang, tag);
 }
 
 async function fillProfileDates(page, dates) {
@@ -47,12 +32,12 @@ async function fillProfileDates(page, dates) {
 
 describe("visa route chooser", { timeout: 600_000 }, () => {
   test("a placement starting after graduation is offered job-seeking residence, permit-free, in both languages", { timeout: 180_000 }, async () => {
-    const profile = await profiles.open(PHONE);
+    const profile = await suite.profiles.open(PHONE);
     const page = await profile.context.newPage();
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
     await page.clock.setFixedTime(TODAY);
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
 
     // A placement that ends before it starts is refused in place and nothing is saved.
@@ -93,6 +78,55 @@ describe("visa route chooser", { timeout: 600_000 }, () => {
     const hrefs = await apply.locator('[data-testid="step-source"]').evaluateAll((links) => links.map((a) => a.href));
     assert.ok(hrefs.length > 0 && hrefs.every((href) => href.startsWith("https://")), `official sources: ${hrefs}`);
     await page.waitForSelector('[data-testid="visa-proposal"][data-route="job-seeking-residence"] .pill');
+    await waitForSynced(page);
+    assert.deepEqual(errors, []);
+  });
+
+  test("staff correct a fee offline; after sync the student is offered the new version and keeps their progress", { timeout: 240_000 }, async () => {
+    const student = await suite.profiles.open(PHONE);
+    const page = await student.context.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await signIn(page, suite.worker.url, DEMO.student.email);
+    await waitForSynced(page);
+    await page.click('nav a[href="/visa"]');
+    await page.click('[data-testid="visa-route"][data-route="graduate-points-work-permit"] [data-testid="add-route"]');
+    const employerStep = page.locator('[data-testid="visa-step"][data-step-id="visa-graduate-points-work-permit-employer-applies"]');
+    await employerStep.waitFor();
+    assert.equal((await employerStep.locator('[data-testid="step-fee"]').textContent()).trim().endsWith("NT$500"), true);
+    await employerStep.locator('[data-testid="step-state"]').selectOption("in_progress");
+    await page.waitForSelector('[data-testid="visa-step"][data-step-id="visa-graduate-points-work-permit-employer-applies"][data-state="in_progress"]');
+    await waitForSynced(page);
+
+    // Staff correct the employer's fee with the network off, then come back online.
+    const staffProfile = await suite.profiles.open(PHONE);
+    const staffPage = await staffProfile.context.newPage();
+    staffPage.on("pageerror", (error) => errors.push(error.message));
+    await signIn(staffPage, suite.worker.url, DEMO.staff.email);
+    await waitForSynced(staffPage);
+    await staffPage.click('nav a[href="/program"]');
+    await staffPage.click('[data-testid="open-visa-routes"]');
+    await staffPage.click('[data-route="graduate-points-work-permit"] [data-testid="edit-route"]');
+    await staffProfile.context.setOffline(true);
+    await staffPage.fill('[data-testid="step-fee"][data-step="employer-applies"]', "600");
+    await staffPage.fill('[data-testid="route-changes"]', "The employer's fee is NT$600.");
+    await staffPage.fill('[data-testid="route-changes-zh"]', "雇主規費為新臺幣 600 元。");
+    await staffPage.click('[data-testid="save-route"]');
+    await staffPage.waitForSelector('[data-testid="route-saved"]');
+    await staffProfile.context.setOffline(false);
+    await waitForSynced(staffPage);
+
+    // The student's app learns of it at its next sync: the new version is offered with what changed.
+    await page.reload();
+    await page.waitForSelector('[data-testid="route-update"][data-route="graduate-points-work-permit"]');
+    assert.equal((await page.textContent('[data-testid="route-update"] [data-testid="route-changes-shown"]')).trim(), "The employer's fee is NT$600.");
+    await setLanguage(page, "zh-TW");
+    await page.waitForFunction(() => document.querySelector('[data-testid="route-changes-shown"]')?.textContent.trim() === "雇主規費為新臺幣 600 元。");
+    await setLanguage(page, "en");
+    await page.click('[data-testid="route-update"] [data-testid="move-to-version"]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="route-update"]'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="visa-step"][data-step-id="visa-graduate-points-work-permit-employer-applies"] [data-testid="step-fee"]')?.textContent.trim().endsWith("NT$600"));
+    assert.equal(await employerStep.getAttribute("data-state"), "in_progress", "the student's progress is kept");
     await waitForSynced(page);
     assert.deepEqual(errors, []);
   });

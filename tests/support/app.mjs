@@ -69,3 +69,9 @@ export async function signedInPage(profiles, baseUrl, email, viewport = PHONE) {
   await waitForSynced(page);
   return { profile, page };
 }
+
+/** Switches the app's language (`en` / `zh-TW`) and waits until the page has it. */
+export async function setLanguage(page, tag) {
+  await page.selectOption('[data-testid="language"] >> nth=0', tag);
+  await page.waitForFunction((lang) => document.documentElement.lang === lang, tag);
+}

@@ -18,4 +18,5 @@ pub mod signin;
 pub mod student;
 pub mod tasks;
 pub mod visa;
+pub mod visa_routes;
 pub mod workshops;

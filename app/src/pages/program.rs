@@ -12,6 +12,7 @@ use imp_shared::domain::{
 };
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
+use leptos_router::components::A;
 
 use crate::components::list::{ListFooter, Paging, SearchField};
 use crate::components::write;
@@ -61,6 +62,7 @@ pub fn ProgramPage() -> impl IntoView {
     // for the list's edits and one under its "add" form.
     view! {
         <h1>{i18n.tr(Msg::ProgramData)}</h1>
+        <A href="/visa-routes" attr:class="card-link" attr:data-testid="open-visa-routes">{i18n.tr(Msg::VisaEditLink)}</A>
         <Cohorts />
         <Universities />
         <Organizations />

@@ -10,7 +10,8 @@ use imp_shared::domain::{Entity, RecordKind, Role, StudentProfile, VisaStep, Vis
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::visa::{
-    builtin_routes, checklist, days_left, is_urgent, Anchors, VisaRouteTemplate,
+    builtin_routes, checklist, days_left, follows_older_version, is_urgent, move_to_version,
+    step_record_id, Anchors, VisaRouteTemplate,
 };
 use imp_shared::visa_chooser::{choose, current_routes, Situation, Warning};
 use leptos_router::components::A;
@@ -87,11 +88,6 @@ pub fn VisaPage() -> impl IntoView {
             <CalendarExport space=space />
         </Show>
     }
-}
-
-/// The record id of a route step on a student's checklist.
-fn step_record_id(route_id: &str, step_id: &str) -> RecordId {
-    RecordId(format!("visa-{route_id}-{step_id}"))
 }
 
 /// The student's profile in a space, if synced.
@@ -225,7 +221,7 @@ fn VisaAdvice(space: Signal<Option<SpaceId>>, is_student: Signal<bool>) -> impl 
                 }).collect_view();
                 let nothing = advice.proposals.is_empty();
                 view! {
-                    {(!advice.warnings.is_empty()).then(|| view! { <ul class="advice-warnings" role="status">{warnings}</ul> })}
+                    {(!advice.warnings.is_empty()).then(|| view! { <div role="status"><ul class="advice-warnings">{warnings}</ul></div> })}
                     {nothing.then(|| view! { <p class="muted empty">{i18n.tr(Msg::NothingToPropose)}</p> })}
                     <ul class="list">{proposals}</ul>
                 }
@@ -302,10 +298,67 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
             write.dispatch((space, Mutation::SetVisaStepState { id, state }));
         }
     };
+    let profile = use_profile(space);
+    // Moves the checklist's steps of a route to the version in force; states stay.
+    let move_route = move |route: VisaRouteTemplate| {
+        let Some(space) = space.get_untracked() else {
+            return;
+        };
+        let anchors = profile
+            .get_untracked()
+            .as_ref()
+            .map(Anchors::from_profile)
+            .unwrap_or_default();
+        for mutation in move_to_version(&route, &anchors, &steps.get_untracked()) {
+            write.dispatch((space.clone(), mutation));
+        }
+    };
+    let updates = move || {
+        let current = steps.get();
+        let lang = i18n.lang.get();
+        routes
+            .get()
+            .into_iter()
+            .filter(|route| follows_older_version(route, &current))
+            .map(|route| {
+                let tags = write::all(&[
+                    write::creates(space.get_untracked().as_ref(), RecordKind::VisaStep),
+                    current
+                        .iter()
+                        .find(|(_, step)| step.route == route.id)
+                        .map(|(id, _)| {
+                            write::changes(space.get_untracked().as_ref(), RecordKind::VisaStep, id)
+                        })
+                        .unwrap_or_default(),
+                ]);
+                let name = route.name_in(lang.is_zh()).to_owned();
+                let changes = route.changes_in(lang.is_zh()).to_owned();
+                let version = route.version;
+                let route_id = route.id.clone();
+                view! {
+                    <div class="notice route-update" data-testid="route-update" data-route=route_id>
+                        <p>
+                            <strong>{name}</strong>" · "{i18n.tr(Msg::RouteVersion)}" "{version}": "
+                            {i18n.tr(Msg::RouteNewVersion)}
+                        </p>
+                        <p data-testid="route-changes-shown">{changes}</p>
+                        <Show when=move || editable.get()>
+                            <button class="button button-small button-primary" data-testid="move-to-version"
+                                data-write=tags.clone() on:click={
+                                    let route = route.clone();
+                                    move |_| move_route(route.clone())
+                                }>{i18n.tr(Msg::MoveToVersion)}</button>
+                        </Show>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::Checklist)}</h2>
             <WriteErrorLine write=write />
+            {updates}
             <Show when=move || !steps.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoVisaSteps)}</p> }>
                 <ul class="list" data-testid="visa-steps">
                     {move || {
@@ -329,6 +382,7 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
                                                 <span class:countdown-urgent=urgent>{move || left.map(|days| days_left_text(i18n.lang.get(), days)).unwrap_or_default()}</span>
                                             </p>
                                         })}
+                                        {step.fee_twd.map(|fee| view! { <p class="item-meta" data-testid="step-fee">{i18n.tr(Msg::FeeLabel)}": NT$"{fee}</p> })}
                                         {(!step.documents.is_empty()).then(|| view! { <p class="item-body">{i18n.tr(Msg::Documents)}": "{let step = step.clone(); move || step.documents_in(i18n.lang.get().is_zh()).join(", ")}</p> })}
                                         {routes.with(|routes| step_sources(routes, &id))}
                                     </div>
