@@ -276,6 +276,13 @@ messages! {
     RouteVersion => "Version", "版本";
     MoveToVersion => "Update my checklist (your progress is kept)", "更新我的清單（保留你的進度）";
     FeeLabel => "Fee", "規費";
+    HiringTitle => "Hiring an IMP graduate", "聘用 IMP 畢業生";
+    HiringIntro => "For each route to work in Taiwan: what the company must do and when, and what the graduate does meanwhile. From the same rules students follow.", "在臺工作的每一種途徑：公司須辦理的事項與時程，以及畢業生同時要辦理的事項。內容與學生使用的規定相同。";
+    HiringCompanyDoes => "What the company does", "公司須辦理";
+    HiringGraduateDoes => "What the graduate does", "畢業生須辦理";
+    HiringNothingForCompany => "Nothing to apply for: the graduate handles this route.", "公司無須申請：此途徑由畢業生自行辦理。";
+    HiringWhen => "When:", "時程：";
+    OpenHiring => "Hiring an IMP graduate: what the company does", "聘用 IMP 畢業生：公司須辦理的事項";
     VisaRoutes => "Routes to work in Taiwan", "在臺工作的途徑";
     AddRoute => "Add to my checklist", "加入我的清單";
     RouteAdded => "On your checklist", "已在清單中";

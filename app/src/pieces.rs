@@ -35,6 +35,7 @@ pub enum Screen {
     Matching,
     Workshops,
     VisaRoutes,
+    Hiring,
 }
 
 impl Screen {
@@ -59,6 +60,7 @@ impl Screen {
         Screen::Matching,
         Screen::Workshops,
         Screen::VisaRoutes,
+        Screen::Hiring,
     ];
 
     /// Whether the screen lives in staff's piece.
@@ -96,6 +98,7 @@ fn everyday_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::Changes => view! { <changes::ChangesPage /> }.into_any(),
         Screen::Settings => view! { <settings::SettingsPage /> }.into_any(),
         Screen::MentorHome => view! { <home::MentorHome /> }.into_any(),
+        Screen::Hiring => view! { <hiring::HiringPage /> }.into_any(),
         _ => ().into_any(),
     })
 }

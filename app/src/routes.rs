@@ -51,6 +51,7 @@ const EVERYONE: &[Role] = &[Role::Student, Role::Mentor, Role::Staff];
 const PAIRS: &[Role] = &[Role::Student, Role::Mentor];
 const STUDENTS: &[Role] = &[Role::Student];
 const STAFF: &[Role] = &[Role::Staff];
+const MENTORS_AND_STAFF: &[Role] = &[Role::Mentor, Role::Staff];
 
 const fn nav(icon: &'static str, label: Msg) -> Option<NavEntry> {
     Some(NavEntry { icon, label })
@@ -124,6 +125,7 @@ pub const ROUTES: &[AppRoute] = &[
     route("/concern", Screen::Concern, PAIRS, None),
     route("/student", Screen::Student, STAFF, None),
     route("/visa-routes", Screen::VisaRoutes, STAFF, None),
+    route("/hiring", Screen::Hiring, MENTORS_AND_STAFF, None),
     route("/changes", Screen::Changes, EVERYONE, None),
 ];
 

@@ -8,6 +8,7 @@ use imp_shared::domain::{Entity, RecordKind};
 use imp_shared::error::{Denial, MutationError, Problem, Rule};
 use imp_shared::mutation::Mutation;
 
+use imp_shared::visa::{Anchor, DueRule};
 use imp_shared::visa_chooser::{Warning, Why};
 
 use crate::i18n::{format_date, Lang};
@@ -723,6 +724,36 @@ pub fn visa_warning_text(
                 )
             }
         }
+    }
+}
+
+/// When a route step is due, in words ("14 days before the first working day"), for people who
+/// plan rather than for one student's dates (the hiring page).
+pub fn due_rule_text(lang: Lang, rule: &DueRule) -> String {
+    let noun = |anchor: Anchor| match anchor {
+        Anchor::GraduationDate => pick(lang, "graduation", "畢業日"),
+        Anchor::ResidenceCardExpiry => pick(lang, "the residence card's expiry", "居留證到期日"),
+        Anchor::PlacementStart => pick(lang, "the first working day", "第一個工作日"),
+        Anchor::PermitExpiry => pick(lang, "the work permit's expiry", "工作許可到期日"),
+        Anchor::PermitIssued => pick(lang, "the work permit's issue", "工作許可核發日"),
+        Anchor::ChosenDate => pick(lang, "the date the graduate chooses", "畢業生選定的日期"),
+    };
+    match (lang, *rule) {
+        (Lang::En, DueRule::WithinDaysAfter { anchor, days }) => {
+            format!("within {days} days after {}", noun(anchor))
+        }
+        (Lang::ZhTw, DueRule::WithinDaysAfter { anchor, days }) => {
+            format!("{}後 {days} 天內", noun(anchor))
+        }
+        (Lang::En, DueRule::DaysBefore { anchor, days }) => {
+            format!("{days} days before {}", noun(anchor))
+        }
+        (Lang::ZhTw, DueRule::DaysBefore { anchor, days }) => {
+            format!("{}前 {days} 天", noun(anchor))
+        }
+        (Lang::En, DueRule::OnAnchor { anchor }) => format!("by {}", noun(anchor)),
+        (Lang::ZhTw, DueRule::OnAnchor { anchor }) => format!("{}之前", noun(anchor)),
+        (_, DueRule::NoDueDate) => pick(lang, "no fixed date", "無固定期限").to_owned(),
     }
 }
 

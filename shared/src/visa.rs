@@ -216,6 +216,10 @@ pub struct VisaStepTemplate {
     /// The official pages the step's rules, fees and times come from.
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Whether the employer (not the student) takes this step: shown to mentors and companies
+    /// as what the company must do to hire a graduate on the route.
+    #[serde(default)]
+    pub by_employer: bool,
 }
 
 impl VisaStepTemplate {
@@ -605,6 +609,7 @@ const SRC_GOLD_CARD_COLLECTION: SourceRef = (
 fn work_residence_step() -> VisaStepTemplate {
     VisaStepTemplate {
         id: "residence".to_owned(),
+        by_employer: false,
         title: "Change your residence card to work-based residence".to_owned(),
         authority: NIA.to_owned(),
         documents: documents(&[
@@ -666,6 +671,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             steps: vec![
                 VisaStepTemplate {
                     id: "apply".to_owned(),
+                    by_employer: false,
                     title: "Apply for a student work permit".to_owned(),
                     authority: WDA.to_owned(),
                     documents: documents(&[
@@ -711,6 +717,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                 },
                 VisaStepTemplate {
                     id: "renew".to_owned(),
+                    by_employer: false,
                     title: "Apply for a new student work permit".to_owned(),
                     authority: WDA.to_owned(),
                     documents: documents(&[
@@ -768,6 +775,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             steps: vec![
                 VisaStepTemplate {
                     id: "apply".to_owned(),
+                    by_employer: false,
                     title: "Apply to extend your residence to look for work".to_owned(),
                     authority: NIA.to_owned(),
                     documents: documents(&[
@@ -827,6 +835,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                 },
                 VisaStepTemplate {
                     id: "extend".to_owned(),
+                    by_employer: false,
                     title: "Extend your job-seeking residence (once)".to_owned(),
                     authority: NIA.to_owned(),
                     documents: documents(&[
@@ -885,6 +894,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             steps: vec![
                 VisaStepTemplate {
                     id: "evidence".to_owned(),
+                    by_employer: false,
                     title: "Give your employer the evidence for the points assessment".to_owned(),
                     authority: WDA.to_owned(),
                     documents: documents(&[
@@ -926,6 +936,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                 },
                 VisaStepTemplate {
                     id: "employer-applies".to_owned(),
+                    by_employer: true,
                     title: "Employer applies for your work permit".to_owned(),
                     authority: WDA.to_owned(),
                     documents: documents(&[
@@ -977,6 +988,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             steps: vec![
                 VisaStepTemplate {
                     id: "requirements".to_owned(),
+                    by_employer: true,
                     title: "Check that you and the job meet the requirements".to_owned(),
                     authority: WDA.to_owned(),
                     documents: documents(&[
@@ -1007,6 +1019,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                 },
                 VisaStepTemplate {
                     id: "employer-applies".to_owned(),
+                    by_employer: true,
                     title: "Employer applies for your work permit".to_owned(),
                     authority: WDA.to_owned(),
                     documents: documents(&[
@@ -1063,6 +1076,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
             steps: vec![
                 VisaStepTemplate {
                     id: "qualify".to_owned(),
+                    by_employer: false,
                     title: "Check a qualifying criterion and gather its evidence".to_owned(),
                     authority: GOLD_CARD_OFFICE.to_owned(),
                     documents: documents(&[
@@ -1090,6 +1104,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                 },
                 VisaStepTemplate {
                     id: "apply".to_owned(),
+                    by_employer: false,
                     title: "Apply on the Gold Card online platform".to_owned(),
                     authority: GOLD_CARD_OFFICE.to_owned(),
                     documents: documents(&[
@@ -1132,6 +1147,7 @@ pub fn builtin_routes() -> Vec<VisaRouteTemplate> {
                 },
                 VisaStepTemplate {
                     id: "collect".to_owned(),
+                    by_employer: false,
                     title: "Collect the Gold Card".to_owned(),
                     authority: NIA.to_owned(),
                     documents: documents(&[

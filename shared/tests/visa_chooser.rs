@@ -482,3 +482,37 @@ fn moving_a_checklist_to_a_new_version_keeps_the_student_s_progress() {
     );
     assert!(!follows_older_version(&route, &moved));
 }
+
+#[test]
+fn the_steps_an_employer_takes_are_marked_for_the_hiring_page() {
+    let routes = builtin_routes();
+    let by_employer = |id: &str| -> Vec<String> {
+        routes
+            .iter()
+            .find(|route| route.id == id)
+            .expect("a built-in route")
+            .steps
+            .iter()
+            .filter(|step| step.by_employer)
+            .map(|step| step.id.clone())
+            .collect()
+    };
+    assert_eq!(
+        by_employer(GRADUATE_POINTS_WORK_PERMIT),
+        ["employer-applies"]
+    );
+    assert_eq!(
+        by_employer(PROFESSIONAL_WORK_PERMIT),
+        ["requirements", "employer-applies"]
+    );
+    for id in [
+        STUDENT_WORK_PERMIT,
+        JOB_SEEKING_RESIDENCE,
+        EMPLOYMENT_GOLD_CARD,
+    ] {
+        assert!(
+            by_employer(id).is_empty(),
+            "{id}: the graduate takes every step"
+        );
+    }
+}

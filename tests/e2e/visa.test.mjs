@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 
 import { PHONE } from "../support/browser.mjs";
 import { seededSuite } from "../support/suite.mjs";
-import { DEMO } from "../support/api.mjs";
+import { Api, DEMO } from "../support/api.mjs";
 import { catalogueText, signIn, waitForSynced, setLanguage } from "../support/app.mjs";
 
 const suite = seededSuite();
@@ -128,6 +128,36 @@ describe("visa route chooser", { timeout: 600_000 }, () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="visa-step"][data-step-id="visa-graduate-points-work-permit-employer-applies"] [data-testid="step-fee"]')?.textContent.trim().endsWith("NT$600"));
     assert.equal(await employerStep.getAttribute("data-state"), "in_progress", "the student's progress is kept");
     await waitForSynced(page);
+    assert.deepEqual(errors, []);
+  });
+
+  test("a mentor reads what a company must do to hire a graduate on each route, in both languages", { timeout: 120_000 }, async () => {
+    const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
+    const routes = (await staff.pullAll("program"))
+      .filter((change) => change.key.kind === "visa_route" && change.record)
+      .map((change) => change.record.fields.template);
+    const points = routes.find((route) => route.id === "graduate-points-work-permit");
+    const employerStep = points.steps.find((step) => step.id === "employer-applies");
+
+    const profile = await suite.profiles.open(PHONE);
+    const page = await profile.context.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await signIn(page, suite.worker.url, DEMO.mentor.email);
+    await waitForSynced(page);
+    await page.click('nav a[href="/visa"]');
+    await page.click('[data-testid="open-hiring"]');
+    await page.waitForSelector('[data-testid="hiring-route"][data-route="graduate-points-work-permit"]');
+    const step = page.locator('[data-testid="hiring-route"][data-route="graduate-points-work-permit"] [data-testid="hiring-step"][data-step="employer-applies"]');
+    for (const lang of ["en", "zh-TW"]) {
+      await setLanguage(page, lang);
+      const title = lang === "en" ? employerStep.title : employerStep.title_zh;
+      assert.equal((await step.locator(".item-title").textContent()).trim(), title, lang);
+      assert.ok((await step.locator('[data-testid="hiring-due"]').textContent()).includes(`NT$${employerStep.fee_twd}`));
+      // The graduate handles job-seeking residence alone: the company applies for nothing.
+      await page.waitForSelector('[data-testid="hiring-route"][data-route="job-seeking-residence"] [data-testid="company-nothing"]');
+    }
+    await setLanguage(page, "en");
     assert.deepEqual(errors, []);
   });
 });

@@ -5,6 +5,7 @@ pub mod checkin;
 pub mod concern;
 pub mod dashboard;
 pub mod goals;
+pub mod hiring;
 pub mod home;
 pub mod jobs;
 pub mod matching;

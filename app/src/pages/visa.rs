@@ -79,6 +79,9 @@ pub fn VisaPage() -> impl IntoView {
     view! {
         <h1>{i18n.tr(Msg::Visa)}</h1>
         <MenteePicker working=working />
+        <Show when=move || !is_student()>
+            <p><A href="/hiring" attr:data-testid="open-hiring">{i18n.tr(Msg::OpenHiring)}</A></p>
+        </Show>
         <Show when=move || space.get().is_some()>
             <VisaAdvice space=space is_student=Signal::derive(is_student) />
             <Checklist space=space editable=Signal::derive(is_student) />

@@ -155,6 +155,7 @@ impl StepText {
             documents_zh: lines(&self.documents_zh),
             note_zh: self.note_zh.trim().to_owned(),
             sources: parse_sources(&self.sources)?,
+            by_employer: base.by_employer,
         })
     }
 }
@@ -381,6 +382,7 @@ pub fn VisaRoutesPage() -> impl IntoView {
     view! {
         <h1>{i18n.tr(Msg::VisaEditTitle)}</h1>
         <A href="/program" attr:class="card-link" attr:data-testid="back-to-program">{i18n.tr(Msg::ProgramData)}</A>
+        " · "<A href="/hiring" attr:data-testid="open-hiring">{i18n.tr(Msg::HiringTitle)}</A>
         <section class="card" data-testid="visa-routes-admin">
             <p class="muted">{i18n.tr(Msg::VisaEditHelp)}</p>
             <ul class="list">
