@@ -75,9 +75,17 @@ export class WorkerProcess {
     if (demo) vars.push("--var", "IMP_DEMO:on", "--var", `IMP_SEED_SECRET:${seedSecret}`);
     if (assetsDir) vars.push("--assets", assetsDir);
     for (const [name, value] of Object.entries(extra)) vars.push("--var", `${name}:${value}`);
-    const worker = new WorkerProcess({ persistDir, port: await freePort(), vars, seedSecret });
-    await worker.launch();
-    return worker;
+    // A port found free can be taken by another process (wrangler's inspector, another run's
+    // workerd) before wrangler binds it: then wrangler exits at once, and a new port is tried.
+    for (let attempt = 1; ; attempt += 1) {
+      const worker = new WorkerProcess({ persistDir, port: await freePort(), vars, seedSecret });
+      try {
+        await worker.launch();
+        return worker;
+      } catch (error) {
+        if (attempt >= 3 || !/Address already in use/.test(worker.log)) throw error;
+      }
+    }
   }
 
   /** A Worker with the demo program seeded (what most end-to-end tests start from). */
@@ -121,11 +129,12 @@ export class WorkerProcess {
     this.child.stdout.on("data", keep);
     this.child.stderr.on("data", keep);
     try {
-      await until(async () => (await fetch(`${this.url}/api/v1/health`)).ok, {
-        timeoutMs: 90_000,
-        intervalMs: 250,
-        what: `wrangler dev on ${this.url}`,
-      });
+      // Wrangler exiting (a port already taken, a bad config) ends the wait at once.
+      const state = await until(async () => {
+        if (!this.running) return "exited";
+        return (await fetch(`${this.url}/api/v1/health`, { signal: AbortSignal.timeout(5_000) })).ok && "healthy";
+      }, { timeoutMs: 90_000, intervalMs: 250, what: `wrangler dev on ${this.url}` });
+      if (state === "exited") throw new Error(`wrangler dev on ${this.url} exited before answering`);
     } catch (error) {
       await this.kill();
       throw new Error(`${error.message}\n--- wrangler log ---\n${this.log}`);
