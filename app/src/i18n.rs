@@ -4,7 +4,7 @@
 //! exhaustive `match`, so a missing translation fails the build. A test checks that no zh-TW
 //! string is left in English.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
 use leptos::prelude::*;
 
 /// A UI language.
@@ -714,27 +714,34 @@ pub fn n_rejected(lang: Lang, n: usize) -> String {
     }
 }
 
-/// "Up to date · synced 14:05".
-pub fn synced_at(lang: Lang, at: DateTime<Utc>, zone: FixedOffset) -> String {
-    let local = at.with_timezone(&zone);
+/// "Up to date · synced 14:05", on the clock of the zone whose offset at each instant is `zone`
+/// (e.g. `zone::program_offset_at`).
+pub fn synced_at(
+    lang: Lang,
+    at: DateTime<Utc>,
+    zone: impl Fn(DateTime<Utc>) -> FixedOffset,
+) -> String {
+    let local = at.with_timezone(&zone(at));
     match lang {
         Lang::En => format!("Up to date · synced {}", local.format("%H:%M")),
         Lang::ZhTw => format!("已同步 · {} 更新", local.format("%H:%M")),
     }
 }
 
-/// "Last synced 14:05" / "Last synced Mon 3 Mar 2026 14:05" (another day), or "Not synced yet".
+/// "Last synced 14:05" / "Last synced Mon 3 Mar 2026 14:05" (another day), or "Not synced yet",
+/// on the clock of the zone whose offset at each instant is `zone` (each instant at its own
+/// offset, so a change of offset between the sync and now is right).
 pub fn last_synced_text(
     lang: Lang,
     at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-    zone: FixedOffset,
+    zone: impl Fn(DateTime<Utc>) -> FixedOffset,
 ) -> String {
     let Some(at) = at else {
         return Msg::NeverSynced.text(lang).to_owned();
     };
-    let local = at.with_timezone(&zone);
-    let when = if local.date_naive() == now.with_timezone(&zone).date_naive() {
+    let local = at.with_timezone(&zone(at));
+    let when = if local.date_naive() == now.with_timezone(&zone(now)).date_naive() {
         local.format("%H:%M").to_string()
     } else {
         format!(
@@ -798,27 +805,6 @@ pub fn proposal_msg(state: imp_shared::domain::ProposalState) -> Msg {
         ProposalState::Confirmed => Msg::ProposalConfirmed,
         ProposalState::Rejected => Msg::ProposalRejected,
     }
-}
-
-/// A wall-clock date and time in a time zone the app knows, as an instant.
-pub fn local_to_utc(zone: &str, day: NaiveDate, time: chrono::NaiveTime) -> Option<DateTime<Utc>> {
-    use chrono::TimeZone;
-    zone_offset(zone)
-        .from_local_datetime(&day.and_time(time))
-        .single()
-        .map(|at| at.with_timezone(&Utc))
-}
-
-/// The offset of a time zone the app knows (Taiwan has no daylight saving time).
-pub fn zone_offset(zone: &str) -> FixedOffset {
-    let hours = match zone {
-        "Asia/Tokyo" | "Asia/Seoul" => 9,
-        "Asia/Ho_Chi_Minh" | "Asia/Bangkok" | "Asia/Jakarta" => 7,
-        "Asia/Kolkata" => 5,
-        "Europe/London" | "UTC" => 0,
-        _ => 8,
-    };
-    FixedOffset::east_opt(hours * 3600).unwrap_or(Utc.fix())
 }
 
 /// A date as people write it in the language: "Mon 3 Mar 2026" / "2026年3月3日（週一）".
@@ -1045,7 +1031,7 @@ mod tests {
     #[test]
     fn last_sync_is_said_with_the_day_when_it_was_not_today() {
         use chrono::TimeZone;
-        let zone = zone_offset("Asia/Taipei");
+        let zone = crate::zone::program_offset_at;
         let at = Utc
             .with_ymd_and_hms(2026, 9, 1, 6, 5, 0)
             .single()

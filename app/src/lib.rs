@@ -9,6 +9,7 @@ pub mod routes;
 pub mod storage;
 pub mod sync;
 pub mod wording;
+pub mod zone;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};

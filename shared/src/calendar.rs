@@ -22,6 +22,12 @@ pub const DEADLINE_REMINDER_DAYS: u32 = 7;
 /// The longest content line, in octets, before it is folded (RFC 5545 §3.1).
 pub const MAX_LINE_OCTETS: usize = 75;
 
+/// The program's time zone (IANA name): where workshops, deadlines and, unless someone picks
+/// another zone, mentoring sessions are planned. The one place it is written; the app's
+/// `zone::PROGRAM_ZONE` is this constant. Nothing here does time-zone maths with it: the export
+/// writes UTC, and the app asks the browser for the zone's offsets.
+pub const PROGRAM_ZONE: &str = "Asia/Taipei";
+
 /// An event with a start time and a length: a mentoring session or a workshop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimedEvent {
@@ -276,6 +282,7 @@ mod tests {
 
     use crate::calendar::{
         escape_text, to_ics, CalendarEvent, DeadlineEvent, TimedEvent, MAX_LINE_OCTETS,
+        PROGRAM_ZONE,
     };
     use crate::domain::{
         MentoringSession, SessionFormat, SessionState, VisaStep, VisaStepState, Workshop,
@@ -620,7 +627,7 @@ mod tests {
 
         let session_in = |state| MentoringSession {
             starts_at: instant(2026, 4, 2, 2, 0),
-            time_zone: "Asia/Taipei".to_owned(),
+            time_zone: PROGRAM_ZONE.to_owned(),
             duration_minutes: 60,
             format: SessionFormat::Video,
             location: String::new(),

@@ -3,6 +3,7 @@
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
+use crate::calendar::PROGRAM_ZONE;
 use crate::domain::{
     ApplicationStage, Cohort, Entity, Goal, JobApplication, MentorProfile, MentoringSession,
     Organization, Outcome, PartnerUniversity, Placement, PlacementState, Position, RankingChoice,
@@ -573,7 +574,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                 id("session-0".to_owned()),
                 Entity::MentoringSession(MentoringSession {
                     starts_at: at(today - Duration::days(20 + (student % 10) as i64), 7),
-                    time_zone: "Asia/Taipei".to_owned(),
+                    time_zone: PROGRAM_ZONE.to_owned(),
                     duration_minutes: 45,
                     format: SessionFormat::Video,
                     location: String::new(),
@@ -611,7 +612,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
             id("session-1".to_owned()),
             Entity::MentoringSession(MentoringSession {
                 starts_at: at(session_day, 7),
-                time_zone: "Asia/Taipei".to_owned(),
+                time_zone: PROGRAM_ZONE.to_owned(),
                 duration_minutes: 60,
                 format: [
                     SessionFormat::InPerson,

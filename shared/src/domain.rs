@@ -669,6 +669,19 @@ entity! {
     }
 }
 
+/// A typed record of one kind: what [`Entity`] wraps. Lets code ask for "the tasks" by type
+/// (`use_typed::<Task>(space)` in the app) instead of matching on [`Entity`] by hand.
+pub trait Record: Sized {
+    /// The kind of record this type is.
+    const KIND: RecordKind;
+
+    /// The record inside `entity`, when `entity` is of this kind.
+    fn from_entity(entity: Entity) -> Option<Self>;
+
+    /// The record wrapped as an [`Entity`].
+    fn into_entity(self) -> Entity;
+}
+
 /// Declares [`RecordKind`], [`Entity`] and [`EntityPatch`] from one table, so the three never drift.
 macro_rules! kinds {
     ($( $variant:ident($ty:ident, $patch:ident) = $wire:literal in $space:ident; )*) => {
@@ -758,6 +771,20 @@ macro_rules! kinds {
                 Ok(match kind { $( RecordKind::$variant => Entity::$variant(serde_json::from_value(fields)?), )* })
             }
         }
+
+        $(
+            impl Record for $ty {
+                const KIND: RecordKind = RecordKind::$variant;
+
+                fn from_entity(entity: Entity) -> Option<Self> {
+                    match entity { Entity::$variant(record) => Some(record), _ => None }
+                }
+
+                fn into_entity(self) -> Entity {
+                    Entity::$variant(self)
+                }
+            }
+        )*
 
         impl EntityPatch {
             /// The record kind.

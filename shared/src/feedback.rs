@@ -182,7 +182,7 @@ mod tests {
     fn session_end_and_reveal_moment() {
         let session = MentoringSession {
             starts_at: at(-45),
-            time_zone: "Asia/Taipei".to_owned(),
+            time_zone: crate::calendar::PROGRAM_ZONE.to_owned(),
             duration_minutes: 45,
             format: SessionFormat::InPerson,
             location: String::new(),

@@ -13,6 +13,7 @@ pub mod entity_macro;
 pub mod error;
 pub mod exports;
 pub mod feedback;
+pub mod glance;
 pub mod ids;
 pub mod matching;
 pub mod mutation;

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod confirm;
+pub mod form;
 pub mod list;
 pub mod pwa;
 pub mod qr;

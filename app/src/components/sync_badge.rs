@@ -6,10 +6,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::{
-    last_synced_text, loading_text, n_rejected, n_waiting, synced_at, use_i18n, zone_offset, Msg,
+    last_synced_text, loading_text, n_rejected, n_waiting, synced_at, use_i18n, Msg,
 };
 use crate::sync::engine::SyncProblem;
 use crate::sync::hooks::{spawn_with_engine, use_engine, use_sync_status};
+use crate::zone::program_offset_at;
 
 /// The badge in the app bar.
 #[component]
@@ -76,11 +77,11 @@ pub fn SyncBadge() -> impl IntoView {
                 lang,
                 status.last_synced,
                 chrono::Utc::now(),
-                zone_offset("Asia/Taipei"),
+                program_offset_at,
             ));
         } else if parts.is_empty() {
             parts.push(match status.last_synced {
-                Some(at) => synced_at(lang, at, zone_offset("Asia/Taipei")),
+                Some(at) => synced_at(lang, at, program_offset_at),
                 None => Msg::NeverSynced.text(lang).to_owned(),
             });
         }

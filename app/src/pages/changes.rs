@@ -9,13 +9,14 @@ use imp_shared::client::RejectedEntry;
 use imp_shared::mutation::Mutation;
 
 use crate::components::write;
-use crate::i18n::{last_synced_text, use_i18n, zone_offset, Lang, Msg};
+use crate::i18n::{last_synced_text, use_i18n, Lang, Msg};
 use crate::storage::OutboxEntry;
 use crate::sync::engine::{Engine, SyncProblem};
 use crate::sync::hooks::{
     spawn_with_engine, use_engine, use_sync_status, write_error_text, EngineHandle,
 };
 use crate::wording::{describe_change, refusal_text, typed_text};
+use crate::zone::program_offset_at;
 
 /// A change as the lists name it, from the records this device holds in its space.
 fn describe(
@@ -118,7 +119,7 @@ fn SyncStatusCard() -> impl IntoView {
             <h2 class="card-title">{i18n.tr(Msg::SyncStatusTitle)}</h2>
             {move || problem().map(|msg| view! { <p class="form-error" role="alert" data-testid="sync-problem">{i18n.t(msg)}</p> })}
             <p class="item-meta" data-testid="last-synced">
-                {move || last_synced_text(i18n.lang.get(), status.get().last_synced, chrono::Utc::now(), zone_offset("Asia/Taipei"))}
+                {move || last_synced_text(i18n.lang.get(), status.get().last_synced, chrono::Utc::now(), program_offset_at)}
             </p>
             <Show when=move || problem().is_some()>
                 <p class="muted">{i18n.tr(Msg::ChangesKeptOnDevice)}</p>

@@ -12,9 +12,10 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::write;
-use crate::i18n::{format_date, use_i18n, zone_offset, Msg};
+use crate::i18n::{format_date, use_i18n, Msg};
 use crate::sync::engine::WriteError;
 use crate::sync::hooks::{use_engine, use_records, use_session, write_error_text};
+use crate::zone::in_program_zone;
 
 /// What a check-in attempt came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +145,7 @@ pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl Into
     view! {
         <section class="card" data-testid="checkin" data-workshop-id=workshop_id.to_string() data-checked-in=move || checked_in.get().to_string()>
             {move || workshop.get().map(|w: Workshop| {
-                let local = w.starts_at.with_timezone(&zone_offset("Asia/Taipei"));
+                let local = in_program_zone(w.starts_at);
                 view! {
                     <p class="item-title">{w.title.clone()}</p>
                     <p class="item-meta">{move || format!("{} {} · {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), w.place)}</p>

@@ -12,9 +12,10 @@ use imp_shared::domain::{Entity, RecordKind, StudentSummary};
 use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
 use imp_shared::ids::{RecordId, SpaceId};
 
-use crate::i18n::{format_date, placement_msg, use_i18n, zone_offset, Msg};
+use crate::i18n::{format_date, placement_msg, use_i18n, Msg};
 use crate::pages::visa::download;
 use crate::sync::hooks::{typed, use_records};
+use crate::zone::in_program_zone;
 
 /// The students' summaries, as `(student id, summary)`.
 pub fn use_summaries() -> Memo<Vec<(RecordId, StudentSummary)>> {
@@ -120,7 +121,7 @@ pub fn ProgramNumbers() -> impl IntoView {
                     let rows = attendance.get();
                     let max = rows.iter().map(|w| w.attended).max().unwrap_or(0);
                     rows.into_iter().map(|w| {
-                        let day = w.starts_at.with_timezone(&zone_offset("Asia/Taipei")).date_naive();
+                        let day = in_program_zone(w.starts_at).date_naive();
                         bar(format!("{} · {}", format_date(i18n.lang.get(), day), w.title), w.attended, max, "attendance")
                     }).collect_view()
                 }}

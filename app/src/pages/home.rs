@@ -17,8 +17,7 @@ use crate::components::chart::GrowthChart;
 use crate::components::space_picker::use_student_spaces;
 use crate::components::write;
 use crate::i18n::{
-    days_left_text, format_date, n_of_m_ranked, n_of_m_workshops, n_waiting, use_i18n, zone_offset,
-    Msg,
+    days_left_text, format_date, n_of_m_ranked, n_of_m_workshops, n_waiting, use_i18n, Msg,
 };
 use crate::pages::concern::{PRIORITIES, TOPICS};
 use crate::pages::visa::use_visa_steps;
@@ -27,6 +26,7 @@ use crate::pieces::{LazyScreen, Screen};
 use crate::sync::hooks::{
     use_pending_ids, use_records, use_session, use_sync_status, use_write, WriteErrorLine,
 };
+use crate::zone::{in_program_zone, local_or_utc};
 
 /// Whether `user` opened the app on this device before; remembers that they have now.
 fn seen_before(user: &str) -> bool {
@@ -150,9 +150,9 @@ fn StudentHome() -> impl IntoView {
             <section class="card" data-testid="next-session">
                 <h2 class="card-title">{i18n.tr(Msg::NextSession)}</h2>
                 {move || next_session.get().map(|session| {
-                    let local = session.starts_at.with_timezone(&zone_offset(&session.time_zone));
+                    let (local, utc_mark) = local_or_utc(&session.time_zone, session.starts_at);
                     view! {
-                        <p class="item-title">{move || format!("{} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"))}</p>
+                        <p class="item-title">{move || format!("{} {}{utc_mark}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"))}</p>
                         <p class="item-meta">{session.agenda.clone()}</p>
                     }
                 })}
@@ -244,7 +244,7 @@ fn UpcomingWorkshops(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 <WriteErrorLine write=write />
                 <ul class="list">
                     {move || upcoming.get().into_iter().map(|(id, workshop, going)| {
-                        let local = workshop.starts_at.with_timezone(&zone_offset("Asia/Taipei"));
+                        let local = in_program_zone(workshop.starts_at);
                         let target = id.clone();
                         let can_check_in = checkin_open(&workshop);
                         view! {
@@ -289,12 +289,12 @@ fn RankingCard() -> impl IntoView {
             <section class="card" data-testid="ranking-card">
                 <h2 class="card-title">{i18n.tr(Msg::RankPositions)}</h2>
                 {move || round.get().map(|r| {
-                    let deadline = r.cohort.ranking_deadline.map(|d| d.with_timezone(&zone_offset("Asia/Taipei")));
+                    let deadline = r.cohort.ranking_deadline.map(in_program_zone);
                     view! {
                         <p class="item-meta">
                             {n_of_m_ranked(i18n.lang.get(), r.choices.len(), r.cohort.max_rankings)}
                             {deadline.map(|d| {
-                                let left = days_left(d.date_naive(), Utc::now().with_timezone(&zone_offset("Asia/Taipei")).date_naive());
+                                let left = days_left(d.date_naive(), in_program_zone(Utc::now()).date_naive());
                                 view! {
                                     " · "{i18n.t(Msg::RankingDeadline)}" "{format_date(i18n.lang.get(), d.date_naive())}
                                     " "<span class="pill" class:pill-danger=left < 3>{days_left_text(i18n.lang.get(), left)}</span>
@@ -509,7 +509,7 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
         link("/concern"),
     );
     let when = move |at: chrono::DateTime<Utc>| {
-        let local = at.with_timezone(&zone_offset("Asia/Taipei"));
+        let local = in_program_zone(at);
         format!(
             "{} {}",
             format_date(i18n.lang.get(), local.date_naive()),
@@ -671,7 +671,7 @@ pub fn ConcernInbox() -> impl IntoView {
                         let urgent = flag.priority == Priority::Urgent;
                         let target = id.clone();
                         let raised = flag.raised_at.map(|at| {
-                            let local = at.with_timezone(&zone_offset("Asia/Taipei"));
+                            let local = in_program_zone(at);
                             (at.to_rfc3339(), local)
                         });
                         view! {

@@ -15,10 +15,11 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::write;
-use crate::i18n::{days_left_text, format_date, n_of_m_ranked, pick, use_i18n, zone_offset, Msg};
+use crate::i18n::{days_left_text, format_date, n_of_m_ranked, pick, use_i18n, Msg};
 use crate::sync::hooks::{
     use_pending_ids, use_records, use_session, use_write, FormWrite, WriteErrorLine,
 };
+use crate::zone::in_program_zone;
 
 /// The student's cohort and its ranking round, as this device knows them.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,12 +226,9 @@ fn MyRanking(
             .get()
             .and_then(|r| r.cohort.ranking_deadline)
             .map(|deadline| {
-                let local = deadline.with_timezone(&zone_offset("Asia/Taipei"));
-                let left = (local.date_naive()
-                    - Utc::now()
-                        .with_timezone(&zone_offset("Asia/Taipei"))
-                        .date_naive())
-                .num_days();
+                let local = in_program_zone(deadline);
+                let left =
+                    (local.date_naive() - in_program_zone(Utc::now()).date_naive()).num_days();
                 (local, left)
             })
     };

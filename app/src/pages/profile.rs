@@ -12,6 +12,7 @@ use imp_shared::ids::RecordId;
 use imp_shared::mutation::Mutation;
 use imp_shared::visa_chooser::DegreeLevel;
 
+use crate::components::form::{Bound, Draft, Field, Input, Select};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{use_i18n, Msg};
@@ -62,32 +63,6 @@ pub fn ProfilePage() -> impl IntoView {
         <Show when=has_profile>
             <ProfileForm space_id=space profile=profile editable=editable />
         </Show>
-    }
-}
-
-/// One form field: shows the record's value until the person edits it.
-#[derive(Clone, Copy)]
-struct Draft {
-    edited: RwSignal<Option<String>>,
-    stored: Signal<String>,
-}
-
-impl Draft {
-    fn new(stored: Signal<String>) -> Self {
-        Self {
-            edited: RwSignal::new(None),
-            stored,
-        }
-    }
-
-    fn value(&self) -> String {
-        self.edited.get().unwrap_or_else(|| self.stored.get())
-    }
-
-    fn value_untracked(&self) -> String {
-        self.edited
-            .get_untracked()
-            .unwrap_or_else(|| self.stored.get_untracked())
     }
 }
 
@@ -167,10 +142,10 @@ fn ProfileForm(
             }
         };
         let (Ok(graduation_date), Ok(arc_date), Ok(start_date), Ok(end_date)) = (
-            date(graduation.value_untracked()),
-            date(arc.value_untracked()),
-            date(placement_start.value_untracked()),
-            date(placement_end.value_untracked()),
+            date(graduation.text_untracked()),
+            date(arc.text_untracked()),
+            date(placement_start.text_untracked()),
+            date(placement_end.text_untracked()),
         ) else {
             saved.set(false);
             write.fail(Msg::DateRequired);
@@ -183,10 +158,10 @@ fn ProfileForm(
                 return;
             }
         }
-        let new_degree_level = DegreeLevel::parse(degree_level.value_untracked().trim());
-        let from_hong_kong_macau = hong_kong_macau.value_untracked() == "yes";
+        let new_degree_level = DegreeLevel::parse(degree_level.text_untracked().trim());
+        let from_hong_kong_macau = hong_kong_macau.text_untracked() == "yes";
         // An empty level clears it; anything else must be a level from 0 to 6.
-        let level_text = mandarin.value_untracked();
+        let level_text = mandarin.text_untracked();
         let level = match level_text.trim() {
             "" => None,
             text => match text.parse::<u8>() {
@@ -200,10 +175,7 @@ fn ProfileForm(
         };
         // Only the fields that changed go into the patch, so other people's edits survive.
         let mut patch = StudentProfilePatch::default();
-        let changed = |draft: Draft, old: &str| {
-            let new = draft.value_untracked();
-            (new.trim() != old).then(|| new.trim().to_owned())
-        };
+        let changed = |draft: Draft, old: &str| draft.changed_from(old);
         patch.nationality = changed(nationality, &current.nationality);
         patch.university = changed(university, &current.university);
         patch.department = changed(department, &current.department);
@@ -218,9 +190,9 @@ fn ProfileForm(
             (from_hong_kong_macau != current.hong_kong_macau).then_some(from_hong_kong_macau);
         patch.placement_start = (start_date != current.placement_start).then_some(start_date);
         patch.placement_end = (end_date != current.placement_end).then_some(end_date);
-        let new_languages = split_list(&languages.value_untracked());
+        let new_languages = split_list(&languages.text_untracked());
         patch.languages = (new_languages != current.languages).then_some(new_languages);
-        let new_interests = split_list(&interests.value_untracked());
+        let new_interests = split_list(&interests.text_untracked());
         patch.interests = (new_interests != current.interests).then_some(new_interests);
         if patch.fields().is_empty() {
             write.clear();
@@ -240,21 +212,14 @@ fn ProfileForm(
             move || {
                 // The edit is in the view now (outbox replayed over base): show the record again.
                 for draft in drafts {
-                    draft.edited.set(None);
+                    draft.reset();
                 }
                 saved.set(true);
             },
         );
     };
-    let field = move |key: &'static str, label: Msg, draft: Draft, kind: &'static str| {
-        view! {
-            <div class="field">
-                <label for=key>{move || i18n.t(label)}</label>
-                <input id=key type=kind data-testid=key prop:value=move || draft.value() disabled=move || !editable.get()
-                    on:input=move |event| { saved.set(false); draft.edited.set(Some(event_target_value(&event))) } />
-            </div>
-        }
-    };
+    let disabled = Signal::derive(move || !editable.get());
+    let unsaved = Callback::new(move |()| saved.set(false));
     view! {
         <section class="card">
             <h2 class="card-title">
@@ -264,35 +229,33 @@ fn ProfileForm(
                 </Show>
             </h2>
             <form class="form" on:submit=save novalidate=true data-testid="profile-form" data-write=move || profile.with(|p| p.as_ref().map(|(id, _)| write::changes(space_id.get().as_ref(), RecordKind::StudentProfile, id)))>
-                {field("nationality", Msg::Nationality, nationality, "text")}
-                {field("university", Msg::University, university, "text")}
-                {field("department", Msg::Department, department, "text")}
-                {field("degree", Msg::Degree, degree, "text")}
-                {field("graduation", Msg::Graduation, graduation, "date")}
-                {field("languages", Msg::Languages, languages, "text")}
-                {field("mandarin", Msg::MandarinLevel, mandarin, "number")}
-                {field("arc", Msg::ArcExpiry, arc, "date")}
-                <div class="field">
-                    <label for="degree-level">{i18n.tr(Msg::DegreeLevel)}</label>
-                    <select id="degree-level" data-testid="degree-level" prop:value=move || degree_level.value() disabled=move || !editable.get()
-                        on:change=move |event| { saved.set(false); degree_level.edited.set(Some(event_target_value(&event))) }>
-                        <option value="">{i18n.tr(Msg::DegreeNotSet)}</option>
-                        {DegreeLevel::ALL.into_iter().map(|level| view! {
-                            <option value=level.as_str()>{move || i18n.t(degree_msg(level))}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
+                <Field id="nationality" label=Msg::Nationality value=nationality disabled=disabled on_edit=unsaved />
+                <Field id="university" label=Msg::University value=university disabled=disabled on_edit=unsaved />
+                <Field id="department" label=Msg::Department value=department disabled=disabled on_edit=unsaved />
+                <Field id="degree" label=Msg::Degree value=degree disabled=disabled on_edit=unsaved />
+                <Field id="graduation" label=Msg::Graduation value=graduation input=Input::Date disabled=disabled on_edit=unsaved />
+                <Field id="languages" label=Msg::Languages value=languages disabled=disabled on_edit=unsaved />
+                <Field id="mandarin" label=Msg::MandarinLevel value=mandarin input=Input::Number disabled=disabled on_edit=unsaved />
+                <Field id="arc" label=Msg::ArcExpiry value=arc input=Input::Date disabled=disabled on_edit=unsaved />
+                <Select id="degree-level" label=Msg::DegreeLevel value=degree_level disabled=disabled
+                    on_edit=unsaved>
+                    <option value="">{i18n.tr(Msg::DegreeNotSet)}</option>
+                    {DegreeLevel::ALL.into_iter().map(|level| view! {
+                        <option value=level.as_str()>{move || i18n.t(degree_msg(level))}</option>
+                    }).collect_view()}
+                </Select>
                 <label class="check">
-                    <input type="checkbox" data-testid="hong-kong-macau" prop:checked=move || hong_kong_macau.value() == "yes" disabled=move || !editable.get()
+                    <input type="checkbox" data-testid="hong-kong-macau" disabled=disabled
+                        prop:checked=move || hong_kong_macau.text() == "yes"
                         on:change=move |event| {
                             saved.set(false);
-                            hong_kong_macau.edited.set(Some(if event_target_checked(&event) { "yes" } else { "" }.to_owned()))
+                            hong_kong_macau.edit(if event_target_checked(&event) { "yes" } else { "" }.to_owned())
                         } />
                     {i18n.tr(Msg::HongKongMacau)}
                 </label>
-                {field("placement-start", Msg::PlacementStart, placement_start, "date")}
-                {field("placement-end", Msg::PlacementEnd, placement_end, "date")}
-                {field("interests", Msg::Interests, interests, "text")}
+                <Field id="placement-start" label=Msg::PlacementStart value=placement_start input=Input::Date disabled=disabled on_edit=unsaved />
+                <Field id="placement-end" label=Msg::PlacementEnd value=placement_end input=Input::Date disabled=disabled on_edit=unsaved />
+                <Field id="interests" label=Msg::Interests value=interests disabled=disabled on_edit=unsaved />
                 <WriteErrorLine write=write />
                 <Show when=move || editable.get()>
                     <button class="button button-primary" type="submit" data-testid="save-profile" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>

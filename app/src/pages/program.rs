@@ -16,14 +16,15 @@ use leptos_router::components::A;
 
 use crate::components::list::{ListFooter, Paging, SearchField};
 use crate::components::write;
-use crate::i18n::{local_to_utc, use_i18n, zone_offset, Msg};
+use crate::i18n::{use_i18n, Msg};
 use crate::pages::profile::split_list;
 use crate::sync::hooks::{typed, use_records, use_write, FormWrite, WriteErrorLine};
+use crate::zone::{in_program_zone, local_to_utc, PROGRAM_ZONE};
 
 /// A deadline typed as a Taipei date means 23:59 that day.
 fn deadline_from_date(text: &str) -> Option<chrono::DateTime<Utc>> {
     let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-    local_to_utc("Asia/Taipei", day, NaiveTime::from_hms_opt(23, 59, 0)?)
+    local_to_utc(PROGRAM_ZONE, day, NaiveTime::from_hms_opt(23, 59, 0)?)
 }
 
 fn update(write: FormWrite, id: RecordId, patch: EntityPatch) {
@@ -113,7 +114,7 @@ fn Cohorts() -> impl IntoView {
                 {move || cohorts.get().into_iter().map(|(id, cohort)| {
                     let deadline_id = format!("deadline-{id}");
                     let max_id = format!("max-{id}");
-                    let day = cohort.ranking_deadline.map(|d| d.with_timezone(&zone_offset("Asia/Taipei")).date_naive().to_string()).unwrap_or_default();
+                    let day = cohort.ranking_deadline.map(|d| in_program_zone(d).date_naive().to_string()).unwrap_or_default();
                     let (deadline_target, max_target) = (id.clone(), id.clone());
                     view! {
                         <li class="list-item" data-testid="cohort" data-write=write::changes(Some(&SpaceId::Program), RecordKind::Cohort, &id) data-cohort-id=id.to_string()>

@@ -13,13 +13,14 @@ use imp_shared::mutation::Mutation;
 use crate::components::confirm::ConfirmDialog;
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
-use crate::i18n::{feedback_shows_by, format_date, local_to_utc, use_i18n, zone_offset, Msg};
+use crate::i18n::{feedback_shows_by, format_date, use_i18n, Msg};
 use crate::sync::hooks::{
     use_pending_ids, use_records, use_session, use_write, FormError, WriteErrorLine,
 };
+use crate::zone::{local_or_utc, local_to_utc};
 
 /// The time zone sessions are planned in unless the person chooses another.
-pub const DEFAULT_ZONE: &str = "Asia/Taipei";
+pub const DEFAULT_ZONE: &str = crate::zone::PROGRAM_ZONE;
 
 fn format_msg(format: SessionFormat) -> Msg {
     match format {
@@ -255,7 +256,9 @@ fn SessionItem(
     let i18n = use_i18n();
     let reveal =
         imp_shared::feedback::session_end(&session).and_then(imp_shared::feedback::reveal_at);
-    let zone = zone_offset(&session.time_zone);
+    let zone = local_or_utc(&session.time_zone, reveal.unwrap_or(session.starts_at))
+        .0
+        .timezone();
     let held = session.state == SessionState::Completed
         || (session.state == SessionState::Scheduled && session.starts_at <= Utc::now());
     let write = use_write();
@@ -267,12 +270,10 @@ fn SessionItem(
             write.dispatch((space, mutation));
         }
     };
-    let local = session
-        .starts_at
-        .with_timezone(&zone_offset(&session.time_zone));
+    let (local, utc_mark) = local_or_utc(&session.time_zone, session.starts_at);
     let when = move || {
         format!(
-            "{} {}",
+            "{} {}{utc_mark}",
             format_date(i18n.lang.get(), local.date_naive()),
             local.format("%H:%M")
         )

@@ -10,12 +10,13 @@ use imp_shared::mutation::Mutation;
 use imp_shared::permissions::WriteOp;
 
 use crate::components::confirm::ConfirmDialog;
+use crate::components::form::{Field, InlineEdit, Input, ListCard, Select, WriteForm};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::pages::goals::{use_goals, GoalsSection};
 use crate::sync::hooks::{
-    use_engine, use_pending_ids, use_records, use_write, FormError, WriteErrorLine,
+    use_engine, use_pending_ids, use_typed, use_write, FormError, WriteErrorLine,
 };
 use crate::wording::only_they_change_task;
 
@@ -38,7 +39,7 @@ pub fn TasksPage() -> impl IntoView {
 #[component]
 fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let i18n = use_i18n();
-    let tasks = use_records(space, RecordKind::Task);
+    let tasks = use_typed::<Task>(space);
     let pending = use_pending_ids(space);
     let write = use_write();
     let title = RwSignal::new(String::new());
@@ -46,8 +47,7 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let goal = RwSignal::new(String::new());
     let goals = use_goals(space);
 
-    let add = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let add = Callback::new(move |()| {
         let text = title.get_untracked().trim().to_owned();
         if text.is_empty() {
             write.fail(Msg::TitleRequired);
@@ -74,17 +74,10 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
             title.set(String::new());
             due.set(String::new());
         });
-    };
+    });
 
     let sorted = Memo::new(move |_| {
-        let mut list: Vec<(RecordId, Task)> = tasks
-            .get()
-            .into_iter()
-            .filter_map(|(id, entity)| match entity {
-                Entity::Task(task) => Some((id, task)),
-                _ => None,
-            })
-            .collect();
+        let mut list = tasks.get();
         list.sort_by(|(a_id, a), (b_id, b)| {
             (a.done, a.due_date.is_none(), a.due_date, &a.title, a_id).cmp(&(
                 b.done,
@@ -96,47 +89,36 @@ fn TaskList(space: Signal<Option<SpaceId>>) -> impl IntoView {
         });
         list
     });
+    let title_missing =
+        Signal::derive(move || write.error.get() == Some(FormError::Form(Msg::TitleRequired)));
+    let writes = Signal::derive(move || write::creates(space.get().as_ref(), RecordKind::Task));
 
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::NewTask)}</h2>
-            <form class="form form-inline" on:submit=add novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::Task)>
-                <div class="field grow">
-                    <label for="task-title">{i18n.tr(Msg::TaskTitle)}</label>
-                    <input id="task-title" data-testid="task-title" maxlength="200"
-                        aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::TitleRequired))).to_string()
-                        aria-describedby="task-title-error"
-                        prop:value=move || title.get() on:input=move |event| title.set(event_target_value(&event)) />
-                </div>
-                <div class="field">
-                    <label for="task-due">{i18n.tr(Msg::DueDate)}</label>
-                    <input id="task-due" data-testid="task-due" type="date" prop:value=move || due.get() on:input=move |event| due.set(event_target_value(&event)) />
-                </div>
+            <WriteForm write=write writes=writes on_submit=add submit=Msg::Add submit_testid="add-task"
+                inline=true error_id="task-title-error">
+                <Field id="task-title" label=Msg::TaskTitle value=title grow=true maxlength=200
+                    invalid=title_missing described_by="task-title-error" />
+                <Field id="task-due" label=Msg::DueDate value=due input=Input::Date />
                 <Show when=move || !goals.get().is_empty()>
-                    <div class="field">
-                        <label for="task-goal">{i18n.tr(Msg::UnderGoal)}</label>
-                        <select id="task-goal" data-testid="task-goal" prop:value=move || goal.get() on:change=move |e| goal.set(event_target_value(&e))>
-                            <option value="">{i18n.tr(Msg::NoGoal)}</option>
-                            {move || goals.get().into_iter().map(|progress| view! { <option value=progress.id.to_string()>{progress.goal.title.clone()}</option> }).collect_view()}
-                        </select>
-                    </div>
+                    <Select id="task-goal" label=Msg::UnderGoal value=goal>
+                        <option value="">{i18n.tr(Msg::NoGoal)}</option>
+                        {move || goals.get().into_iter().map(|progress| view! {
+                            <option value=progress.id.to_string()>{progress.goal.title.clone()}</option>
+                        }).collect_view()}
+                    </Select>
                 </Show>
-                <button class="button button-primary" type="submit" data-testid="add-task" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Add)}</button>
-            </form>
-            <div id="task-title-error">
-                <WriteErrorLine write=write />
-            </div>
+            </WriteForm>
         </section>
-        <section class="card">
-            <h2 class="card-title">{i18n.tr(Msg::Tasks)}</h2>
-            <Show when=move || !sorted.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoTasks)}</p> }>
-                <ul class="list" data-testid="task-list">
-                    <For each=move || sorted.get() key=|(id, task)| (id.clone(), task.title.clone(), task.done, task.due_date) let((id, task))>
-                        <TaskItem space=space id=id.clone() task=task waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
-                    </For>
-                </ul>
-            </Show>
-        </section>
+        <ListCard title=Msg::Tasks empty=Msg::NoTasks count=Signal::derive(move || sorted.with(Vec::len))
+            testid="task-list">
+            <For each=move || sorted.get() key=|(id, task)| (id.clone(), task.title.clone(), task.done, task.due_date)
+                let((id, task))>
+                <TaskItem space=space id=id.clone() task=task
+                    waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) }) />
+            </For>
+        </ListCard>
     }
 }
 
@@ -168,8 +150,7 @@ fn TaskItem(
     };
     let save = {
         let id = id.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
+        Callback::new(move |()| {
             let text = draft.get_untracked().trim().to_owned();
             if text.is_empty() {
                 write.fail(Msg::TitleRequired);
@@ -190,7 +171,7 @@ fn TaskItem(
                 },
                 move || editing.set(false),
             );
-        }
+        })
     };
     // Deleting asks first: the task goes for the student and the mentor alike.
     let confirming = RwSignal::new(false);
@@ -255,30 +236,25 @@ fn TaskItem(
         )
     };
     let title = task.title.clone();
+    let title_for_cancel = task.title.clone();
     let due = task.due_date;
     view! {
         <li class="list-item task" class:done=task.done data-testid="task" data-task-id=id.to_string() data-title=task.title.clone()>
             <input type="checkbox" id=checkbox_id.clone() data-write=change_tag prop:checked=task.done on:change=toggle disabled={ let can_change = can_change.clone(); move || !can_change() }
                 aria-label=move || format!("{} — {}", i18n.t(Msg::Done), title) />
-            <Show when=move || editing.get() fallback={
-                let title = task.title.clone();
-                let checkbox_id = checkbox_id.clone();
-                move || view! {
-                    <label class="item-title" for=checkbox_id.clone()>{title.clone()}</label>
-                }
-            }>
-                <form class="form-inline grow" on:submit=save.clone() data-write=change_tag>
-                    <label class="visually-hidden" for="edit-title">{i18n.tr(Msg::TaskTitle)}</label>
-                    <input id="edit-title" data-testid="edit-title" maxlength="200" prop:value=move || draft.get() on:input=move |event| draft.set(event_target_value(&event)) />
-                    <button class="button" type="submit" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>
-                </form>
-            </Show>
+            <InlineEdit open=editing write=write writes=change_tag on_save=save edit_testid="edit-task"
+                allowed=Signal::derive({ let can_change = can_change.clone(); move || can_change() })
+                on_cancel=Callback::new(move |()| draft.set(title_for_cancel.clone()))
+                shown=ViewFn::from({
+                    let title = task.title.clone();
+                    let checkbox_id = checkbox_id.clone();
+                    move || view! { <label class="item-title" for=checkbox_id.clone()>{title.clone()}</label> }
+                })>
+                <Field id="edit-title" label=Msg::TaskTitle value=draft hidden_label=true maxlength=200 />
+            </InlineEdit>
             <span class="item-meta">{move || due.map(|date| format_date(i18n.lang.get(), date))}</span>
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
-            </Show>
-            <Show when={ let can_change = can_change.clone(); move || can_change() }>
-                <button class="button button-small" data-testid="edit-task" data-write=change_tag on:click=move |_| editing.update(|value| *value = !*value)>{i18n.tr(Msg::Edit)}</button>
             </Show>
             <Show when=can_delete>
                 <button class="button button-small button-danger" data-testid="delete-task" data-write=delete_tag on:click=move |_| confirming.set(true)>{i18n.tr(Msg::Delete)}</button>

@@ -6,7 +6,9 @@ use chrono::Utc;
 use leptos::prelude::*;
 
 use imp_shared::calendar::{to_ics, CalendarEvent};
-use imp_shared::domain::{Entity, RecordKind, Role, StudentProfile, VisaStep, VisaStepState};
+use imp_shared::domain::{
+    Entity, RecordKind, Role, StudentProfile, VisaRoute, VisaStep, VisaStepState,
+};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::visa::{
@@ -16,11 +18,13 @@ use imp_shared::visa::{
 use imp_shared::visa_chooser::{choose, current_routes, Situation, Warning};
 use leptos_router::components::A;
 
+use crate::components::form::Select;
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{days_left_text, format_date, use_i18n, Msg};
 use crate::sync::hooks::{
-    use_engine, use_pending_ids, use_records, use_session, use_write, FormWrite, WriteErrorLine,
+    program_space, use_engine, use_pending_ids, use_session, use_typed, use_write, FormWrite,
+    WriteErrorLine,
 };
 use crate::wording::{visa_warning_text, visa_why_text};
 
@@ -44,16 +48,9 @@ const STATES: [(VisaStepState, &str); 5] = [
 
 /// The visa steps of a space, open ones first by due date.
 pub fn use_visa_steps(space: Signal<Option<SpaceId>>) -> Memo<Vec<(RecordId, VisaStep)>> {
-    let records = use_records(space, RecordKind::VisaStep);
+    let records = use_typed::<VisaStep>(space);
     Memo::new(move |_| {
-        let mut steps: Vec<(RecordId, VisaStep)> = records
-            .get()
-            .into_iter()
-            .filter_map(|(id, entity)| match entity {
-                Entity::VisaStep(step) => Some((id, step)),
-                _ => None,
-            })
-            .collect();
+        let mut steps = records.get();
         let closed =
             |step: &VisaStep| matches!(step.state, VisaStepState::Done | VisaStepState::NotNeeded);
         steps.sort_by(|(a_id, a), (b_id, b)| {
@@ -95,15 +92,13 @@ pub fn VisaPage() -> impl IntoView {
 
 /// The student's profile in a space, if synced.
 fn use_profile(space: Signal<Option<SpaceId>>) -> Memo<Option<StudentProfile>> {
-    let profiles = use_records(space, RecordKind::StudentProfile);
+    let profiles = use_typed::<StudentProfile>(space);
     Memo::new(move |_| {
         profiles
             .get()
             .into_iter()
-            .find_map(|(_, entity)| match entity {
-                Entity::StudentProfile(profile) => Some(profile),
-                _ => None,
-            })
+            .next()
+            .map(|(_, profile)| profile)
     })
 }
 
@@ -374,6 +369,9 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
                             let select_id = format!("state-{id}");
                             let state_key = STATES.iter().find(|(state, _)| *state == step.state).map_or("todo", |(_, key)| *key);
                             let step_id = id.clone();
+                            let chosen = RwSignal::new(state_key.to_owned());
+                            let state_tag = write::changes(space.get_untracked().as_ref(), RecordKind::VisaStep, &id);
+                            let state_tag = Signal::derive(move || state_tag.clone());
                             view! {
                                 <li class="list-item visa-step" class:urgent=urgent data-testid="visa-step" data-step-id=id.to_string() data-state=state_key data-urgent=urgent.to_string()>
                                     <div class="grow">
@@ -390,13 +388,15 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
                                         {routes.with(|routes| step_sources(routes, &id))}
                                     </div>
                                     {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
-                                    <div class="field">
-                                        <label class="visually-hidden" for=select_id.clone()>{i18n.tr(Msg::Progress)}</label>
-                                        <select id=select_id data-testid="step-state" data-write=write::changes(space.get_untracked().as_ref(), RecordKind::VisaStep, &step_id) disabled=move || !editable.get() prop:value=state_key
-                                            on:change=move |event| set_state(step_id.clone(), event_target_value(&event))>
-                                            {STATES.iter().map(|(state, key)| view! { <option value=*key>{move || i18n.t(state_msg(*state))}</option> }).collect_view()}
-                                        </select>
-                                    </div>
+                                    <Select id=select_id label=Msg::Progress value=chosen testid="step-state"
+                                        hidden_label=true disabled=Signal::derive(move || !editable.get())
+                                        writes=state_tag on_edit=Callback::new(move |()| {
+                                            set_state(step_id.clone(), chosen.get_untracked())
+                                        })>
+                                        {STATES.iter().map(|(state, key)| view! {
+                                            <option value=*key>{move || i18n.t(state_msg(*state))}</option>
+                                        }).collect_view()}
+                                    </Select>
                                 </li>
                             }
                         }).collect_view()
@@ -517,16 +517,12 @@ pub fn download(filename: &str, mime: &str, text: &str) {
 /// place of older stored ones (`imp_shared::visa_chooser::current_routes`); the built-in routes
 /// until the program space has synced.
 pub fn use_visa_routes() -> Memo<Vec<VisaRouteTemplate>> {
-    let program = Signal::derive(|| Some(SpaceId::Program));
-    let records = use_records(program, RecordKind::VisaRoute);
+    let records = use_typed::<VisaRoute>(program_space());
     Memo::new(move |_| {
         let stored: Vec<VisaRouteTemplate> = records
             .get()
             .into_iter()
-            .filter_map(|(_, entity)| match entity {
-                Entity::VisaRoute(route) => Some(route.template),
-                _ => None,
-            })
+            .map(|(_, route)| route.template)
             .collect();
         current_routes(stored, builtin_routes())
     })

@@ -17,10 +17,11 @@ use imp_shared::mutation::Mutation;
 use imp_shared::visa::{pick, Anchor, DueRule, Source, VisaRouteTemplate, VisaStepTemplate};
 use leptos_router::components::A;
 
+use crate::components::form::{Field, Input, Select, TextArea};
 use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::pages::visa::use_visa_routes;
-use crate::sync::hooks::{use_records, use_write, WriteErrorLine};
+use crate::sync::hooks::{program_space, use_records, use_write, WriteErrorLine};
 
 /// The most days a due rule may count (ten years).
 const MAX_DAYS: u32 = 3650;
@@ -457,64 +458,6 @@ fn RouteItem(
     }
 }
 
-/// A labelled one-line input holding `value`; typing clears the "saved" line.
-#[component]
-fn LineField(
-    id: String,
-    label: Msg,
-    value: RwSignal<String>,
-    saved: RwSignal<Option<u32>>,
-    testid: &'static str,
-    #[prop(optional)] step: Option<String>,
-    /// The language the text is in (`en` / `zh-TW`), for screen readers and spelling.
-    #[prop(optional)]
-    lang: Option<&'static str>,
-    /// A whole number is expected (a fee, days): phones show digits.
-    #[prop(optional)]
-    numeric: bool,
-    #[prop(optional, into)] disabled: Signal<bool>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="field">
-            <label for=id.clone()>{i18n.tr(label)}</label>
-            <input id=id data-testid=testid data-step=step lang=lang maxlength="200"
-                inputmode=numeric.then_some("numeric") prop:disabled=move || disabled.get()
-                prop:value=move || value.get()
-                on:input=move |event| {
-                    saved.set(None);
-                    value.set(event_target_value(&event));
-                } />
-        </div>
-    }
-}
-
-/// A labelled text area holding `value`; typing clears the "saved" line.
-#[component]
-fn TextField(
-    id: String,
-    label: Msg,
-    value: RwSignal<String>,
-    saved: RwSignal<Option<u32>>,
-    testid: &'static str,
-    #[prop(optional)] step: Option<String>,
-    #[prop(optional)] lang: Option<&'static str>,
-    #[prop(default = 3)] rows: u32,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="field">
-            <label for=id.clone()>{i18n.tr(label)}</label>
-            <textarea id=id data-testid=testid data-step=step lang=lang rows=rows.to_string()
-                prop:value=move || value.get()
-                on:input=move |event| {
-                    saved.set(None);
-                    value.set(event_target_value(&event));
-                }></textarea>
-        </div>
-    }
-}
-
 /// The form of one route.
 #[component]
 fn RouteEditor(
@@ -524,7 +467,7 @@ fn RouteEditor(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let write = use_write();
-    let program = Signal::derive(|| Some(SpaceId::Program));
+    let program = program_space();
     let records = use_records(program, RecordKind::VisaRoute);
     let record_id = RecordId(route.id.clone());
     let stored = {
@@ -538,6 +481,8 @@ fn RouteEditor(
         Memo::new(move |_| routes.get().into_iter().find(|route| route.id == id))
     };
     let saved = RwSignal::new(None::<u32>);
+    // Typing takes back the "saved" line.
+    let unsaved = Callback::new(move |()| saved.set(None));
     let name = RwSignal::new(route.name.clone());
     let name_zh = RwSignal::new(route.name_zh.clone());
     let verified_on = RwSignal::new(
@@ -620,26 +565,19 @@ fn RouteEditor(
         <form class="form route-editor grow-full" novalidate=true data-testid="route-form" data-route=route.id.clone()
             data-write=writes on:submit=submit>
             <div class="route-pair">
-                <LineField id=format!("{prefix}-name") label=Msg::VisaEditNameEn value=name saved=saved
-                    testid="route-name-en" lang="en" />
-                <LineField id=format!("{prefix}-name-zh") label=Msg::VisaEditNameZh value=name_zh saved=saved
-                    testid="route-name-zh" lang="zh-TW" />
+                <Field id=format!("{prefix}-name") label=Msg::VisaEditNameEn value=name on_edit=unsaved
+                    testid="route-name-en" lang="en" maxlength=200 />
+                <Field id=format!("{prefix}-name-zh") label=Msg::VisaEditNameZh value=name_zh on_edit=unsaved
+                    testid="route-name-zh" lang="zh-TW" maxlength=200 />
             </div>
-            <div class="field">
-                <label for=format!("{prefix}-verified")>{i18n.tr(Msg::VisaEditCheckedOn)}</label>
-                <input id=format!("{prefix}-verified") type="date" data-testid="route-verified-on"
-                    prop:value=move || verified_on.get()
-                    on:input=move |event| {
-                        saved.set(None);
-                        verified_on.set(event_target_value(&event));
-                    } />
-            </div>
+            <Field id=format!("{prefix}-verified") label=Msg::VisaEditCheckedOn value=verified_on
+                input=Input::Date testid="route-verified-on" on_edit=unsaved />
             {step_views}
             <div class="route-pair">
-                <TextField id=format!("{prefix}-changes") label=Msg::VisaEditChangesEn value=changes saved=saved
-                    testid="route-changes" lang="en" />
-                <TextField id=format!("{prefix}-changes-zh") label=Msg::VisaEditChangesZh value=changes_zh
-                    saved=saved testid="route-changes-zh" lang="zh-TW" />
+                <TextArea id=format!("{prefix}-changes") label=Msg::VisaEditChangesEn value=changes
+                    on_edit=unsaved testid="route-changes" lang="en" />
+                <TextArea id=format!("{prefix}-changes-zh") label=Msg::VisaEditChangesZh value=changes_zh
+                    on_edit=unsaved testid="route-changes-zh" lang="zh-TW" />
             </div>
             {move || before().map(|text| view! {
                 <p class="muted" data-testid="route-changes-before">
@@ -673,6 +611,7 @@ fn StepFields(
     saved: RwSignal<Option<u32>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let unsaved = Callback::new(move |()| saved.set(None));
     let step_id = step.base.id.clone();
     let id = |field: &str| format!("{prefix}-{step_id}-{field}");
     let (title, title_zh) = (step.title, step.title_zh);
@@ -686,47 +625,43 @@ fn StepFields(
         <fieldset class="route-step" data-testid="route-step" data-step=step_id.clone()>
             <legend>{legend}</legend>
             <div class="route-pair">
-                <LineField id=id("title") label=Msg::VisaEditStepTitleEn value=step.title saved=saved
-                    testid="step-title" step=step_id.clone() lang="en" />
-                <LineField id=id("title-zh") label=Msg::VisaEditStepTitleZh value=step.title_zh saved=saved
-                    testid="step-title-zh" step=step_id.clone() lang="zh-TW" />
-                <LineField id=id("authority") label=Msg::VisaEditAuthorityEn value=step.authority saved=saved
-                    testid="step-authority" step=step_id.clone() lang="en" />
-                <LineField id=id("authority-zh") label=Msg::VisaEditAuthorityZh value=step.authority_zh
-                    saved=saved testid="step-authority-zh" step=step_id.clone() lang="zh-TW" />
+                <Field id=id("title") label=Msg::VisaEditStepTitleEn value=step.title on_edit=unsaved
+                    testid="step-title" lang="en" maxlength=200 />
+                <Field id=id("title-zh") label=Msg::VisaEditStepTitleZh value=step.title_zh on_edit=unsaved
+                    testid="step-title-zh" lang="zh-TW" maxlength=200 />
+                <Field id=id("authority") label=Msg::VisaEditAuthorityEn value=step.authority
+                    on_edit=unsaved testid="step-authority" lang="en" maxlength=200 />
+                <Field id=id("authority-zh") label=Msg::VisaEditAuthorityZh value=step.authority_zh
+                    on_edit=unsaved testid="step-authority-zh" lang="zh-TW" maxlength=200 />
             </div>
             <div class="form-inline">
-                <LineField id=id("fee") label=Msg::VisaEditFee value=step.fee saved=saved testid="step-fee"
-                    step=step_id.clone() numeric=true />
-                <DueFields id=id("due") step=step.clone() saved=saved step_id=step_id.clone() />
+                <Field id=id("fee") label=Msg::VisaEditFee value=step.fee on_edit=unsaved testid="step-fee"
+                    numeric=true />
+                <DueFields id=id("due") step=step.clone() saved=saved />
             </div>
             <div class="route-pair">
-                <TextField id=id("documents") label=Msg::VisaEditDocumentsEn value=step.documents saved=saved
-                    testid="step-documents" step=step_id.clone() lang="en" rows=4 />
-                <TextField id=id("documents-zh") label=Msg::VisaEditDocumentsZh value=step.documents_zh
-                    saved=saved testid="step-documents-zh" step=step_id.clone() lang="zh-TW" rows=4 />
-                <TextField id=id("note") label=Msg::VisaEditNoteEn value=step.note saved=saved
-                    testid="step-note" step=step_id.clone() lang="en" />
-                <TextField id=id("note-zh") label=Msg::VisaEditNoteZh value=step.note_zh saved=saved
-                    testid="step-note-zh" step=step_id.clone() lang="zh-TW" />
+                <TextArea id=id("documents") label=Msg::VisaEditDocumentsEn value=step.documents on_edit=unsaved
+                    testid="step-documents" lang="en" rows=4 />
+                <TextArea id=id("documents-zh") label=Msg::VisaEditDocumentsZh value=step.documents_zh
+                    on_edit=unsaved testid="step-documents-zh" lang="zh-TW" rows=4 />
+                <TextArea id=id("note") label=Msg::VisaEditNoteEn value=step.note on_edit=unsaved
+                    testid="step-note" lang="en" />
+                <TextArea id=id("note-zh") label=Msg::VisaEditNoteZh value=step.note_zh on_edit=unsaved
+                    testid="step-note-zh" lang="zh-TW" />
             </div>
-            <TextField id=id("sources") label=Msg::VisaEditSources value=step.sources saved=saved
-                testid="step-sources-edit" step=step_id.clone() rows=2 />
+            <TextArea id=id("sources") label=Msg::VisaEditSources value=step.sources on_edit=unsaved
+                testid="step-sources-edit" rows=2 />
         </fieldset>
     }
 }
 
 /// A step's due rule: its kind, the date it counts from and how many days.
 #[component]
-fn DueFields(
-    id: String,
-    step: StepForm,
-    saved: RwSignal<Option<u32>>,
-    step_id: String,
-) -> impl IntoView {
+fn DueFields(id: String, step: StepForm, saved: RwSignal<Option<u32>>) -> impl IntoView {
     let i18n = use_i18n();
     let (rule, anchor, days) = (step.rule, step.anchor, step.days);
     let (rule_id, anchor_id) = (format!("{id}-rule"), format!("{id}-anchor"));
+    let unsaved = Callback::new(move |()| saved.set(None));
     let first_rule = rule.get_untracked();
     let first_anchor = anchor.get_untracked();
     let rule_options = RULES
@@ -744,29 +679,15 @@ fn DueFields(
     let no_anchor = Signal::derive(move || rule.get() == "no_due_date");
     let no_days = Signal::derive(move || !counts_days(&rule.get()));
     view! {
-        <div class="field">
-            <label for=rule_id.clone()>{i18n.tr(Msg::VisaEditDue)}</label>
-            <select id=rule_id data-testid="step-due-rule" data-step=step_id.clone()
-                on:change=move |event| {
-                    saved.set(None);
-                    rule.set(event_target_value(&event));
-                }>
-                {rule_options}
-            </select>
-        </div>
-        <div class="field">
-            <label for=anchor_id.clone()>{i18n.tr(Msg::VisaEditCountedFrom)}</label>
-            <select id=anchor_id data-testid="step-due-anchor" data-step=step_id.clone()
-                prop:disabled=move || no_anchor.get()
-                on:change=move |event| {
-                    saved.set(None);
-                    anchor.set(event_target_value(&event));
-                }>
-                {anchor_options}
-            </select>
-        </div>
-        <LineField id=format!("{id}-days") label=Msg::VisaEditDays value=days saved=saved testid="step-due-days"
-            step=step_id numeric=true disabled=no_days />
+        <Select id=rule_id label=Msg::VisaEditDue value=rule testid="step-due-rule" on_edit=unsaved>
+            {rule_options}
+        </Select>
+        <Select id=anchor_id label=Msg::VisaEditCountedFrom value=anchor testid="step-due-anchor"
+            disabled=no_anchor on_edit=unsaved>
+            {anchor_options}
+        </Select>
+        <Field id=format!("{id}-days") label=Msg::VisaEditDays value=days on_edit=unsaved
+            testid="step-due-days" numeric=true disabled=no_days />
     }
 }
 

@@ -15,10 +15,9 @@ use imp_shared::mutation::Mutation;
 
 use crate::components::qr::QrCodeImage;
 use crate::components::write;
-use crate::i18n::{
-    format_date, going_of_capacity, local_to_utc, seats_left, use_i18n, zone_offset, Msg,
-};
+use crate::i18n::{format_date, going_of_capacity, seats_left, use_i18n, Msg};
 use crate::sync::hooks::{use_engine, use_pending_ids, use_records, use_write, WriteErrorLine};
+use crate::zone::{in_program_zone, local_to_utc, PROGRAM_ZONE};
 
 /// Letters and digits that cannot be mistaken for each other when read aloud or typed.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -65,7 +64,7 @@ fn NewWorkshopForm() -> impl IntoView {
         let at = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M").ok();
         let local = day
             .zip(at)
-            .and_then(|(day, at)| local_to_utc("Asia/Taipei", day, at));
+            .and_then(|(day, at)| local_to_utc(PROGRAM_ZONE, day, at));
         let (Some(local), false, false) = (
             local,
             title.get_untracked().trim().is_empty(),
@@ -225,9 +224,7 @@ fn WorkshopItem(
     let origin = web_sys::window()
         .and_then(|window| window.location().origin().ok())
         .unwrap_or_default();
-    let local = workshop
-        .starts_at
-        .with_timezone(&zone_offset("Asia/Taipei"));
+    let local = in_program_zone(workshop.starts_at);
     let qr_id = id.clone();
     view! {
         <li class="list-item" data-testid="admin-workshop" data-workshop-id=id.to_string()>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use imp_shared::domain::{Entity, RecordKind};
+use imp_shared::domain::{Entity, Record, RecordKind};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::protocol::SessionResponse;
@@ -105,6 +105,20 @@ pub fn typed<T>(
         .into_iter()
         .filter_map(|(id, entity)| pick(entity).map(|value| (id, value)))
         .collect()
+}
+
+/// The live records of type `T` in a space's view, by id: `use_typed::<Task>(space)`.
+pub fn use_typed<T>(space: Signal<Option<SpaceId>>) -> Memo<Vec<(RecordId, T)>>
+where
+    T: Record + Clone + PartialEq + Send + Sync + 'static,
+{
+    let records = use_records(space, T::KIND);
+    Memo::new(move |_| typed(records.get(), T::from_entity))
+}
+
+/// The program space, as the signal the record hooks take (it is always the same space).
+pub fn program_space() -> Signal<Option<SpaceId>> {
+    Signal::derive(|| Some(SpaceId::Program))
 }
 
 /// Ids of records in a space that local changes still wait on (shown as "waiting to sync").
