@@ -507,6 +507,27 @@ messages! {
     Deactivate => "Deactivate", "停用";
     Reactivate => "Reactivate", "重新啟用";
     NeedsConnection => "This needs a connection. Try again when you are online.", "此功能需要網路連線，請連線後再試。";
+    Announcements => "Announcements", "公告";
+    NewAnnouncement => "New announcement", "新增公告";
+    AnnouncementTitle => "Title", "標題";
+    AnnouncementBody => "Message", "內容";
+    AnnouncementFor => "For", "對象";
+    EveryoneInProgram => "Everyone in the program", "計畫全體成員";
+    CohortStudents => "Students of cohort", "該屆學生：";
+    Publish => "Publish", "發布";
+    NoAnnouncements => "No announcements yet.", "目前沒有公告。";
+    FromTheProgram => "From the program", "計畫公告";
+    ConfirmDeleteAnnouncementTitle => "Delete this announcement?", "要刪除這則公告嗎？";
+    ConfirmDeleteAnnouncementBody => "Nobody will see it any more, on any device, once it has synced.", "同步後，所有人的裝置上都將不再顯示這則公告。";
+    StaffNotesOnStudent => "Staff notes", "工作人員備註";
+    StaffNotesHelp => "Only staff see these notes; the student and mentors never do.", "只有計畫人員看得到這些備註，學生與導師都看不到。";
+    NewStaffNote => "Add a note", "新增備註";
+    StaffNoteText => "Note", "備註";
+    NoStaffNotes => "No notes about this student yet.", "目前沒有關於這位學生的備註。";
+    ConfirmDeleteNoteTitle => "Delete this note?", "要刪除這則備註嗎？";
+    ConfirmDeleteNoteBody => "It goes for every staff member.", "所有計畫人員都將看不到這則備註。";
+    TextRequired => "Write something first.", "請先輸入內容。";
+    AnnouncementTitleRequired => "Give the announcement a title.", "請輸入公告標題。";
 }
 
 /// A count with thousands grouped: "10,000" (both languages write it so).
@@ -589,72 +610,18 @@ pub fn explain(
     explanation: &Option<imp_shared::matching::Explanation>,
     swapped: Option<&str>,
 ) -> String {
-    use imp_shared::matching::MentorNote;
-    if let Some(other) = swapped {
-        return match lang {
-            Lang::En => format!("swapped by staff with {other}"),
-            Lang::ZhTw => format!("計畫人員已與 {other} 交換"),
-        };
+    use imp_shared::matching::{proposal_note_en, proposal_note_zh};
+    match lang {
+        Lang::En => proposal_note_en(explanation.as_ref(), swapped),
+        Lang::ZhTw => proposal_note_zh(explanation.as_ref(), swapped),
     }
-    let Some(why) = explanation else {
-        return String::new();
-    };
-    if lang == Lang::En {
-        return why.text();
-    }
-    let mut parts = vec![format!("第 {} 志願", why.rank)];
-    match &why.mentor {
-        MentorNote::Assigned {
-            shared_languages,
-            expert_in_industry,
-        } => {
-            if shared_languages.is_empty() {
-                parts.push("導師與學生沒有共同語言".to_owned());
-            } else {
-                parts.push(format!("導師會說 {}", shared_languages.join("、")));
-            }
-            if *expert_in_industry {
-                parts.push(format!("導師具 {} 專長", why.industry));
-            }
-        }
-        MentorNote::NoneAtOrganization => parts.push("無導師：該單位本輪沒有導師".to_owned()),
-        MentorNote::AllAtCapacity => parts.push("無導師：該單位導師名額已滿".to_owned()),
-    }
-    parts.push(format!("職缺共 {} 個名額", why.slots));
-    if why.interested_in_industry {
-        parts.push(format!("對 {} 有興趣", why.industry));
-    }
-    if !why.position_languages_spoken.is_empty() {
-        parts.push(format!(
-            "會說職缺需要的 {}",
-            why.position_languages_spoken.join("、")
-        ));
-    }
-    for better in &why.better_choices {
-        parts.push(match better.places {
-            0 => format!("第 {} 志願已關閉或沒有名額", better.rank),
-            places => format!(
-                "第 {} 志願的 {places} 個名額已給其他 {} 位學生（以讓最多學生獲得配對為優先）",
-                better.rank,
-                better.given_to.len()
-            ),
-        });
-    }
-    parts.join("；")
 }
 
 /// Why a student got no proposal, in `lang`.
 pub fn unmatched_reason(lang: Lang, reason: imp_shared::matching::UnmatchedReason) -> String {
-    use imp_shared::matching::UnmatchedReason;
-    match (lang, reason) {
-        (Lang::En, reason) => reason.text(),
-        (Lang::ZhTw, UnmatchedReason::NoChoices) => "沒有填寫志願".to_owned(),
-        (Lang::ZhTw, UnmatchedReason::NoOpenChoice { ranked }) => {
-            format!("填寫的 {ranked} 個志願都未開放")
-        }
-        (Lang::ZhTw, UnmatchedReason::ChoicesFull { open_choices }) => {
-            format!("開放的 {open_choices} 個志願都已被其他學生額滿")
-        }
+    match lang {
+        Lang::En => reason.text_en(),
+        Lang::ZhTw => reason.text_zh(),
     }
 }
 

@@ -9,8 +9,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    CheckinCode, Entity, MentoringSession, Placement, Ranking, RankingChoice, RecordKind, Role,
-    SessionState, SpaceKind, Workshop,
+    ApplicationStage, CheckinCode, Entity, EntityPatch, MentoringSession, Placement,
+    PlacementState, Ranking, RankingChoice, RecordKind, Role, SessionState, SpaceKind, Workshop,
 };
 use crate::error::{Denial, MutationError, Problem, Rule};
 use crate::ids::{RecordId, SpaceId, UserId};
@@ -200,12 +200,6 @@ pub fn apply(
         may_write(ctx.actor, ctx.space, access, kind, blind_op(mutation), None)?;
     }
     let existing = view.get(kind, id);
-    let require = |existing: Option<Entity>| {
-        existing.ok_or_else(|| MutationError::NotFound {
-            kind,
-            id: id.to_string(),
-        })
-    };
     let key = RecordKey {
         kind,
         id: id.clone(),
@@ -230,6 +224,28 @@ pub fn apply(
         ));
     }
 
+    // The nine mutations of one existing record start alike: it must exist, and the actor may do
+    // `op` to it, judged on the record as it is.
+    let existing_for = |existing: Option<Entity>, op: WriteOp| -> Result<Entity, MutationError> {
+        let entity = existing.ok_or_else(|| MutationError::NotFound {
+            kind,
+            id: id.to_string(),
+        })?;
+        may_write(ctx.actor, ctx.space, access, kind, op, Some(&entity))?;
+        Ok(entity)
+    };
+    // Seven of them then change the record in place when it is the `$variant` they are for (a
+    // `?` in `$edit` refuses the mutation), and write it back.
+    macro_rules! edit {
+        ($variant:path, |$record:ident| $edit:expr) => {{
+            let mut entity = existing_for(existing, WriteOp::Change)?;
+            if let $variant($record) = &mut entity {
+                $edit;
+            }
+            write(entity)
+        }};
+    }
+
     match mutation {
         Mutation::Create { record, .. } => {
             if existing.is_some() {
@@ -245,128 +261,26 @@ pub fn apply(
             write(record)
         }
         Mutation::Update { patch, .. } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            let locked: Vec<&str> = patch
-                .fields()
-                .into_iter()
-                .filter(|field| locked_fields(kind, ctx.actor.role).contains(field))
-                .collect();
-            if let Some(field) = locked.first() {
-                return Err(MutationError::invalid(field, Problem::Locked));
-            }
-            if let Entity::MentoringSession(session) = &entity {
-                let moves = patch.fields().contains(&"starts_at");
-                if moves && (session.state != SessionState::Scheduled || has_feedback(view, id)) {
-                    // The reveal rule counts a week from the start: a session that took place
-                    // cannot be moved back to reveal the other side's feedback early.
-                    return Err(MutationError::rule(Rule::SessionTimeFixed));
-                }
-            }
-            patch.clone().apply_to(&mut entity)?;
-            write(entity)
+            let entity = existing_for(existing, WriteOp::Change)?;
+            write(patched(view, ctx.actor.role, kind, id, patch, entity)?)
         }
         Mutation::Delete { .. } => {
-            let entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Delete,
-                Some(&entity),
-            )?;
-            Ok(vec![Change { key, record: None }])
+            existing_for(existing, WriteOp::Delete).map(|_| vec![Change { key, record: None }])
         }
-        Mutation::SetPlacementState { state, .. } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            if let Entity::Placement(placement) = &mut entity {
-                if !placement.state.can_become(*state) {
-                    return Err(transition(placement.state, *state));
-                }
-                placement.state = *state;
-            }
-            write(entity)
-        }
-        Mutation::SetTaskDone { done, .. } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            if let Entity::Task(task) = &mut entity {
-                task.done = *done;
-            }
-            write(entity)
-        }
+        Mutation::SetPlacementState { state, .. } => edit!(Entity::Placement, |placement| {
+            advance(&mut placement.state, *state, PlacementState::can_become)?
+        }),
+        Mutation::SetTaskDone { done, .. } => edit!(Entity::Task, |task| task.done = *done),
         Mutation::LogSession {
             notes, next_steps, ..
-        } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            if let Entity::MentoringSession(session) = &mut entity {
-                if session.state == SessionState::Cancelled {
-                    return Err(transition(session.state, SessionState::Completed));
-                }
-                // Only a session that has begun can be logged, and a log says what happened.
-                if session.starts_at > ctx.now {
-                    return Err(MutationError::rule(Rule::SessionNotStarted {
-                        starts_at: session.starts_at,
-                    }));
-                }
-                if notes.trim().is_empty() {
-                    return Err(MutationError::invalid("notes", Problem::Required));
-                }
-                session.notes = notes.clone();
-                session.next_steps = next_steps.clone();
-                session.state = SessionState::Completed;
-            }
-            write(entity)
-        }
-        Mutation::CancelSession { .. } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            if let Entity::MentoringSession(MentoringSession { state, .. }) = &mut entity {
-                if *state != SessionState::Scheduled {
-                    return Err(transition(*state, SessionState::Cancelled));
-                }
-                *state = SessionState::Cancelled;
-            }
-            write(entity)
-        }
+        } => edit!(Entity::MentoringSession, |session| {
+            log_session(session, ctx.now, notes, next_steps)?
+        }),
+        Mutation::CancelSession { .. } => edit!(Entity::MentoringSession, |session| {
+            advance(&mut session.state, SessionState::Cancelled, |from, _| {
+                from == SessionState::Scheduled
+            })?
+        }),
         Mutation::RsvpWorkshop { going, .. } => {
             let op = if existing.is_some() {
                 WriteOp::Change
@@ -376,38 +290,11 @@ pub fn apply(
             may_write(ctx.actor, ctx.space, access, kind, op, existing.as_ref())?;
             write(Entity::Rsvp(crate::domain::Rsvp { going: *going }))
         }
-        Mutation::MoveApplication { stage, .. } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            if let Entity::JobApplication(application) = &mut entity {
-                if !application.stage.can_become(*stage) {
-                    return Err(transition(application.stage, *stage));
-                }
-                application.stage = *stage;
-            }
-            write(entity)
-        }
+        Mutation::MoveApplication { stage, .. } => edit!(Entity::JobApplication, |application| {
+            advance(&mut application.stage, *stage, ApplicationStage::can_become)?
+        }),
         Mutation::SetVisaStepState { state, .. } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            if let Entity::VisaStep(step) = &mut entity {
-                step.state = *state;
-            }
-            write(entity)
+            edit!(Entity::VisaStep, |step| step.state = *state)
         }
         Mutation::SetRankings { choices, .. } => {
             let op = if existing.is_some() {
@@ -430,21 +317,77 @@ pub fn apply(
             }))
         }
         Mutation::SetConcernState { state, .. } => {
-            let mut entity = require(existing)?;
-            may_write(
-                ctx.actor,
-                ctx.space,
-                access,
-                kind,
-                WriteOp::Change,
-                Some(&entity),
-            )?;
-            if let Entity::ConcernFlag(flag) = &mut entity {
-                flag.state = *state;
-            }
-            write(entity)
+            edit!(Entity::ConcernFlag, |flag| flag.state = *state)
         }
     }
+}
+
+/// `entity` with `patch` applied: refused when the patch names a field locked for `role`, or
+/// moves a session that took place.
+fn patched(
+    view: &impl RecordView,
+    role: Role,
+    kind: RecordKind,
+    id: &RecordId,
+    patch: &EntityPatch,
+    mut entity: Entity,
+) -> Result<Entity, MutationError> {
+    let locked: Vec<&str> = patch
+        .fields()
+        .into_iter()
+        .filter(|field| locked_fields(kind, role).contains(field))
+        .collect();
+    if let Some(field) = locked.first() {
+        return Err(MutationError::invalid(field, Problem::Locked));
+    }
+    if let Entity::MentoringSession(session) = &entity {
+        let moves = patch.fields().contains(&"starts_at");
+        if moves && (session.state != SessionState::Scheduled || has_feedback(view, id)) {
+            // The reveal rule counts a week from the start: a session that took place
+            // cannot be moved back to reveal the other side's feedback early.
+            return Err(MutationError::rule(Rule::SessionTimeFixed));
+        }
+    }
+    patch.clone().apply_to(&mut entity)?;
+    Ok(entity)
+}
+
+/// Moves `state` to `next` where `can_become` allows it; otherwise refuses the transition.
+fn advance<S: Copy + Serialize>(
+    state: &mut S,
+    next: S,
+    can_become: fn(S, S) -> bool,
+) -> Result<(), MutationError> {
+    if !can_become(*state, next) {
+        return Err(transition(*state, next));
+    }
+    *state = next;
+    Ok(())
+}
+
+/// Logs what happened in a session: one that was not cancelled and has begun, with notes.
+fn log_session(
+    session: &mut MentoringSession,
+    now: DateTime<Utc>,
+    notes: &str,
+    next_steps: &str,
+) -> Result<(), MutationError> {
+    if session.state == SessionState::Cancelled {
+        return Err(transition(session.state, SessionState::Completed));
+    }
+    // Only a session that has begun can be logged, and a log says what happened.
+    if session.starts_at > now {
+        return Err(MutationError::rule(Rule::SessionNotStarted {
+            starts_at: session.starts_at,
+        }));
+    }
+    if notes.trim().is_empty() {
+        return Err(MutationError::invalid("notes", Problem::Required));
+    }
+    session.notes = notes.to_owned();
+    session.next_steps = next_steps.to_owned();
+    session.state = SessionState::Completed;
+    Ok(())
 }
 
 fn transition(from: impl Serialize, to: impl Serialize) -> MutationError {

@@ -15,6 +15,8 @@ use imp_shared::ids::{ClientId, SpaceId, UserId};
 use imp_shared::permissions::Actor;
 
 use crate::error::ApiError;
+use crate::routes;
+use crate::space_client::push_trusted;
 
 /// `imp_shared::demo::DEMO_PASSWORD` as PBKDF2-SHA256 with 100,000 rounds and a fixed salt (computed by Node's
 /// `crypto.pbkdf2Sync`, independently of the Worker's own code).
@@ -33,10 +35,13 @@ struct SeedReport {
     logins: Vec<Login>,
 }
 
-/// Whether the request may seed: it carries the local seeding secret (`x-imp-seed-secret` equal
-/// to the `IMP_SEED_SECRET` var `make run` and the tests set to a fresh random value), or a staff
-/// session.
-async fn allowed(request: &Request, env: &Env) -> Result<bool, ApiError> {
+/// What a request that may not seed is told.
+const REFUSAL: &str = "seeding needs the local seeding secret or a staff sign-in";
+
+/// Refuses (403) a request that may not seed: it must carry the local seeding secret
+/// (`x-imp-seed-secret` equal to the `IMP_SEED_SECRET` var `make run` and the tests set to a fresh
+/// random value), or a staff session.
+async fn check_allowed(request: &Request, env: &Env) -> Result<(), ApiError> {
     let secret = env
         .var("IMP_SEED_SECRET")
         .map(|value| value.to_string())
@@ -48,13 +53,13 @@ async fn allowed(request: &Request, env: &Env) -> Result<bool, ApiError> {
         .flatten()
         .unwrap_or_default();
     if secret.len() >= 16 && bool::from(given.as_bytes().ct_eq(secret.as_bytes())) {
-        return Ok(true);
+        return Ok(());
     }
     if crate::http::bearer_token(request).is_none() {
-        return Ok(false);
+        return Err(ApiError::Forbidden(REFUSAL.to_owned()));
     }
-    let (_, account) = crate::signed_in(request, env).await?;
-    Ok(account.role()? == Role::Staff)
+    let (_, account) = routes::signed_in(request, env).await?;
+    routes::require_staff(&account, REFUSAL)
 }
 
 /// `POST /api/v1/admin/seed`: only with `IMP_DEMO` on, only for the local seeding secret or staff,
@@ -67,12 +72,8 @@ pub async fn seed(request: Request, env: &Env) -> Result<Response, ApiError> {
     if !enabled {
         return Err(ApiError::NotFound("demo seeding is off here".to_owned()));
     }
-    if !allowed(&request, env).await? {
-        return Err(ApiError::Forbidden(
-            "seeding needs the local seeding secret or a staff sign-in".to_owned(),
-        ));
-    }
-    let directory = crate::directory(env)?;
+    check_allowed(&request, env).await?;
+    let directory = routes::directory(env)?;
     let now = Utc::now();
     let demo = demo_program(now.date_naive());
     let logins: Vec<Login> = demo
@@ -117,8 +118,7 @@ pub async fn seed(request: Request, env: &Env) -> Result<Response, ApiError> {
     for (space, mutations) in demo.spaces {
         n_records += mutations.len();
         let reply =
-            crate::push_trusted(env, &actor, &space, ClientId::from("demo-seed"), mutations)
-                .await?;
+            push_trusted(env, &actor, &space, ClientId::from("demo-seed"), mutations).await?;
         if let (Some(mentors), SpaceId::Student(_)) = (&reply.mentors_changed, &space) {
             directory.set_space_mentors(&space, mentors).await?;
         }

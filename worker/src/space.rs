@@ -27,6 +27,7 @@ use imp_shared::summary::{count_going, going_changed, touches_summary};
 
 use crate::error::ApiError;
 use crate::http::json_response;
+use crate::space_client::{write_summary, SpaceClient};
 
 /// A fault the test hooks may inject into a push, to prove atomicity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +107,10 @@ pub struct SpaceGoing {
     #[serde(default)]
     pub complete: bool,
 }
+
+/// The subprotocol a live socket speaks; the browser offers it with `imp-token.<token>` (a
+/// WebSocket cannot carry an `Authorization` header) and the answer names it.
+pub(crate) const LIVE_PROTOCOL: &str = "imp-live";
 
 /// Who opens a live socket to the object, and for which space (the `x-imp-live` header).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -781,7 +786,7 @@ impl SpaceObject {
                     self.store(None)?
                         .count_push(
                             message.actor.user_id.as_str(),
-                            crate::push_limit(&self.env),
+                            crate::config::push_limit(&self.env),
                             60,
                             now.timestamp(),
                         )
@@ -1124,7 +1129,7 @@ impl SpaceObject {
             version: version.0,
         })?;
         let headers = worker::Headers::new();
-        headers.set("sec-websocket-protocol", crate::LIVE_PROTOCOL)?;
+        headers.set("sec-websocket-protocol", LIVE_PROTOCOL)?;
         Ok(ResponseBuilder::new()
             .with_status(101)
             .with_headers(headers)
@@ -1190,8 +1195,7 @@ impl SpaceObject {
             counts: counts.into_iter().collect(),
             complete,
         };
-        let _wrote: bool =
-            crate::call_space(&self.env, &SpaceId::Program, "/going", &message).await?;
+        let _wrote = SpaceClient::program(&self.env).going(&message).await?;
         let store = self.store(None)?;
         store.clear_going_due(version).map_err(sql)?;
         // Retries after a failed send start from 1 s again next time.
@@ -1224,7 +1228,7 @@ impl SpaceObject {
         }
         let summary = server::summary_of(&store, &space, Utc::now()).map_err(server_error)?;
         if let Some(summary) = summary {
-            crate::write_summary(&self.env, &space, summary).await?;
+            write_summary(&self.env, &space, summary).await?;
         }
         let store = self.store(None)?;
         if store.version().map_err(storage)? == version {

@@ -52,14 +52,24 @@
 //! 400 positions: tens of milliseconds, see `examples/matching_bench.rs`). Stage 2 runs one small
 //! network per organization: proposals → mentors → sink, with one unit edge per free place of a
 //! mentor so that the load cost can grow with each student.
+//!
+//! # Where
+//!
+//! This module holds the data and the two stages; `flow` the min-cost-flow solver they share;
+//! `explain` the words: [`Explanation`] and [`UnmatchedReason`] rendered in English and in
+//! Traditional Chinese, one renderer per language.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
-use std::ops::{Add, Sub};
+mod explain;
+mod flow;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{RecordId, UserId};
+
+pub use explain::{ordinal, proposal_note_en, proposal_note_zh};
+use flow::{Cost, FlowNetwork};
 
 /// The worst rank a choice may have; a cohort's `max_rankings` is at most this.
 ///
@@ -182,7 +192,8 @@ pub struct BetterChoice {
     pub given_to: Vec<UserId>,
 }
 
-/// Why a proposal looks the way it does, as data; [`Explanation::text`] renders it in English.
+/// Why a proposal looks the way it does, as data; [`Explanation::text_en`] and
+/// [`Explanation::text_zh`] render it in English and Traditional Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
     /// The student's rank for the position (1 = first choice).
@@ -202,59 +213,6 @@ pub struct Explanation {
     /// The positions the student ranked higher, best first, and who got them.
     #[serde(default)]
     pub better_choices: Vec<BetterChoice>,
-}
-
-impl Explanation {
-    /// English for staff, e.g. "2nd choice; mentor speaks Vietnamese; the position has 2 places;
-    /// 1st choice's 2 places went to 2 other students (placing the most students comes first)".
-    pub fn text(&self) -> String {
-        let mut parts = vec![format!("{} choice", ordinal(u32::from(self.rank)))];
-        match &self.mentor {
-            MentorNote::Assigned {
-                shared_languages,
-                expert_in_industry,
-            } => {
-                if shared_languages.is_empty() {
-                    parts.push("mentor shares no language".to_owned());
-                } else {
-                    parts.push(format!("mentor speaks {}", join_list(shared_languages)));
-                }
-                if *expert_in_industry {
-                    parts.push(format!("mentor has {} expertise", self.industry));
-                }
-            }
-            MentorNote::NoneAtOrganization => {
-                parts.push("no mentor: the organization has none in this round".to_owned());
-            }
-            MentorNote::AllAtCapacity => {
-                parts.push("no mentor: the organization's mentors are at capacity".to_owned());
-            }
-        }
-        let unit = if self.slots == 1 { "place" } else { "places" };
-        parts.push(format!("the position has {} {unit}", self.slots));
-        if self.interested_in_industry {
-            parts.push(format!("interested in {}", self.industry));
-        }
-        if !self.position_languages_spoken.is_empty() {
-            parts.push(format!(
-                "speaks {} as the position asks",
-                join_list(&self.position_languages_spoken)
-            ));
-        }
-        for better in &self.better_choices {
-            let choice = ordinal(u32::from(better.rank));
-            parts.push(match (better.places, better.given_to.len()) {
-                (0, _) => format!("{choice} choice is closed or has no places"),
-                (places, others) => format!(
-                    "{choice} choice's {places} {} went to {others} other {} (placing the most \
-                     students comes first)",
-                    if places == 1 { "place" } else { "places" },
-                    if others == 1 { "student" } else { "students" },
-                ),
-            });
-        }
-        parts.join("; ")
-    }
 }
 
 /// One proposed placement.
@@ -293,25 +251,6 @@ pub enum UnmatchedReason {
         /// How many distinct open positions they ranked.
         open_choices: usize,
     },
-}
-
-impl UnmatchedReason {
-    /// English for staff.
-    pub fn text(&self) -> String {
-        match *self {
-            Self::NoChoices => "ranked no positions".to_owned(),
-            Self::NoOpenChoice { ranked: 1 } => "their only ranked position is not open".to_owned(),
-            Self::NoOpenChoice { ranked } => {
-                format!("none of their {ranked} ranked positions is open")
-            }
-            Self::ChoicesFull { open_choices: 1 } => {
-                "their only open choice is full with other students".to_owned()
-            }
-            Self::ChoicesFull { open_choices } => {
-                format!("all {open_choices} of their open choices are full with other students")
-            }
-        }
-    }
 }
 
 /// A student left without a proposal, and why.
@@ -416,18 +355,6 @@ pub fn mentor_fit(student: &MatchStudent, position: &MatchPosition, mentor: &Mat
         fit += MENTOR_EXPERTISE;
     }
     fit
-}
-
-/// English ordinals: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd…
-pub fn ordinal(number: u32) -> String {
-    let suffix = match (number % 10, number % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{number}{suffix}")
 }
 
 /// Proposes placements and mentors for `input` (see the module docs for what is optimised).
@@ -829,227 +756,12 @@ fn common(ours: &[String], theirs: &[String]) -> Vec<String> {
     shared.into_values().map(str::to_owned).collect()
 }
 
-/// "A", "A and B", "A, B and C".
-fn join_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [only] => only.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 fn saturating_u32(number: usize) -> u32 {
     u32::try_from(number).unwrap_or(u32::MAX)
 }
 
 fn saturating_i64(number: usize) -> i64 {
     i64::try_from(number).unwrap_or(i64::MAX)
-}
-
-/// A lexicographic cost: `primary` first, `secondary` breaks its ties. Pairs of integers under
-/// lexicographic order form an ordered group, so Dijkstra with potentials works on them as on
-/// plain integers. Magnitudes stay far below `i64::MAX`: weights and fits are small, loads are
-/// `u32`, and no path has more edges than the network has nodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Cost {
-    primary: i64,
-    secondary: i64,
-}
-
-impl Cost {
-    const ZERO: Self = Self {
-        primary: 0,
-        secondary: 0,
-    };
-}
-
-impl Add for Cost {
-    type Output = Self;
-
-    fn add(self, other: Self) -> Self {
-        Self {
-            primary: self.primary + other.primary,
-            secondary: self.secondary + other.secondary,
-        }
-    }
-}
-
-impl Sub for Cost {
-    type Output = Self;
-
-    fn sub(self, other: Self) -> Self {
-        Self {
-            primary: self.primary - other.primary,
-            secondary: self.secondary - other.secondary,
-        }
-    }
-}
-
-/// One direction of a residual edge; edge `id ^ 1` is its reverse.
-struct FlowEdge {
-    to: usize,
-    residual: i64,
-    cost: Cost,
-}
-
-/// A flow network for min-cost max-flow by successive shortest paths.
-struct FlowNetwork {
-    edges: Vec<FlowEdge>,
-    outgoing: Vec<Vec<usize>>,
-}
-
-impl FlowNetwork {
-    fn new(n_nodes: usize) -> Self {
-        Self {
-            edges: Vec::new(),
-            outgoing: vec![Vec::new(); n_nodes],
-        }
-    }
-
-    /// Adds `from → to` with non-negative `cost` and returns its id for [`FlowNetwork::flow`].
-    fn add_edge(&mut self, from: usize, to: usize, capacity: i64, cost: Cost) -> usize {
-        let id = self.edges.len();
-        self.edges.push(FlowEdge {
-            to,
-            residual: capacity,
-            cost,
-        });
-        self.edges.push(FlowEdge {
-            to: from,
-            residual: 0,
-            cost: Cost::ZERO - cost,
-        });
-        if let Some(list) = self.outgoing.get_mut(from) {
-            list.push(id);
-        }
-        if let Some(list) = self.outgoing.get_mut(to) {
-            list.push(id + 1);
-        }
-        id
-    }
-
-    /// The flow on edge `id`: what its reverse could send back.
-    fn flow(&self, id: usize) -> i64 {
-        self.edges.get(id ^ 1).map_or(0, |reverse| reverse.residual)
-    }
-
-    /// Pushes a maximum flow of minimum cost from `source` to `sink` (primal-dual successive
-    /// shortest paths).
-    ///
-    /// Each phase runs Dijkstra on reduced costs `cost + potential[from] − potential[to]` (all
-    /// costs start non-negative, so zero potentials are valid at first) and raises the potentials
-    /// by the distances found. Then every path of *tight* edges (reduced cost 0) from source to sink
-    /// is a cheapest augmenting path, so the phase augments along such paths, found by depth-first
-    /// search, until none is left; only then does it pay for another Dijkstra. Augmenting a tight
-    /// path adds only tight reverse edges, so reduced costs stay non-negative throughout.
-    ///
-    /// Dijkstra stops as soon as the sink is settled, at distance `d`; every potential then grows
-    /// by `min(distance, d)`, with `d` for nodes not reached. Reduced costs stay non-negative: an
-    /// edge out of a settled node was relaxed, so its head is at most that far; an edge out of any
-    /// other node starts from `d`, the most any node gains. Both shortcuts keep the result exact
-    /// and are what make the 1,000-student case fast: most phases touch a small part of the graph.
-    fn run(&mut self, source: usize, sink: usize) {
-        let n_nodes = self.outgoing.len();
-        let mut potential = vec![Cost::ZERO; n_nodes];
-        let mut distance: Vec<Option<Cost>> = vec![None; n_nodes];
-        // Settling each node once bounds every Dijkstra by the edge count, whatever the costs.
-        let mut settled = vec![false; n_nodes];
-        let mut via: Vec<Option<usize>> = vec![None; n_nodes];
-        let mut queue = BinaryHeap::new();
-        loop {
-            distance.fill(None);
-            settled.fill(false);
-            queue.clear();
-            distance[source] = Some(Cost::ZERO);
-            queue.push(Reverse((Cost::ZERO, source)));
-            while let Some(Reverse((reached, node))) = queue.pop() {
-                if settled[node] {
-                    continue;
-                }
-                settled[node] = true;
-                if node == sink {
-                    break;
-                }
-                for &edge_id in &self.outgoing[node] {
-                    let edge = &self.edges[edge_id];
-                    if edge.residual <= 0 || settled[edge.to] {
-                        continue;
-                    }
-                    let candidate = reached + edge.cost + potential[node] - potential[edge.to];
-                    if distance[edge.to].is_none_or(|best| candidate < best) {
-                        distance[edge.to] = Some(candidate);
-                        queue.push(Reverse((candidate, edge.to)));
-                    }
-                }
-            }
-            let Some(to_sink) = distance[sink] else {
-                return;
-            };
-            for (node_potential, node_distance) in potential.iter_mut().zip(&distance) {
-                let gained = node_distance.map_or(to_sink, |reached| reached.min(to_sink));
-                *node_potential = *node_potential + gained;
-            }
-            while self.find_tight_path(source, sink, &potential, &mut via) {
-                self.augment(source, sink, &via);
-            }
-        }
-    }
-
-    /// Depth-first search from `source` to `sink` over edges with room and reduced cost 0,
-    /// recording in `via` the edge that reached each node. Returns whether the sink was reached.
-    fn find_tight_path(
-        &self,
-        source: usize,
-        sink: usize,
-        potential: &[Cost],
-        via: &mut [Option<usize>],
-    ) -> bool {
-        via.fill(None);
-        let mut visited = vec![false; self.outgoing.len()];
-        let mut next_edge = vec![0; self.outgoing.len()];
-        let mut stack = vec![source];
-        visited[source] = true;
-        while let Some(&node) = stack.last() {
-            if node == sink {
-                return true;
-            }
-            let mut advanced = false;
-            while let Some(&edge_id) = self.outgoing[node].get(next_edge[node]) {
-                next_edge[node] += 1;
-                let edge = &self.edges[edge_id];
-                if edge.residual > 0
-                    && !visited[edge.to]
-                    && edge.cost + potential[node] - potential[edge.to] == Cost::ZERO
-                {
-                    visited[edge.to] = true;
-                    via[edge.to] = Some(edge_id);
-                    stack.push(edge.to);
-                    advanced = true;
-                    break;
-                }
-            }
-            if !advanced {
-                stack.pop();
-            }
-        }
-        false
-    }
-
-    /// Sends as much as fits along the path `via` records from `sink` back to `source`.
-    fn augment(&mut self, source: usize, sink: usize, via: &[Option<usize>]) {
-        let mut bottleneck = i64::MAX;
-        let mut node = sink;
-        while let Some(edge_id) = via[node].filter(|_| node != source) {
-            bottleneck = bottleneck.min(self.edges[edge_id].residual);
-            node = self.edges[edge_id ^ 1].to;
-        }
-        let mut node = sink;
-        while let Some(edge_id) = via[node].filter(|_| node != source) {
-            self.edges[edge_id].residual -= bottleneck;
-            self.edges[edge_id ^ 1].residual += bottleneck;
-            node = self.edges[edge_id ^ 1].to;
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1134,171 +846,6 @@ mod tests {
                 )
             })
             .collect()
-    }
-
-    #[test]
-    fn ordinals_follow_english() {
-        let table = [
-            (1, "1st"),
-            (2, "2nd"),
-            (3, "3rd"),
-            (4, "4th"),
-            (10, "10th"),
-            (11, "11th"),
-            (12, "12th"),
-            (13, "13th"),
-            (21, "21st"),
-            (22, "22nd"),
-            (23, "23rd"),
-            (101, "101st"),
-            (111, "111th"),
-            (112, "112th"),
-        ];
-        for (number, text) in table {
-            assert_eq!(ordinal(number), text, "{number}");
-        }
-    }
-
-    #[test]
-    fn lists_join_in_english() {
-        assert_eq!(join_list(&[]), "");
-        assert_eq!(join_list(&strings(&["A"])), "A");
-        assert_eq!(join_list(&strings(&["A", "B"])), "A and B");
-        assert_eq!(join_list(&strings(&["A", "B", "C"])), "A, B and C");
-    }
-
-    #[test]
-    fn explanations_read_as_english() {
-        let base = Explanation {
-            rank: 2,
-            slot: 1,
-            slots: 2,
-            industry: "Fintech".to_owned(),
-            interested_in_industry: false,
-            position_languages_spoken: Vec::new(),
-            mentor: MentorNote::Assigned {
-                shared_languages: strings(&["Vietnamese"]),
-                expert_in_industry: false,
-            },
-            better_choices: Vec::new(),
-        };
-        let table = [
-            (base.clone(), "2nd choice; mentor speaks Vietnamese; the position has 2 places"),
-            (
-                Explanation {
-                    better_choices: vec![
-                        BetterChoice {
-                            rank: 1,
-                            position_id: RecordId::from("p-1"),
-                            places: 2,
-                            given_to: vec![UserId::from("s-2"), UserId::from("s-3")],
-                        },
-                    ],
-                    ..base.clone()
-                },
-                "2nd choice; mentor speaks Vietnamese; the position has 2 places; 1st choice's 2 \
-                 places went to 2 other students (placing the most students comes first)",
-            ),
-            (
-                Explanation {
-                    rank: 3,
-                    better_choices: vec![
-                        BetterChoice {
-                            rank: 1,
-                            position_id: RecordId::from("p-1"),
-                            places: 0,
-                            given_to: Vec::new(),
-                        },
-                        BetterChoice {
-                            rank: 2,
-                            position_id: RecordId::from("p-2"),
-                            places: 1,
-                            given_to: vec![UserId::from("s-2")],
-                        },
-                    ],
-                    ..base.clone()
-                },
-                "3rd choice; mentor speaks Vietnamese; the position has 2 places; 1st choice is \
-                 closed or has no places; 2nd choice's 1 place went to 1 other student (placing \
-                 the most students comes first)",
-            ),
-            (
-                Explanation {
-                    rank: 1,
-                    slot: 1,
-                    slots: 1,
-                    mentor: MentorNote::Assigned {
-                        shared_languages: strings(&["English", "Vietnamese"]),
-                        expert_in_industry: true,
-                    },
-                    ..base.clone()
-                },
-                "1st choice; mentor speaks English and Vietnamese; mentor has Fintech expertise; \
-                 the position has 1 place",
-            ),
-            (
-                Explanation {
-                    rank: 3,
-                    slot: 2,
-                    slots: 3,
-                    mentor: MentorNote::Assigned {
-                        shared_languages: Vec::new(),
-                        expert_in_industry: false,
-                    },
-                    ..base.clone()
-                },
-                "3rd choice; mentor shares no language; the position has 3 places",
-            ),
-            (
-                Explanation {
-                    rank: 4,
-                    mentor: MentorNote::NoneAtOrganization,
-                    interested_in_industry: true,
-                    ..base.clone()
-                },
-                "4th choice; no mentor: the organization has none in this round; the position has 2 \
-                 places; interested in Fintech",
-            ),
-            (
-                Explanation {
-                    rank: 10,
-                    mentor: MentorNote::AllAtCapacity,
-                    position_languages_spoken: strings(&["English", "Mandarin"]),
-                    ..base.clone()
-                },
-                "10th choice; no mentor: the organization's mentors are at capacity; the position has \
-                 2 places; speaks English and Mandarin as the position asks",
-            ),
-        ];
-        for (explanation, text) in table {
-            assert_eq!(explanation.text(), text);
-        }
-    }
-
-    #[test]
-    fn unmatched_reasons_read_as_english() {
-        let table = [
-            (UnmatchedReason::NoChoices, "ranked no positions"),
-            (
-                UnmatchedReason::NoOpenChoice { ranked: 1 },
-                "their only ranked position is not open",
-            ),
-            (
-                UnmatchedReason::NoOpenChoice { ranked: 3 },
-                "none of their 3 ranked positions is open",
-            ),
-            (
-                UnmatchedReason::ChoicesFull { open_choices: 1 },
-                "their only open choice is full with other students",
-            ),
-            (
-                UnmatchedReason::ChoicesFull { open_choices: 2 },
-                "all 2 of their open choices are full with other students",
-            ),
-        ];
-        for (reason, text) in table {
-            assert_eq!(reason.text(), text);
-        }
     }
 
     #[test]
