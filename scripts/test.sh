@@ -11,6 +11,9 @@ bash scripts/tools.sh --browser
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "view! markup: no line over 120 characters"
+node scripts/view-lines.mjs
+
 step "clippy, native (shared, app, simulation) with -D warnings"
 cargo clippy --locked --all-targets -- -D warnings
 

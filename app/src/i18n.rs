@@ -528,6 +528,17 @@ messages! {
     ConfirmDeleteNoteBody => "It goes for every staff member.", "所有計畫人員都將看不到這則備註。";
     TextRequired => "Write something first.", "請先輸入內容。";
     AnnouncementTitleRequired => "Give the announcement a title.", "請輸入公告標題。";
+    StorageUnreadable => "Data stored on this device could not be read back. Sign out and in again to load it from the server.", "此裝置上儲存的資料無法讀取。請登出後再登入，從伺服器重新載入。";
+    ChangeNumbersUsedUp => "This device has used up its change numbers. Sign out and in again to go on.", "此裝置的變更編號已用盡。請登出後再登入以繼續使用。";
+    TechnicalDetails => "Technical details", "技術細節";
+    ServerStorageBusy => "The server could not store this. Nothing was changed; try again.", "伺服器暫時無法儲存，未做任何變更，請再試一次。";
+    EmailHasAccount => "That email address already has an account.", "此電子郵件地址已有帳號。";
+    InviteRefused => "Check the name, email address and cohort year.", "請檢查姓名、電子郵件地址與屆別。";
+    CannotDeactivateSelf => "You cannot deactivate your own account.", "您無法停用自己的帳號。";
+    StaffOnly => "Only program staff can do this.", "只有計畫工作人員可以執行此操作。";
+    ServerFailed => "Something went wrong on the server. Try again.", "伺服器發生錯誤，請再試一次。";
+    TooManyRequests => "Too many requests at once. Wait a minute and try again.", "短時間內的請求過多，請稍候一分鐘再試。";
+    SignOutFailed => "Signing out did not finish: this device's storage did not answer. Try again.", "登出未完成：此裝置的儲存空間沒有回應，請再試一次。";
 }
 
 /// A count with thousands grouped: "10,000" (both languages write it so).

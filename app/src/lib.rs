@@ -45,7 +45,7 @@ pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
             provide_context(EngineHandle(StoredValue::new_local(engine)));
             view! { <Routed /> }.into_any()
         }
-        Err(error) => view! { <StorageUnavailable error=error.to_string() /> }.into_any(),
+        Err(error) => view! { <StorageUnavailable error=error /> }.into_any(),
     }
 }
 
@@ -144,15 +144,23 @@ fn SignedIn(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// Why the app cannot start on this device, in the reader's language; the technical detail (for
+/// whoever helps them) is folded away under it.
 #[component]
-fn StorageUnavailable(error: String) -> impl IntoView {
+fn StorageUnavailable(error: StoreError) -> impl IntoView {
     let i18n = use_i18n();
+    let detail = error.to_string();
     view! {
         <main class="page" id="main">
             <section class="card">
                 <h1>{i18n.tr(Msg::AppName)}</h1>
-                <p class="form-error" role="alert">{i18n.tr(Msg::StorageFailed)}</p>
-                <p class="muted">{error}</p>
+                <p class="form-error" role="alert">
+                    {move || wording::store_error_text(i18n.lang.get(), &error)}
+                </p>
+                <details class="muted">
+                    <summary>{i18n.tr(Msg::TechnicalDetails)}</summary>
+                    <p lang="en">{detail}</p>
+                </details>
             </section>
         </main>
     }

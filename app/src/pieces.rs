@@ -36,6 +36,7 @@ pub enum Screen {
     Workshops,
     VisaRoutes,
     Hiring,
+    Announcements,
 }
 
 impl Screen {
@@ -61,6 +62,7 @@ impl Screen {
         Screen::Workshops,
         Screen::VisaRoutes,
         Screen::Hiring,
+        Screen::Announcements,
     ];
 
     /// Whether the screen lives in staff's piece.
@@ -75,6 +77,7 @@ impl Screen {
                 | Screen::Matching
                 | Screen::Workshops
                 | Screen::VisaRoutes
+                | Screen::Announcements
         )
     }
 }
@@ -120,6 +123,7 @@ fn staff_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::Matching => view! { <matching::MatchingPage /> }.into_any(),
         Screen::Workshops => view! { <workshops::WorkshopsPage /> }.into_any(),
         Screen::VisaRoutes => view! { <visa_routes::VisaRoutesPage /> }.into_any(),
+        Screen::Announcements => view! { <announcements::AnnouncementsPage /> }.into_any(),
         _ => ().into_any(),
     })
 }
@@ -151,7 +155,10 @@ pub fn LazyScreen(screen: Screen) -> impl IntoView {
     let i18n = use_i18n();
     let attempt = RwSignal::new(0u32);
     view! {
-        <Suspense fallback=move || view! { <p class="muted" role="status" data-testid="screen-loading">{i18n.tr(Msg::Loading)}</p> }>
+        <Suspense
+            fallback=move || view! {
+                <p class="muted" role="status" data-testid="screen-loading">{i18n.tr(Msg::Loading)}</p>
+            }>
             {move || {
                 attempt.track();
                 Suspend::new(async move {

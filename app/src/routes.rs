@@ -114,6 +114,12 @@ pub const ROUTES: &[AppRoute] = &[
         nav("!", Msg::Concerns),
     ),
     route(
+        "/announcements",
+        Screen::Announcements,
+        STAFF,
+        nav("✉", Msg::Announcements),
+    ),
+    route(
         "/settings",
         Screen::Settings,
         EVERYONE,
@@ -170,6 +176,7 @@ mod tests {
                 "/matching",
                 "/workshops",
                 "/concerns",
+                "/announcements",
                 "/settings"
             ]
         );

@@ -11,7 +11,7 @@ use imp_shared::mutation::Mutation;
 use imp_shared::visa::{Anchor, DueRule};
 use imp_shared::visa_chooser::{Warning, Why};
 
-use crate::i18n::{format_date, Lang};
+use crate::i18n::{format_date, Lang, Msg};
 
 /// A record kind as people call it.
 pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
@@ -919,5 +919,47 @@ mod tests {
             done: true,
         };
         assert_eq!(describe_change(Lang::En, &tick, &view), "Tick off task");
+    }
+}
+
+/// Why the device's storage failed, in `lang` (the technical detail stays out of the sentence).
+pub fn store_error_text(lang: Lang, error: &crate::storage::StoreError) -> &'static str {
+    use crate::storage::StoreError;
+    match error {
+        StoreError::Idb(_) => Msg::StorageFailed.text(lang),
+        StoreError::Corrupt(_) => Msg::StorageUnreadable.text(lang),
+        StoreError::Exhausted => Msg::ChangeNumbersUsedUp.text(lang),
+    }
+}
+
+/// A staff call made straight to the server (not a synced write): what it was, for wording why
+/// it did not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerCall {
+    /// Listing the accounts.
+    Accounts,
+    /// Inviting someone.
+    Invite,
+    /// Deactivating or reactivating an account.
+    SetActive,
+}
+
+/// Why a server call did not happen, as a message in the catalogue (never the server's English).
+pub fn server_call_msg(call: ServerCall, error: &crate::sync::transport::TransportError) -> Msg {
+    use crate::sync::transport::TransportError;
+    match error {
+        TransportError::Offline => Msg::NeedsConnection,
+        TransportError::SignedOut(_) => Msg::SessionEnded,
+        TransportError::TooOld(_) => Msg::UpdateNeeded,
+        TransportError::RateLimited(_) => Msg::TooManyRequests,
+        TransportError::Server { status, .. } => match (call, status) {
+            (ServerCall::Invite, 409) => Msg::EmailHasAccount,
+            (ServerCall::Invite, 400) => Msg::InviteRefused,
+            (ServerCall::SetActive, 400) => Msg::CannotDeactivateSelf,
+            (_, 403) => Msg::StaffOnly,
+            (_, 503) => Msg::ServerStorageBusy,
+            _ => Msg::ServerFailed,
+        },
+        TransportError::Decode(_) => Msg::ServerFailed,
     }
 }

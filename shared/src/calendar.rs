@@ -116,9 +116,10 @@ impl CalendarEvent {
         }))
     }
 
-    /// A visa step's due date as a deadline. Steps without a due date, and steps that are done or
-    /// do not apply, give `None`: a reminder for them would only be noise.
-    pub fn from_visa_step(id: &RecordId, step: &VisaStep) -> Option<Self> {
+    /// A visa step's due date as a deadline, titled in the reader's language (繁體中文 when `zh`
+    /// and translated). Steps without a due date, and steps that are done or do not apply, give
+    /// `None`: a reminder for them would only be noise.
+    pub fn from_visa_step(id: &RecordId, step: &VisaStep, zh: bool) -> Option<Self> {
         if matches!(step.state, VisaStepState::Done | VisaStepState::NotNeeded) {
             return None;
         }
@@ -126,8 +127,8 @@ impl CalendarEvent {
         Some(Self::VisaDeadline(DeadlineEvent {
             id: id.clone(),
             date,
-            title: step.title.clone(),
-            description: step.authority.clone(),
+            title: step.title_in(zh).to_owned(),
+            description: step.authority_in(zh).to_owned(),
         }))
     }
 }
@@ -669,9 +670,32 @@ mod tests {
             (VisaStepState::Todo, None, false),
         ];
         for (state, due_date, exported) in step_table {
-            let event = CalendarEvent::from_visa_step(&id, &step(state, due_date));
+            let event = CalendarEvent::from_visa_step(&id, &step(state, due_date), false);
             assert_eq!(event.is_some(), exported, "{state:?} {due_date:?}");
         }
+        // The deadline is titled in the reader's language, falling back to English.
+        let mut translated = step(VisaStepState::Todo, due);
+        translated.title_zh = "申請居留證".to_owned();
+        let title = |event: Option<CalendarEvent>| match event {
+            Some(CalendarEvent::VisaDeadline(deadline)) => deadline.title,
+            other => panic!("a deadline, not {other:?}"),
+        };
+        assert_eq!(
+            title(CalendarEvent::from_visa_step(&id, &translated, true)),
+            "申請居留證"
+        );
+        assert_eq!(
+            title(CalendarEvent::from_visa_step(&id, &translated, false)),
+            translated.title
+        );
+        assert_eq!(
+            title(CalendarEvent::from_visa_step(
+                &id,
+                &step(VisaStepState::Todo, due),
+                true
+            )),
+            step(VisaStepState::Todo, due).title
+        );
     }
 }
 

@@ -5,9 +5,10 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 
 use crate::calendar::PROGRAM_ZONE;
 use crate::domain::{
-    ApplicationStage, Cohort, Entity, Goal, JobApplication, MentorProfile, MentoringSession,
-    Organization, Outcome, PartnerUniversity, Placement, PlacementState, Position, RankingChoice,
-    Role, SessionFormat, SessionState, StudentProfile, Task, VisaStep, VisaStepState, Workshop,
+    Announcement, ApplicationStage, Cohort, Entity, Goal, JobApplication, MentorProfile,
+    MentoringSession, Organization, Outcome, PartnerUniversity, Placement, PlacementState,
+    Position, RankingChoice, Role, SessionFormat, SessionState, StudentProfile, Task, VisaStep,
+    VisaStepState, Workshop,
 };
 use crate::ids::{RecordId, SpaceId, UserId};
 use crate::mutation::Mutation;
@@ -397,6 +398,19 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
             }),
         ));
     }
+
+    // News from staff to everyone, shown on the home screens.
+    program.push(create(
+        id("announcement-welcome".to_owned()),
+        Entity::Announcement(Announcement {
+            title: "Welcome to the new cohort".to_owned(),
+            body: "Ranking is open until the deadline on your home screen. The visa clinic is \
+                   on Fridays at the NTU Global Lounge."
+                .to_owned(),
+            published_at: at(today - Duration::days(2), 9),
+            cohort_year: None,
+        }),
+    ));
 
     // The visa routes' templates live in the program space, where staff correct them.
     for template in crate::visa::builtin_routes() {

@@ -332,11 +332,14 @@ entity! {
 }
 
 entity! {
-    /// A message to everyone in the program.
+    /// News from staff to everyone in the program, or to one cohort's students.
     Announcement / AnnouncementPatch {
         title: String,
         body: String,
         published_at: DateTime<Utc>,
+        /// The cohort whose students it is for; none: everyone (students, mentors, staff).
+        #[serde(default)]
+        cohort_year: Option<i32>,
     }
 }
 
@@ -1098,6 +1101,9 @@ impl Entity {
             Entity::Announcement(announcement) => {
                 Check::line("title", &announcement.title)?;
                 Check::text("body", &announcement.body)?;
+                if let Some(year) = announcement.cohort_year {
+                    Check::year("cohort_year", year)?;
+                }
                 Check::instant("published_at", announcement.published_at)
             }
             Entity::StudentProfile(profile) => {

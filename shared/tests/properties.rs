@@ -436,6 +436,7 @@ fn validation_table() {
                     title: "x".into(),
                     body: String::new(),
                     published_at: now(),
+                    cohort_year: None,
                 }),
             ),
             Some("invalid"),

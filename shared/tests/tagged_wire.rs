@@ -171,6 +171,7 @@ fn one_of_each_kind() -> Vec<Entity> {
             title: "Visa clinic \"Friday\"".to_owned(),
             body: "Bring your passport.\nRoom 3 — 二樓".to_owned(),
             published_at: at(2),
+            cohort_year: Some(2026),
         }),
         Entity::Ranking(Ranking {
             cohort_year: 2026,

@@ -116,7 +116,28 @@ function paintEntry([name, waitMs]) {
   });
 }
 
-/** A new page of `context`, its CPU slowed down, with the service worker stopped. */
+/**
+ * Runs every cleanup step, in order, even when one fails. A failure is thrown when the work they
+ * clean up after succeeded (`failed` false); after a failure of the work itself, that first error
+ * is the one that propagates, and the cleanup's failure is reported on stderr with it.
+ */
+async function cleanUp(failed, steps) {
+  const problems = [];
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      problems.push(`${what}: ${error.message}`);
+    }
+  }
+  if (!problems.length) return;
+  const message = `cleanup failed (${problems.join("; ")})`;
+  if (failed) console.error(`# ${message}, after an earlier error`);
+  else throw new Error(message);
+}
+
+/** A new page of `context`, its CPU slowed down, with the service worker stopped. `swStopped` is
+ *  true, or why the service worker could not be stopped (the run is then reported as warm). */
 async function throttledPage(context) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -125,14 +146,24 @@ async function throttledPage(context) {
   try {
     await cdp.send("ServiceWorker.enable");
     await cdp.send("ServiceWorker.stopAllWorkers");
-  } catch {
-    swStopped = false;
+  } catch (error) {
+    swStopped = error.message;
   }
   return { page, cdp, swStopped };
 }
 
+/** The page's text for an error message, or why it could not be read. */
+async function pageText(page) {
+  try {
+    return ((await page.textContent("body")) ?? "").replace(/\s+/g, " ").slice(0, 300);
+  } catch (error) {
+    return `(the page's text could not be read: ${error.message})`;
+  }
+}
+
 async function coldStart(context, url, name) {
   const { page, cdp, swStopped } = await throttledPage(context);
+  let failed = true;
   try {
     await page.addInitScript(coldProbe, { name, nameSelector: NAME_SELECTOR, dbName: DB_NAME });
     await page.goto(`${url}/`, { waitUntil: "commit", timeout: DEADLINE_MS });
@@ -141,8 +172,7 @@ async function coldStart(context, url, name) {
       return Promise.race([window.__impCold.shown.then(() => true), timeout]);
     }, DEADLINE_MS);
     if (!shown) {
-      const text = (await page.textContent("body").catch(() => "")) ?? "";
-      throw new Error(`the student's name (${name}) did not appear within ${DEADLINE_MS / 1000} s offline; the page shows: ${text.replace(/\s+/g, " ").slice(0, 300)}`);
+      throw new Error(`the student's name (${name}) did not appear within ${DEADLINE_MS / 1000} s offline; the page shows: ${await pageText(page)}`);
     }
     if (!(await page.isVisible(NAME_SELECTOR))) throw new Error("the student's name is in the DOM but not visible");
     const fcp = await page.evaluate(paintEntry, ["first-contentful-paint", 5_000]);
@@ -166,15 +196,16 @@ async function coldStart(context, url, name) {
         controlled: navigator.serviceWorker?.controller != null,
       };
     });
+    failed = false;
     return { ...figures, fcp, swStopped };
   } finally {
-    await cdp.detach().catch(() => {});
-    await page.close();
+    await cleanUp(failed, [["detach the DevTools session", () => cdp.detach()], ["close the page", () => page.close()]]);
   }
 }
 
 async function rawIndexedDb(context, url, space) {
   const { page, cdp } = await throttledPage(context);
+  let failed = true;
   try {
     await page.addInitScript(keepAppFromStarting);
     await page.goto(`${url}/`, { waitUntil: "load", timeout: DEADLINE_MS });
@@ -216,10 +247,10 @@ async function rawIndexedDb(context, url, space) {
         allGetAll: allRead - everything,
       };
     }, { dbName: DB_NAME, base: BASE, meta: META, lower: `${space}${SEP}`, upper: `${space}${SEP}\u{10ffff}`, cursorKey: `cursor:${space}` });
+    failed = false;
     return { ...read, shellPaint };
   } finally {
-    await cdp.detach().catch(() => {});
-    await page.close();
+    await cleanUp(failed, [["detach the DevTools session", () => cdp.detach()], ["close the page", () => page.close()]]);
   }
 }
 
@@ -245,6 +276,7 @@ function row(label, values) {
 const worker = await WorkerProcess.startSeeded();
 const dir = mkdtempSync(join(tmpdir(), "imp-coldstart-"));
 let context;
+let failed = true;
 try {
   context = await chromium.launchPersistentContext(dir, {
     executablePath: "/usr/bin/chromium",
@@ -293,7 +325,7 @@ try {
 
   const sample = cold[0];
   console.log(`Offline cold start, CPU ${CPU_SLOWDOWN}× slower, ${RUNS} runs, each in a new page of one profile`
-    + ` (service worker ${cold.every((figures) => figures.swStopped) ? "stopped before each run" : "NOT stopped: still warm"};`
+    + ` (service worker ${cold.every((figures) => figures.swStopped === true) ? "stopped before each run" : `NOT stopped: still warm (${cold.find((figures) => figures.swStopped !== true).swStopped})`};`
     + ` ${raw[0].rows} records in ${space}, ${(raw[0].bytes / 1024).toFixed(0)} KiB of JSON; ${raw[0].allRows} records on the device (${(raw[0].allBytes / 1024).toFixed(0)} KiB);`
     + ` main wasm ${sample.wasmBytes ? `${(sample.wasmBytes / 1024).toFixed(0)} KiB` : "size unknown"}, wasm files loaded: ${sample.wasmPieces.length})`);
   console.log(`${"ms from navigation start, measured in the page".padEnd(54)} ${"median".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}`);
@@ -318,8 +350,11 @@ try {
       + (fcp !== null ? `   (FCP − name visible = ${(fcp - nameShown).toFixed(0)} ms)` : ""));
   }
   console.log(`goal ≤ ${GOAL_MS} ms to the student's name (median, offline, CPU ${CPU_SLOWDOWN}×): ${nameShown !== null && nameShown <= GOAL_MS ? "met" : "missed"}`);
+  failed = false;
 } finally {
-  await context?.close().catch(() => {});
-  rmSync(dir, { recursive: true, force: true });
-  await worker.stop();
+  await cleanUp(failed, [
+    ["close the browser", async () => { await context?.close(); }],
+    ["remove the browser profile", () => rmSync(dir, { recursive: true, force: true })],
+    ["stop the Worker", () => worker.stop()],
+  ]);
 }

@@ -5,26 +5,15 @@
 // the record as the server has it and the mentor's assignment as the server's `me` reports it.
 // A control without a `data-write` or `data-local` fails the test too, so a new screen cannot
 // slip an unchecked control in.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess } from "../support/worker.mjs";
-import { Profiles } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO, taskCreate, uniqueId } from "../support/api.mjs";
 import { signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
+const suite = seededSuite();
 const STUDENT_SPACE = `student:${DEMO.student.id}`;
-
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
-});
 
 /** Every record of a space as the server holds it, by `"<kind> <id>"`. */
 async function serverRecords(api, space) {
@@ -50,22 +39,22 @@ function visibleControls(page) {
  * Returns how many write controls were checked.
  */
 async function checkRole(role, email, extra = []) {
-  const api = await new Api(worker.url).login(email);
+  const api = await new Api(suite.worker.url).login(email);
   const me = (await api.request("GET", "/api/v1/me")).json;
-  const staff = await new Api(worker.url).login(DEMO.staff.email);
+  const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
   const cache = new Map();
   const recordsOf = async (space) => {
     if (!cache.has(space)) cache.set(space, await serverRecords(staff, space));
     return cache.get(space);
   };
 
-  const { page } = await openSignedIn(profiles, worker.url, email);
+  const { page } = await openSignedIn(suite.profiles, suite.worker.url, email);
   const screens = [...new Set([...(await page.$$eval("nav a[href]", (links) => links.map((link) => link.getAttribute("href")))), ...extra])];
   assert.ok(screens.length >= 4, `${role} has a navigation: ${screens}`);
   const problems = [];
   let writes = 0;
   for (const screen of screens) {
-    await page.goto(`${worker.url}${screen}`);
+    await page.goto(`${suite.worker.url}${screen}`);
     await page.waitForSelector("main h1");
     await waitForSynced(page);
     for (const { control, write, local } of await visibleControls(page)) {
@@ -96,10 +85,10 @@ describe("every visible write control is one the rules allow", { timeout: 600_00
   before(async () => {
     // The mentee has a task of her own and one from her mentor, so the mentor's screens show both
     // kinds: the student's read-only, the mentor's editable.
-    const student = await new Api(worker.url).login(DEMO.student.email);
+    const student = await new Api(suite.worker.url).login(DEMO.student.email);
     const own = await student.push(STUDENT_SPACE, uniqueId("student"), [{ seq: 1, mutation: taskCreate(uniqueId("task"), "Renew my residence card") }]);
     assert.equal(own.json.verdicts[0].verdict.status, "ok", own.text);
-    const mentor = await new Api(worker.url).login(DEMO.mentor.email);
+    const mentor = await new Api(suite.worker.url).login(DEMO.mentor.email);
     const theirs = await mentor.push(STUDENT_SPACE, uniqueId("mentor"), [{ seq: 1, mutation: taskCreate(uniqueId("task"), "Send me your CV draft") }]);
     assert.equal(theirs.json.verdicts[0].verdict.status, "ok", theirs.text);
   }, { timeout: 60_000 });

@@ -1,26 +1,16 @@
 // End-to-end, live updates (issue #13): a student's change reaches their mentor's open app
 // (another browser profile) within 2 s, without focus or reload, over the space's live socket;
 // with the socket cut (and new ones refused), polling still delivers it.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess } from "../support/worker.mjs";
-import { PHONE, DESKTOP, Profiles } from "../support/browser.mjs";
+import { PHONE, DESKTOP } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { DEMO, uniqueId } from "../support/api.mjs";
 import { addTask, openTasks, signIn, waitForSynced } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
+const suite = seededSuite();
 const studentSpace = `student%3A${DEMO.student.id}`;
-
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
-});
 
 /** Resolves once `page` has a live socket for the student's space that has heard its first poke. */
 function liveSocketHeard(page) {
@@ -34,17 +24,17 @@ function liveSocketHeard(page) {
 
 describe("live updates between mentor and student", { timeout: 300_000 }, () => {
   test("a student's change shows in the mentor's open app within 2 s; with the socket cut, polling still brings it", { timeout: 240_000 }, async () => {
-    const mentor = await profiles.open(DESKTOP);
+    const mentor = await suite.profiles.open(DESKTOP);
     const mentorPage = await mentor.context.newPage();
     const heard = liveSocketHeard(mentorPage);
-    await signIn(mentorPage, worker.url, DEMO.mentor.email);
+    await signIn(mentorPage, suite.worker.url, DEMO.mentor.email);
     await waitForSynced(mentorPage);
     await openTasks(mentorPage);
     const socket = await heard;
 
-    const student = await profiles.open(PHONE);
+    const student = await suite.profiles.open(PHONE);
     const studentPage = await student.context.newPage();
-    await signIn(studentPage, worker.url, DEMO.student.email);
+    await signIn(studentPage, suite.worker.url, DEMO.student.email);
     await waitForSynced(studentPage);
     await openTasks(studentPage);
 
@@ -59,7 +49,7 @@ describe("live updates between mentor and student", { timeout: 300_000 }, () => 
 
     // The socket is cut and new ones are refused: the app polls on its normal period.
     const closed = new Promise((resolve) => socket.once("close", resolve));
-    const cut = await fetch(`${worker.url}/api/v1/test/cut-live/${studentSpace}`, { method: "POST", headers: { "content-length": "0" } });
+    const cut = await fetch(`${suite.worker.url}/api/v1/test/cut-live/${studentSpace}`, { method: "POST", headers: { "content-length": "0" } });
     assert.equal(cut.status, 200, await cut.text());
     await closed;
     const polled = `Polled ${uniqueId("task")}`;

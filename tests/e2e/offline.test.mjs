@@ -1,40 +1,32 @@
 // End-to-end, offline first: a student works offline (reload, browser restart), comes back
 // online, and the mentor sees exactly those changes; two tabs writing offline; the Worker killed
 // in the middle of a sync; a refused change shown with its reason. Real Worker, real Chromium.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess, until } from "../support/worker.mjs";
-import { PHONE, Profiles } from "../support/browser.mjs";
+import { until } from "../support/worker.mjs";
+import { PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import {
   addTask, openTasks, pendingCount, renameTask, signIn, taskTitles, toggleTask, waitForServiceWorker, waitForSynced,
 } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
-const profile = () => profiles.open(PHONE);
+const suite = seededSuite();
+const profile = () => suite.profiles.open(PHONE);
 
 async function serverTasks() {
-  const staff = await new Api(worker.url).login(DEMO.staff.email);
+  const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
   const pulled = await staff.pull(`student:${DEMO.student.id}`, uniqueId("check"));
+  assert.equal(pulled.status, 200, pulled.text);
   return pulled.json.changes.filter((change) => change.key.kind === "task" && change.record).map((change) => change.record.fields);
 }
-
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
-});
 
 describe("offline first", { timeout: 240_000 }, () => {
   test("a student's offline work survives reload and restart, then reaches the mentor", { timeout: 180_000 }, async () => {
     const student = await profile();
     let page = await student.context.newPage();
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForServiceWorker(page);
     await waitForSynced(page);
     await openTasks(page);
@@ -63,7 +55,7 @@ describe("offline first", { timeout: 240_000 }, () => {
     await student.reopen();
     await student.context.setOffline(true);
     page = await student.context.newPage();
-    await page.goto(worker.url);
+    await page.goto(suite.worker.url);
     await page.waitForSelector('[data-testid="home-title"]');
     await openTasks(page);
     await page.waitForSelector(`[data-testid="task"][data-title="${renamed}"]`);
@@ -79,7 +71,7 @@ describe("offline first", { timeout: 240_000 }, () => {
     // The mentor sees exactly those changes.
     const mentor = await profile();
     const mentorPage = await mentor.context.newPage();
-    await signIn(mentorPage, worker.url, DEMO.mentor.email);
+    await signIn(mentorPage, suite.worker.url, DEMO.mentor.email);
     await waitForSynced(mentorPage);
     await openTasks(mentorPage);
     await mentorPage.waitForSelector(`[data-testid="task"][data-title="${renamed}"]`);
@@ -91,10 +83,10 @@ describe("offline first", { timeout: 240_000 }, () => {
   test("two tabs writing offline lose nothing and duplicate nothing", { timeout: 120_000 }, async () => {
     const student = await profile();
     const tabA = await student.context.newPage();
-    await signIn(tabA, worker.url, DEMO.student.email);
+    await signIn(tabA, suite.worker.url, DEMO.student.email);
     await waitForSynced(tabA);
     const tabB = await student.context.newPage();
-    await tabB.goto(worker.url);
+    await tabB.goto(suite.worker.url);
     await tabB.waitForSelector('[data-testid="home-title"]');
     await openTasks(tabA);
     await openTasks(tabB);
@@ -123,7 +115,7 @@ describe("offline first", { timeout: 240_000 }, () => {
   test("the Worker killed in the middle of a sync and restarted: nothing lost, nothing twice", { timeout: 180_000 }, async () => {
     const student = await profile();
     const page = await student.context.newPage();
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     await openTasks(page);
 
@@ -134,17 +126,17 @@ describe("offline first", { timeout: 240_000 }, () => {
       if (killed) return route.continue();
       killed = true;
       const response = await route.fetch();
-      await worker.crash();
+      await suite.worker.crash();
       await route.abort("connectionreset");
       return response;
     });
     const stamp = Date.now().toString(36);
     const titles = [`Crash one ${stamp}`, `Crash two ${stamp}`, `Crash three ${stamp}`];
     for (const title of titles) await addTask(page, title);
-    await until(() => killed && !worker.running, { timeoutMs: 30_000, what: "the Worker to be killed mid-sync" });
+    await until(() => killed && !suite.worker.running, { timeoutMs: 30_000, what: "the Worker to be killed mid-sync" });
     assert.ok(await pendingCount(page) >= 1, "the outbox keeps entries the app did not see confirmed");
 
-    await worker.launch();
+    await suite.worker.launch();
     await page.unroute("**/push");
     await page.locator('[data-testid="sync-status"]').click();
     await waitForSynced(page, 60_000);
@@ -154,7 +146,7 @@ describe("offline first", { timeout: 240_000 }, () => {
 
   test("a change the server refuses is shown with its reason", { timeout: 120_000 }, async () => {
     // The mentor adds a task; the student renames it offline; the mentor deletes it meanwhile.
-    const mentorApi = await new Api(worker.url).login(DEMO.mentor.email);
+    const mentorApi = await new Api(suite.worker.url).login(DEMO.mentor.email);
     const space = `student:${DEMO.student.id}`;
     const taskId = uniqueId("mentor-task");
     const title = `From my mentor ${Date.now().toString(36)}`;
@@ -164,7 +156,7 @@ describe("offline first", { timeout: 240_000 }, () => {
 
     const student = await profile();
     const page = await student.context.newPage();
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     await openTasks(page);
     await page.waitForSelector(`[data-testid="task"][data-title="${title}"]`);
@@ -187,7 +179,7 @@ describe("offline first", { timeout: 240_000 }, () => {
   test("an ended session keeps the waiting changes until the person signs in again", { timeout: 120_000 }, async () => {
     const student = await profile();
     const page = await student.context.newPage();
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     await openTasks(page);
     await student.context.setOffline(true);

@@ -1,26 +1,16 @@
 // End-to-end, on a phone: staff close a position a student has ranked. The student's ranking
 // names it, marks it closed, and stays editable: a reason typed on another choice is kept, and
 // the closed one can be removed. In both languages.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { WorkerProcess, until } from "../support/worker.mjs";
-import { Profiles } from "../support/browser.mjs";
+import { until } from "../support/worker.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
+const suite = seededSuite();
 const STUDENT_SPACE = `student:${DEMO.student.id}`;
-
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
-});
 
 async function ranking(api) {
   const pulled = await api.pull(STUDENT_SPACE, uniqueId("check"));
@@ -29,8 +19,8 @@ async function ranking(api) {
 
 describe("a ranked position that closes", { timeout: 180_000 }, () => {
   test("is named and marked closed, and the rest of the ranking stays editable", { timeout: 150_000 }, async () => {
-    const staff = await new Api(worker.url).login(DEMO.staff.email);
-    const student = await new Api(worker.url).login(DEMO.student.email);
+    const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
+    const student = await new Api(suite.worker.url).login(DEMO.student.email);
     const program = await staff.pull("program", uniqueId("program"));
     const open = program.json.changes
       .filter((change) => change.key.kind === "position" && change.record?.fields.cohort_year === 2024 && change.record.fields.open)
@@ -51,8 +41,8 @@ describe("a ranked position that closes", { timeout: 180_000 }, () => {
     }]);
     assert.equal(closed.json.verdicts[0].verdict.status, "ok", closed.text);
 
-    const { page } = await openSignedIn(profiles, worker.url, DEMO.student.email);
-    await page.goto(`${worker.url}/positions`);
+    const { page } = await openSignedIn(suite.profiles, suite.worker.url, DEMO.student.email);
+    await page.goto(`${suite.worker.url}/positions`);
     const row = page.locator(`[data-testid="ranked"][data-position-id="${closing.key.id}"]`);
     await row.waitFor();
     assert.equal(await row.getAttribute("data-position-closed"), "true");

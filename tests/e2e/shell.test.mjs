@@ -1,26 +1,24 @@
 // End-to-end: the app shell in Chromium at a phone and a desktop viewport: each role's home and
 // navigation, both languages (checked against the catalogue), the manifest and service worker,
 // offline boot, accessibility (axe-core) on every main screen, and screenshots.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
-import { DESKTOP, PHONE, Profile } from "../support/browser.mjs";
+import { ROOT, until } from "../support/worker.mjs";
+import { DESKTOP, PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { axeViolations } from "../support/a11y.mjs";
 import { addTask, catalogueText, openTasks, signIn, waitForServiceWorker, waitForSynced, setLanguage } from "../support/app.mjs";
 
 export const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
-let worker;
-const profiles = [];
+const suite = seededSuite();
 
 async function newPage(viewport) {
-  const profile = new Profile(viewport);
-  await profile.open();
-  profiles.push(profile);
+  const profile = await suite.profiles.open(viewport);
   const page = await profile.context.newPage();
   page.errors = [];
   page.on("pageerror", (error) => page.errors.push(error.message));
@@ -61,24 +59,18 @@ async function expectAccessible(page, screen) {
   assert.deepEqual(violations, [], `${screen}: ${JSON.stringify(violations, null, 1)}`);
 }
 
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
+before(() => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-}, { timeout: 240_000 });
-
-after(async () => {
-  for (const profile of profiles) await profile.close();
-  await worker?.stop();
 });
 
 describe("the app shell", { timeout: 300_000 }, () => {
   test("the app is served with its manifest and health answer", { timeout: 60_000 }, async () => {
     const { page } = await newPage(PHONE);
-    await page.goto(worker.url);
+    await page.goto(suite.worker.url);
     await page.waitForSelector("h1");
     const href = await page.getAttribute('link[rel="manifest"]', "href");
     assert.equal(href, "/manifest.webmanifest");
-    const response = await fetch(`${worker.url}${href}`);
+    const response = await fetch(`${suite.worker.url}${href}`);
     assert.match(response.headers.get("content-type"), /^application\/manifest\+json/);
     const manifest = await response.json();
     for (const field of ["name", "short_name", "description", "start_url", "scope", "lang", "theme_color", "background_color"]) {
@@ -89,15 +81,15 @@ describe("the app shell", { timeout: 300_000 }, () => {
     assert.deepEqual(sizes("any").sort(), ["192x192", "512x512"]);
     assert.deepEqual(sizes("maskable").sort(), ["192x192", "512x512"]);
     for (const icon of manifest.icons) {
-      const image = await fetch(`${worker.url}${icon.src}`);
+      const image = await fetch(`${suite.worker.url}${icon.src}`);
       assert.equal(image.status, 200, icon.src);
       assert.equal(image.headers.get("content-type"), "image/png");
     }
     await waitForServiceWorker(page);
-    const api = await fetch(`${worker.url}/api/v1/some/deep/link`);
+    const api = await fetch(`${suite.worker.url}/api/v1/some/deep/link`);
     assert.equal(api.status, 404);
     assert.equal((await api.json()).error, "not_found");
-    const deep = await page.goto(`${worker.url}/some/deep/link`);
+    const deep = await page.goto(`${suite.worker.url}/some/deep/link`);
     assert.equal(deep.status(), 200);
     await page.waitForSelector("#email");
     await expectAccessible(page, "sign-in (en)");
@@ -111,7 +103,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
     for (const role of ["student", "mentor", "staff"]) {
       test(`${role} signs in and reaches their home on a ${viewportName}`, { timeout: 90_000 }, async () => {
         const { page } = await newPage(viewport);
-        await signIn(page, worker.url, DEMO[role].email);
+        await signIn(page, suite.worker.url, DEMO[role].email);
         await waitForSynced(page);
         const expected = { student: "Welcome", mentor: "Your mentees", staff: "Program overview" }[role];
         assert.equal(await page.textContent('[data-testid="home-title"]'), expected, "the first visit on this device");
@@ -122,7 +114,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
           assert.ok(nav.x === 0 && nav.height > nav.width, "a side bar on wide screens");
         }
         const links = await page.$$eval("nav.nav a", (anchors) => anchors.map((a) => a.getAttribute("href")));
-        assert.deepEqual(links, role === "staff" ? ["/", "/people", "/program", "/matching", "/workshops", "/concerns", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/visa", "/settings"]);
+        assert.deepEqual(links, role === "staff" ? ["/", "/people", "/program", "/matching", "/workshops", "/concerns", "/announcements", "/settings"] : ["/", "/tasks", "/sessions", "/jobs", "/visa", "/settings"]);
         if (role === "staff") {
           assert.equal(await page.textContent('[data-testid="program-stats"] .stat-value >> nth=0'), "91");
         }
@@ -136,7 +128,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
         }
         const screens = role === "student"
           ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/positions", "/profile", "/checkin?w=workshop-1", "/concern", "/changes", "/settings"]
-          : role === "mentor" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/profile", "/settings"] : ["/", "/people", "/program", "/matching", "/workshops", "/concerns", "/student?id=s-180", "/changes", "/settings"];
+          : role === "mentor" ? ["/", "/tasks", "/sessions", "/jobs", "/visa", "/profile", "/settings"] : ["/", "/people", "/program", "/matching", "/workshops", "/concerns", "/announcements", "/student?id=s-180", "/changes", "/settings"];
         for (const lang of ["en", "zh-TW"]) {
           await setLanguage(page, lang);
           for (const screen of screens) {
@@ -146,7 +138,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
             } else if (links.includes(screen)) {
               await page.click(`nav.nav a[href="${screen}"]`);
             } else {
-              await page.goto(`${worker.url}${screen}`);
+              await page.goto(`${suite.worker.url}${screen}`);
             }
             await page.waitForFunction((wanted) => location.pathname === wanted, path);
             await page.waitForSelector("main h1");
@@ -177,7 +169,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
   for (const [role, screens] of Object.entries(NOT_THEIRS)) {
     test(`a ${role} opening another role's screen is told it is not for their role`, { timeout: 90_000 }, async () => {
       const { page } = await newPage(PHONE);
-      await signIn(page, worker.url, DEMO[role].email);
+      await signIn(page, suite.worker.url, DEMO[role].email);
       await waitForSynced(page);
       const title = await catalogueText(page, "This screen is not for your role");
       const names = {
@@ -193,7 +185,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
       for (const lang of ["en", "zh-TW"]) {
         await setLanguage(page, lang);
         for (const [screen, who] of screens) {
-          await page.goto(`${worker.url}${screen}`);
+          await page.goto(`${suite.worker.url}${screen}`);
           await page.waitForSelector('[data-testid="not-for-role"]');
           assert.equal(await page.textContent('[data-testid="not-for-role"] h1'), lang === "en" ? title.en : title.zh, screen);
           assert.equal(await page.textContent('[data-testid="roles-allowed"]'), allowed(who, lang), screen);
@@ -214,7 +206,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
 
   test("after one visit, an offline reload shows the app and the stored data", { timeout: 90_000 }, async () => {
     const { profile, page } = await newPage(PHONE);
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForServiceWorker(page);
     await waitForSynced(page);
     await openTasks(page);
@@ -230,11 +222,9 @@ describe("the app shell", { timeout: 300_000 }, () => {
   });
 
   test("the language choice is remembered and defaults from the browser", { timeout: 60_000 }, async () => {
-    const profile = new Profile({ ...PHONE, locale: "zh-TW" });
-    await profile.open();
-    profiles.push(profile);
+    const profile = await suite.profiles.open({ ...PHONE, locale: "zh-TW" });
     const page = await profile.context.newPage();
-    await page.goto(worker.url);
+    await page.goto(suite.worker.url);
     await page.waitForFunction(() => document.documentElement.lang === "zh-TW");
     assert.equal(await page.textContent("main h1"), "登入");
     await setLanguage(page, "en");
@@ -244,14 +234,14 @@ describe("the app shell", { timeout: 300_000 }, () => {
   });
 
   test("an invited student sets a password, and signing out with waiting changes warns first", { timeout: 90_000 }, async () => {
-    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
     const email = `${uniqueId("invited")}@demo.imp`;
     const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Invited Student", role: "student" } });
     assert.equal(invite.status, 201);
     const { profile, page } = await newPage(PHONE);
 
     // A link with an unknown code says so by the code field; what the person typed stays.
-    await page.goto(`${worker.url}/invite?code=${"0".repeat(32)}`);
+    await page.goto(`${suite.worker.url}/invite?code=${"0".repeat(32)}`);
     await setLanguage(page, "en");
     const invalid = await catalogueText(page, "This invite code is unknown, used or expired.");
     await page.fill("#new-password", "typed-before-the-answer");
@@ -262,7 +252,7 @@ describe("the app shell", { timeout: 300_000 }, () => {
 
     // The right code, typed: the page shows whom it is for, the role and the password rule, in
     // both languages, worded by the app's own catalogue.
-    const min = (await new Api(worker.url).request("GET", `/api/v1/auth/invite?code=${invite.json.code}`)).json.password_min_chars;
+    const min = (await new Api(suite.worker.url).request("GET", `/api/v1/auth/invite?code=${invite.json.code}`)).json.password_min_chars;
     const words = {
       inviteFor: await catalogueText(page, "Invitation for"),
       asStudent: await catalogueText(page, "as a student"),

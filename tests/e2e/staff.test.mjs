@@ -1,20 +1,19 @@
 // End-to-end staff and concern flows: the dashboard's growth chart with the seeded numbers, the
 // students CSV, and a concern a student raises offline reaching the staff inbox.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { WorkerProcess } from "../support/worker.mjs";
-import { DESKTOP, PHONE, Profiles } from "../support/browser.mjs";
+import { DESKTOP, PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO } from "../support/api.mjs";
 import { catalogueText, signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "screenshots");
-let worker;
-const profiles = new Profiles();
-const signedInPage = (email, viewport) => openSignedIn(profiles, worker.url, email, viewport);
+const suite = seededSuite();
+const signedInPage = (email, viewport) => openSignedIn(suite.profiles, suite.worker.url, email, viewport);
 
 /** A minimal RFC 4180 parser, to check the export as a spreadsheet would read it. */
 function parseCsv(text) {
@@ -37,13 +36,38 @@ function parseCsv(text) {
 
 before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
 });
+
+// Tests here change what others count (a matching round places students, an invite adds one, a
+// new organization joins the program): figures that any of them can move are counted from the
+// server's records when a test runs, so no test depends on which ran before it. The seed's own
+// figures that no test changes are checked as they are.
+
+/** Every live record of `space` as the server holds it now, by `"<kind> <id>"`. */
+async function serverRecords(space) {
+  const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
+  const all = new Map();
+  for (const change of await staff.pullAll(space)) {
+    const key = `${change.key.kind} ${change.key.id}`;
+    if (change.record) all.set(key, change.record.fields);
+    else all.delete(key);
+  }
+  return all;
+}
+
+/** The fields of every record of `kind` in `records`. */
+const ofKind = (records, kind) => [...records].filter(([key]) => key.startsWith(`${kind} `)).map(([, fields]) => fields);
+
+/** Whether a student summary holds a placement that went ahead. */
+const placed = (summary) => summary.placements.some((p) => ["confirmed", "active", "completed"].includes(p.state));
+
+/** The current cohort's students still waiting for a placement, as the server has them now. */
+async function waitingIn2024() {
+  return ofKind(await serverRecords("staff"), "student_summary").filter((s) => s.cohort_year === 2024 && !placed(s)).length;
+}
+
+/** The browsers' fixed clock where a date matters (09:00 in Taipei). */
+const TODAY = new Date("2025-03-03T01:00:00Z");
 
 describe("staff", { timeout: 300_000 }, () => {
   test("the dashboard draws the program's growth from the seeded data", { timeout: 90_000 }, async () => {
@@ -51,7 +75,16 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.waitForSelector('[data-testid="growth-chart"] g[data-year="2024"] rect');
     const bars = await page.$$eval('[data-testid="growth-chart"] g', (groups) =>
       groups.map((group) => [group.dataset.year, ...[...group.querySelectorAll("rect")].map((rect) => Number(rect.dataset.value))]));
-    assert.deepEqual(bars, [["2022", 40, 51, 58], ["2023", 66, 82, 119], ["2024", 91, 113, 180]]);
+    // 2024 as the server's records have it now (an invite or a new organization adds to it).
+    const program = await serverRecords("program");
+    const enrolled = ofKind(await serverRecords("staff"), "enrollment").map((e) => e.cohort_year);
+    const now2024 = [
+      ofKind(program, "organization").filter((o) => (o.cohort_years ?? []).includes(2024)).length,
+      ofKind(program, "mentor_profile").filter((m) => (m.cohort_years ?? []).includes(2024)).length,
+      enrolled.filter((year) => year <= 2024).length,
+    ];
+    assert.ok(now2024[0] >= 91 && now2024[1] >= 113 && now2024[2] >= 180, `the seed's 2024 is there: ${now2024}`);
+    assert.deepEqual(bars, [["2022", 40, 51, 58], ["2023", 66, 82, 119], ["2024", ...now2024]]);
     const heights = await page.$$eval('[data-testid="growth-chart"] g[data-year="2024"] rect', (rects) => rects.map((rect) => Number(rect.getAttribute("height"))));
     assert.ok(heights[2] > heights[1] && heights[1] > heights[0], "bar heights follow the numbers");
     const box = await page.locator('[data-testid="growth-chart"]').boundingBox();
@@ -70,19 +103,28 @@ describe("staff", { timeout: 300_000 }, () => {
       assert.ok(rows.slice(1).every((row) => row.length === rows[0].length), `${which}: every row has every column`);
       return rows;
     };
+    // What the server holds when the exports are made: other tests may have invited or placed
+    // students in the 2024 cohort.
+    const summaries = ofKind(await serverRecords("staff"), "student_summary");
+    const in2024 = summaries.filter((s) => s.cohort_year === 2024);
+    assert.ok(in2024.length >= 61, `the seed's 61 students of 2024 (${in2024.length})`);
     const students = await exported("students");
     assert.deepEqual(students[0].slice(0, 4), ["student_id", "name", "cohort", "nationality"]);
-    assert.equal(students.length, 1 + 180);
+    assert.equal(students.length, 1 + summaries.length);
     const cohorts = students.slice(1).reduce((counts, row) => ({ ...counts, [row[2]]: (counts[row[2]] ?? 0) + 1 }), {});
-    assert.deepEqual(cohorts, { 2022: 58, 2023: 61, 2024: 61 });
+    assert.deepEqual(cohorts, { 2022: 58, 2023: 61, 2024: in2024.length });
     const me = students.find((row) => row[0] === DEMO.student.id);
     assert.equal(me[students[0].indexOf("placement_state")], "active");
 
     const placements = await exported("placements");
     assert.deepEqual(placements[0], ["student_id", "name", "cohort", "organization", "position", "mentor", "state"]);
-    assert.equal(placements.length, 1 + 180 - 14, "everyone but the 14 waiting for matching has a placement");
+    const held = summaries.flatMap((s) => s.placements);
+    assert.equal(placements.length, 1 + held.length, "one row per placement");
     const states = placements.slice(1).reduce((counts, row) => ({ ...counts, [row[6]]: (counts[row[6]] ?? 0) + 1 }), {});
-    assert.deepEqual(states, { completed: 119, active: 61 - 14 });
+    // The seed's placements (no test here changes them), and whatever matching rounds added.
+    const added = held.filter((p) => !["completed", "active"].includes(p.state))
+      .reduce((counts, p) => ({ ...counts, [p.state]: (counts[p.state] ?? 0) + 1 }), {});
+    assert.deepEqual(states, { completed: 119, active: 61 - 14, ...added });
     assert.ok(placements.some((row) => row[0] === DEMO.student.id && row[5] === "Chen Wei-Ting"));
 
     const sessions = await exported("sessions");
@@ -101,7 +143,8 @@ describe("staff", { timeout: 300_000 }, () => {
     const value = async (testId, label) => Number(await page.getAttribute(`[data-testid="${testId}"][data-label="${label}"]`, "data-value"));
     await page.waitForSelector('[data-testid="placement-state"][data-label="Active"]');
     assert.equal(await value("placement-state", "Active"), 61 - 14);
-    assert.equal(await value("placement-state", "Waiting for a placement"), 14);
+    // 14 after the seed; a matching round or an invite elsewhere in this file changes it.
+    assert.equal(await value("placement-state", "Waiting for a placement"), await waitingIn2024());
     assert.ok((await page.locator('[data-testid="sessions-month"]').count()) >= 2);
     const attendance = await page.$$eval('[data-testid="attendance"]', (rows) => rows.map((row) => Number(row.dataset.value)));
     assert.equal(attendance.length, 2, "the two past workshops");
@@ -120,6 +163,7 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.click('[data-testid="send-concern"]');
     await page.waitForSelector("text=Describe the concern.");
     const text = `My lease ends before my ARC renewal ${Date.now().toString(36)}`;
+    const sentAfter = new Date();
     await page.selectOption("#concern-topic", "housing");
     await page.selectOption("#concern-priority", "urgent");
     await page.fill("#concern-text", text);
@@ -132,6 +176,7 @@ describe("staff", { timeout: 300_000 }, () => {
     await waiting.locator('[data-testid="waiting"]').waitFor();
     await profile.context.setOffline(false);
     await waitForSynced(page);
+    const syncedBy = new Date();
     await page.waitForSelector('[data-testid="concern-waiting"]', { state: "detached" });
     assert.equal(await page.textContent('[data-testid="concern-sent"]'), (await catalogueText(page, "Sent: program staff")).en);
 
@@ -149,7 +194,10 @@ describe("staff", { timeout: 300_000 }, () => {
       assert.ok(a.priority > b.priority || (a.priority === b.priority && a.at >= b.at), `concern ${i} is out of order: ${JSON.stringify(order)}`);
     }
     const raised = await concern.locator('[data-testid="concern-raised"]').getAttribute("datetime");
-    assert.ok(Math.abs(Date.parse(raised) - Date.now()) < 10 * 60_000, `raised at ${raised}`);
+    // Stamped by the server's clock when the push reached it: after the form was sent offline,
+    // by the time the phone had synced (a second of slack for the clocks' rounding).
+    assert.ok(Date.parse(raised) >= sentAfter.getTime() - 1_000 && Date.parse(raised) <= syncedBy.getTime() + 1_000,
+      `raised at ${raised}, sent offline after ${sentAfter.toISOString()}, synced by ${syncedBy.toISOString()}`);
     assert.match(await concern.locator('[data-testid="concern-raised"]').textContent(), /^Raised .+ \d{2}:\d{2}$/);
     assert.match(await concern.textContent(), /Amara Patel · Housing/);
     assert.match(await concern.textContent(), /Urgent/);
@@ -178,14 +226,17 @@ describe("staff", { timeout: 300_000 }, () => {
   });
 
   test("a matching round on the demo cohort: propose, swap one, confirm; the student and the mentor see the placement", { timeout: 240_000 }, async () => {
+    // 14 wait after the seed (an invite elsewhere in this file adds one).
+    const waiting = await waitingIn2024();
+    assert.ok(waiting >= 14, `${waiting} waiting`);
     const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
     await page.click('nav a[href="/matching"]');
-    await page.waitForSelector('[data-testid="unplaced"][data-count="14"]');
+    await page.waitForSelector(`[data-testid="unplaced"][data-count="${waiting}"]`);
     await page.click('[data-testid="propose"]');
     const result = page.locator('[data-testid="round-result"]');
     await result.waitFor();
     const count = Number(await result.getAttribute("data-proposed"));
-    assert.equal(count + Number(await result.getAttribute("data-unmatched")), 14, "every waiting student is proposed or explained");
+    assert.equal(count + Number(await result.getAttribute("data-unmatched")), waiting, "every waiting student is proposed or explained");
     assert.ok(count >= 10, `${count} proposals`);
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="proposal"][data-state="draft"]').length === n, count);
     const proposals = page.locator('[data-testid="proposal"][data-state="draft"]:not([data-mentor=""])');
@@ -239,7 +290,7 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.locator('[data-testid="sync-status"]').click();
     await waitForSynced(page, 60_000);
     await page.click('nav a[href="/matching"]');
-    await page.waitForSelector(`[data-testid="unplaced"][data-count="${14 - withMentor - 1}"]`, { timeout: 30_000 });
+    await page.waitForSelector(`[data-testid="unplaced"][data-count="${waiting - withMentor - 1}"]`, { timeout: 30_000 });
 
     // The swapped student and their (new) mentor see the placement after they sync.
     const studentEmail = `student${first.student.slice(2)}@demo.imp`;
@@ -252,7 +303,7 @@ describe("staff", { timeout: 300_000 }, () => {
   });
 
   test("long lists on a phone say how many they show, page with 'Show more' and filter by role, cohort and organization", { timeout: 180_000 }, async () => {
-    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const staffApi = await new Api(suite.worker.url).login(DEMO.staff.email);
     const accounts = (await staffApi.request("GET", "/api/v1/accounts")).json;
     const students = accounts.filter((a) => a.user.role === "student").length;
     const summaries = (await staffApi.pull("staff", "lists-summaries")).json.changes.filter((c) => c.key.kind === "student_summary");
@@ -261,7 +312,7 @@ describe("staff", { timeout: 300_000 }, () => {
     const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
     const { page } = await signedInPage(DEMO.staff.email);
-    await page.goto(`${worker.url}/people`);
+    await page.goto(`${suite.worker.url}/people`);
     const people = page.locator('[data-testid="people-count"]');
     await page.waitForSelector(`[data-testid="people-count"][data-all="${accounts.length}"]`);
     assert.equal(await people.textContent(), `Showing 25 of ${accounts.length}`);
@@ -280,7 +331,7 @@ describe("staff", { timeout: 300_000 }, () => {
 
     // Program: the cohort's 91 positions, 25 at a time, narrowed by organization; a slot count
     // that is not allowed is explained, not dropped.
-    await page.goto(`${worker.url}/program`);
+    await page.goto(`${suite.worker.url}/program`);
     const positions = page.locator('[data-testid="positions-count"]');
     await page.waitForSelector('[data-testid="positions-count"][data-all="91"]');
     assert.equal(await positions.textContent(), "Showing 25 of 91");
@@ -295,9 +346,10 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="positions-count"]').dataset.matching) < 91);
     const inOrg = Number(await positions.getAttribute("data-matching"));
     assert.equal(await page.locator('[data-testid="admin-position"]').count(), Math.min(inOrg, 25));
-    const slots = page.locator('[data-testid="admin-position"] [data-testid="position-slots"]').first();
-    await slots.fill("0");
-    await slots.dispatchEvent("change");
+    const edited = page.locator('[data-testid="admin-position"]').first();
+    await edited.locator('[data-testid="edit-position"]').click();
+    await edited.locator('[data-testid="position-slots"]').fill("0");
+    await edited.locator('button[type="submit"]').click();
     await page.waitForSelector('[data-testid="program-positions"] >> text=Enter a number of places from 1 to 100.');
     await page.selectOption('[data-testid="language"] >> nth=0', "zh-TW");
     await page.selectOption("#position-admin-org", "");
@@ -333,7 +385,7 @@ describe("staff", { timeout: 300_000 }, () => {
     await page.waitForSelector(`[data-testid="account"][data-email="${email}"]`);
 
     // The student opens the link on their phone and sets a password.
-    const profile = await profiles.open(PHONE);
+    const profile = await suite.profiles.open(PHONE);
     const phone = await profile.context.newPage();
     await phone.goto(link);
     await phone.fill("#new-password", "a-long-new-password");
@@ -356,7 +408,7 @@ describe("staff", { timeout: 300_000 }, () => {
     // Their next sync is refused and the sign-in screen shows; signing in again fails.
     await phone.locator('[data-testid="sync-status"]').click();
     await phone.waitForSelector("#password", { timeout: 30_000 });
-    const again = await new Api(worker.url).request("POST", "/api/v1/auth/login", { body: { email, password: "a-long-new-password" } });
+    const again = await new Api(suite.worker.url).request("POST", "/api/v1/auth/login", { body: { email, password: "a-long-new-password" } });
     assert.equal(again.status, 401);
   });
 
@@ -371,7 +423,7 @@ describe("staff", { timeout: 300_000 }, () => {
     assert.match(await card.locator('[data-testid="mentee-deadline"]').textContent(), /days?/);
     // Mentors never see other mentors' mentees.
     const names = await page.$$eval('[data-testid="mentee"]', (cards) => cards.map((c) => c.dataset.name));
-    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const staffApi = await new Api(suite.worker.url).login(DEMO.staff.email);
     const summaries = (await staffApi.pull("staff", "check-mentees")).json.changes
       .filter((c) => c.key.kind === "student_summary")
       .filter((c) => c.record.fields.placements.some((p) => p.mentor_id === DEMO.mentor.id && ["confirmed", "active"].includes(p.state)))
@@ -398,12 +450,16 @@ describe("staff", { timeout: 300_000 }, () => {
     const concern = staffPage.locator('[data-testid="concern"]', { hasText: text });
     await concern.waitFor();
     assert.match(await concern.textContent(), /Amara Patel/);
-    const studentApi = await new Api(worker.url).login(DEMO.student.email);
+    const studentApi = await new Api(suite.worker.url).login(DEMO.student.email);
     assert.equal((await studentApi.pull("staff", "peek")).json.changes.length, 0, "students never read the staff space");
   });
 
   test("program data: staff add and approve an organization, close a position, move the ranking deadline; students see it after sync", { timeout: 180_000 }, async () => {
-    const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
+    // The browsers' clocks are fixed: the new deadline is four weeks after their today, so the
+    // student's round is open whatever the real date.
+    const atToday = async (email, viewport) => (await openSignedIn(suite.profiles, suite.worker.url, email, viewport, { at: TODAY })).page;
+    const deadline = new Date(TODAY.getTime() + 28 * 86_400_000).toISOString().slice(0, 10);
+    const page = await atToday(DEMO.staff.email, DESKTOP);
     await page.click('nav a[href="/program"]');
     await page.waitForSelector('[data-testid="cohort"]');
     const name = `Formosa Test Labs ${Date.now().toString(36)}`;
@@ -421,21 +477,28 @@ describe("staff", { timeout: 300_000 }, () => {
     const positionId = await position.getAttribute("data-position-id");
     await position.locator('[data-testid="position-open"]').uncheck();
     await page.waitForSelector(`[data-testid="admin-position"][data-position-id="${positionId}"][data-open="false"]`);
-    await page.locator('[data-testid="cohort"][data-cohort-id="cohort-2024"] [data-testid="cohort-deadline"]').fill("2026-12-31");
-    await page.locator('[data-testid="cohort"][data-cohort-id="cohort-2024"] [data-testid="cohort-deadline"]').press("Tab");
+    const cohort2024 = page.locator('[data-testid="cohort"][data-cohort-id="cohort-2024"]');
+    await cohort2024.locator('[data-testid="edit-cohort"]').click();
+    await cohort2024.locator('[data-testid="cohort-deadline"]').fill(deadline);
+    await cohort2024.locator('button[type="submit"]').click();
+    await page.waitForSelector(`[data-testid="cohort"][data-cohort-id="cohort-2024"][data-deadline="${deadline}"]`);
     await waitForSynced(page);
 
-    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const staffApi = await new Api(suite.worker.url).login(DEMO.staff.email);
     const program = (await staffApi.pull("program", "check-program")).json.changes;
     const cohort = program.find((c) => c.key.kind === "cohort" && c.key.id === "cohort-2024").record.fields;
-    assert.equal(cohort.ranking_deadline, "2026-12-31T15:59:00Z");
+    // 23:59 in Taipei on that day.
+    assert.equal(Date.parse(cohort.ranking_deadline), Date.parse(`${deadline}T15:59:00Z`), cohort.ranking_deadline);
     assert.equal(program.find((c) => c.key.kind === "position" && c.key.id === positionId).record.fields.open, false);
     assert.equal(program.find((c) => c.key.kind === "organization" && c.record?.fields.name === name).record.fields.approved, true);
 
-    const { page: studentPage } = await signedInPage(DEMO.student.email);
-    await studentPage.goto(`${worker.url}/positions`);
+    const studentPage = await atToday(DEMO.student.email, PHONE);
+    await studentPage.goto(`${suite.worker.url}/positions`);
     await studentPage.waitForSelector('[data-testid="position"]');
     assert.equal(await studentPage.locator(`[data-testid="position"][data-position-id="${positionId}"]`).count(), 0, "a closed position is not offered");
-    assert.match(await studentPage.textContent('[data-testid="my-ranking"]'), /31 Dec 2026/);
+    const dayText = await studentPage.evaluate(async (iso) => (await import("/pkg/imp_app.js")).format_date_text("en", iso), deadline);
+    const ranking = studentPage.locator('[data-testid="my-ranking"][data-closed="false"]');
+    await ranking.waitFor();
+    assert.ok((await ranking.textContent()).includes(`${dayText} 23:59`), `${await ranking.textContent()} names ${dayText} 23:59`);
   });
 });

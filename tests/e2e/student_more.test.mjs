@@ -1,52 +1,59 @@
 // End-to-end student flows, continued: position rankings, the placement and mentor's contact,
 // session feedback with its reveal rule, and workshop check-in with the QR code staff show.
 // Each is done offline on a phone and checked after sync from another person's side.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { ROOT, WorkerProcess } from "../support/worker.mjs";
-import { DESKTOP, Profiles } from "../support/browser.mjs";
+import { ROOT } from "../support/worker.mjs";
+import { DESKTOP, PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
-import { catalogueText, signedInPage as openSignedIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { catalogueText, setLanguage, signedInPage as openSignedIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
-const signedInPage = (email, viewport) => openSignedIn(profiles, worker.url, email, viewport);
+const suite = seededSuite();
+const signedInPage = (email, viewport) => openSignedIn(suite.profiles, suite.worker.url, email, viewport);
 const STUDENT_SPACE = `student:${DEMO.student.id}`;
 const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
-before(async () => {
-  worker = await WorkerProcess.startSeeded();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-}, { timeout: 240_000 });
+/** The browsers' fixed clock in the check-in tests: an instant in the past, as the server refuses
+ *  a check-in time ahead of its own clock. 09:30 in Taipei. */
+const AT_THE_DOOR = new Date("2025-10-14T01:30:00Z");
 
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
+before(() => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 /** The current record of `kind`/`id` in a space, read over the API as staff. */
 async function staffRead(space, kind, id) {
-  const staff = await new Api(worker.url).login(DEMO.staff.email);
+  const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
   const pull = await staff.pull(space, uniqueId("check"));
   assert.equal(pull.status, 200, pull.text);
   return pull.json.changes.find((change) => change.key.kind === kind && change.key.id === id)?.record?.fields;
 }
 
-/** Taipei wall-clock date and time (YYYY-MM-DD, HH:MM) `offsetMinutes` from now. */
-function taipei(offsetMinutes = 0) {
-  const local = new Date(Date.now() + offsetMinutes * 60_000 + 8 * 3_600_000).toISOString();
+/** Taipei wall-clock date and time (YYYY-MM-DD, HH:MM) of `instant` (Taipei is UTC+8, no DST). */
+function taipeiOf(instant) {
+  const local = new Date(instant.getTime() + 8 * 3_600_000).toISOString();
   return { date: local.slice(0, 10), time: local.slice(11, 16) };
 }
+
+/** Taipei wall-clock date and time `offsetMinutes` from the real now: for sessions whose feedback
+ *  the server reveals by its own (real) clock, so the browser's clock cannot be fixed there. */
+function taipei(offsetMinutes = 0) {
+  return taipeiOf(new Date(Date.now() + offsetMinutes * 60_000));
+}
+
+/** A signed-in, synced page whose clock stands still at `instant`. */
+const pageAt = (instant, email, viewport = PHONE) => openSignedIn(suite.profiles, suite.worker.url, email, viewport, { at: instant });
 
 describe("student flows, continued", { timeout: 600_000 }, () => {
   test("rankings: ranked, explained and reordered offline; staff read them; after the deadline they are final", { timeout: 180_000 }, async () => {
     // A student of the cohort still waiting for a placement is asked to rank on Home.
-    const staffApi = await new Api(worker.url).login(DEMO.staff.email);
+    const staffApi = await new Api(suite.worker.url).login(DEMO.staff.email);
     const waiting = (await staffApi.pull("staff", uniqueId("waiting"))).json.changes.find((c) => c.key.kind === "student_summary"
       && c.record.fields.cohort_year === 2024
       && !c.record.fields.placements.some((p) => ["confirmed", "active", "completed"].includes(p.state)));
@@ -59,7 +66,7 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     await waitForServiceWorker(page);
     await page.waitForSelector('[data-testid="my-placement"] [data-testid="placement-mentor"]');
     assert.equal(await page.locator('[data-testid="ranking-card"]').count(), 0);
-    await page.goto(`${worker.url}/positions`);
+    await page.goto(`${suite.worker.url}/positions`);
     await page.waitForSelector('[data-testid="already-placed"]');
     await page.waitForSelector('[data-testid="position"]');
     await profile.context.setOffline(true);
@@ -123,24 +130,24 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     assert.equal(ranking.choices[0].reason, "My thesis is on this industry");
     // Staff see the choices, in order and with the reason, on the student's page.
     const { page: staffPage } = await signedInPage(DEMO.staff.email);
-    await staffPage.goto(`${worker.url}/student?id=${DEMO.student.id}`);
+    await staffPage.goto(`${suite.worker.url}/student?id=${DEMO.student.id}`);
     const listed = staffPage.locator('[data-testid="student-rankings"] li');
     await staffPage.waitForFunction(() => document.querySelectorAll('[data-testid="student-rankings"] li').length === 4);
     assert.match(await listed.first().textContent(), /My thesis is on this industry/);
 
     // Staff close the round: the student's list becomes read-only, and the server refuses a late change.
-    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
     const closed = await staff.push("program", uniqueId("staff"), [{
       seq: 1,
       mutation: { type: "update", id: "cohort-2024", patch: { kind: "cohort", fields: { ranking_deadline: new Date(Date.now() - 60_000).toISOString() } } },
     }]);
     assert.equal(closed.status, 200, closed.text);
     await page.locator('[data-testid="sync-status"]').click();
-    await page.goto(`${worker.url}/positions`);
+    await page.goto(`${suite.worker.url}/positions`);
     await page.waitForSelector('[data-testid="my-ranking"][data-closed="true"]');
     assert.equal(await page.locator('[data-testid="move-up"]').count(), 0);
     assert.equal(await page.locator('[data-testid="reason"]').first().isDisabled(), true);
-    const student = await new Api(worker.url).login(DEMO.student.email);
+    const student = await new Api(suite.worker.url).login(DEMO.student.email);
     const late = await student.push(STUDENT_SPACE, uniqueId("late"), [{
       seq: 1,
       mutation: { type: "set_rankings", id: "cohort-2024", choices: [{ position_id: ids[3], reason: "" }] },
@@ -237,13 +244,14 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
   });
 
   test("workshop check-in: staff show a QR code; the student's phone opens it offline; attendance syncs later", { timeout: 180_000 }, async () => {
-    // Staff create a workshop starting now and show its QR code.
-    // (A laptop at the door: on a phone the tab bar would cover part of the code in a screenshot.)
-    const { page: staffPage } = await signedInPage(DEMO.staff.email, DESKTOP);
+    // Staff create a workshop that started ten minutes before the fixed clock, and show its QR
+    // code. (A laptop at the door: on a phone the tab bar would cover part of the code in a
+    // screenshot.)
+    const { page: staffPage } = await pageAt(AT_THE_DOOR, DEMO.staff.email, DESKTOP);
     await staffPage.click('nav a[href="/workshops"]');
     await staffPage.waitForSelector('[data-testid="workshop-form"]');
-    const title = `Networking night ${Date.now().toString(36)}`;
-    const start = taipei(-10);
+    const title = `Networking night ${uniqueId("qr")}`;
+    const start = taipeiOf(new Date(AT_THE_DOOR.getTime() - 10 * 60_000));
     await staffPage.fill("#workshop-title", title);
     await staffPage.fill("#workshop-date", start.date);
     await staffPage.fill("#workshop-time", start.time);
@@ -268,27 +276,28 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     const code = link.searchParams.get("c");
     assert.equal(code, (await item.locator('[data-testid="qr-code-text"]').textContent()).trim());
 
-    // The student's phone has synced the workshop, then loses the network before scanning.
-    const { profile, page } = await signedInPage(DEMO.student.email);
+    // The student's phone (same clock) has synced the workshop, then loses the network before
+    // scanning.
+    const { profile, page } = await pageAt(AT_THE_DOOR, DEMO.student.email);
     await waitForServiceWorker(page);
     await page.waitForSelector(`[data-testid="workshop"][data-workshop-id="${workshopId}"] [data-testid="checkin-link"]`);
-    assert.equal(await page.getAttribute('[data-testid="milestones"]', "data-attended"), "0");
+    const attended = Number(await page.getAttribute('[data-testid="milestones"]', "data-attended"));
     await profile.context.setOffline(true);
-    await page.goto(`${worker.url}${link.pathname}${link.search}`);
+    await page.goto(`${suite.worker.url}${link.pathname}${link.search}`);
     await page.waitForSelector('[data-testid="checkin-result"][data-outcome="done"]');
     await page.waitForSelector(`[data-testid="checkin"][data-checked-in="true"]`);
     // Opening the link again does not check in twice.
     await page.reload();
     await page.waitForSelector('[data-testid="checkin-result"][data-outcome="already"]');
-    await page.goto(worker.url);
-    await page.waitForSelector('[data-testid="milestones"][data-attended="1"]');
+    await page.goto(suite.worker.url);
+    await page.waitForSelector(`[data-testid="milestones"][data-attended="${attended + 1}"]`);
     assert.equal(await page.getAttribute('[data-testid="sync-status"]', "data-pending"), "1");
 
     await profile.context.setOffline(false);
     await waitForSynced(page);
     const attendance = await staffRead(STUDENT_SPACE, "attendance", workshopId);
     assert.ok(attendance?.checked_in_at, JSON.stringify(attendance));
-    assert.ok(Math.abs(Date.parse(attendance.checked_in_at) - Date.now()) < 10 * 60_000);
+    assert.equal(Date.parse(attendance.checked_in_at), AT_THE_DOOR.getTime(), "checked in when the phone scanned the code");
     // Staff see the student on the workshop's attendance list after their next sync.
     await staffPage.locator('[data-testid="sync-status"]').click();
     await waitForSynced(staffPage);
@@ -297,14 +306,66 @@ describe("student flows, continued", { timeout: 600_000 }, () => {
     await staffPage.waitForSelector(`[data-testid="admin-workshop"][data-workshop-id="${workshopId}"] [data-testid="attendance-list"][data-count="1"]`);
     await list.locator("summary").click();
     await list.locator(`[data-testid="attendee"][data-student="${DEMO.student.id}"]`).waitFor();
+  });
 
-    // A wrong code is refused by the server with a reason, and changes nothing.
-    const student = await new Api(worker.url).login(DEMO.student.email);
-    const wrong = await student.push(STUDENT_SPACE, uniqueId("scan"), [{
-      seq: 1,
-      mutation: { type: "check_in", workshop_id: "workshop-2", code: code, at: new Date().toISOString() },
-    }]);
-    assert.match(JSON.stringify(wrong.json.verdicts[0]), /rejected/);
-    assert.equal(await staffRead(STUDENT_SPACE, "attendance", "workshop-2"), undefined);
+  test("wrong check-in code is refused: inside the workshop's check-in time a wrong code is refused with the app's reason, the right one accepted", { timeout: 180_000 }, async () => {
+    // A workshop starting 30 minutes after the fixed clock: its check-in is open (from two hours
+    // before it starts), so only the code can make the difference. Its code is set by staff.
+    const student = { email: "student179@demo.imp", id: "s-179" };
+    const space = `student:${student.id}`;
+    const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
+    const workshopId = uniqueId("workshop");
+    const title = `CV clinic ${workshopId}`;
+    const RIGHT = "K7PQ2MXA";
+    const WRONG = "Z9Z9Z9Z9";
+    const created = await staff.push("program", uniqueId("staff"), [{ seq: 1, mutation: { type: "create", id: workshopId, record: { kind: "workshop", fields: {
+      title, starts_at: new Date(AT_THE_DOOR.getTime() + 30 * 60_000).toISOString(), duration_minutes: 90, place: "NTU Global Lounge", capacity: 40,
+    } } } }]);
+    assert.equal(created.json?.verdicts[0].verdict.status, "ok", created.text);
+    const coded = await staff.push("staff", uniqueId("staff"), [{ seq: 1, mutation: { type: "create", id: workshopId, record: { kind: "checkin_code", fields: { code: RIGHT } } } }]);
+    assert.equal(coded.json?.verdicts[0].verdict.status, "ok", coded.text);
+
+    const { page } = await pageAt(AT_THE_DOOR, student.email);
+    const status = page.locator('[data-testid="sync-status"]');
+    // On the device the check-in is open by its clock, and the device cannot know the code: the
+    // wrong code is taken, and waits for the server.
+    await page.goto(`${suite.worker.url}/checkin?w=${workshopId}&c=${WRONG}`);
+    await page.waitForSelector('[data-testid="checkin-result"][data-outcome="done"]');
+    // Once the server has answered (nothing waits, nothing syncing), it has refused the check-in.
+    await page.waitForSelector('[data-testid="sync-status"][data-pending="0"]:is([data-state="rejected"], [data-state="synced"])', { timeout: 30_000 });
+    assert.equal(await status.getAttribute("data-rejected"), "1", "the server refused the check-in with the wrong code");
+    assert.equal(await staffRead(space, "attendance", workshopId), undefined, "no attendance on the server");
+
+    // Changes gives the app's reason: the code, not the time.
+    await status.click();
+    const refused = page.locator('[data-testid="rejected"]');
+    await refused.waitFor();
+    assert.equal(await refused.count(), 1);
+    const wording = (lang, reason) => page.evaluate(async ([lang, reason]) => (await import("/pkg/imp_app.js")).refusal_text(lang, JSON.stringify(reason)), [lang, reason]);
+    const wrongCode = { code: "rule", rule: "wrong_check_in_code" };
+    const closed = { code: "rule", rule: { check_in_closed: { workshop: title } } };
+    for (const lang of ["en", "zh-TW"]) {
+      await setLanguage(page, lang);
+      const expected = await wording(lang, wrongCode);
+      assert.ok(expected.length > 0, `the app words the wrong-code refusal in ${lang}`);
+      assert.notEqual(expected, await wording(lang, closed));
+      assert.equal((await refused.locator('[data-testid="rejected-reason"]').textContent()).trim(), expected);
+    }
+    await setLanguage(page, "en");
+    await refused.locator('[data-testid="dismiss-refused"]').click();
+    await page.waitForSelector('[data-testid="sync-status"][data-rejected="0"]');
+
+    // Same workshop, same moment: the right code, typed into the card, is accepted.
+    await page.goto(`${suite.worker.url}/checkin?w=${workshopId}`);
+    const card = page.locator(`[data-testid="checkin"][data-workshop-id="${workshopId}"][data-checked-in="false"]`);
+    await card.waitFor();
+    await card.locator('[data-testid="checkin-code"]').fill(RIGHT);
+    await card.locator('[data-testid="checkin-submit"]').click();
+    await page.waitForSelector('[data-testid="checkin-result"][data-outcome="done"]');
+    await waitForSynced(page);
+    assert.equal(await status.getAttribute("data-rejected"), "0", "the right code is not refused");
+    const attendance = await staffRead(space, "attendance", workshopId);
+    assert.equal(Date.parse(attendance?.checked_in_at), AT_THE_DOOR.getTime(), JSON.stringify(attendance));
+    await page.waitForSelector(`[data-testid="checkin"][data-workshop-id="${workshopId}"][data-checked-in="true"]`);
   });
 });

@@ -6,28 +6,22 @@
 // - a change refused on the device keeps the typed text in the form with the reason in 繁體中文;
 //   a change the server refuses later keeps what the person typed in Changes, with its reason.
 // Expected texts come from the app itself (its catalogue and wording), never from the host.
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import { ROOT, WorkerProcess, until } from "../support/worker.mjs";
-import { PHONE, Profiles } from "../support/browser.mjs";
+import { ROOT, until } from "../support/worker.mjs";
+import { PHONE } from "../support/browser.mjs";
+import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO, uniqueId } from "../support/api.mjs";
 import { catalogueText, openTasks, setLanguage, signIn, waitForSynced } from "../support/app.mjs";
 
-let worker;
-const profiles = new Profiles();
+const suite = seededSuite();
 const SCREENSHOTS = join(ROOT, "tests", "screenshots");
 
 before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  worker = await WorkerProcess.startSeeded();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await profiles.closeAll();
-  await worker?.stop();
 });
 
 /** How the app words a refusal (a verdict's `reason`) in a language. */
@@ -37,12 +31,12 @@ async function refusalText(page, lang, reason) {
 
 describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () => {
   test("two idle tabs stay quiet; a write in one shows in the other within a second", { timeout: 120_000 }, async () => {
-    const student = await profiles.open(PHONE);
+    const student = await suite.profiles.open(PHONE);
     const first = await student.context.newPage();
-    await signIn(first, worker.url, DEMO.student.email);
+    await signIn(first, suite.worker.url, DEMO.student.email);
     await waitForSynced(first);
     const second = await student.context.newPage();
-    await second.goto(worker.url);
+    await second.goto(suite.worker.url);
     await waitForSynced(second);
     await openTasks(first);
     await openTasks(second);
@@ -63,9 +57,9 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
   });
 
   test("a failing server shows on the badge in both languages within one attempt, and sync recovers", { timeout: 120_000 }, async () => {
-    const student = await profiles.open(PHONE);
+    const student = await suite.profiles.open(PHONE);
     const page = await student.context.newPage();
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     const problem = await catalogueText(page, "The server has a problem");
 
@@ -104,9 +98,9 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
   });
 
   test("a change refused on the device keeps the typed text, with the reason in 繁體中文", { timeout: 90_000 }, async () => {
-    const student = await profiles.open(PHONE);
+    const student = await suite.profiles.open(PHONE);
     const page = await student.context.newPage();
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     await openTasks(page);
     await setLanguage(page, "zh-TW");
@@ -127,7 +121,7 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
   });
 
   test("a mentor sees only the controls the rules allow on a student's own task, and who can change it", { timeout: 90_000 }, async () => {
-    const student = await new Api(worker.url).login(DEMO.student.email);
+    const student = await new Api(suite.worker.url).login(DEMO.student.email);
     const space = `student:${DEMO.student.id}`;
     const title = `Student's own task ${uniqueId("own")}`;
     const pushed = await student.push(space, uniqueId("student"), [{ seq: 1, mutation: { type: "create", id: uniqueId("task"), record: { kind: "task", fields: { title, done: false } } } }]);
@@ -135,11 +129,11 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
     const pulled = await student.pull(space, uniqueId("check"));
     const name = pulled.json.changes.find((change) => change.key.kind === "student_profile").record.fields.display_name;
 
-    const profile = await profiles.open(PHONE);
+    const profile = await suite.profiles.open(PHONE);
     const page = await profile.context.newPage();
-    await signIn(page, worker.url, DEMO.mentor.email);
+    await signIn(page, suite.worker.url, DEMO.mentor.email);
     await waitForSynced(page);
-    await page.goto(`${worker.url}/tasks?mentee=${encodeURIComponent(space)}`);
+    await page.goto(`${suite.worker.url}/tasks?mentee=${encodeURIComponent(space)}`);
     const theirs = page.locator(`[data-testid="task"][data-title="${title}"]`);
     await theirs.waitFor();
     assert.equal(await theirs.locator('[data-testid="edit-task"]').count(), 0, "no Edit");
@@ -166,7 +160,7 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
 
   test("a change the server refuses later keeps what the person typed, with the reason in 繁體中文", { timeout: 120_000 }, async () => {
     // The mentor schedules a session that started an hour ago.
-    const mentor = await new Api(worker.url).login(DEMO.mentor.email);
+    const mentor = await new Api(suite.worker.url).login(DEMO.mentor.email);
     const space = `student:${DEMO.student.id}`;
     const sessionId = uniqueId("session");
     const agenda = `Refused log ${sessionId}`;
@@ -180,9 +174,9 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
     }]);
     assert.equal(created.json.verdicts[0].verdict.status, "ok", created.text);
 
-    const student = await profiles.open(PHONE);
+    const student = await suite.profiles.open(PHONE);
     const page = await student.context.newPage();
-    await signIn(page, worker.url, DEMO.student.email);
+    await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     await page.click('nav a[href="/sessions"]');
     const session = page.locator(`[data-testid="session"][data-agenda="${agenda}"]`);
@@ -220,7 +214,7 @@ describe("sync tells the truth and keeps every word", { timeout: 400_000 }, () =
     await page.waitForSelector(`[data-testid="session"][data-agenda="${agenda}"][data-state="cancelled"]`);
     await page.waitForSelector(`[data-testid="session"][data-agenda="${agenda}"][data-state="completed"]`);
     await waitForSynced(page);
-    const staff = await new Api(worker.url).login(DEMO.staff.email);
+    const staff = await new Api(suite.worker.url).login(DEMO.staff.email);
     const pulled = await staff.pull(space, uniqueId("check"));
     const logged = pulled.json.changes.filter((change) => change.key.kind === "mentoring_session" && change.record?.fields.agenda === agenda);
     assert.deepEqual(logged.map((change) => change.record.fields.state).sort(), ["cancelled", "completed"]);

@@ -108,7 +108,7 @@ describe("visa route chooser", { timeout: 600_000 }, () => {
     await staffPage.click('[data-testid="open-visa-routes"]');
     await staffPage.click('[data-route="graduate-points-work-permit"] [data-testid="edit-route"]');
     await staffProfile.context.setOffline(true);
-    await staffPage.fill('[data-testid="step-fee"][data-step="employer-applies"]', "600");
+    await staffPage.fill('[data-testid="route-step"][data-step="employer-applies"] [data-testid="step-fee"]', "600");
     await staffPage.fill('[data-testid="route-changes"]', "The employer's fee is NT$600.");
     await staffPage.fill('[data-testid="route-changes-zh"]', "雇主規費為新臺幣 600 元。");
     await staffPage.click('[data-testid="save-route"]');

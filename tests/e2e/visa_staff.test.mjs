@@ -92,7 +92,7 @@ describe("staff edit the visa routes", { timeout: 600_000 }, () => {
     const form = page.locator(`[data-testid="route-form"][data-route="${ROUTE}"]`);
     await form.waitFor();
     assert.equal(await page.locator('[data-testid="route-form"]').count(), 1, "one route at a time");
-    const fee = form.locator(`[data-testid="step-fee"][data-step="${STEP}"]`);
+    const fee = form.locator(`[data-testid="route-step"][data-step="${STEP}"] [data-testid="step-fee"]`);
     assert.equal(await fee.inputValue(), "500");
 
     // Every control of the editor says what it writes, and the rules allow it.

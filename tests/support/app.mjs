@@ -61,10 +61,13 @@ export async function waitForServiceWorker(page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
 }
 
-/** A fresh browser profile from `profiles`, signed in as `email` and synced. */
-export async function signedInPage(profiles, baseUrl, email, viewport = PHONE) {
+/** A fresh browser profile from `profiles`, signed in as `email` and synced. With `at` (a Date),
+ *  the page's clock stands still at that instant from its first load (`page.clock.setFixedTime`),
+ *  for tests where the date matters. */
+export async function signedInPage(profiles, baseUrl, email, viewport = PHONE, { at } = {}) {
   const profile = await profiles.open(viewport);
   const page = await profile.context.newPage();
+  if (at) await page.clock.setFixedTime(at);
   await signIn(page, baseUrl, email);
   await waitForSynced(page);
   return { profile, page };

@@ -54,12 +54,14 @@ describe("health and routing", () => {
   });
 
   test("seeding again is a no-op", async () => {
+    // Other tests of this file invite students: compare with the spaces just before, not a count.
+    const spaces = async () => (await staff.request("GET", "/api/v1/me")).json.spaces;
+    const before = await spaces();
+    assert.ok(before.filter((space) => space.startsWith("student:")).length >= 180, "the demo's students are seeded");
     const again = await staff.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0" } });
     assert.equal(again.status, 200);
     assert.match(again.json.summary, /already/);
-    const me = await staff.request("GET", "/api/v1/me");
-    const students = me.json.spaces.filter((space) => space.startsWith("student:"));
-    assert.equal(students.length, 180);
+    assert.deepEqual(await spaces(), before, "no space added or removed");
   });
 });
 
@@ -259,7 +261,8 @@ describe("authorization matrix", () => {
 
   test("mentors and students may raise a concern in staff but not read it", async () => {
     const client = uniqueId("c");
-    const concern = { seq: 1, mutation: { type: "create", id: uniqueId("f"), record: { kind: "concern_flag", fields: { student_id: DEMO.student.id, topic: "housing", priority: "normal", text: "Lease ends soon", state: "open" } } } };
+    // `raised_by` names someone else: the server puts the actor there (docs/sync-protocol.md §6.3).
+    const concern = { seq: 1, mutation: { type: "create", id: uniqueId("f"), record: { kind: "concern_flag", fields: { student_id: DEMO.student.id, topic: "housing", priority: "normal", text: "Lease ends soon", state: "open", raised_by: DEMO.staff.id } } } };
     const pushed = await mentor.push("staff", client, [concern]);
     assert.equal(pushed.status, 200);
     assert.deepEqual(pushed.json.verdicts[0].verdict, { status: "ok" });
@@ -272,34 +275,45 @@ describe("authorization matrix", () => {
     assert.deepEqual(studentView.json.changes, []);
     const staffView = await staff.pull("staff", uniqueId("s"));
     const flag = staffView.json.changes.find((c) => c.key.id === concern.mutation.id);
-    assert.equal(flag.record.fields.raised_by, DEMO.mentor.id);
+    assert.equal(flag.record.fields.raised_by, DEMO.mentor.id, "raised by the mentor who pushed it, whatever was sent");
   });
 
   test("confirming a placement grants a mentor access and ending it revokes it", async () => {
     const space = "student:s-002";
-    const newMentor = "m-100";
-    // m-100 has no password; give the test an account by invite instead.
+    // A mentor account of its own, by invite: no placement names it yet.
     const email = `${uniqueId("mentor")}@demo.imp`;
     const invite = await staff.request("POST", "/api/v1/invites", { body: { email, display_name: "Mentor Test", role: "mentor" } });
+    assert.equal(invite.status, 201, invite.text);
     const accepted = await anon.request("POST", "/api/v1/auth/accept-invite", { body: { code: invite.json.code, password: "mentor-password-1" } });
+    assert.equal(accepted.status, 200, accepted.text);
+    assert.equal(accepted.json.user.role, "mentor");
+    const mentorId = accepted.json.user.id;
+    assert.equal(mentorId, invite.json.user_id, "the account the invite made");
     const invited = new Api(worker.url, accepted.json.token);
-    const mentorId = invited && accepted.json.user.id;
-    assert.notEqual(mentorId, newMentor);
+    const naming = async () => (await staff.pullAll(space)).filter((c) => c.key.kind === "placement" && c.record?.fields.mentor_id === mentorId);
+    assert.deepEqual(await naming(), [], "no placement in the space names the new mentor");
     assert.equal((await invited.pull(space, "c1")).status, 403, "no access before the placement");
+    assert.deepEqual((await invited.request("GET", "/api/v1/me")).json.spaces, ["program"]);
+
     const placementId = uniqueId("pl");
     const client = uniqueId("c");
     const granted = await staff.push(space, client, [
       { seq: 1, mutation: { type: "create", id: placementId, record: { kind: "placement", fields: { student_id: "s-002", position_id: "pos-2024-002", mentor_id: mentorId, state: "proposed" } } } },
-      { seq: 2, mutation: { type: "set_placement_state", id: placementId, state: "confirmed" } },
     ]);
-    assert.deepEqual(granted.json.verdicts.map((v) => v.verdict.status), ["ok", "ok"]);
-    assert.equal((await invited.pull(space, "c1")).status, 200, "access after confirming");
-    const me = await invited.request("GET", "/api/v1/me");
-    assert.ok(me.json.spaces.includes(space), "me lists the mentee's space");
-    await staff.push(space, client, [{ seq: 3, mutation: { type: "set_placement_state", id: placementId, state: "ended_early" } }]);
+    assert.deepEqual(granted.json.verdicts.map((v) => v.verdict.status), ["ok"], granted.text);
+    assert.equal((await invited.pull(space, "c1")).status, 403, "a proposed placement grants nothing");
+    const confirmed = await staff.push(space, client, [{ seq: 2, mutation: { type: "set_placement_state", id: placementId, state: "confirmed" } }]);
+    assert.deepEqual(confirmed.json.verdicts.map((v) => v.verdict.status), ["ok"], confirmed.text);
+    const mentee = await invited.pull(space, "c1");
+    assert.equal(mentee.status, 200, "access after confirming");
+    const placement = mentee.json.changes.find((c) => c.key.kind === "placement" && c.key.id === placementId);
+    assert.deepEqual([placement?.record.fields.mentor_id, placement?.record.fields.state], [mentorId, "confirmed"], "the mentor reads the placement that names them");
+    assert.deepEqual((await invited.request("GET", "/api/v1/me")).json.spaces, ["program", space], "me lists the mentee's space");
+
+    const ended = await staff.push(space, client, [{ seq: 3, mutation: { type: "set_placement_state", id: placementId, state: "ended_early" } }]);
+    assert.deepEqual(ended.json.verdicts.map((v) => v.verdict.status), ["ok"], ended.text);
     assert.equal((await invited.pull(space, "c1")).status, 403, "no access after ending");
-    const meAfter = await invited.request("GET", "/api/v1/me");
-    assert.ok(!meAfter.json.spaces.includes(space));
+    assert.deepEqual((await invited.request("GET", "/api/v1/me")).json.spaces, ["program"]);
   });
 });
 

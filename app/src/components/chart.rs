@@ -38,7 +38,8 @@ pub fn GrowthChart(points: Signal<Vec<GrowthPoint>>) -> impl IntoView {
         let y = |value: usize| TOP + plot_height - plot_height * value as f64 / top_value as f64;
         let grid: Vec<usize> = (0..=4).map(|step| top_value * step / 4).collect();
         view! {
-            <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="growth-title" data-testid="growth-chart">
+            <svg class="chart" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby="growth-title"
+                data-testid="growth-chart">
                 <title id="growth-title">{i18n.tr(Msg::GrowthTitle)}</title>
                 {grid.into_iter().map(|value| view! {
                     <line class="chart-grid" x1=LEFT x2=WIDTH y1=y(value) y2=y(value) />
@@ -50,10 +51,13 @@ pub fn GrowthChart(points: Signal<Vec<GrowthPoint>>) -> impl IntoView {
                     view! {
                         <g data-year=point.year>
                             {values.into_iter().zip(series).enumerate().map(|(n, (value, (_, class)))| view! {
-                                <rect class=class x=x0 + bar_width * n as f64 y=y(value) width=bar_width - 2.0 height=(TOP + plot_height - y(value)).max(0.0) data-value=value />
-                                <text class="chart-value" x=x0 + bar_width * n as f64 + bar_width / 2.0 - 1.0 y=y(value) - 2.0 text-anchor="middle">{value}</text>
+                                <rect class=class x=x0 + bar_width * n as f64 y=y(value) width=bar_width - 2.0
+                                    height=(TOP + plot_height - y(value)).max(0.0) data-value=value />
+                                <text class="chart-value" x=x0 + bar_width * n as f64 + bar_width / 2.0 - 1.0
+                                    y=y(value) - 2.0 text-anchor="middle">{value}</text>
                             }).collect_view()}
-                            <text class="chart-axis" x=x0 + group_width / 2.0 - 8.0 y=HEIGHT - 6.0 text-anchor="middle">{point.year}</text>
+                            <text class="chart-axis" x=x0 + group_width / 2.0 - 8.0 y=HEIGHT - 6.0
+                                text-anchor="middle">{point.year}</text>
                         </g>
                     }
                 }).collect_view()}
@@ -65,14 +69,29 @@ pub fn GrowthChart(points: Signal<Vec<GrowthPoint>>) -> impl IntoView {
             {chart}
             <figcaption class="chart-legend">
                 {series.into_iter().map(|(label, class)| view! {
-                    <span class="legend-item"><span class=format!("legend-swatch {class}") aria-hidden="true"></span>{move || i18n.t(label)}</span>
+                    <span class="legend-item"><span class=format!("legend-swatch {class}")
+                        aria-hidden="true"></span>{move || i18n.t(label)}</span>
                 }).collect_view()}
             </figcaption>
             <table class="visually-hidden">
                 <caption>{i18n.tr(Msg::GrowthTitle)}</caption>
-                <thead><tr><th scope="col">{i18n.tr(Msg::CohortYear)}</th><th scope="col">{i18n.tr(Msg::Organizations)}</th><th scope="col">{i18n.tr(Msg::Mentors)}</th><th scope="col">{i18n.tr(Msg::Students)}</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">{i18n.tr(Msg::CohortYear)}</th>
+                        <th scope="col">{i18n.tr(Msg::Organizations)}</th>
+                        <th scope="col">{i18n.tr(Msg::Mentors)}</th>
+                        <th scope="col">{i18n.tr(Msg::Students)}</th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {move || points.get().into_iter().map(|p| view! { <tr><th scope="row">{p.year}</th><td>{p.organizations}</td><td>{p.mentors}</td><td>{p.students}</td></tr> }).collect_view()}
+                    {move || points.get().into_iter().map(|p| view! {
+                        <tr>
+                            <th scope="row">{p.year}</th>
+                            <td>{p.organizations}</td>
+                            <td>{p.mentors}</td>
+                            <td>{p.students}</td>
+                        </tr>
+                    }).collect_view()}
                 </tbody>
             </table>
         </figure>

@@ -15,7 +15,8 @@ pub fn ConfirmDialog(
     view! {
         <Show when=move || open.get()>
             <div class="dialog-backdrop">
-                <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title" aria-describedby="dialog-body">
+                <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="dialog-title"
+                    aria-describedby="dialog-body">
                     <h2 id="dialog-title">{move || title.get()}</h2>
                     <p id="dialog-body">{move || body.get()}</p>
                     <div class="dialog-actions">

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::form::bind;
 use crate::i18n::{showing, use_i18n, Msg};
 
 /// Rows a long list shows at first, and adds with each "Show more".
@@ -71,19 +72,32 @@ pub fn ListFooter(
 }
 
 /// The search box of a long list: typing narrows it and starts it again from the first page.
+/// Hand-written over [`bind`]: a search box (`type="search"`, which a `Field` cannot be) that
+/// says it only filters (`data-local`).
 #[component]
 pub fn SearchField(
     /// The input's id (and test id).
     id: &'static str,
     query: RwSignal<String>,
-    paging: Paging,
+    /// The list's paging, started again with each edit (a list shown whole has none).
+    #[prop(optional)]
+    paging: Option<Paging>,
+    /// Takes the row's spare width.
+    #[prop(optional)]
+    grow: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let typed = bind(query);
+    let on_input = move |event| {
+        typed(event);
+        if let Some(paging) = paging {
+            paging.reset();
+        }
+    };
     view! {
-        <div class="field" data-local="search">
+        <div class="field" class:grow=grow data-local="search">
             <label for=id>{i18n.tr(Msg::Search)}</label>
-            <input id=id type="search" data-testid=id prop:value=move || query.get()
-                on:input=move |e| { query.set(event_target_value(&e)); paging.reset(); } />
+            <input id=id type="search" data-testid=id prop:value=move || query.get() on:input=on_input />
         </div>
     }
 }

@@ -136,7 +136,8 @@ pub fn UpdateBanner() -> impl IntoView {
         <Show when=visible>
             <div class="update-banner" role="status" data-testid="update-banner">
                 <span>{i18n.tr(Msg::NewVersion)}</span>
-                <button class="button button-primary" data-testid="update-reload" data-local="update" on:click=move |_| activate_waiting()>
+                <button class="button button-primary" data-testid="update-reload" data-local="update"
+                    on:click=move |_| activate_waiting()>
                     {i18n.tr(Msg::Reload)}
                 </button>
             </div>

@@ -4,14 +4,15 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::form::{bind, Bound};
 use crate::components::pwa::UpdateBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::components::toast::ToastArea;
-use crate::i18n::{set_lang, use_i18n, Lang, Msg};
+use crate::i18n::{set_lang, use_i18n, I18n, Lang, Msg};
 use crate::pieces::Screen;
 use crate::routes::{self, AppRoute, NavEntry, Page};
-use crate::sync::hooks::{use_records, use_session};
-use imp_shared::domain::{ConcernState, Entity, RecordKind, Role};
+use crate::sync::hooks::{use_session, use_typed};
+use imp_shared::domain::{ConcernFlag, ConcernState, Role};
 use imp_shared::ids::SpaceId;
 
 /// A role's navigation link to a route of the table (`routes.rs`); staff's concerns link counts
@@ -32,22 +33,36 @@ fn nav_link(route: &'static AppRoute, nav: NavEntry, open_concerns: Memo<usize>)
     }
 }
 
-/// The language switch (on every screen).
+/// The reader's language as a choice's value: its tag.
+#[derive(Clone, Copy)]
+struct LangChoice(I18n);
+
+impl Bound for LangChoice {
+    fn text(&self) -> String {
+        self.0.lang.get().tag().to_owned()
+    }
+
+    fn text_untracked(&self) -> String {
+        self.0.lang.get_untracked().tag().to_owned()
+    }
+
+    fn edit(&self, text: String) {
+        if let Some(lang) = Lang::from_tag(&text) {
+            set_lang(self.0, lang);
+        }
+    }
+}
+
+/// The language switch (on every screen). Hand-written over [`bind`], not a `Select`: it sits in
+/// the app bar as well as on Settings, so it has no id, and its label is not shown.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    let choice = LangChoice(i18n);
     view! {
         <label class="lang-switch" data-local="language">
             <span class="visually-hidden">{i18n.tr(Msg::Language)}</span>
-            <select
-                data-testid="language"
-                on:change=move |event| {
-                    if let Some(lang) = Lang::from_tag(&event_target_value(&event)) {
-                        set_lang(i18n, lang);
-                    }
-                }
-                prop:value=move || i18n.lang.get().tag()
-            >
+            <select data-testid="language" on:change=bind(choice) prop:value=move || choice.text()>
                 {Lang::ALL
                     .into_iter()
                     .map(|lang| view! { <option value=lang.tag() lang=lang.tag()>{lang.name()}</option> })
@@ -67,15 +82,14 @@ pub fn Shell(children: Children) -> impl IntoView {
     // Staff's open concerns, counted on the navigation.
     let staff_space =
         Signal::derive(move || (role.get() == Some(Role::Staff)).then_some(SpaceId::Staff));
-    let flags = use_records(staff_space, RecordKind::ConcernFlag);
+    let flags = use_typed::<ConcernFlag>(staff_space);
     let open_concerns = Memo::new(move |_| {
-        flags
-            .get()
-            .iter()
-            .filter(
-                |(_, e)| matches!(e, Entity::ConcernFlag(f) if f.state != ConcernState::Resolved),
-            )
-            .count()
+        flags.with(|flags| {
+            flags
+                .iter()
+                .filter(|(_, flag)| flag.state != ConcernState::Resolved)
+                .count()
+        })
     });
     view! {
         <a class="skip-link" href="#main">{i18n.tr(Msg::SkipToContent)}</a>

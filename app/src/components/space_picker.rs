@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
-use imp_shared::domain::{Entity, Role};
-use imp_shared::ids::SpaceId;
+use imp_shared::apply::RecordView;
+use imp_shared::domain::{Record, Role, StudentProfile};
+use imp_shared::ids::{RecordId, SpaceId};
 
+use crate::components::form::{Bound, Select};
 use crate::i18n::{use_i18n, Msg};
 use crate::sync::hooks::{use_engine, use_session};
 
@@ -21,15 +23,11 @@ pub fn use_student_spaces() -> Memo<Vec<(SpaceId, String)>> {
                 .into_iter()
                 .filter_map(|space| match &space {
                     SpaceId::Student(user) => {
+                        let profile = RecordId(user.as_str().to_owned());
                         let name = engine.with_view(&space, |view| {
-                            view.records.iter().find_map(|(key, entity)| match entity {
-                                Entity::StudentProfile(profile)
-                                    if key.id.as_str() == user.as_str() =>
-                                {
-                                    Some(profile.display_name.clone())
-                                }
-                                _ => None,
-                            })
+                            RecordView::get(view, StudentProfile::KIND, &profile)
+                                .and_then(StudentProfile::from_entity)
+                                .map(|profile| profile.display_name)
                         });
                         Some((space.clone(), name.unwrap_or_else(|| user.to_string())))
                     }
@@ -75,26 +73,50 @@ pub fn use_working_space() -> WorkingSpace {
     }
 }
 
+/// The mentee a picker shows: the working space, by its id.
+#[derive(Clone, Copy)]
+struct MenteeChoice(WorkingSpace);
+
+impl Bound for MenteeChoice {
+    fn text(&self) -> String {
+        self.0
+            .space
+            .get()
+            .map(|space| space.to_string())
+            .unwrap_or_default()
+    }
+
+    fn text_untracked(&self) -> String {
+        self.0
+            .space
+            .get_untracked()
+            .map(|space| space.to_string())
+            .unwrap_or_default()
+    }
+
+    fn edit(&self, text: String) {
+        self.0.chosen.set(SpaceId::parse(&text).ok());
+    }
+}
+
 /// The mentee picker (shown to mentors; students never see it).
 #[component]
 pub fn MenteePicker(working: WorkingSpace) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let is_student = move || session.get().is_some_and(|s| s.user.role == Role::Student);
+    let no_mentees = move || view! { <p class="muted empty">{i18n.tr(Msg::NoMentees)}</p> };
     view! {
         <Show when=move || !is_student()>
-            <Show when=move || !working.spaces.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoMentees)}</p> }>
-                <div class="field" data-local="mentee">
-                    <label for="mentee">{i18n.tr(Msg::ChooseMentee)}</label>
-                    <select id="mentee" data-testid="mentee" on:change=move |event| {
-                        working.chosen.set(SpaceId::parse(&event_target_value(&event)).ok());
-                    }>
+            <Show when=move || !working.spaces.get().is_empty() fallback=no_mentees>
+                <div data-local="mentee">
+                    <Select id="mentee" label=Msg::ChooseMentee value=MenteeChoice(working)>
+                        // The working mentee is marked too: the options arrive after the choice's value.
                         {move || working.spaces.get().into_iter().map(|(space, name)| {
-                            let value = space.to_string();
-                            let selected = working.space.get_untracked() == Some(space);
-                            view! { <option value=value selected=selected>{name}</option> }
+                            let selected = working.space.get_untracked().as_ref() == Some(&space);
+                            view! { <option value=space.to_string() selected=selected>{name}</option> }
                         }).collect_view()}
-                    </select>
+                    </Select>
                 </div>
             </Show>
         </Show>

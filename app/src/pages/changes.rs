@@ -8,6 +8,7 @@ use imp_shared::apply::MemoryRecords;
 use imp_shared::client::RejectedEntry;
 use imp_shared::mutation::Mutation;
 
+use crate::components::form::ListCard;
 use crate::components::write;
 use crate::i18n::{last_synced_text, use_i18n, Lang, Msg};
 use crate::storage::OutboxEntry;
@@ -69,26 +70,18 @@ pub fn ChangesPage() -> impl IntoView {
     view! {
         <h1>{i18n.tr(Msg::Changes)}</h1>
         <SyncStatusCard />
-        <section class="card">
-            <h2 class="card-title">{i18n.tr(Msg::RejectedChanges)}</h2>
-            <Show when=move || !rejected.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NothingRejected)}</p> }>
-                <ul class="list" data-testid="rejected-list">
-                    <For each=move || rejected.get() key=|entry| entry.pending.seq.0 let(entry)>
-                        <RefusedItem entry=entry />
-                    </For>
-                </ul>
-            </Show>
-        </section>
-        <section class="card">
-            <h2 class="card-title">{i18n.tr(Msg::WaitingChanges)}</h2>
-            <Show when=move || !outbox.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NothingWaiting)}</p> }>
-                <ul class="list" data-testid="waiting-list">
-                    <For each=move || outbox.get() key=|(seq, what)| (*seq, what.clone()) let((_seq, what))>
-                        <li class="list-item"><span class="item-title wrap">{what}</span></li>
-                    </For>
-                </ul>
-            </Show>
-        </section>
+        <ListCard title=Msg::RejectedChanges empty=Msg::NothingRejected testid="rejected-list"
+            count=Signal::derive(move || rejected.with(Vec::len))>
+            <For each=move || rejected.get() key=|entry| entry.pending.seq.0 let(entry)>
+                <RefusedItem entry=entry />
+            </For>
+        </ListCard>
+        <ListCard title=Msg::WaitingChanges empty=Msg::NothingWaiting testid="waiting-list"
+            count=Signal::derive(move || outbox.with(Vec::len))>
+            <For each=move || outbox.get() key=|(seq, what)| (*seq, what.clone()) let((_seq, what))>
+                <li class="list-item"><span class="item-title wrap">{what}</span></li>
+            </For>
+        </ListCard>
     }
 }
 
@@ -114,17 +107,22 @@ fn SyncStatusCard() -> impl IntoView {
         }
     };
     let retry = move |_| spawn_with_engine(handle, |engine| async move { engine.sync().await });
+    let last_synced = move || {
+        let at = status.get().last_synced;
+        last_synced_text(i18n.lang.get(), at, chrono::Utc::now(), program_offset_at)
+    };
     view! {
         <section class="card" data-testid="sync-card">
             <h2 class="card-title">{i18n.tr(Msg::SyncStatusTitle)}</h2>
-            {move || problem().map(|msg| view! { <p class="form-error" role="alert" data-testid="sync-problem">{i18n.t(msg)}</p> })}
-            <p class="item-meta" data-testid="last-synced">
-                {move || last_synced_text(i18n.lang.get(), status.get().last_synced, chrono::Utc::now(), program_offset_at)}
-            </p>
+            {move || problem().map(|msg| view! {
+                <p class="form-error" role="alert" data-testid="sync-problem">{i18n.t(msg)}</p>
+            })}
+            <p class="item-meta" data-testid="last-synced">{last_synced}</p>
             <Show when=move || problem().is_some()>
                 <p class="muted">{i18n.tr(Msg::ChangesKeptOnDevice)}</p>
             </Show>
-            <button class="button" type="button" data-testid="retry-sync" data-local="sync" on:click=retry disabled=move || status.get().syncing>
+            <button class="button" type="button" data-testid="retry-sync" data-local="sync" on:click=retry
+                disabled=move || status.get().syncing>
                 {move || i18n.t(if problem().is_some() { Msg::RetryNow } else { Msg::SyncNow })}
             </button>
         </section>
@@ -190,6 +188,12 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
             });
         }
     };
+    let error_text = move || {
+        error
+            .get()
+            .map(|refusal| write_error_text(i18n.lang.get(), &refusal))
+    };
+    let retry_tag = write::of_mutation(&entry.space, &entry.pending.mutation);
     let redo = redo_on_new_record(&entry);
     let can_redo = redo.is_some();
     let redo_label = match &entry.pending.mutation {
@@ -211,27 +215,39 @@ fn RefusedItem(entry: RejectedEntry) -> impl IntoView {
         <li class="list-item rejected" data-testid="rejected" data-seq=seq.0.to_string()>
             <div class="grow">
                 <p class="item-title wrap" data-testid="rejected-what">{what}</p>
-                <p class="item-reason"><strong>{move || labelled(i18n.lang.get(), i18n.t(Msg::Reason))}</strong><span data-testid="rejected-reason">{reason}</span></p>
+                <p class="item-reason">
+                    <strong>{move || labelled(i18n.lang.get(), i18n.t(Msg::Reason))}</strong>
+                    <span data-testid="rejected-reason">{reason}</span>
+                </p>
                 {has_text.then(|| view! {
                     <div class="typed" data-testid="rejected-typed">
                         <p class="item-meta">{i18n.tr(Msg::WhatYouTyped)}</p>
                         {move || typed().into_iter().map(|(label, text)| view! {
-                            <p class="item-body wrap"><strong>{labelled(i18n.lang.get_untracked(), label)}</strong><span data-testid="typed-text">{text}</span></p>
+                            <p class="item-body wrap">
+                                <strong>{labelled(i18n.lang.get_untracked(), label)}</strong>
+                                <span data-testid="typed-text">{text}</span>
+                            </p>
                         }).collect_view()}
                     </div>
                 })}
-                <p class="form-error" role="alert">{move || error.get().map(|refusal| write_error_text(i18n.lang.get(), &refusal))}</p>
+                <p class="form-error" role="alert">{error_text}</p>
                 <div class="actions">
                     {has_text.then(|| view! {
-                        <button class="button secondary" type="button" data-testid="copy-refused" data-local="clipboard" on:click=copy>
+                        <button class="button secondary" type="button" data-testid="copy-refused" data-local="clipboard"
+                            on:click=copy>
                             {move || i18n.t(if copied.get() { Msg::Copied } else { Msg::CopyText })}
                         </button>
                     })}
                     {can_redo.then(|| view! {
-                        <button class="button secondary" type="button" data-testid="redo-refused" data-write=redo_tag.clone() on:click=redo_now>{move || i18n.t(redo_label)}</button>
+                        <button class="button secondary" type="button" data-testid="redo-refused"
+                            data-write=redo_tag.clone() on:click=redo_now>{move || i18n.t(redo_label)}</button>
                     })}
-                    <button class="button secondary" type="button" data-testid="retry-refused" data-write=write::of_mutation(&entry.space, &entry.pending.mutation) on:click=try_again>{i18n.tr(Msg::TryAgain)}</button>
-                    <button class="button" type="button" data-testid="dismiss-refused" data-local="dismiss" on:click=dismiss>{i18n.tr(Msg::Dismiss)}</button>
+                    <button class="button secondary" type="button" data-testid="retry-refused" data-write=retry_tag
+                        on:click=try_again>{i18n.tr(Msg::TryAgain)}</button>
+                    <button class="button" type="button" data-testid="dismiss-refused" data-local="dismiss"
+                        on:click=dismiss>
+                        {i18n.tr(Msg::Dismiss)}
+                    </button>
                 </div>
             </div>
         </li>
@@ -296,7 +312,9 @@ type Redo = (
 
 fn redo_on_new_record(entry: &RejectedEntry) -> Option<Redo> {
     use imp_shared::apply::RecordView;
-    use imp_shared::domain::{Entity, EntityPatch, RecordKind, SessionState, Task};
+    use imp_shared::domain::{
+        EntityPatch, MentoringSession, Record, RecordKind, SessionState, Task,
+    };
     use imp_shared::ids::RecordId;
     let space = entry.space.clone();
     match entry.pending.mutation.clone() {
@@ -307,11 +325,9 @@ fn redo_on_new_record(entry: &RejectedEntry) -> Option<Redo> {
         } => Some((
             space,
             std::sync::Arc::new(move |view: &MemoryRecords| {
-                let Some(Entity::MentoringSession(mut session)) =
-                    view.get(RecordKind::MentoringSession, &id)
-                else {
-                    return None;
-                };
+                let mut session = view
+                    .get(RecordKind::MentoringSession, &id)
+                    .and_then(MentoringSession::from_entity)?;
                 if session.state == SessionState::Scheduled {
                     return None;
                 }
@@ -322,7 +338,7 @@ fn redo_on_new_record(entry: &RejectedEntry) -> Option<Redo> {
                 Some(vec![
                     Mutation::Create {
                         id: new_id.clone(),
-                        record: Entity::MentoringSession(session),
+                        record: session.into_entity(),
                     },
                     Mutation::LogSession {
                         id: new_id,
@@ -352,7 +368,7 @@ fn redo_on_new_record(entry: &RejectedEntry) -> Option<Redo> {
                 task.done = false;
                 Some(vec![Mutation::Create {
                     id: RecordId(format!("t-{}", uuid::Uuid::new_v4().simple())),
-                    record: Entity::Task(task),
+                    record: task.into_entity(),
                 }])
             }),
         )),

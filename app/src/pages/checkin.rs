@@ -7,14 +7,16 @@ use chrono::Utc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use imp_shared::domain::{Entity, RecordKind, Workshop};
+use imp_shared::domain::{Attendance, RecordKind, Workshop};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::form::Field;
 use crate::components::write;
-use crate::i18n::{format_date, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
+use crate::pages::home::date_time;
 use crate::sync::engine::WriteError;
-use crate::sync::hooks::{use_engine, use_records, use_session, write_error_text};
+use crate::sync::hooks::{program_space, use_engine, use_session, use_typed, write_error_text};
 use crate::zone::in_program_zone;
 
 /// What a check-in attempt came to.
@@ -25,6 +27,23 @@ enum Outcome {
     UnknownWorkshop,
     /// Why the check-in was not stored, worded in the reader's language when shown.
     Refused(WriteError),
+}
+
+impl Outcome {
+    /// The outcome's name on the page (`data-outcome`).
+    fn key(&self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Already => "already",
+            Outcome::UnknownWorkshop => "unknown",
+            Outcome::Refused(_) => "refused",
+        }
+    }
+
+    /// Whether the student is checked in now.
+    fn checked_in(&self) -> bool {
+        matches!(self, Outcome::Done | Outcome::Already)
+    }
 }
 
 /// Checks the signed-in student in at a workshop, unless they already are. Returns what happened.
@@ -83,25 +102,26 @@ pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl Into
     let i18n = use_i18n();
     let session = use_session();
     let handle = use_engine();
-    let program = Signal::derive(|| Some(SpaceId::Program));
-    let workshops = use_records(program, RecordKind::Workshop);
+    let workshops = use_typed::<Workshop>(program_space());
     let space = Signal::derive(move || session.get().map(|s| SpaceId::Student(s.user.id)));
-    let attendance = use_records(space, RecordKind::Attendance);
+    let attendance = use_typed::<Attendance>(space);
     let outcome = RwSignal::new(None::<Outcome>);
     let typed = RwSignal::new(code.clone());
     let field_error = RwSignal::new(false);
     let workshop = {
         let id = workshop_id.clone();
         Memo::new(move |_| {
-            workshops.get().into_iter().find_map(|(key, e)| match e {
-                Entity::Workshop(workshop) if key == id => Some(workshop),
-                _ => None,
+            workshops.with(|workshops| {
+                workshops
+                    .iter()
+                    .find(|(key, _)| *key == id)
+                    .map(|(_, workshop)| workshop.clone())
             })
         })
     };
     let checked_in = {
         let id = workshop_id.clone();
-        Memo::new(move |_| attendance.get().iter().any(|(key, _)| *key == id))
+        Memo::new(move |_| attendance.with(|list| list.iter().any(|(key, _)| *key == id)))
     };
     let run = {
         let id = workshop_id.clone();
@@ -141,36 +161,52 @@ pub fn CheckInCard(workshop_id: RecordId, code: String, auto: bool) -> impl Into
             run(typed.get_untracked());
         }
     };
+    let about = move || {
+        workshop.get().map(|w| {
+            let local = in_program_zone(w.starts_at);
+            let when = move || format!("{} · {}", date_time(i18n.lang.get(), local), w.place);
+            view! {
+                <p class="item-title">{w.title.clone()}</p>
+                <p class="item-meta">{when}</p>
+            }
+        })
+    };
+    let result = move || {
+        outcome.get().map(|outcome| {
+            let key = outcome.key();
+            let (class, role) = if outcome.checked_in() {
+                ("notice", "status")
+            } else {
+                ("form-error", "alert")
+            };
+            let text = move || match &outcome {
+                Outcome::Done => i18n.t(Msg::CheckedInAt).to_owned(),
+                Outcome::Already => i18n.t(Msg::AlreadyCheckedIn).to_owned(),
+                Outcome::UnknownWorkshop => i18n.t(Msg::UnknownWorkshop).to_owned(),
+                Outcome::Refused(error) => write_error_text(i18n.lang.get(), error),
+            };
+            view! { <p class=class role=role data-testid="checkin-result" data-outcome=key>{text}</p> }
+        })
+    };
+    let writes = move || write::creates(space.get().as_ref(), RecordKind::Attendance);
     let field_id = format!("checkin-code-{workshop_id}");
+    // Not a `WriteForm`: what the check-in came to is the card's own line above, not a write error.
     view! {
-        <section class="card" data-testid="checkin" data-workshop-id=workshop_id.to_string() data-checked-in=move || checked_in.get().to_string()>
-            {move || workshop.get().map(|w: Workshop| {
-                let local = in_program_zone(w.starts_at);
-                view! {
-                    <p class="item-title">{w.title.clone()}</p>
-                    <p class="item-meta">{move || format!("{} {} · {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), w.place)}</p>
-                }
-            })}
-            {move || match outcome.get() {
-                Some(Outcome::Done) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="done">{i18n.tr(Msg::CheckedInAt)}</p> }.into_any()),
-                Some(Outcome::Already) => Some(view! { <p class="notice" role="status" data-testid="checkin-result" data-outcome="already">{i18n.tr(Msg::AlreadyCheckedIn)}</p> }.into_any()),
-                Some(Outcome::UnknownWorkshop) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="unknown">{i18n.tr(Msg::UnknownWorkshop)}</p> }.into_any()),
-                Some(Outcome::Refused(error)) => Some(view! { <p class="form-error" role="alert" data-testid="checkin-result" data-outcome="refused">{move || write_error_text(i18n.lang.get(), &error)}</p> }.into_any()),
-                None => None,
-            }}
+        <section class="card" data-testid="checkin" data-workshop-id=workshop_id.to_string()
+            data-checked-in=move || checked_in.get().to_string()>
+            {about}
+            {result}
             <Show when=move || checked_in.get() fallback=move || {
                 let submit = submit.clone();
                 let field_id = field_id.clone();
                 view! {
                     <p class="muted">{i18n.tr(Msg::CheckInHelp)}</p>
-                    <form class="form form-inline" on:submit=submit novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::Attendance)>
-                        <div class="field">
-                            <label for=field_id.clone()>{i18n.tr(Msg::CheckInCode)}</label>
-                            <input id=field_id.clone() data-testid="checkin-code" autocomplete="off" maxlength="32" prop:value=move || typed.get()
-                                aria-invalid=move || field_error.get().to_string()
-                                on:input=move |event| typed.set(event_target_value(&event)) />
-                        </div>
-                        <button class="button button-primary" type="submit" data-testid="checkin-submit">{i18n.tr(Msg::CheckIn)}</button>
+                    <form class="form form-inline" on:submit=submit novalidate=true data-write=writes>
+                        <Field id=field_id testid="checkin-code" label=Msg::CheckInCode value=typed maxlength=32
+                            autocomplete="off" invalid=field_error />
+                        <button class="button button-primary" type="submit" data-testid="checkin-submit">
+                            {i18n.tr(Msg::CheckIn)}
+                        </button>
                     </form>
                     <Show when=move || field_error.get()>
                         <p class="field-error" role="alert">{i18n.tr(Msg::CodeRequired)}</p>

@@ -4,15 +4,16 @@
 use leptos::prelude::*;
 
 use imp_shared::domain::{
-    ConcernFlag, ConcernState, ConcernTopic, Entity, Priority, RecordKind, Role,
+    ConcernFlag, ConcernState, ConcernTopic, Entity, Priority, Record, RecordKind, Role,
 };
 use imp_shared::ids::{RecordId, SpaceId, UserId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::form::{Select, TextArea, WriteForm};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{use_i18n, Msg};
-use crate::sync::hooks::{use_pending_creates, use_session, use_write, WriteErrorLine};
+use crate::sync::hooks::{typed, use_pending_creates, use_session, use_write, FormError};
 
 /// Topics with their labels.
 pub const TOPICS: [(ConcernTopic, &str, Msg); 6] = [
@@ -45,18 +46,8 @@ pub fn ConcernPage() -> impl IntoView {
     // Staff's space is write-only for the sender: a concern shows here while it waits on this
     // device, and leaves once it has reached staff.
     let pending = use_pending_creates(SpaceId::Staff);
-    let waiting = Memo::new(move |_| {
-        pending
-            .get()
-            .into_iter()
-            .filter_map(|(id, entity)| match entity {
-                Entity::ConcernFlag(flag) => Some((id, flag)),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
-    });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let waiting = Memo::new(move |_| typed(pending.get(), ConcernFlag::from_entity));
+    let send = Callback::new(move |()| {
         let body = text.get_untracked().trim().to_owned();
         if body.is_empty() {
             write.fail(Msg::ConcernRequired);
@@ -100,40 +91,45 @@ pub fn ConcernPage() -> impl IntoView {
                 text.set(String::new());
             },
         );
+    });
+    let text_missing =
+        Signal::derive(move || write.error.get() == Some(FormError::Form(Msg::ConcernRequired)));
+    let writes = write::creates(Some(&SpaceId::Staff), RecordKind::ConcernFlag);
+    let topic_msg = |topic: ConcernTopic| {
+        TOPICS
+            .iter()
+            .find(|(t, _, _)| *t == topic)
+            .map_or(Msg::TopicOther, |(_, _, m)| *m)
     };
     view! {
         <h1>{i18n.tr(Msg::RaiseConcern)}</h1>
         <MenteePicker working=working />
         <section class="card">
             <p class="muted">{i18n.tr(Msg::ConcernHelp)}</p>
-            <form class="form" on:submit=submit novalidate=true data-testid="concern-form" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::ConcernFlag)>
+            <WriteForm write=write writes=writes on_submit=send submit=Msg::SendToStaff
+                submit_testid="send-concern" testid="concern-form">
                 <div class="form-inline">
-                    <div class="field">
-                        <label for="concern-topic">{i18n.tr(Msg::Topic)}</label>
-                        <select id="concern-topic" prop:value=move || topic.get() on:change=move |e| topic.set(event_target_value(&e))>
-                            {TOPICS.iter().map(|(_, key, label)| view! { <option value=*key>{move || i18n.t(*label)}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="concern-priority">{i18n.tr(Msg::Priority)}</label>
-                        <select id="concern-priority" prop:value=move || priority.get() on:change=move |e| priority.set(event_target_value(&e))>
-                            {PRIORITIES.iter().map(|(_, key, label)| view! { <option value=*key>{move || i18n.t(*label)}</option> }).collect_view()}
-                        </select>
-                    </div>
+                    <Select id="concern-topic" label=Msg::Topic value=topic>
+                        {TOPICS.iter().map(|(_, key, label)| view! {
+                            <option value=*key>{i18n.tr(*label)}</option>
+                        }).collect_view()}
+                    </Select>
+                    <Select id="concern-priority" label=Msg::Priority value=priority>
+                        {PRIORITIES.iter().map(|(_, key, label)| view! {
+                            <option value=*key>{i18n.tr(*label)}</option>
+                        }).collect_view()}
+                    </Select>
                 </div>
-                <div class="field">
-                    <label for="concern-text">{i18n.tr(Msg::WhatHappened)}</label>
-                    <textarea id="concern-text" rows="4" maxlength="5000" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
-                </div>
-                <WriteErrorLine write=write />
-                <button class="button button-primary" type="submit" data-testid="send-concern" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::SendToStaff)}</button>
-                <Show when=move || sent.get()>
-                    <p class="muted" role="status" data-testid="concern-sent">
-                        {move || i18n.t(if waiting.get().is_empty() { Msg::ConcernReached } else { Msg::ConcernSent })}
-                    </p>
-                </Show>
-            </form>
+                <TextArea id="concern-text" label=Msg::WhatHappened value=text rows=4 maxlength=5000
+                    invalid=text_missing />
+            </WriteForm>
+            <Show when=move || sent.get()>
+                <p class="muted" role="status" data-testid="concern-sent">
+                    {move || i18n.t(if waiting.get().is_empty() { Msg::ConcernReached } else { Msg::ConcernSent })}
+                </p>
+            </Show>
         </section>
+        // Not a `ListCard`: the card only shows while something waits (no empty sentence).
         <Show when=move || !waiting.get().is_empty()>
             <section class="card">
                 <h2 class="card-title">{i18n.tr(Msg::ConcernsWaiting)}</h2>
@@ -141,7 +137,7 @@ pub fn ConcernPage() -> impl IntoView {
                     <For each=move || waiting.get() key=|(id, _)| id.clone() let((_, flag))>
                         <li class="list-item" data-testid="concern-waiting">
                             <div class="grow">
-                                <p class="item-title">{move || i18n.t(TOPICS.iter().find(|(t, _, _)| *t == flag.topic).map_or(Msg::TopicOther, |(_, _, m)| *m))}</p>
+                                <p class="item-title">{i18n.tr(topic_msg(flag.topic))}</p>
                                 <p class="item-body">{flag.text.clone()}</p>
                             </div>
                             <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>

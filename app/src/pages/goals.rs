@@ -4,13 +4,14 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use imp_shared::domain::{Entity, Goal, RecordKind, Role};
+use imp_shared::domain::{Entity, Goal, RecordKind, Role, Task};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::form::{Field, Input, WriteForm};
 use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
-use crate::sync::hooks::{use_records, use_session, use_write, WriteErrorLine};
+use crate::sync::hooks::{use_session, use_typed, use_write, FormError};
 
 /// A goal with its progress: (done, total) tasks under it.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,32 +28,25 @@ pub struct GoalProgress {
 
 /// The goals of a space with their progress, by target date.
 pub fn use_goals(space: Signal<Option<SpaceId>>) -> Memo<Vec<GoalProgress>> {
-    let goals = use_records(space, RecordKind::Goal);
-    let tasks = use_records(space, RecordKind::Task);
+    let goals = use_typed::<Goal>(space);
+    let tasks = use_typed::<Task>(space);
     Memo::new(move |_| {
         let tasks = tasks.get();
         let mut list: Vec<GoalProgress> = goals
             .get()
             .into_iter()
-            .filter_map(|(id, entity)| match entity {
-                Entity::Goal(goal) => {
-                    let under: Vec<bool> = tasks
-                        .iter()
-                        .filter_map(|(_, entity)| match entity {
-                            Entity::Task(task) if task.goal_id.as_ref() == Some(&id) => {
-                                Some(task.done)
-                            }
-                            _ => None,
-                        })
-                        .collect();
-                    Some(GoalProgress {
-                        done: under.iter().filter(|done| **done).count(),
-                        total: under.len(),
-                        id,
-                        goal,
-                    })
+            .map(|(id, goal)| {
+                let under: Vec<bool> = tasks
+                    .iter()
+                    .filter(|(_, task)| task.goal_id.as_ref() == Some(&id))
+                    .map(|(_, task)| task.done)
+                    .collect();
+                GoalProgress {
+                    done: under.iter().filter(|done| **done).count(),
+                    total: under.len(),
+                    id,
+                    goal,
                 }
-                _ => None,
             })
             .collect();
         list.sort_by(|a, b| {
@@ -77,8 +71,7 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
     let criteria = RwSignal::new(String::new());
-    let add = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let add = Callback::new(move |()| {
         let text = title.get_untracked().trim().to_owned();
         if text.is_empty() {
             write.fail(Msg::GoalTitleRequired);
@@ -105,23 +98,35 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 criteria.set(String::new());
             },
         );
-    };
+    });
+    let title_missing =
+        Signal::derive(move || write.error.get() == Some(FormError::Form(Msg::GoalTitleRequired)));
+    let writes = Signal::derive(move || write::creates(space.get().as_ref(), RecordKind::Goal));
+    // Not a `ListCard`: the student's form to add a goal sits in the same card, under the list.
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::Goals)}</h2>
-            <Show when=move || !goals.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoGoals)}</p> }>
+            <Show when=move || !goals.get().is_empty()
+                fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoGoals)}</p> }>
                 <ul class="list" data-testid="goals">
                     {move || goals.get().into_iter().map(|progress| {
                         let percent = (progress.done * 100).checked_div(progress.total).unwrap_or(0);
                         let target = progress.goal.target_date;
+                        let criteria = progress.goal.success_criteria.clone();
                         view! {
-                            <li class="list-item goal" data-testid="goal" data-title=progress.goal.title.clone() data-done=progress.done.to_string() data-total=progress.total.to_string()>
+                            <li class="list-item goal" data-testid="goal" data-title=progress.goal.title.clone()
+                                data-done=progress.done.to_string() data-total=progress.total.to_string()>
                                 <div class="grow">
                                     <p class="item-title">{progress.goal.title.clone()}</p>
-                                    <p class="item-meta">{move || target.map(|date| format_date(i18n.lang.get(), date))}</p>
-                                    {(!progress.goal.success_criteria.is_empty()).then(|| view! { <p class="item-body">{progress.goal.success_criteria.clone()}</p> })}
-                                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent
-                                        aria-label=move || format!("{} {}/{}", i18n.t(Msg::Progress), progress.done, progress.total)>
+                                    <p class="item-meta">
+                                        {move || target.map(|date| format_date(i18n.lang.get(), date))}
+                                    </p>
+                                    {(!criteria.is_empty()).then(|| view! { <p class="item-body">{criteria}</p> })}
+                                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                                        aria-valuenow=percent
+                                        aria-label=move || {
+                                            format!("{} {}/{}", i18n.t(Msg::Progress), progress.done, progress.total)
+                                        }>
                                         <span style:width=format!("{percent}%")></span>
                                     </div>
                                 </div>
@@ -132,24 +137,15 @@ pub fn GoalsSection(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 </ul>
             </Show>
             <Show when=is_student>
-                <form class="form" on:submit=add novalidate=true data-testid="goal-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::Goal)>
+                <WriteForm write=write writes=writes on_submit=add submit=Msg::Add submit_testid="add-goal"
+                    testid="goal-form" error_id="goal-title-error">
                     <div class="form-inline">
-                        <div class="field grow">
-                            <label for="goal-title">{i18n.tr(Msg::NewGoal)}</label>
-                            <input id="goal-title" maxlength="200" prop:value=move || title.get() on:input=move |e| title.set(event_target_value(&e)) />
-                        </div>
-                        <div class="field">
-                            <label for="goal-target">{i18n.tr(Msg::TargetDate)}</label>
-                            <input id="goal-target" type="date" prop:value=move || target.get() on:input=move |e| target.set(event_target_value(&e)) />
-                        </div>
+                        <Field id="goal-title" label=Msg::NewGoal value=title grow=true maxlength=200
+                            invalid=title_missing described_by="goal-title-error" />
+                        <Field id="goal-target" label=Msg::TargetDate value=target input=Input::Date />
                     </div>
-                    <div class="field">
-                        <label for="goal-criteria">{i18n.tr(Msg::SuccessCriteria)}</label>
-                        <input id="goal-criteria" maxlength="5000" prop:value=move || criteria.get() on:input=move |e| criteria.set(event_target_value(&e)) />
-                    </div>
-                    <WriteErrorLine write=write />
-                    <button class="button" type="submit" data-testid="add-goal" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Add)}</button>
-                </form>
+                    <Field id="goal-criteria" label=Msg::SuccessCriteria value=criteria maxlength=5000 />
+                </WriteForm>
             </Show>
         </section>
     }

@@ -41,13 +41,22 @@ fn HiringRoute(route: VisaRouteTemplate) -> impl IntoView {
             <h2 class="card-title">{name}</h2>
             <h3 class="card-subtitle">{i18n.tr(Msg::HiringCompanyDoes)}</h3>
             {if has_company_steps {
-                view! { <ul class="list">{company.into_iter().map(|step| view! { <HiringStep step=step /> }).collect_view()}</ul> }
-                    .into_any()
+                view! {
+                    <ul class="list">
+                        {company.into_iter().map(|step| view! { <HiringStep step=step /> }).collect_view()}
+                    </ul>
+                }
+                .into_any()
             } else {
-                view! { <p class="muted" data-testid="company-nothing">{i18n.tr(Msg::HiringNothingForCompany)}</p> }.into_any()
+                view! {
+                    <p class="muted" data-testid="company-nothing">{i18n.tr(Msg::HiringNothingForCompany)}</p>
+                }
+                .into_any()
             }}
             <h3 class="card-subtitle">{i18n.tr(Msg::HiringGraduateDoes)}</h3>
-            <ul class="list">{graduate.into_iter().map(|step| view! { <HiringStep step=step /> }).collect_view()}</ul>
+            <ul class="list">
+                {graduate.into_iter().map(|step| view! { <HiringStep step=step /> }).collect_view()}
+            </ul>
         </section>
     }
 }

@@ -8,10 +8,13 @@ use imp_shared::domain::{ApplicationStage, Entity, JobApplication, RecordKind};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::form::{Field, WriteForm};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write, WriteErrorLine};
+use crate::sync::hooks::{
+    use_pending_ids, use_session, use_typed, use_write, FormError, WriteErrorLine,
+};
 
 const STAGES: [ApplicationStage; 6] = [
     ApplicationStage::Applied,
@@ -75,8 +78,7 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let company = RwSignal::new(String::new());
     let role = RwSignal::new(String::new());
     let next_step = RwSignal::new(String::new());
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let submit = Callback::new(move |()| {
         let (company_text, role_text) = (
             company.get_untracked().trim().to_owned(),
             role.get_untracked().trim().to_owned(),
@@ -109,26 +111,25 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 next_step.set(String::new());
             },
         );
-    };
+    });
+    let missing = Signal::derive(move || {
+        write.error.get() == Some(FormError::Form(Msg::CompanyAndRoleRequired))
+    });
+    let writes =
+        Signal::derive(move || write::creates(space.get().as_ref(), RecordKind::JobApplication));
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::NewApplication)}</h2>
-            <form class="form form-inline" on:submit=submit novalidate=true data-write=move || write::creates(space.get().as_ref(), RecordKind::JobApplication)>
-                <div class="field grow">
-                    <label for="job-company">{i18n.tr(Msg::Company)}</label>
-                    <input id="job-company" maxlength="200" prop:value=move || company.get() on:input=move |e| company.set(event_target_value(&e)) />
-                </div>
-                <div class="field grow">
-                    <label for="job-role">{i18n.tr(Msg::Role)}</label>
-                    <input id="job-role" maxlength="200" prop:value=move || role.get() on:input=move |e| role.set(event_target_value(&e)) />
-                </div>
-                <div class="field grow">
-                    <label for="job-next">{i18n.tr(Msg::NextStep)}</label>
-                    <input id="job-next" maxlength="200" prop:value=move || next_step.get() on:input=move |e| next_step.set(event_target_value(&e)) />
-                </div>
-                <button class="button button-primary" type="submit" data-testid="add-application" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Add)}</button>
-            </form>
-            <WriteErrorLine write=write />
+            <WriteForm write=write writes=writes on_submit=submit submit=Msg::Add submit_testid="add-application"
+                inline=true error_id="job-error">
+                <Field id="job-company" label=Msg::Company value=company grow=true maxlength=200
+                    invalid=Signal::derive(move || missing.get() && company.get().trim().is_empty())
+                    described_by="job-error" />
+                <Field id="job-role" label=Msg::Role value=role grow=true maxlength=200
+                    invalid=Signal::derive(move || missing.get() && role.get().trim().is_empty())
+                    described_by="job-error" />
+                <Field id="job-next" label=Msg::NextStep value=next_step grow=true maxlength=200 />
+            </WriteForm>
         </section>
     }
 }
@@ -136,7 +137,7 @@ fn NewApplication(space: Signal<Option<SpaceId>>) -> impl IntoView {
 #[component]
 fn Board(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let i18n = use_i18n();
-    let records = use_records(space, RecordKind::JobApplication);
+    let applications = use_typed::<JobApplication>(space);
     let pending = use_pending_ids(space);
     let session = use_session();
     let can_move = move || {
@@ -146,15 +147,10 @@ fn Board(space: Signal<Option<SpaceId>>) -> impl IntoView {
     };
     let write = use_write();
     let by_stage = move |stage: ApplicationStage| {
-        let mut list: Vec<(RecordId, JobApplication)> = records
+        let mut list: Vec<(RecordId, JobApplication)> = applications
             .get()
             .into_iter()
-            .filter_map(|(id, entity)| match entity {
-                Entity::JobApplication(application) if application.stage == stage => {
-                    Some((id, application))
-                }
-                _ => None,
-            })
+            .filter(|(_, application)| application.stage == stage)
             .collect();
         list.sort_by(|(a_id, a), (b_id, b)| (&a.company, a_id).cmp(&(&b.company, b_id)));
         list
@@ -169,27 +165,47 @@ fn Board(space: Signal<Option<SpaceId>>) -> impl IntoView {
         <div class="board" data-testid="job-board">
             {STAGES.into_iter().map(|stage| view! {
                 <section class="card board-column" data-stage=stage_key(stage)>
-                    <h2 class="card-title">{move || i18n.t(stage_msg(stage))}" "<span class="muted">{move || by_stage(stage).len()}</span></h2>
+                    <h2 class="card-title">
+                        {move || i18n.t(stage_msg(stage))}" "<span class="muted">{move || by_stage(stage).len()}</span>
+                    </h2>
                     <ul class="list">
                         {move || by_stage(stage).into_iter().map(|(id, application)| {
                             let waiting = pending.get().contains(&id);
                             let applied: Option<NaiveDate> = application.applied_on;
-                            let next_stages: Vec<ApplicationStage> = STAGES.into_iter().filter(|next| stage.can_become(*next)).collect();
+                            let next_stages: Vec<ApplicationStage> =
+                                STAGES.into_iter().filter(|next| stage.can_become(*next)).collect();
                             let card_id = id.to_string();
+                            let next_step = application.next_step.clone();
                             view! {
-                                <li class="list-item job-card" data-testid="job" data-job-id=card_id data-company=application.company.clone()>
+                                <li class="list-item job-card" data-testid="job" data-job-id=card_id
+                                    data-company=application.company.clone()>
                                     <div class="grow">
                                         <p class="item-title">{application.company.clone()}</p>
-                                        <p class="item-meta">{application.role.clone()}{applied.map(|date| format!(" · {}", format_date(i18n.lang.get(), date)))}</p>
-                                        {(!application.next_step.is_empty()).then(|| view! { <p class="item-body">{application.next_step.clone()}</p> })}
+                                        <p class="item-meta">
+                                            {application.role.clone()}
+                                            {applied.map(|date| format!(" · {}", format_date(i18n.lang.get(), date)))}
+                                        </p>
+                                        {(!next_step.is_empty())
+                                            .then(|| view! { <p class="item-body">{next_step}</p> })}
                                     </div>
-                                    {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
+                                    {waiting.then(|| view! {
+                                        <span class="pill pill-waiting" data-testid="waiting">
+                                            {i18n.tr(Msg::Waiting)}
+                                        </span>
+                                    })}
                                     <Show when=can_move>
                                         <div class="card-actions">
                                             {next_stages.iter().map(|next| {
                                                 let (id, next) = (id.clone(), *next);
+                                                let tag = write::changes(
+                                                    space.get_untracked().as_ref(),
+                                                    RecordKind::JobApplication,
+                                                    &id,
+                                                );
                                                 view! {
-                                                    <button class="button button-small" data-testid=format!("move-{}", stage_key(next)) data-write=write::changes(space.get_untracked().as_ref(), RecordKind::JobApplication, &id) on:click=move |_| move_card(id.clone(), next)>
+                                                    <button class="button button-small"
+                                                        data-testid=format!("move-{}", stage_key(next))
+                                                        data-write=tag on:click=move |_| move_card(id.clone(), next)>
                                                         {move || format!("→ {}", i18n.t(stage_msg(next)))}
                                                     </button>
                                                 }

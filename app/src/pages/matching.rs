@@ -5,6 +5,7 @@
 
 use chrono::Utc;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use imp_shared::domain::{
     Cohort, Entity, MatchProposal, MatchProposalPatch, MentorProfile, Organization, Placement,
@@ -15,11 +16,12 @@ use imp_shared::matching::{mentor_note, propose_matches};
 use imp_shared::mutation::Mutation;
 use imp_shared::round::{mentor_choices, round_input, MentorChoice};
 
+use crate::components::form::{Bound, Draft, Select};
 use crate::components::write;
 use crate::i18n::{
     explain, mentor_room, pick, proposal_msg, unmatched_reason, use_i18n, Lang, Msg,
 };
-use crate::sync::hooks::{typed, use_pending_ids, use_records, use_write, WriteErrorLine};
+use crate::sync::hooks::{program_space, use_pending_ids, use_typed, use_write, WriteErrorLine};
 
 /// The program and staff data a round works on.
 #[derive(Clone, Copy)]
@@ -34,53 +36,19 @@ struct RoundData {
 
 impl RoundData {
     fn new() -> Self {
-        let program = Signal::derive(|| Some(SpaceId::Program));
         let staff = Signal::derive(|| Some(SpaceId::Staff));
-        let cohorts = use_records(program, RecordKind::Cohort);
-        let summaries = use_records(staff, RecordKind::StudentSummary);
-        let positions = use_records(program, RecordKind::Position);
-        let organizations = use_records(program, RecordKind::Organization);
-        let mentors = use_records(program, RecordKind::MentorProfile);
-        let proposals = use_records(staff, RecordKind::MatchProposal);
+        let cohorts = use_typed::<Cohort>(program_space());
         Self {
             cohorts: Memo::new(move |_| {
-                let mut list = typed(cohorts.get(), |e| match e {
-                    Entity::Cohort(c) => Some(c),
-                    _ => None,
-                });
+                let mut list = cohorts.get();
                 list.sort_by_key(|(_, cohort)| std::cmp::Reverse(cohort.year));
                 list
             }),
-            summaries: Memo::new(move |_| {
-                typed(summaries.get(), |e| match e {
-                    Entity::StudentSummary(s) => Some(s),
-                    _ => None,
-                })
-            }),
-            positions: Memo::new(move |_| {
-                typed(positions.get(), |e| match e {
-                    Entity::Position(p) => Some(p),
-                    _ => None,
-                })
-            }),
-            organizations: Memo::new(move |_| {
-                typed(organizations.get(), |e| match e {
-                    Entity::Organization(o) => Some(o),
-                    _ => None,
-                })
-            }),
-            mentors: Memo::new(move |_| {
-                typed(mentors.get(), |e| match e {
-                    Entity::MentorProfile(m) => Some(m),
-                    _ => None,
-                })
-            }),
-            proposals: Memo::new(move |_| {
-                typed(proposals.get(), |e| match e {
-                    Entity::MatchProposal(p) => Some(p),
-                    _ => None,
-                })
-            }),
+            summaries: use_typed::<StudentSummary>(staff),
+            positions: use_typed::<Position>(program_space()),
+            organizations: use_typed::<Organization>(program_space()),
+            mentors: use_typed::<MentorProfile>(program_space()),
+            proposals: use_typed::<MatchProposal>(staff),
         }
     }
 
@@ -162,12 +130,16 @@ pub fn MatchingPage() -> impl IntoView {
     let i18n = use_i18n();
     let data = RoundData::new();
     let write = use_write();
-    let chosen = RwSignal::new(None::<i32>);
-    let year = Signal::derive(move || {
-        chosen
-            .get()
-            .or_else(|| data.cohorts.get().first().map(|(_, c)| c.year))
-    });
+    // The cohort worked on: the one chosen, or the latest.
+    let year_choice = Draft::new(Signal::derive(move || {
+        data.cohorts.with(|cohorts| {
+            cohorts
+                .first()
+                .map(|(_, c)| c.year.to_string())
+                .unwrap_or_default()
+        })
+    }));
+    let year = Signal::derive(move || year_choice.text().trim().parse::<i32>().ok());
     let cohort = Memo::new(move |_| {
         let year = year.get()?;
         data.cohorts
@@ -258,6 +230,11 @@ pub fn MatchingPage() -> impl IntoView {
                 .collect(),
         );
     };
+    let propose_tag = write::creates(Some(&SpaceId::Staff), RecordKind::MatchProposal);
+    let round_result = move |n: usize| {
+        let (proposals, left) = (i18n.t(Msg::Proposals), i18n.t(Msg::Unmatched));
+        format!("{proposals}: {n} · {left}: {}", unmatched.get().len())
+    };
     let deadline_passed = move || {
         cohort
             .get()
@@ -268,15 +245,12 @@ pub fn MatchingPage() -> impl IntoView {
         <h1>{i18n.tr(Msg::Matching)}</h1>
         <section class="card" data-testid="matching-round">
             <div class="form-inline" data-local="cohort">
-                <div class="field">
-                    <label for="matching-cohort">{i18n.tr(Msg::CohortYear)}</label>
-                    <select id="matching-cohort" data-testid="matching-cohort" on:change=move |event| chosen.set(event_target_value(&event).parse().ok())>
-                        {move || data.cohorts.get().into_iter().map(|(_, c)| {
-                            let selected = Some(c.year) == year.get();
-                            view! { <option value=c.year.to_string() selected=selected>{c.name.clone()}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <Select id="matching-cohort" label=Msg::CohortYear value=year_choice>
+                    {move || data.cohorts.get().into_iter().map(|(_, c)| {
+                        let selected = Some(c.year) == year.get();
+                        view! { <option value=c.year.to_string() selected=selected>{c.name}</option> }
+                    }).collect_view()}
+                </Select>
             </div>
             <p class="item-meta" data-testid="unplaced" data-count=move || unplaced.get().to_string()>
                 {move || format!("{}: {}", i18n.t(Msg::AwaitingPlacement), unplaced.get())}
@@ -286,19 +260,22 @@ pub fn MatchingPage() -> impl IntoView {
             </Show>
             <p class="form-error" role="alert">{move || problem.get()}</p>
             <WriteErrorLine write=write />
-            <button class="button button-primary" data-testid="propose" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::MatchProposal) on:click=propose disabled=move || unplaced.get() == 0>
+            <button class="button button-primary" data-testid="propose" data-write=propose_tag on:click=propose
+                disabled=move || unplaced.get() == 0>
                 {i18n.tr(Msg::ProposeMatches)}
             </button>
             {move || proposed.get().map(|n| view! {
-                <p class="notice" role="status" data-testid="round-result" data-proposed=n.to_string() data-unmatched=unmatched.get().len().to_string()>
-                    {format!("{}: {n} · {}: {}", i18n.t(Msg::Proposals), i18n.t(Msg::Unmatched), unmatched.get().len())}
-                </p>
+                <p class="notice" role="status" data-testid="round-result" data-proposed=n.to_string()
+                    data-unmatched=unmatched.get().len().to_string()>{round_result(n)}</p>
             })}
             <Show when=move || !unmatched.get().is_empty()>
                 <h2 class="card-title">{i18n.tr(Msg::Unmatched)}</h2>
                 <ul class="list" data-testid="unmatched">
                     {move || unmatched.get().into_iter().map(|(student, reason)| view! {
-                        <li class="list-item"><span class="item-title">{data.student_name(&student)}</span><span class="item-meta">{move || unmatched_reason(i18n.lang.get(), reason)}</span></li>
+                        <li class="list-item">
+                            <span class="item-title">{data.student_name(&student)}</span>
+                            <span class="item-meta">{move || unmatched_reason(i18n.lang.get(), reason)}</span>
+                        </li>
                     }).collect_view()}
                 </ul>
             </Show>
@@ -449,6 +426,11 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
             },
         ));
     };
+    let confirm_all_tag = write::changes(
+        Some(&SpaceId::Staff),
+        RecordKind::MatchProposal,
+        &RecordId("all-drafts".to_owned()),
+    );
     let confirm_all = move |_| {
         for (id, proposal) in drafts.get_untracked() {
             if proposal.mentor_id.is_some() {
@@ -460,11 +442,16 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::Proposals)}</h2>
             <WriteErrorLine write=write />
-            <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoProposals)}</p> }>
+            <Show when=move || !shown.get().is_empty()
+                fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoProposals)}</p> }>
                 <ul class="list" data-testid="proposals">
                     {move || shown.get().into_iter().map(|(id, proposal)| {
                         let waiting = pending.get().contains(&id);
-                        let state = match proposal.state { ProposalState::Draft => "draft", ProposalState::Confirmed => "confirmed", ProposalState::Rejected => "rejected" };
+                        let state = match proposal.state {
+                            ProposalState::Draft => "draft",
+                            ProposalState::Confirmed => "confirmed",
+                            ProposalState::Rejected => "rejected",
+                        };
                         let is_draft = proposal.state == ProposalState::Draft;
                         let others: Vec<(RecordId, String)> = drafts.get().into_iter()
                             .filter(|(other, _)| *other != id)
@@ -472,6 +459,20 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                             .collect();
                         let swap_id = format!("swap-{id}");
                         let (confirm_id, reject_id, swap_from) = (id.clone(), id.clone(), id.clone());
+                        let swap_choice = RwSignal::new(String::new());
+                        let on_swap = Callback::new(move |()| {
+                            let other = swap_choice.get_untracked();
+                            if !other.is_empty() {
+                                swap(swap_from.clone(), RecordId(other));
+                            }
+                        });
+                        let row_tag = write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &id);
+                        let student_space = SpaceId::Student(proposal.student_id.clone());
+                        let confirm_tag = write::all(&[
+                            write::creates(Some(&student_space), RecordKind::Placement),
+                            row_tag.clone(),
+                        ]);
+                        let mentor_id = proposal.mentor_id.clone().map(|m| m.to_string()).unwrap_or_default();
                         let to_confirm = proposal.clone();
                         let mentor = data.mentor_name(&proposal.mentor_id);
                         let has_mentor = mentor.is_some();
@@ -483,45 +484,65 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                         let choices = if is_draft { data.mentor_choices(&id, &proposal) } else { Vec::new() };
                         let pick_id = format!("pick-mentor-{id}");
                         let pick_for = id.clone();
+                        let on_pick = Callback::new(move |mentor: UserId| choose_mentor(pick_for.clone(), mentor));
                         view! {
-                            <li class="list-item" data-testid="proposal" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &id) data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
-                                data-position=proposal.position_id.to_string() data-mentor=proposal.mentor_id.clone().map(|m| m.to_string()).unwrap_or_default() data-state=state>
+                            <li class="list-item" data-testid="proposal" data-write=row_tag
+                                data-proposal-id=id.to_string() data-student=proposal.student_id.to_string()
+                                data-position=proposal.position_id.to_string() data-mentor=mentor_id data-state=state>
                                 <div class="grow">
-                                    <p class="item-title"><leptos_router::components::A href=student_link.clone()>{student_name.clone()}</leptos_router::components::A></p>
+                                    <p class="item-title"><A href=student_link.clone()>{student_name.clone()}</A></p>
                                     <p class="item-meta">{data.position_label(&proposal.position_id)}</p>
-                                    <p class="item-meta">{i18n.tr(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}</p>
+                                    <p class="item-meta">
+                                        {i18n.tr(Msg::Mentors)}": "{mentor.clone().unwrap_or_else(|| "—".to_owned())}
+                                    </p>
                                     <p class="item-meta" data-testid="explanation">{move || {
                                         let lang = i18n.lang.get();
-                                        let why = explanation.clone().map(|mut why| { why.industry = data.industry_in(lang, &why.industry); why });
+                                        let why = explanation.clone().map(|mut why| {
+                                            why.industry = data.industry_in(lang, &why.industry);
+                                            why
+                                        });
                                         explain(lang, &why, swapped_name.as_deref())
                                     }}</p>
-                                    {mentor_by_staff.then(|| view! { <p class="item-meta" data-testid="mentor-by-staff">{i18n.tr(Msg::MentorChosenByStaff)}</p> })}
+                                    {mentor_by_staff.then(|| view! {
+                                        <p class="item-meta" data-testid="mentor-by-staff">
+                                            {i18n.tr(Msg::MentorChosenByStaff)}
+                                        </p>
+                                    })}
                                 </div>
-                                {is_draft.then(|| view! { <MentorPicker id=pick_id choices=choices has_mentor=has_mentor data=data
-                                    on_pick=Callback::new(move |mentor: UserId| choose_mentor(pick_for.clone(), mentor)) /> })}
-                                {waiting.then(|| view! { <span class="pill pill-waiting">{i18n.tr(Msg::Waiting)}</span> })}
+                                {is_draft.then(|| view! {
+                                    <MentorPicker id=pick_id choices=choices has_mentor=has_mentor data=data
+                                        on_pick=on_pick />
+                                })}
+                                {waiting.then(|| view! {
+                                    <span class="pill pill-waiting">{i18n.tr(Msg::Waiting)}</span>
+                                })}
                                 <span class="pill">{move || i18n.t(proposal_msg(proposal.state))}</span>
                                 {is_draft.then(|| view! {
                                     <div class="row-actions grow-full">
-                                        <button class="button button-small button-primary" data-testid="confirm-proposal" data-write=write::all(&[write::creates(Some(&SpaceId::Student(proposal.student_id.clone())), RecordKind::Placement), write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &id)]) disabled=!has_mentor
-                                            on:click=move |_| confirm(confirm_id.clone(), to_confirm.clone())>{i18n.tr(Msg::Confirm)}</button>
+                                        <button class="button button-small button-primary"
+                                            data-testid="confirm-proposal" data-write=confirm_tag disabled=!has_mentor
+                                            on:click=move |_| confirm(confirm_id.clone(), to_confirm.clone())>
+                                            {i18n.tr(Msg::Confirm)}
+                                        </button>
                                         <button class="button button-small button-danger" data-testid="reject-proposal"
-                                            on:click=move |_| set_state(reject_id.clone(), ProposalState::Rejected)>{i18n.tr(Msg::Reject)}</button>
-                                        <label class="visually-hidden" for=swap_id.clone()>{i18n.tr(Msg::SwapWith)}</label>
-                                        <select id=swap_id data-testid="swap-with" on:change=move |event| {
-                                            let other = event_target_value(&event);
-                                            if !other.is_empty() { swap(swap_from.clone(), RecordId(other)); }
-                                        }>
+                                            on:click=move |_| set_state(reject_id.clone(), ProposalState::Rejected)>
+                                            {i18n.tr(Msg::Reject)}
+                                        </button>
+                                        <Select id=swap_id testid="swap-with" label=Msg::SwapWith value=swap_choice
+                                            hidden_label=true on_edit=on_swap>
                                             <option value="">{i18n.tr(Msg::SwapWith)}</option>
-                                            {others.into_iter().map(|(other, name)| view! { <option value=other.to_string()>{name}</option> }).collect_view()}
-                                        </select>
+                                            {others.into_iter().map(|(other, name)| view! {
+                                                <option value=other.to_string()>{name}</option>
+                                            }).collect_view()}
+                                        </Select>
                                     </div>
                                 })}
                             </li>
                         }
                     }).collect_view()}
                 </ul>
-                <button class="button button-primary" data-testid="confirm-all" data-write=write::changes(Some(&SpaceId::Staff), RecordKind::MatchProposal, &RecordId("all-drafts".to_owned())) on:click=confirm_all disabled=move || drafts.get().is_empty()>{i18n.tr(Msg::ConfirmAll)}</button>
+                <button class="button button-primary" data-testid="confirm-all" data-write=confirm_all_tag.clone()
+                    on:click=confirm_all disabled=move || drafts.get().is_empty()>{i18n.tr(Msg::ConfirmAll)}</button>
             </Show>
         </section>
     }
@@ -544,7 +565,7 @@ fn MentorPicker(
                 view! {
                     <p class="notice grow-full" data-testid="no-mentor-room">
                         {i18n.tr(Msg::NoMentorHasRoom)}" "
-                        <leptos_router::components::A href="/program">{i18n.tr(Msg::ProgramData)}</leptos_router::components::A>
+                        <A href="/program">{i18n.tr(Msg::ProgramData)}</A>
                     </p>
                 }
             })
@@ -562,24 +583,26 @@ fn MentorPicker(
             let (free, capacity) = (choice.free, choice.capacity);
             let name = choice.display_name.clone();
             view! {
-                <option value=choice.user_id.to_string() data-free=free.to_string() data-here=choice.at_organization.to_string()>
+                <option value=choice.user_id.to_string() data-free=free.to_string()
+                    data-here=choice.at_organization.to_string()>
                     {move || format!("{name} · {org} · {}", mentor_room(i18n.lang.get(), free, capacity))}
                 </option>
             }
         })
         .collect_view();
+    let chosen = RwSignal::new(String::new());
+    let picked = Callback::new(move |()| {
+        let mentor = chosen.get_untracked();
+        if !mentor.is_empty() {
+            on_pick.run(UserId(mentor));
+        }
+    });
     view! {
-        <div class="field grow-full">
-            <label for=id.clone()>{move || i18n.t(label)}</label>
-            <select id=id data-testid="pick-mentor" on:change=move |event| {
-                let mentor = event_target_value(&event);
-                if !mentor.is_empty() {
-                    on_pick.run(UserId(mentor));
-                }
-            }>
+        <div class="grow-full">
+            <Select id=id testid="pick-mentor" label=label value=chosen on_edit=picked>
                 <option value="">"—"</option>
                 {options}
-            </select>
+            </Select>
         </div>
     }
     .into_any()

@@ -1,8 +1,10 @@
 //! Screens, one module per feature.
 
+pub mod announcements;
 pub mod changes;
 pub mod checkin;
 pub mod concern;
+pub mod concern_inbox;
 pub mod dashboard;
 pub mod goals;
 pub mod hiring;
@@ -16,6 +18,7 @@ pub mod program;
 pub mod sessions;
 pub mod settings;
 pub mod signin;
+pub mod staff_notes;
 pub mod student;
 pub mod tasks;
 pub mod visa;

@@ -6,19 +6,17 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use imp_shared::domain::{Entity, RecordKind, Role};
+use imp_shared::domain::{MentorProfile, Organization, Role, StudentSummary};
 use imp_shared::ids::SpaceId;
 use imp_shared::protocol::{AccountInfo, InviteRequest, InviteResponse};
 
+use crate::components::form::{Field, Input, Select};
 use crate::components::list::{ListFooter, Paging, SearchField};
 use crate::components::qr::QrCodeImage;
 use crate::i18n::{format_date, use_i18n, Msg};
-use crate::sync::hooks::{use_records, use_session};
-use crate::sync::transport::{self, TransportError};
-
-fn problem(error: &TransportError) -> Option<Msg> {
-    matches!(error, TransportError::Offline).then_some(Msg::NeedsConnection)
-}
+use crate::sync::hooks::{program_space, use_session, use_typed};
+use crate::sync::transport;
+use crate::wording::{server_call_msg, ServerCall};
 
 /// The people screen.
 #[component]
@@ -27,7 +25,7 @@ pub fn PeoplePage() -> impl IntoView {
     let session = use_session();
     let token = move || session.get_untracked().map(|s| s.token);
     let accounts = RwSignal::new(Vec::<AccountInfo>::new());
-    let load_error = RwSignal::new(None::<String>);
+    let load_error = RwSignal::new(None::<Msg>);
     let reload = move || {
         let Some(token) = token() else { return };
         leptos::task::spawn_local(async move {
@@ -36,41 +34,31 @@ pub fn PeoplePage() -> impl IntoView {
                     accounts.set(list);
                     load_error.set(None);
                 }
-                Err(error) => load_error.set(Some(
-                    problem(&error).map_or_else(|| error.to_string(), |msg| i18n.t(msg).to_owned()),
-                )),
+                Err(error) => load_error.set(Some(server_call_msg(ServerCall::Accounts, &error))),
             }
         });
     };
     reload();
     let filter = RwSignal::new(String::new());
-    let role_filter = RwSignal::new(None::<Role>);
-    let cohort_filter = RwSignal::new(None::<i32>);
+    // The filters' choices as their options' values ("" for all).
+    let role_choice = RwSignal::new(String::new());
+    let cohort_choice = RwSignal::new(String::new());
     let paging = Paging::new();
+    let back_to_first_page = Callback::new(move |()| paging.reset());
     // Cohorts: students' from their summaries (staff space), mentors' from their profiles.
-    let summaries = use_records(
-        Signal::derive(|| Some(SpaceId::Staff)),
-        RecordKind::StudentSummary,
-    );
-    let mentor_profiles = use_records(
-        Signal::derive(|| Some(SpaceId::Program)),
-        RecordKind::MentorProfile,
-    );
+    let summaries = use_typed::<StudentSummary>(Signal::derive(|| Some(SpaceId::Staff)));
+    let mentor_profiles = use_typed::<MentorProfile>(program_space());
     let cohorts_of = Memo::new(move |_| {
         let mut map: BTreeMap<String, Vec<i32>> = BTreeMap::new();
-        for (id, entity) in summaries.get() {
-            if let Entity::StudentSummary(summary) = entity {
-                map.entry(id.to_string())
-                    .or_default()
-                    .push(summary.cohort_year);
-            }
+        for (id, summary) in summaries.get() {
+            map.entry(id.to_string())
+                .or_default()
+                .push(summary.cohort_year);
         }
-        for (_, entity) in mentor_profiles.get() {
-            if let Entity::MentorProfile(mentor) = entity {
-                map.entry(mentor.user_id.to_string())
-                    .or_default()
-                    .extend(mentor.cohort_years);
-            }
+        for (_, mentor) in mentor_profiles.get() {
+            map.entry(mentor.user_id.to_string())
+                .or_default()
+                .extend(mentor.cohort_years);
         }
         map
     });
@@ -82,8 +70,8 @@ pub fn PeoplePage() -> impl IntoView {
     });
     let matching = Memo::new(move |_| {
         let needle = filter.get().trim().to_lowercase();
-        let role = role_filter.get();
-        let cohort = cohort_filter.get();
+        let role = Role::parse(&role_choice.get());
+        let cohort = cohort_choice.get().parse::<i32>().ok();
         let cohorts = cohorts_of.get();
         let mut list: Vec<AccountInfo> = accounts
             .get()
@@ -113,9 +101,7 @@ pub fn PeoplePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match transport::set_active(&token, &id, active).await {
                 Ok(()) => reload(),
-                Err(error) => load_error.set(Some(
-                    problem(&error).map_or_else(|| error.to_string(), |msg| i18n.t(msg).to_owned()),
-                )),
+                Err(error) => load_error.set(Some(server_call_msg(ServerCall::SetActive, &error))),
             }
         });
     };
@@ -124,55 +110,53 @@ pub fn PeoplePage() -> impl IntoView {
         <InviteForm on_invited=Callback::new(move |()| reload()) />
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::Accounts)}</h2>
-            <p class="form-error" role="alert">{move || load_error.get()}</p>
+            <p class="form-error" role="alert">{move || load_error.get().map(|msg| i18n.t(msg))}</p>
             <div class="form-inline" data-local="filters">
                 <SearchField id="people-search" query=filter paging=paging />
-                <div class="field">
-                    <label for="people-role">{i18n.tr(Msg::AccountRole)}</label>
-                    <select id="people-role" data-testid="people-role" on:change=move |e| {
-                        role_filter.set(match event_target_value(&e).as_str() {
-                            "student" => Some(Role::Student),
-                            "mentor" => Some(Role::Mentor),
-                            "staff" => Some(Role::Staff),
-                            _ => None,
-                        });
-                        paging.reset();
-                    }>
-                        <option value="">{i18n.tr(Msg::AllRoles)}</option>
-                        {[(Role::Student, "student"), (Role::Mentor, "mentor"), (Role::Staff, "staff")].into_iter().map(|(role, value)| view! {
-                            <option value=value>{move || i18n.t(Msg::role(role))}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="people-cohort">{i18n.tr(Msg::CohortYear)}</label>
-                    <select id="people-cohort" data-testid="people-cohort" on:change=move |e| {
-                        cohort_filter.set(event_target_value(&e).parse().ok());
-                        paging.reset();
-                    }>
-                        <option value="">{i18n.tr(Msg::AllCohorts)}</option>
-                        {move || cohort_years.get().into_iter().map(|year| view! { <option value=year.to_string()>{year}</option> }).collect_view()}
-                    </select>
-                </div>
+                <Select id="people-role" label=Msg::AccountRole value=role_choice on_edit=back_to_first_page>
+                    <option value="">{i18n.tr(Msg::AllRoles)}</option>
+                    {[Role::Student, Role::Mentor, Role::Staff].into_iter().map(|role| view! {
+                        <option value=role.as_str()>{i18n.tr(Msg::role(role))}</option>
+                    }).collect_view()}
+                </Select>
+                <Select id="people-cohort" label=Msg::CohortYear value=cohort_choice on_edit=back_to_first_page>
+                    <option value="">{i18n.tr(Msg::AllCohorts)}</option>
+                    {move || cohort_years.get().into_iter().map(|year| view! {
+                        <option value=year.to_string()>{year}</option>
+                    }).collect_view()}
+                </Select>
             </div>
+            // Not a `ListCard`: the card also holds the filters, the load error and the paging.
             <ul class="list" data-testid="accounts">
                 {move || shown.get().into_iter().map(|account| {
                     let id = account.user.id.to_string();
                     let active = account.active;
                     let target = id.clone();
+                    let name = account.user.display_name.clone();
+                    let role = account.user.role;
                     view! {
-                        <li class="list-item" data-testid="account" data-email=account.user.email.clone() data-active=active.to_string()>
+                        <li class="list-item" data-testid="account" data-email=account.user.email.clone()
+                            data-active=active.to_string()>
                             <div class="grow">
-                                <p class="item-title">{if account.user.role == Role::Student {
-                                    view! { <leptos_router::components::A href=format!("/student?id={}", account.user.id)>{account.user.display_name.clone()}</leptos_router::components::A> }.into_any()
+                                <p class="item-title">{if role == Role::Student {
+                                    view! {
+                                        <leptos_router::components::A href=format!("/student?id={id}")>
+                                            {name}
+                                        </leptos_router::components::A>
+                                    }.into_any()
                                 } else {
-                                    account.user.display_name.clone().into_any()
+                                    name.into_any()
                                 }}</p>
-                                <p class="item-meta">{format!("{} · ", account.user.email)}{move || i18n.t(Msg::role(account.user.role))}</p>
+                                <p class="item-meta">
+                                    {format!("{} · ", account.user.email)}{i18n.tr(Msg::role(role))}
+                                </p>
                             </div>
                             {account.invited.then(|| view! { <span class="pill">{i18n.tr(Msg::Invited)}</span> })}
-                            {(!active).then(|| view! { <span class="pill pill-danger">{i18n.tr(Msg::Deactivated)}</span> })}
-                            <button class="button button-small" class:button-danger=active data-testid="toggle-active" data-write="api accounts/active" on:click=move |_| toggle(target.clone(), !active)>
+                            {(!active).then(|| view! {
+                                <span class="pill pill-danger">{i18n.tr(Msg::Deactivated)}</span>
+                            })}
+                            <button class="button button-small" class:button-danger=active data-testid="toggle-active"
+                                data-write="api accounts/active" on:click=move |_| toggle(target.clone(), !active)>
                                 {move || i18n.t(if active { Msg::Deactivate } else { Msg::Reactivate })}
                             </button>
                         </li>
@@ -194,21 +178,18 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     let role = RwSignal::new("student".to_owned());
     let cohort = RwSignal::new(String::new());
     let organization = RwSignal::new(String::new());
-    let program = Signal::derive(|| Some(SpaceId::Program));
-    let organizations = use_records(program, RecordKind::Organization);
+    let organizations = use_typed::<Organization>(program_space());
     let org_options = Memo::new(move |_| {
         let mut list: Vec<(String, String)> = organizations
             .get()
             .into_iter()
-            .filter_map(|(id, entity)| match entity {
-                Entity::Organization(org) if org.approved => Some((id.to_string(), org.name)),
-                _ => None,
-            })
+            .filter(|(_, org)| org.approved)
+            .map(|(id, org)| (id.to_string(), org.name))
             .collect();
         list.sort_by(|a, b| a.1.cmp(&b.1));
         list
     });
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Msg>);
     let invited = RwSignal::new(None::<(String, InviteResponse)>);
     let busy = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -218,7 +199,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
             name.get_untracked().trim().to_owned(),
         );
         if !email_text.contains('@') || name_text.is_empty() {
-            error.set(Some(i18n.t(Msg::InviteFieldsRequired).to_owned()));
+            error.set(Some(Msg::InviteFieldsRequired));
             return;
         }
         let role_value = Role::parse(&role.get_untracked()).unwrap_or(Role::Student);
@@ -226,7 +207,7 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
             match cohort.get_untracked().trim().parse::<i32>() {
                 Ok(year) => Some(year),
                 Err(_) => {
-                    error.set(Some(i18n.t(Msg::CohortRequired).to_owned()));
+                    error.set(Some(Msg::CohortRequired));
                     return;
                 }
             }
@@ -256,10 +237,9 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                     name.set(String::new());
                     on_invited.run(());
                 }
-                Err(problem_error) => error.set(Some(
-                    problem(&problem_error)
-                        .map_or_else(|| problem_error.to_string(), |msg| i18n.t(msg).to_owned()),
-                )),
+                Err(problem_error) => {
+                    error.set(Some(server_call_msg(ServerCall::Invite, &problem_error)))
+                }
             }
             busy.set(false);
         });
@@ -267,48 +247,36 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
     let origin = web_sys::window()
         .and_then(|window| window.location().origin().ok())
         .unwrap_or_default();
-    let bind = |signal: RwSignal<String>| {
-        move |event: leptos::ev::Event| signal.set(event_target_value(&event))
-    };
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::InvitePerson)}</h2>
+            // Not a `WriteForm`: inviting calls the server (`api invites`), not the engine, and its
+            // refusals are the server's words.
             <form class="form" on:submit=submit novalidate=true data-testid="invite-form" data-write="api invites">
-                <div class="field">
-                    <label for="invite-name">{i18n.tr(Msg::FullName)}</label>
-                    <input id="invite-name" maxlength="200" autocomplete="off" prop:value=move || name.get() on:input=bind(name) />
-                </div>
-                <div class="field">
-                    <label for="invite-email">{i18n.tr(Msg::Email)}</label>
-                    <input id="invite-email" type="email" autocomplete="off" prop:value=move || email.get() on:input=bind(email) />
-                </div>
+                <Field id="invite-name" label=Msg::FullName value=name maxlength=200 autocomplete="off" />
+                <Field id="invite-email" label=Msg::Email value=email input=Input::Email autocomplete="off" />
                 <div class="form-inline">
-                    <div class="field">
-                        <label for="invite-role">{i18n.tr(Msg::AccountRole)}</label>
-                        <select id="invite-role" prop:value=move || role.get() on:change=bind(role)>
-                            <option value="student">{i18n.tr(Msg::RoleStudent)}</option>
-                            <option value="mentor">{i18n.tr(Msg::RoleMentor)}</option>
-                            <option value="staff">{i18n.tr(Msg::RoleStaff)}</option>
-                        </select>
-                    </div>
+                    <Select id="invite-role" label=Msg::AccountRole value=role>
+                        <option value="student">{i18n.tr(Msg::RoleStudent)}</option>
+                        <option value="mentor">{i18n.tr(Msg::RoleMentor)}</option>
+                        <option value="staff">{i18n.tr(Msg::RoleStaff)}</option>
+                    </Select>
                     <Show when=move || role.get() == "mentor">
-                        <div class="field">
-                            <label for="invite-organization">{i18n.tr(Msg::OrganizationName)}</label>
-                            <select id="invite-organization" on:change=bind(organization)>
-                                <option value="">"—"</option>
-                                {move || org_options.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                            </select>
-                        </div>
+                        <Select id="invite-organization" label=Msg::OrganizationName value=organization>
+                            <option value="">"—"</option>
+                            {move || org_options.get().into_iter().map(|(id, name)| view! {
+                                <option value=id>{name}</option>
+                            }).collect_view()}
+                        </Select>
                     </Show>
                     <Show when=move || role.get() == "student">
-                        <div class="field">
-                            <label for="invite-cohort">{i18n.tr(Msg::CohortYear)}</label>
-                            <input id="invite-cohort" type="number" min="1950" max="2100" prop:value=move || cohort.get() on:input=bind(cohort) />
-                        </div>
+                        <Field id="invite-cohort" label=Msg::CohortYear value=cohort input=Input::Number min="1950"
+                            max="2100" />
                     </Show>
                 </div>
-                <p class="form-error" role="alert">{move || error.get()}</p>
-                <button class="button button-primary" type="submit" data-testid="send-invite" disabled=move || busy.get()>{i18n.tr(Msg::CreateInvite)}</button>
+                <p class="form-error" role="alert">{move || error.get().map(|msg| i18n.t(msg))}</p>
+                <button class="button button-primary" type="submit" data-testid="send-invite"
+                    disabled=move || busy.get()>{i18n.tr(Msg::CreateInvite)}</button>
             </form>
             {move || invited.get().map(|(who, answer)| {
                 let link = format!("{origin}/invite?code={}", answer.code);
@@ -317,7 +285,10 @@ fn InviteForm(on_invited: Callback<()>) -> impl IntoView {
                         <p class="item-title">{who}</p>
                         <QrCodeImage text=link.clone() label=i18n.t(Msg::InviteLink).to_owned() />
                         <p><a href=link.clone() data-testid="invite-link">{link.clone()}</a></p>
-                        <p class="muted">{move || format!("{} {}", i18n.t(Msg::InviteExpires), format_date(i18n.lang.get(), answer.expires_at.date_naive()))}</p>
+                        <p class="muted">{move || {
+                            let expires = format_date(i18n.lang.get(), answer.expires_at.date_naive());
+                            format!("{} {expires}", i18n.t(Msg::InviteExpires))
+                        }}</p>
                     </div>
                 }
             })}

@@ -9,15 +9,18 @@ use chrono::Utc;
 use leptos::prelude::*;
 
 use imp_shared::domain::{
-    Cohort, Entity, Organization, PlacementState, Position, RankingChoice, RecordKind,
+    Cohort, Organization, Placement, PlacementState, Position, Ranking, RankingChoice, RecordKind,
+    StudentProfile,
 };
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::form::{bind, Bound, Check, Select};
+use crate::components::list::SearchField;
 use crate::components::write;
 use crate::i18n::{days_left_text, format_date, n_of_m_ranked, pick, use_i18n, Msg};
 use crate::sync::hooks::{
-    use_pending_ids, use_records, use_session, use_write, FormWrite, WriteErrorLine,
+    program_space, use_pending_ids, use_session, use_typed, use_write, FormWrite, WriteErrorLine,
 };
 use crate::zone::in_program_zone;
 
@@ -53,33 +56,26 @@ impl RankingRound {
 pub fn use_ranking_round() -> Memo<Option<RankingRound>> {
     let session = use_session();
     let space = Signal::derive(move || session.get().map(|s| SpaceId::Student(s.user.id)));
-    let program = Signal::derive(|| Some(SpaceId::Program));
-    let profiles = use_records(space, RecordKind::StudentProfile);
-    let cohorts = use_records(program, RecordKind::Cohort);
-    let rankings = use_records(space, RecordKind::Ranking);
-    let placements = use_records(space, RecordKind::Placement);
+    let profiles = use_typed::<StudentProfile>(space);
+    let cohorts = use_typed::<Cohort>(program_space());
+    let rankings = use_typed::<Ranking>(space);
+    let placements = use_typed::<Placement>(space);
     Memo::new(move |_| {
-        let year = profiles.get().into_iter().find_map(|(_, e)| match e {
-            Entity::StudentProfile(profile) => Some(profile.cohort_year),
-            _ => None,
-        })?;
-        let (cohort_id, cohort) = cohorts.get().into_iter().find_map(|(id, e)| match e {
-            Entity::Cohort(cohort) if cohort.year == year => Some((id, cohort)),
-            _ => None,
-        })?;
+        let year = profiles.with(|list| list.first().map(|(_, profile)| profile.cohort_year))?;
+        let (cohort_id, cohort) = cohorts.get().into_iter().find(|(_, c)| c.year == year)?;
         let choices = rankings
             .get()
             .into_iter()
-            .find_map(|(id, e)| match e {
-                Entity::Ranking(ranking) if id == cohort_id => Some(ranking.choices),
-                _ => None,
-            })
+            .find(|(id, _)| *id == cohort_id)
+            .map(|(_, ranking)| ranking.choices)
             .unwrap_or_default();
-        let placed = placements.get().into_iter().any(|(_, e)| {
-            matches!(e, Entity::Placement(p) if matches!(
-                p.state,
-                PlacementState::Confirmed | PlacementState::Active | PlacementState::Completed
-            ))
+        let placed = placements.with(|list| {
+            list.iter().any(|(_, p)| {
+                matches!(
+                    p.state,
+                    PlacementState::Confirmed | PlacementState::Active | PlacementState::Completed
+                )
+            })
         });
         Some(RankingRound {
             cohort_id,
@@ -97,39 +93,29 @@ pub fn PositionsPage() -> impl IntoView {
     let session = use_session();
     let space = Signal::derive(move || session.get().map(|s| SpaceId::Student(s.user.id)));
     let round = use_ranking_round();
-    let program = Signal::derive(|| Some(SpaceId::Program));
-    let positions = use_records(program, RecordKind::Position);
-    let organizations = use_records(program, RecordKind::Organization);
+    let positions = use_typed::<Position>(program_space());
+    let organizations = use_typed::<Organization>(program_space());
     let catalogue = Memo::new(move |_| {
-        let orgs: Vec<(RecordId, Organization)> = organizations
-            .get()
-            .into_iter()
-            .filter_map(|(id, e)| match e {
-                Entity::Organization(org) => Some((id, org)),
-                _ => None,
-            })
-            .collect();
+        let orgs: Vec<(RecordId, Organization)> = organizations.get();
         let year = round.get().map(|r| r.cohort.year);
         let mut list: Vec<Listed> = positions
             .get()
             .into_iter()
-            .filter_map(|(id, e)| match e {
-                // Closed positions stay listed here so a ranking that holds one names it; the
-                // browser shows only open ones.
-                Entity::Position(position) if Some(position.cohort_year) == year => {
-                    let org = orgs
-                        .iter()
-                        .find(|(org_id, _)| *org_id == position.organization_id)
-                        .map(|(_, org)| org.clone());
-                    Some(Listed {
-                        id,
-                        organization: org.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-                        industry: org.as_ref().map(|o| o.industry.clone()).unwrap_or_default(),
-                        industry_zh: org.map(|o| o.industry_zh).unwrap_or_default(),
-                        position,
-                    })
+            // Closed positions stay listed here so a ranking that holds one names it; the
+            // browser shows only open ones.
+            .filter(|(_, position)| Some(position.cohort_year) == year)
+            .map(|(id, position)| {
+                let org = orgs
+                    .iter()
+                    .find(|(org_id, _)| *org_id == position.organization_id)
+                    .map(|(_, org)| org);
+                Listed {
+                    id,
+                    organization: org.map(|o| o.name.clone()).unwrap_or_default(),
+                    industry: org.map(|o| o.industry.clone()).unwrap_or_default(),
+                    industry_zh: org.map(|o| o.industry_zh.clone()).unwrap_or_default(),
+                    position,
                 }
-                _ => None,
             })
             .collect();
         list.sort_by(|a, b| {
@@ -139,7 +125,8 @@ pub fn PositionsPage() -> impl IntoView {
     });
     view! {
         <h1>{i18n.tr(Msg::RankPositions)}</h1>
-        <Show when=move || round.with(Option::is_some) fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoCohort)}</p> }>
+        <Show when=move || round.with(Option::is_some)
+            fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoCohort)}</p> }>
             <Show when=move || round.with(|r| r.as_ref().is_some_and(|r| r.placed))>
                 <p class="notice" data-testid="already-placed">{i18n.tr(Msg::AlreadyPlaced)}</p>
             </Show>
@@ -158,6 +145,40 @@ pub struct Listed {
     /// The industry in 繁體中文 (empty when not translated).
     industry_zh: String,
     position: Position,
+}
+
+/// A ranked choice's reason as the field shows it: what the person typed, kept (by position) until
+/// its change is accepted so a refused edit keeps their text; otherwise the stored reason. The field
+/// stays hand-written (a placeholder, saved when it is left), bound with [`bind`].
+#[derive(Clone, Copy)]
+struct Reason {
+    drafts: RwSignal<HashMap<RecordId, String>>,
+    position: StoredValue<RecordId>,
+    stored: StoredValue<String>,
+}
+
+impl Bound for Reason {
+    fn text(&self) -> String {
+        self.position
+            .with_value(|position| self.drafts.with(|drafts| drafts.get(position).cloned()))
+            .unwrap_or_else(|| self.stored.get_value())
+    }
+
+    fn text_untracked(&self) -> String {
+        self.position
+            .with_value(|position| {
+                self.drafts
+                    .with_untracked(|drafts| drafts.get(position).cloned())
+            })
+            .unwrap_or_else(|| self.stored.get_value())
+    }
+
+    fn edit(&self, text: String) {
+        let position = self.position.get_value();
+        self.drafts.update(|drafts| {
+            drafts.insert(position, text);
+        });
+    }
 }
 
 fn save(
@@ -196,31 +217,29 @@ fn MyRanking(
             .get()
             .is_some_and(|r| pending.get().contains(&r.cohort_id))
     };
-    let change = move |edit: &dyn Fn(&mut Vec<RankingChoice>)| {
+    let reorder_choice = Callback::new(move |(target, how): (RecordId, Reorder)| {
         if let Some(round) = round.get_untracked() {
             let mut choices = round.choices.clone();
-            edit(&mut choices);
+            reorder(&mut choices, &target, how);
             save(write, space, &round, choices, || {});
         }
-    };
+    });
     // A reason is kept as typed until its change is accepted.
-    let save_reason = move |target: RecordId, typed: String| {
+    let save_reason = Callback::new(move |reason: Reason| {
         let Some(round) = round.get_untracked() else {
             return;
         };
+        let target = reason.position.get_value();
         let mut choices = round.choices.clone();
         if let Some(choice) = choices.iter_mut().find(|c| c.position_id == target) {
-            choice.reason = typed.trim().to_owned();
+            choice.reason = reason.text_untracked().trim().to_owned();
         }
-        reason_drafts.update(|drafts| {
-            drafts.insert(target.clone(), typed);
-        });
         save(write, space, &round, choices, move || {
             reason_drafts.update(|drafts| {
                 drafts.remove(&target);
             })
         });
-    };
+    });
     let deadline = move || {
         round
             .get()
@@ -232,74 +251,155 @@ fn MyRanking(
                 (local, left)
             })
     };
+    let closed = move || round.get().is_some_and(|r| r.closed());
+    let counted = move || {
+        round
+            .get()
+            .map(|r| n_of_m_ranked(i18n.lang.get(), r.choices.len(), r.cohort.max_rankings))
+    };
+    let ranking_tag = move || {
+        round
+            .get()
+            .map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))
+    };
+    let rows = move || {
+        let Some(round) = round.get() else {
+            return Vec::new();
+        };
+        let closed = round.closed();
+        let count = round.choices.len();
+        let listed = catalogue.get();
+        round
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(index, choice)| {
+                let entry = listed.iter().find(|l| l.id == choice.position_id).cloned();
+                let reason = Reason {
+                    drafts: reason_drafts,
+                    position: StoredValue::new(choice.position_id.clone()),
+                    stored: StoredValue::new(choice.reason.clone()),
+                };
+                view! {
+                    <RankedChoice index=index count=count closed=closed entry=entry reason=reason
+                        on_reason=save_reason on_reorder=reorder_choice />
+                }
+            })
+            .collect::<Vec<_>>()
+    };
     view! {
-        <section class="card" data-testid="my-ranking" data-closed=move || round.get().is_some_and(|r| r.closed()).to_string()>
+        <section class="card" data-testid="my-ranking" data-closed=move || closed().to_string()>
             <h2 class="card-title">{i18n.tr(Msg::MyRanking)}</h2>
             <p class="item-meta">
-                {move || round.get().map(|r| n_of_m_ranked(i18n.lang.get(), r.choices.len(), r.cohort.max_rankings))}
+                {counted}
                 {move || deadline().map(|(local, left)| view! {
-                    " · "{i18n.t(Msg::RankingDeadline)}" "{format_date(i18n.lang.get(), local.date_naive())}" "{local.format("%H:%M").to_string()}
+                    " · "{i18n.t(Msg::RankingDeadline)}" "{format_date(i18n.lang.get(), local.date_naive())}
+                    " "{local.format("%H:%M").to_string()}
                     <span class="pill" class:pill-danger=left < 3>{days_left_text(i18n.lang.get(), left)}</span>
                 })}
                 <Show when=waiting>
                     <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
                 </Show>
             </p>
-            <Show when=move || round.get().is_some_and(|r| r.closed())>
+            <Show when=closed>
                 <p class="notice" data-testid="ranking-closed">{i18n.tr(Msg::RankingClosed)}</p>
             </Show>
             <WriteErrorLine write=write />
-            <Show when=move || round.get().is_some_and(|r| !r.choices.is_empty()) fallback=move || view! { <p class="muted">{i18n.tr(Msg::RankingEmpty)}</p> }>
-                <ol class="list ranking" data-testid="ranking" data-write=move || round.get().map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))>
-                    {move || {
-                        let Some(round) = round.get() else { return Vec::new() };
-                        let closed = round.closed();
-                        let count = round.choices.len();
-                        let listed = catalogue.get();
-                        round.choices.iter().enumerate().map(|(index, choice)| {
-                            let entry = listed.iter().find(|l| l.id == choice.position_id).cloned();
-                            // A position staff closed (or removed) after it was ranked: named, marked,
-                            // and removable; the rest of the ranking stays editable.
-                            let position_closed = entry.as_ref().is_none_or(|l| !l.position.open);
-                            let title = entry.as_ref().map_or_else(|| i18n.t(Msg::PositionGone).to_owned(), |l| l.position.title.clone());
-                            let org = entry.map(|l| l.organization).unwrap_or_default();
-                            let reason_id = format!("reason-{}", choice.position_id);
-                            let reason = choice.reason.clone();
-                            let position_id = choice.position_id.clone();
-                            let (up, down, remove, edit) = (position_id.clone(), position_id.clone(), position_id.clone(), position_id.clone());
-                            view! {
-                                <li class="list-item ranked" data-testid="ranked" data-position-id=position_id.to_string() data-position-closed=position_closed.to_string()>
-                                    <span class="rank-number" aria-hidden="true">{index + 1}</span>
-                                    <div class="grow">
-                                        <p class="item-title">{title}
-                                            {position_closed.then(|| view! { " " <span class="pill pill-danger" data-testid="position-closed">{i18n.tr(Msg::PositionClosedPill)}</span> })}
-                                        </p>
-                                        <p class="item-meta">{org}</p>
-                                        <label class="visually-hidden" for=reason_id.clone()>{i18n.tr(Msg::WhyThisChoice)}</label>
-                                        <input id=reason_id class="reason" data-testid="reason" maxlength="500" disabled=closed
-                                            placeholder=i18n.tr(Msg::WhyThisChoice)
-                                            prop:value={ let key = edit.clone(); move || reason_drafts.with(|d| d.get(&key).cloned()).unwrap_or_else(|| reason.clone()) }
-                                            on:change=move |event| save_reason(edit.clone(), event_target_value(&event)) />
-                                    </div>
-                                    <Show when=move || !closed>
-                                        <div class="row-actions">
-                                            <button class="button button-small" data-testid="move-up" disabled=index == 0
-                                                aria-label=i18n.tr(Msg::MoveUp)
-                                                on:click={ let up = up.clone(); move |_| { let target = up.clone(); change(&move |c: &mut Vec<RankingChoice>| { if let Some(i) = c.iter().position(|x| x.position_id == target) { if i > 0 { c.swap(i, i - 1); } } }) } }>"↑"</button>
-                                            <button class="button button-small" data-testid="move-down" disabled=index + 1 == count
-                                                aria-label=i18n.tr(Msg::MoveDown)
-                                                on:click={ let down = down.clone(); move |_| { let target = down.clone(); change(&move |c: &mut Vec<RankingChoice>| { if let Some(i) = c.iter().position(|x| x.position_id == target) { if i + 1 < c.len() { c.swap(i, i + 1); } } }) } }>"↓"</button>
-                                            <button class="button button-small button-danger" data-testid="remove-choice"
-                                                on:click={ let remove = remove.clone(); move |_| { let target = remove.clone(); change(&move |c: &mut Vec<RankingChoice>| c.retain(|x| x.position_id != target)) } }>{i18n.tr(Msg::Remove)}</button>
-                                        </div>
-                                    </Show>
-                                </li>
-                            }
-                        }).collect::<Vec<_>>()
-                    }}
-                </ol>
+            <Show when=move || round.get().is_some_and(|r| !r.choices.is_empty())
+                fallback=move || view! { <p class="muted">{i18n.tr(Msg::RankingEmpty)}</p> }>
+                <ol class="list ranking" data-testid="ranking" data-write=ranking_tag>{rows}</ol>
             </Show>
         </section>
+    }
+}
+
+/// A change to the ranking's order: one choice moved up or down, or taken off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reorder {
+    Up,
+    Down,
+    Remove,
+}
+
+/// Moves or takes off the choice of position `target`.
+fn reorder(choices: &mut Vec<RankingChoice>, target: &RecordId, how: Reorder) {
+    let Some(index) = choices.iter().position(|c| c.position_id == *target) else {
+        return;
+    };
+    match how {
+        Reorder::Up if index > 0 => choices.swap(index, index - 1),
+        Reorder::Down if index + 1 < choices.len() => choices.swap(index, index + 1),
+        Reorder::Remove => choices.retain(|c| c.position_id != *target),
+        Reorder::Up | Reorder::Down => {}
+    }
+}
+
+/// One ranked choice: its place, the position (or that it is gone), the reason, and the buttons
+/// that move it or take it off while the round is open.
+#[component]
+fn RankedChoice(
+    /// Its place in the ranking, from 0.
+    index: usize,
+    /// How many choices the ranking has.
+    count: usize,
+    /// Whether the round is closed (the ranking is read-only).
+    closed: bool,
+    /// The position as the catalogue lists it (none once it was removed).
+    entry: Option<Listed>,
+    reason: Reason,
+    on_reason: Callback<Reason>,
+    on_reorder: Callback<(RecordId, Reorder)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    // A position staff closed (or removed) after it was ranked: named, marked, and removable; the
+    // rest of the ranking stays editable.
+    let position_closed = entry.as_ref().is_none_or(|l| !l.position.open);
+    let title = entry.as_ref().map_or_else(
+        || i18n.t(Msg::PositionGone).to_owned(),
+        |l| l.position.title.clone(),
+    );
+    let org = entry.map(|l| l.organization).unwrap_or_default();
+    let position_id = reason.position.get_value();
+    let reason_id = format!("reason-{position_id}");
+    let typed = bind(reason);
+    let button = move |how: Reorder| {
+        let target = position_id.clone();
+        move |_| on_reorder.run((target.clone(), how))
+    };
+    let (up, down, remove) = (
+        button(Reorder::Up),
+        button(Reorder::Down),
+        button(Reorder::Remove),
+    );
+    view! {
+        <li class="list-item ranked" data-testid="ranked" data-position-id=reason.position.get_value().to_string()
+            data-position-closed=position_closed.to_string()>
+            <span class="rank-number" aria-hidden="true">{index + 1}</span>
+            <div class="grow">
+                <p class="item-title">{title}
+                    {position_closed.then(|| view! {
+                        " "<span class="pill pill-danger" data-testid="position-closed">
+                            {i18n.tr(Msg::PositionClosedPill)}
+                        </span>
+                    })}
+                </p>
+                <p class="item-meta">{org}</p>
+                <label class="visually-hidden" for=reason_id.clone()>{i18n.tr(Msg::WhyThisChoice)}</label>
+                <input id=reason_id class="reason" data-testid="reason" maxlength="500" disabled=closed
+                    placeholder=i18n.tr(Msg::WhyThisChoice) prop:value=move || reason.text()
+                    on:change=move |event| { typed(event); on_reason.run(reason) } />
+            </div>
+            <Show when=move || !closed>
+                <div class="row-actions">
+                    <button class="button button-small" data-testid="move-up" disabled=index == 0
+                        aria-label=i18n.tr(Msg::MoveUp) on:click=up.clone()>"↑"</button>
+                    <button class="button button-small" data-testid="move-down" disabled=index + 1 == count
+                        aria-label=i18n.tr(Msg::MoveDown) on:click=down.clone()>"↓"</button>
+                    <button class="button button-small button-danger" data-testid="remove-choice"
+                        on:click=remove.clone()>{i18n.tr(Msg::Remove)}</button>
+                </div>
+            </Show>
+        </li>
     }
 }
 
@@ -354,6 +454,11 @@ fn PositionBrowser(
             })
             .collect::<Vec<_>>()
     });
+    let ranking_tag = move || {
+        round
+            .get()
+            .map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))
+    };
     let add = move |position_id: RecordId| {
         if let Some(round) = round.get_untracked() {
             let mut choices = round.choices.clone();
@@ -368,33 +473,26 @@ fn PositionBrowser(
         <section class="card" data-testid="positions">
             <h2 class="card-title">{i18n.tr(Msg::OpenPositions)}</h2>
             <div class="form-inline filters" data-local="filters">
-                <div class="field grow">
-                    <label for="position-search">{i18n.tr(Msg::Search)}</label>
-                    <input id="position-search" type="search" data-testid="position-search" prop:value=move || query.get()
-                        on:input=move |event| query.set(event_target_value(&event)) />
-                </div>
-                <div class="field">
-                    <label for="position-industry">{i18n.tr(Msg::Industry)}</label>
-                    <select id="position-industry" data-testid="position-industry" on:change=move |event| industry.set(event_target_value(&event))>
-                        <option value="">{i18n.tr(Msg::AllIndustries)}</option>
-                        {move || industries.get().into_iter().map(|(name, zh)| view! { <option value=name.clone()>{pick(i18n.lang.get(), &name, &zh).to_owned()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <label class="check">
-                    <input type="checkbox" data-testid="paid-only" prop:checked=move || paid_only.get() on:change=move |event| paid_only.set(event_target_checked(&event)) />
-                    {i18n.tr(Msg::PaidOnly)}
-                </label>
-                <label class="check">
-                    <input type="checkbox" data-testid="housing-only" prop:checked=move || housing_only.get() on:change=move |event| housing_only.set(event_target_checked(&event)) />
-                    {i18n.tr(Msg::WithHousing)}
-                </label>
+                <SearchField id="position-search" query=query grow=true />
+                <Select id="position-industry" label=Msg::Industry value=industry>
+                    <option value="">{i18n.tr(Msg::AllIndustries)}</option>
+                    // The chosen industry is marked too: the options are made again in the other language.
+                    {move || industries.get().into_iter().map(|(name, zh)| {
+                        let selected = industry.get_untracked() == name;
+                        let text = pick(i18n.lang.get(), &name, &zh).to_owned();
+                        view! { <option value=name selected=selected>{text}</option> }
+                    }).collect_view()}
+                </Select>
+                <Check testid="paid-only" label=Msg::PaidOnly checked=paid_only />
+                <Check testid="housing-only" label=Msg::WithHousing checked=housing_only />
             </div>
             <Show when=move || round.get().is_some_and(|r| r.full() && !r.closed())>
                 <p class="notice">{i18n.tr(Msg::RankingFull)}</p>
             </Show>
             <WriteErrorLine write=write />
-            <Show when=move || !shown.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoPositionsMatch)}</p> }>
-                <ul class="list" data-testid="position-list" data-write=move || round.get().map(|r| write::changes(space.get().as_ref(), RecordKind::Ranking, &r.cohort_id))>
+            <Show when=move || !shown.get().is_empty()
+                fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoPositionsMatch)}</p> }>
+                <ul class="list" data-testid="position-list" data-write=ranking_tag>
                     <For each=move || shown.get() key=|l| l.id.clone() let(listed)>
                         <PositionItem listed=listed round=round add=add />
                     </For>
@@ -427,13 +525,24 @@ fn PositionItem(
     let position = listed.position.clone();
     let languages = position.languages.join(", ");
     let id_text = id.to_string();
+    let org = move || {
+        let industry = pick(i18n.lang.get(), &listed.industry, &listed.industry_zh);
+        format!("{} · {industry}", listed.organization)
+    };
+    let pay = move || {
+        i18n.t(if position.paid {
+            Msg::Paid
+        } else {
+            Msg::Unpaid
+        })
+    };
     view! {
         <li class="list-item" data-testid="position" data-position-id=id_text>
             <div class="grow">
                 <p class="item-title">{position.title.clone()}</p>
-                <p class="item-meta" data-testid="position-org">{move || format!("{} · {}", listed.organization, pick(i18n.lang.get(), &listed.industry, &listed.industry_zh))}</p>
+                <p class="item-meta" data-testid="position-org">{org}</p>
                 <p class="item-meta">
-                    <span class="pill">{move || i18n.t(if position.paid { Msg::Paid } else { Msg::Unpaid })}</span>
+                    <span class="pill">{pay}</span>
                     {position.housing.then(|| view! { <span class="pill">{i18n.tr(Msg::Housing)}</span> })}
                     " "{languages}" · "{i18n.tr(Msg::Slots)}" "{position.slots}
                 </p>
@@ -442,7 +551,8 @@ fn PositionItem(
                 let target = id.clone();
                 let can_add = can_add.clone();
                 view! {
-                    <button class="button button-small" data-testid="rank" disabled=move || !can_add() on:click=move |_| add(target.clone())>{i18n.tr(Msg::RankThis)}</button>
+                    <button class="button button-small" data-testid="rank" disabled=move || !can_add()
+                        on:click=move |_| add(target.clone())>{i18n.tr(Msg::RankThis)}</button>
                 }
             }>
                 <span class="pill">{i18n.tr(Msg::Ranked)}</span>

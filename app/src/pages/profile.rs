@@ -219,6 +219,13 @@ fn ProfileForm(
         );
     };
     let disabled = Signal::derive(move || !editable.get());
+    let writes = move || {
+        let space = space_id.get();
+        profile.with(|p| {
+            p.as_ref()
+                .map(|(id, _)| write::changes(space.as_ref(), RecordKind::StudentProfile, id))
+        })
+    };
     let unsaved = Callback::new(move |()| saved.set(false));
     view! {
         <section class="card">
@@ -228,14 +235,17 @@ fn ProfileForm(
                     " "<span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
                 </Show>
             </h2>
-            <form class="form" on:submit=save novalidate=true data-testid="profile-form" data-write=move || profile.with(|p| p.as_ref().map(|(id, _)| write::changes(space_id.get().as_ref(), RecordKind::StudentProfile, id)))>
+            <form class="form" on:submit=save novalidate=true data-testid="profile-form"
+                data-write=writes>
                 <Field id="nationality" label=Msg::Nationality value=nationality disabled=disabled on_edit=unsaved />
                 <Field id="university" label=Msg::University value=university disabled=disabled on_edit=unsaved />
                 <Field id="department" label=Msg::Department value=department disabled=disabled on_edit=unsaved />
                 <Field id="degree" label=Msg::Degree value=degree disabled=disabled on_edit=unsaved />
-                <Field id="graduation" label=Msg::Graduation value=graduation input=Input::Date disabled=disabled on_edit=unsaved />
+                <Field id="graduation" label=Msg::Graduation value=graduation input=Input::Date
+                    disabled=disabled on_edit=unsaved />
                 <Field id="languages" label=Msg::Languages value=languages disabled=disabled on_edit=unsaved />
-                <Field id="mandarin" label=Msg::MandarinLevel value=mandarin input=Input::Number disabled=disabled on_edit=unsaved />
+                <Field id="mandarin" label=Msg::MandarinLevel value=mandarin input=Input::Number
+                    disabled=disabled on_edit=unsaved />
                 <Field id="arc" label=Msg::ArcExpiry value=arc input=Input::Date disabled=disabled on_edit=unsaved />
                 <Select id="degree-level" label=Msg::DegreeLevel value=degree_level disabled=disabled
                     on_edit=unsaved>
@@ -253,12 +263,15 @@ fn ProfileForm(
                         } />
                     {i18n.tr(Msg::HongKongMacau)}
                 </label>
-                <Field id="placement-start" label=Msg::PlacementStart value=placement_start input=Input::Date disabled=disabled on_edit=unsaved />
-                <Field id="placement-end" label=Msg::PlacementEnd value=placement_end input=Input::Date disabled=disabled on_edit=unsaved />
+                <Field id="placement-start" label=Msg::PlacementStart value=placement_start input=Input::Date
+                    disabled=disabled on_edit=unsaved />
+                <Field id="placement-end" label=Msg::PlacementEnd value=placement_end input=Input::Date
+                    disabled=disabled on_edit=unsaved />
                 <Field id="interests" label=Msg::Interests value=interests disabled=disabled on_edit=unsaved />
                 <WriteErrorLine write=write />
                 <Show when=move || editable.get()>
-                    <button class="button button-primary" type="submit" data-testid="save-profile" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>
+                    <button class="button button-primary" type="submit" data-testid="save-profile"
+                        prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>
                 </Show>
                 <Show when=move || saved.get()>
                     <p class="muted" role="status" data-testid="profile-saved">{i18n.tr(Msg::Saved)}</p>

@@ -11,11 +11,12 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
 use crate::components::confirm::ConfirmDialog;
+use crate::components::form::{Field, Input, ListCard, Select, TextArea, WriteForm};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{feedback_shows_by, format_date, use_i18n, Msg};
 use crate::sync::hooks::{
-    use_pending_ids, use_records, use_session, use_write, FormError, WriteErrorLine,
+    use_pending_ids, use_session, use_typed, use_write, FormError, FormWrite, WriteErrorLine,
 };
 use crate::zone::{local_or_utc, local_to_utc};
 
@@ -36,6 +37,18 @@ fn state_msg(state: SessionState) -> Msg {
         SessionState::Completed => Msg::Completed,
         SessionState::Cancelled => Msg::Cancelled,
     }
+}
+
+/// The choices of a duration in minutes ("60 min").
+pub(crate) fn minute_options(minutes: [u32; 4]) -> impl IntoView {
+    let i18n = use_i18n();
+    minutes
+        .into_iter()
+        .map(|minutes| {
+            let label = move || format!("{minutes} {}", i18n.t(Msg::Minutes));
+            view! { <option value=minutes.to_string()>{label}</option> }
+        })
+        .collect_view()
 }
 
 /// The sessions screen.
@@ -135,65 +148,49 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
             },
         );
     };
-    let bind = |signal: RwSignal<String>| {
-        move |event: leptos::ev::Event| signal.set(event_target_value(&event))
+    let date_missing =
+        Signal::derive(move || write.error.get() == Some(FormError::Form(Msg::DateRequired)));
+    let notes_missing =
+        Signal::derive(move || write.error.get() == Some(FormError::Form(Msg::NotesRequired)));
+    let writes = move || write::creates(space.get().as_ref(), RecordKind::MentoringSession);
+    let submit_label = move || {
+        i18n.t(if is_past() {
+            Msg::LogPastSession
+        } else {
+            Msg::ScheduleSession
+        })
     };
+    // Not a `WriteForm`: the button says whether it schedules a session or logs a past one.
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::ScheduleSession)}</h2>
-            <form class="form" on:submit=submit novalidate=true data-testid="schedule-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::MentoringSession)>
+            <form class="form" on:submit=submit novalidate=true data-testid="schedule-form" data-write=writes>
                 <div class="form-inline">
-                    <div class="field">
-                        <label for="session-date">{i18n.tr(Msg::Date)}</label>
-                        <input id="session-date" type="date" prop:value=move || date.get() on:input=bind(date)
-                            aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::DateRequired))).to_string() aria-describedby="session-error" />
-                    </div>
-                    <div class="field">
-                        <label for="session-time">{i18n.tr(Msg::Time)}</label>
-                        <input id="session-time" type="time" prop:value=move || time.get() on:input=bind(time) />
-                    </div>
-                    <div class="field">
-                        <label for="session-duration">{i18n.tr(Msg::Duration)}</label>
-                        <select id="session-duration" prop:value=move || duration.get() on:change=bind(duration)>
-                            {[30, 45, 60, 90].into_iter().map(|minutes| view! {
-                                <option value=minutes.to_string()>{move || format!("{minutes} {}", i18n.t(Msg::Minutes))}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="session-format">{i18n.tr(Msg::Format)}</label>
-                        <select id="session-format" prop:value=move || format.get() on:change=bind(format)>
-                            <option value="in_person">{i18n.tr(Msg::InPerson)}</option>
-                            <option value="video">{i18n.tr(Msg::Video)}</option>
-                            <option value="phone">{i18n.tr(Msg::Phone)}</option>
-                        </select>
-                    </div>
+                    <Field id="session-date" label=Msg::Date value=date input=Input::Date invalid=date_missing
+                        described_by="session-error" />
+                    <Field id="session-time" label=Msg::Time value=time input=Input::Time />
+                    <Select id="session-duration" label=Msg::Duration value=duration>
+                        {minute_options([30, 45, 60, 90])}
+                    </Select>
+                    <Select id="session-format" label=Msg::Format value=format>
+                        <option value="in_person">{i18n.tr(Msg::InPerson)}</option>
+                        <option value="video">{i18n.tr(Msg::Video)}</option>
+                        <option value="phone">{i18n.tr(Msg::Phone)}</option>
+                    </Select>
                 </div>
-                <div class="field">
-                    <label for="session-location">{i18n.tr(Msg::PlaceOrLink)}</label>
-                    <input id="session-location" maxlength="200" prop:value=move || location.get() on:input=bind(location) />
-                </div>
-                <div class="field">
-                    <label for="session-agenda">{i18n.tr(Msg::Agenda)}</label>
-                    <textarea id="session-agenda" rows="2" prop:value=move || agenda.get() on:input=bind(agenda)></textarea>
-                </div>
+                <Field id="session-location" label=Msg::PlaceOrLink value=location maxlength=200 />
+                <TextArea id="session-agenda" label=Msg::Agenda value=agenda rows=2 />
                 <Show when=is_past>
                     <p class="muted" data-testid="past-session-hint">{i18n.tr(Msg::PastSessionHint)}</p>
-                    <div class="field">
-                        <label for="past-notes">{i18n.tr(Msg::Notes)}</label>
-                        <textarea id="past-notes" data-testid="past-notes" rows="3" prop:value=move || past_notes.get() on:input=bind(past_notes)
-                            aria-invalid=move || (write.error.get() == Some(FormError::Form(Msg::NotesRequired))).to_string()></textarea>
-                    </div>
-                    <div class="field">
-                        <label for="past-steps">{i18n.tr(Msg::NextSteps)}</label>
-                        <textarea id="past-steps" data-testid="past-next-steps" rows="2" prop:value=move || past_steps.get() on:input=bind(past_steps)></textarea>
-                    </div>
+                    <TextArea id="past-notes" label=Msg::Notes value=past_notes invalid=notes_missing />
+                    <TextArea id="past-steps" testid="past-next-steps" label=Msg::NextSteps value=past_steps rows=2 />
                 </Show>
                 <div id="session-error">
                     <WriteErrorLine write=write />
                 </div>
-                <button class="button button-primary" type="submit" data-testid="schedule" prop:disabled=move || write.pending.get()>
-                    {move || i18n.t(if is_past() { Msg::LogPastSession } else { Msg::ScheduleSession })}
+                <button class="button button-primary" type="submit" data-testid="schedule"
+                    prop:disabled=move || write.pending.get()>
+                    {submit_label}
                 </button>
             </form>
         </section>
@@ -202,19 +199,11 @@ fn ScheduleForm(space: Signal<Option<SpaceId>>) -> impl IntoView {
 
 #[component]
 fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let records = use_records(space, RecordKind::MentoringSession);
-    let feedback = use_records(space, RecordKind::Feedback);
+    let records = use_typed::<MentoringSession>(space);
+    let feedback = use_typed::<Feedback>(space);
     let pending = use_pending_ids(space);
     let sessions = Memo::new(move |_| {
-        let mut list: Vec<(RecordId, MentoringSession)> = records
-            .get()
-            .into_iter()
-            .filter_map(|(id, entity)| match entity {
-                Entity::MentoringSession(session) => Some((id, session)),
-                _ => None,
-            })
-            .collect();
+        let mut list = records.get();
         // The soonest coming session first, then those past, the latest first.
         let now = Utc::now();
         list.sort_by(|(a_id, a), (b_id, b)| {
@@ -227,21 +216,32 @@ fn SessionList(space: Signal<Option<SpaceId>>) -> impl IntoView {
         });
         list
     });
+    let waiting = move |id: RecordId| Signal::derive(move || pending.with(|ids| ids.contains(&id)));
+    // A session's feedback, each with whether it still waits on this device.
+    let feedback_on = move |id: RecordId| {
+        Signal::derive(move || {
+            let waiting = pending.get();
+            feedback.with(|feedback| {
+                feedback
+                    .iter()
+                    .filter(|(_, f)| f.session_id == id)
+                    .map(|(feedback_id, f)| (f.clone(), waiting.contains(feedback_id)))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let count = Signal::derive(move || sessions.with(Vec::len));
+    // A session's row is drawn again when what it shows of the session changes.
+    let session_key = |(id, s): &(RecordId, MentoringSession)| {
+        (id.clone(), s.state as u8, s.notes.clone(), s.agenda.clone())
+    };
     view! {
-        <section class="card">
-            <h2 class="card-title">{i18n.tr(Msg::Sessions)}</h2>
-            <Show when=move || !sessions.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoSessions)}</p> }>
-                <ul class="list" data-testid="session-list">
-                    <For each=move || sessions.get() key=|(id, s)| (id.clone(), s.state as u8, s.notes.clone(), s.agenda.clone()) let((id, session))>
-                        <SessionItem space=space id=id.clone() session=session waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) })
-                            feedback=Signal::derive({ let id = id.clone(); move || feedback.get().into_iter().filter_map(|(feedback_id, e)| match e {
-                                Entity::Feedback(f) if f.session_id == id => Some((f, pending.get().contains(&feedback_id))),
-                                _ => None,
-                            }).collect::<Vec<_>>() }) />
-                    </For>
-                </ul>
-            </Show>
-        </section>
+        <ListCard title=Msg::Sessions empty=Msg::NoSessions count=count testid="session-list">
+            <For each=move || sessions.get() key=session_key let((id, session))>
+                <SessionItem space=space id=id.clone() session=session waiting=waiting(id.clone())
+                    feedback=feedback_on(id) />
+            </For>
+        </ListCard>
     }
 }
 
@@ -278,19 +278,20 @@ fn SessionItem(
             local.format("%H:%M")
         )
     };
+    // Logging has its own writes: its error line is under its form, the row's under the row.
+    let log_write = use_write();
     let log = {
         let id = id.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
+        Callback::new(move |()| {
             let Some(space) = space.get_untracked() else {
                 return;
             };
             if notes.get_untracked().trim().is_empty() {
-                write.fail(Msg::NotesRequired);
+                log_write.fail(Msg::NotesRequired);
                 return;
             }
             // The form stays open with the notes until the change is accepted.
-            write.run(
+            log_write.run(
                 space,
                 Mutation::LogSession {
                     id: id.clone(),
@@ -299,7 +300,7 @@ fn SessionItem(
                 },
                 move || logging.set(false),
             );
-        }
+        })
     };
     // Cancelling asks first: the other side sees the session cancelled once it syncs.
     let confirming = RwSignal::new(false);
@@ -317,36 +318,60 @@ fn SessionItem(
     let id_text = id.to_string();
     let change_tag = {
         let id = id.clone();
-        move || write::changes(space.get().as_ref(), RecordKind::MentoringSession, &id)
+        Signal::derive(move || {
+            write::changes(space.get().as_ref(), RecordKind::MentoringSession, &id)
+        })
     };
-    let (notes_id, steps_id) = (format!("notes-{id}"), format!("steps-{id}"));
     let (agenda, location, saved_notes, saved_steps) = (
         session.agenda.clone(),
         session.location.clone(),
         session.notes.clone(),
         session.next_steps.clone(),
     );
+    let meta = move || {
+        let (format, minutes) = (i18n.t(format_msg(format)), i18n.t(Msg::Minutes));
+        format!("{format} · {duration} {minutes}")
+    };
+    let place = (!location.is_empty()).then(|| format!(" · {location}"));
+    let labelled = |label: Msg, text: String| {
+        (!text.is_empty()).then(|| {
+            view! { <p class="item-body"><strong>{i18n.tr(label)}": "</strong>{text}</p> }
+        })
+    };
+    let (notes_shown, steps_shown) = (
+        labelled(Msg::Notes, saved_notes),
+        labelled(Msg::NextSteps, saved_steps),
+    );
+    let reveal_day = reveal.map(|at| at.with_timezone(&zone).date_naive());
+    let revealed = reveal.is_some_and(|at| Utc::now() >= at);
+    let state_name = format!("{state:?}").to_lowercase();
+    let log_id = id.clone();
     view! {
-        <li class="list-item session" class:cancelled=cancelled data-testid="session" data-write=change_tag data-starts=session.starts_at.to_rfc3339() data-session-id=id_text data-state=format!("{state:?}").to_lowercase() data-agenda=session.agenda.clone()>
+        <li class="list-item session" class:cancelled=cancelled data-testid="session" data-write=change_tag
+            data-starts=session.starts_at.to_rfc3339() data-session-id=id_text data-state=state_name
+            data-agenda=session.agenda.clone()>
             <div class="grow">
                 <p class="item-title">{when}</p>
-                <p class="item-meta">
-                    {move || format!("{} · {} {}", i18n.t(format_msg(format)), duration, i18n.t(Msg::Minutes))}
-                    {(!location.is_empty()).then(|| format!(" · {location}"))}
-                </p>
+                <p class="item-meta">{meta}{place}</p>
                 {(!agenda.is_empty()).then(|| view! { <p class="item-body">{agenda.clone()}</p> })}
-                {(!saved_notes.is_empty()).then(|| view! { <p class="item-body"><strong>{i18n.tr(Msg::Notes)}": "</strong>{saved_notes.clone()}</p> })}
-                {(!saved_steps.is_empty()).then(|| view! { <p class="item-body"><strong>{i18n.tr(Msg::NextSteps)}": "</strong>{saved_steps.clone()}</p> })}
+                {notes_shown}
+                {steps_shown}
             </div>
             <span class="pill" class:pill-danger=cancelled>{move || i18n.t(state_msg(state))}</span>
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
             <Show when=move || loggable>
-                <button class="button button-small" data-testid="log-session" on:click=move |_| logging.update(|open| *open = !*open)>{i18n.tr(Msg::LogSession)}</button>
+                <button class="button button-small" data-testid="log-session"
+                    on:click=move |_| logging.update(|open| *open = !*open)>
+                    {i18n.tr(Msg::LogSession)}
+                </button>
             </Show>
             <Show when=move || scheduled>
-                <button class="button button-small button-danger" data-testid="cancel-session" on:click=move |_| confirming.set(true)>{i18n.tr(Msg::CancelSession)}</button>
+                <button class="button button-small button-danger" data-testid="cancel-session"
+                    on:click=move |_| confirming.set(true)>
+                    {i18n.tr(Msg::CancelSession)}
+                </button>
                 <ConfirmDialog
                     open=confirming
                     title=Signal::derive(i18n.tr(Msg::ConfirmCancelSessionTitle))
@@ -357,23 +382,37 @@ fn SessionItem(
                 />
             </Show>
             <Show when=move || held>
-                <SessionFeedback space=space session_id=id.clone() feedback=feedback reveal=reveal.map(|at| at.with_timezone(&zone).date_naive()) revealed=reveal.is_some_and(|at| Utc::now() >= at) />
+                <SessionFeedback space=space session_id=id.clone() feedback=feedback reveal=reveal_day
+                    revealed=revealed />
             </Show>
             <Show when=move || logging.get()>
-                <form class="form grow-full" on:submit=log.clone()>
-                    <div class="field">
-                        <label for=notes_id.clone()>{i18n.tr(Msg::Notes)}</label>
-                        <textarea id=notes_id.clone() data-testid="session-notes" rows="3" prop:value=move || notes.get() on:input=move |event| notes.set(event_target_value(&event))></textarea>
-                    </div>
-                    <div class="field">
-                        <label for=steps_id.clone()>{i18n.tr(Msg::NextSteps)}</label>
-                        <textarea id=steps_id.clone() data-testid="session-next-steps" rows="2" prop:value=move || next_steps.get() on:input=move |event| next_steps.set(event_target_value(&event))></textarea>
-                    </div>
-                    <button class="button button-primary" type="submit" data-testid="save-log" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::Save)}</button>
-                </form>
+                <LogForm id=log_id.clone() write=log_write writes=change_tag on_submit=log notes=notes
+                    next_steps=next_steps />
             </Show>
             <WriteErrorLine write=write />
         </li>
+    }
+}
+
+/// The form that logs what happened in a session: notes and next steps. It stays open with what
+/// was typed until the change is accepted.
+#[component]
+fn LogForm(
+    id: RecordId,
+    write: FormWrite,
+    writes: Signal<String>,
+    on_submit: Callback<()>,
+    notes: RwSignal<String>,
+    next_steps: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="grow-full">
+            <WriteForm write=write writes=writes on_submit=on_submit submit=Msg::Save submit_testid="save-log">
+                <TextArea id=format!("notes-{id}") testid="session-notes" label=Msg::Notes value=notes />
+                <TextArea id=format!("steps-{id}") testid="session-next-steps" label=Msg::NextSteps
+                    value=next_steps rows=2 />
+            </WriteForm>
+        </div>
     }
 }
 
@@ -391,7 +430,6 @@ fn SessionFeedback(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let write = use_write();
     let me = move || session.get().map(|s| s.user.id);
     // Until the server stamps it, one's own new feedback has no author yet.
     let mine = move || {
@@ -407,42 +445,18 @@ fn SessionFeedback(
             .map(|(f, _)| f)
             .find(|f| f.author.is_some() && f.author != me())
     };
-    let rating = RwSignal::new(0u8);
-    let text = RwSignal::new(String::new());
-    let group = format!("rating-{session_id}");
-    let text_id = format!("feedback-text-{session_id}");
-    let submit = {
-        let session_id = session_id.clone();
-        move |event: leptos::ev::SubmitEvent| {
-            event.prevent_default();
-            let value = rating.get_untracked();
-            if !(1..=5).contains(&value) {
-                write.fail(Msg::RatingRequired);
-                return;
-            }
-            write.clear();
-            if let Some(space) = space.get_untracked() {
-                write.dispatch((
-                    space,
-                    Mutation::Create {
-                        id: RecordId(format!("feedback-{}", uuid::Uuid::new_v4().simple())),
-                        record: Entity::Feedback(Feedback {
-                            session_id: session_id.clone(),
-                            rating: value,
-                            text: text.get_untracked().trim().to_owned(),
-                            author: None,
-                        }),
-                    },
-                ));
-            }
-        }
+    // Kept here, so what the person chose and typed outlives the form being drawn again.
+    let draft = FeedbackDraft {
+        write: use_write(),
+        rating: RwSignal::new(0),
+        text: RwSignal::new(String::new()),
     };
-    let stars = |n: u8| {
-        format!(
-            "{}{}",
-            "★".repeat(usize::from(n)),
-            "☆".repeat(usize::from(5 - n.min(5)))
-        )
+    let hidden = move || match reveal {
+        Some(day) => {
+            let lang = i18n.lang.get();
+            feedback_shows_by(lang, &format_date(lang, day))
+        }
+        None => i18n.t(Msg::FeedbackHidden).to_owned(),
     };
     view! {
         <div class="feedback grow-full" data-testid="feedback">
@@ -451,56 +465,124 @@ fn SessionFeedback(
                 Some((own, waiting)) => view! {
                     <p class="item-body" data-testid="my-feedback" data-rating=own.rating.to_string()>
                         <strong>{i18n.tr(Msg::YourFeedback)}": "</strong>
-                        <span aria-label=format!("{}/5", own.rating)>{stars(own.rating)}</span>" "{own.text.clone()}
-                        {waiting.then(|| view! { " "<span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
+                        <Rated feedback=own.clone() />
+                        {waiting.then(|| view! {
+                            " "<span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
+                        })}
                     </p>
                 }.into_any(),
-                None => {
-                    let submit = submit.clone();
-                    let group = group.clone();
-                    let text_id = text_id.clone();
-                    view! {
-                        <form class="form" on:submit=submit novalidate=true data-testid="feedback-form" data-write=move || write::creates(space.get().as_ref(), RecordKind::Feedback)>
-                            <fieldset class="rating" aria-describedby=format!("{group}-error")>
-                                <legend class="visually-hidden">{i18n.tr(Msg::Rating)}</legend>
-                                {(1..=5u8).map(|n| {
-                                    let group = group.clone();
-                                    view! {
-                                        <label>
-                                            <input type="radio" name=group value=n.to_string() data-testid=format!("rate-{n}")
-                                                prop:checked=move || rating.get() == n on:change=move |_| rating.set(n) />
-                                            <span>{n}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </fieldset>
-                            <label for=text_id.clone()>{i18n.tr(Msg::FeedbackText)}</label>
-                            <textarea id=text_id.clone() rows="2" maxlength="5000" data-testid="feedback-text" prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event))></textarea>
-                            <div id=format!("{group}-error")>
-                                <WriteErrorLine write=write />
-                            </div>
-                            <button class="button button-primary" type="submit" data-testid="save-feedback" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::GiveFeedback)}</button>
-                        </form>
-                    }.into_any()
-                }
+                None => view! { <FeedbackForm space=space session_id=session_id.clone() draft=draft /> }.into_any(),
             }}
             {move || match theirs() {
                 Some(other) => view! {
                     <p class="item-body" data-testid="their-feedback" data-rating=other.rating.to_string()>
                         <strong>{i18n.tr(Msg::TheirFeedback)}": "</strong>
-                        <span aria-label=format!("{}/5", other.rating)>{stars(other.rating)}</span>" "{other.text.clone()}
+                        <Rated feedback=other.clone() />
                     </p>
                 }.into_any(),
-                None if revealed => view! { <p class="muted" data-testid="feedback-none" data-revealed="true">{i18n.tr(Msg::FeedbackNoneGiven)}</p> }.into_any(),
+                None if revealed => view! {
+                    <p class="muted" data-testid="feedback-none" data-revealed="true">
+                        {i18n.tr(Msg::FeedbackNoneGiven)}
+                    </p>
+                }.into_any(),
                 None => view! {
                     <p class="muted" data-testid="feedback-hidden" data-reveal=reveal.map(|day| day.to_string())>
-                        {move || match reveal {
-                            Some(day) => feedback_shows_by(i18n.lang.get(), &format_date(i18n.lang.get(), day)),
-                            None => i18n.t(Msg::FeedbackHidden).to_owned(),
-                        }}
+                        {hidden}
                     </p>
                 }.into_any(),
             }}
         </div>
+    }
+}
+
+/// A rating as stars, read aloud as "4/5", then the feedback's text.
+#[component]
+fn Rated(feedback: Feedback) -> impl IntoView {
+    let n = feedback.rating;
+    let stars = format!(
+        "{}{}",
+        "★".repeat(usize::from(n)),
+        "☆".repeat(usize::from(5 - n.min(5)))
+    );
+    view! {
+        <span aria-label=format!("{}/5", feedback.rating)>{stars}</span>" "{feedback.text}
+    }
+}
+
+/// What the person is giving as feedback on a session, and its writes.
+#[derive(Clone, Copy)]
+struct FeedbackDraft {
+    write: FormWrite,
+    rating: RwSignal<u8>,
+    text: RwSignal<String>,
+}
+
+/// The form that gives one's feedback on a session: a rating from 1 to 5 and a text. Not a
+/// `WriteForm`: the rating's choices are described by the error line, whose id is the session's.
+#[component]
+fn FeedbackForm(
+    space: Signal<Option<SpaceId>>,
+    session_id: RecordId,
+    draft: FeedbackDraft,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let FeedbackDraft {
+        write,
+        rating,
+        text,
+    } = draft;
+    let group = format!("rating-{session_id}");
+    let error_id = format!("{group}-error");
+    let text_id = format!("feedback-text-{session_id}");
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let value = rating.get_untracked();
+        if !(1..=5).contains(&value) {
+            write.fail(Msg::RatingRequired);
+            return;
+        }
+        write.clear();
+        if let Some(space) = space.get_untracked() {
+            write.dispatch((
+                space,
+                Mutation::Create {
+                    id: RecordId(format!("feedback-{}", uuid::Uuid::new_v4().simple())),
+                    record: Entity::Feedback(Feedback {
+                        session_id: session_id.clone(),
+                        rating: value,
+                        text: text.get_untracked().trim().to_owned(),
+                        author: None,
+                    }),
+                },
+            ));
+        }
+    };
+    let writes = move || write::creates(space.get().as_ref(), RecordKind::Feedback);
+    let choices = (1..=5u8)
+        .map(|n| {
+            view! {
+                <label>
+                    <input type="radio" name=group.clone() value=n.to_string() data-testid=format!("rate-{n}")
+                        prop:checked=move || rating.get() == n on:change=move |_| rating.set(n) />
+                    <span>{n}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="form" on:submit=submit novalidate=true data-testid="feedback-form" data-write=writes>
+            <fieldset class="rating" aria-describedby=error_id.clone()>
+                <legend class="visually-hidden">{i18n.tr(Msg::Rating)}</legend>
+                {choices}
+            </fieldset>
+            <TextArea id=text_id testid="feedback-text" label=Msg::FeedbackText value=text rows=2 maxlength=5000 />
+            <div id=error_id>
+                <WriteErrorLine write=write />
+            </div>
+            <button class="button button-primary" type="submit" data-testid="save-feedback"
+                prop:disabled=move || write.pending.get()>
+                {i18n.tr(Msg::GiveFeedback)}
+            </button>
+        </form>
     }
 }

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use imp_shared::domain::Role;
+
 use crate::components::confirm::ConfirmDialog;
 use crate::components::shell::LanguageSwitch;
 use crate::components::toast::Toasts;
@@ -18,10 +20,16 @@ pub fn SettingsPage() -> impl IntoView {
     let status = use_sync_status();
     let confirming = RwSignal::new(false);
     let toasts = use_context::<Toasts>();
+    let role = move || session.get().map(|s| s.user.role);
     let sign_out = Callback::new(move |()| {
         spawn_with_engine(handle, move |engine| async move {
-            if let (Err(error), Some(toasts)) = (engine.sign_out().await, toasts) {
-                toasts.0.set(Some(error.to_string()));
+            // The toast says it in the reader's language; the session and outbox stay as they were.
+            if let (Err(_), Some(toasts)) = (engine.sign_out().await, toasts) {
+                toasts.0.set(Some(
+                    Msg::SignOutFailed
+                        .text(i18n.lang.get_untracked())
+                        .to_owned(),
+                ));
             }
         });
     });
@@ -31,17 +39,21 @@ pub fn SettingsPage() -> impl IntoView {
             <h2 class="card-title">{i18n.tr(Msg::Language)}</h2>
             <LanguageSwitch />
         </section>
-        <Show when=move || session.get().is_some_and(|s| s.user.role != imp_shared::domain::Role::Staff)>
+        <Show when=move || role().is_some_and(|role| role != Role::Staff)>
             <section class="card card-links">
-                <Show when=move || session.get().is_some_and(|s| s.user.role == imp_shared::domain::Role::Student)>
+                <Show when=move || role() == Some(Role::Student)>
                     <A href="/profile" attr:class="button" attr:data-testid="open-profile">{i18n.tr(Msg::Profile)}</A>
-                    <A href="/positions" attr:class="button" attr:data-testid="open-rankings">{i18n.tr(Msg::RankPositions)}</A>
+                    <A href="/positions" attr:class="button" attr:data-testid="open-rankings">
+                        {i18n.tr(Msg::RankPositions)}
+                    </A>
                 </Show>
                 <A href="/concern" attr:class="button" attr:data-testid="open-concern">{i18n.tr(Msg::RaiseConcern)}</A>
             </section>
         </Show>
         <section class="card">
-            <p data-testid="signed-in-as">{move || session.get().map(|s| format!("{} · {}", s.user.display_name, s.user.email))}</p>
+            <p data-testid="signed-in-as">
+                {move || session.get().map(|s| format!("{} · {}", s.user.display_name, s.user.email))}
+            </p>
             <button class="button" data-testid="sign-out" data-local="session" on:click=move |_| {
                 if status.get_untracked().pending > 0 { confirming.set(true) } else { sign_out.run(()) }
             }>{i18n.tr(Msg::SignOut)}</button>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::components::form::{Field, Input};
 use crate::i18n::{invite_for, invite_role_msg, password_rule, use_i18n, Msg};
 use crate::sync::engine::{SignInError, SyncProblem};
 use crate::sync::hooks::{use_engine, use_session, use_sync_status};
@@ -83,26 +84,22 @@ pub fn SignInPage() -> impl IntoView {
             <Show when=move || status.get().problem == Some(SyncProblem::SignedOut)>
                 <p class="notice" role="status">{i18n.tr(Msg::SessionEnded)}</p>
             </Show>
+            // Not a `WriteForm`: signing in calls the server, and the button says while it does.
             <form class="form" on:submit=submit novalidate=true>
-                <div class="field">
-                    <label for="email">{i18n.tr(Msg::Email)}</label>
-                    <input id="email" name="email" type="email" autocomplete="username" inputmode="email"
-                        aria-invalid=move || email_error.get().is_some().to_string()
-                        aria-describedby="email-error"
-                        prop:value=move || email.get()
-                        on:input=move |event| email.set(event_target_value(&event)) />
-                    <p class="field-error" id="email-error" role="alert">{move || email_error.get().map(|msg| i18n.t(msg))}</p>
-                </div>
-                <div class="field">
-                    <label for="password">{i18n.tr(Msg::Password)}</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password"
-                        aria-invalid=move || password_error.get().is_some().to_string()
-                        aria-describedby="password-error"
-                        prop:value=move || password.get()
-                        on:input=move |event| password.set(event_target_value(&event)) />
-                    <p class="field-error" id="password-error" role="alert">{move || password_error.get().map(|msg| i18n.t(msg))}</p>
-                </div>
-                <p class="form-error" role="alert" data-testid="signin-error">{move || form_error.get().map(|msg| i18n.t(msg))}</p>
+                <Field id="email" label=Msg::Email value=email input=Input::Email autocomplete="username"
+                    invalid=Signal::derive(move || email_error.get().is_some()) described_by="email-error" />
+                <p class="field-error" id="email-error" role="alert">
+                    {move || email_error.get().map(|msg| i18n.t(msg))}
+                </p>
+                <Field id="password" label=Msg::Password value=password input=Input::Password
+                    autocomplete="current-password" invalid=Signal::derive(move || password_error.get().is_some())
+                    described_by="password-error" />
+                <p class="field-error" id="password-error" role="alert">
+                    {move || password_error.get().map(|msg| i18n.t(msg))}
+                </p>
+                <p class="form-error" role="alert" data-testid="signin-error">
+                    {move || form_error.get().map(|msg| i18n.t(msg))}
+                </p>
                 <button class="button button-primary" type="submit" disabled=move || busy.get()>
                     {move || if busy.get() { i18n.t(Msg::SigningIn) } else { i18n.t(Msg::SignIn) }}
                 </button>
@@ -172,6 +169,15 @@ pub fn InvitePage() -> impl IntoView {
         });
     };
     look_up();
+    // Another code: what was said of the last one no longer holds.
+    let code_edited = Callback::new(move |()| {
+        if code.get_untracked().trim() != looked_up.get_value() {
+            looked_up.set_value(String::new());
+            details.set(None);
+            code_error.set(None);
+            checking.set(false);
+        }
+    });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         look_up();
@@ -213,45 +219,36 @@ pub fn InvitePage() -> impl IntoView {
             <Show when=move || details.get().is_some()>
                 <div class="notice" role="status">
                     <p class="item-title" data-testid="invite-for">
-                        {move || details.get().map(|found| invite_for(i18n.lang.get(), &found.display_name, &found.email))}
+                        {move || {
+                            details.get().map(|found| invite_for(i18n.lang.get(), &found.display_name, &found.email))
+                        }}
                     </p>
                     <p class="item-body" data-testid="invite-role">{role_text}</p>
                 </div>
             </Show>
             <form class="form" on:submit=submit novalidate=true>
-                <div class="field">
-                    <label for="code">{i18n.tr(Msg::InviteCode)}</label>
-                    <input id="code" name="code" autocomplete="one-time-code" prop:value=move || code.get()
-                        aria-invalid=move || (code_error.get() == Some(Msg::InviteInvalid)).to_string()
-                        aria-describedby="code-error"
-                        on:input=move |event| {
-                        let typed = event_target_value(&event);
-                        // Another code: what was said of the last one no longer holds.
-                        if typed.trim() != looked_up.get_value() {
-                            looked_up.set_value(String::new());
-                            details.set(None);
-                            code_error.set(None);
-                            checking.set(false);
-                        }
-                        code.set(typed);
-                    }
-                        on:blur=move |_| look_up() />
-                    <Show when=move || checking.get()>
-                        <p class="muted" role="status">{i18n.tr(Msg::InviteCheckingCode)}</p>
-                    </Show>
-                    <p class="field-error" id="code-error" role="alert" data-testid="invite-code-error">{move || code_error.get().map(|msg| i18n.t(msg))}</p>
-                </div>
-                <div class="field">
-                    <label for="new-password">{i18n.tr(Msg::Password)}</label>
-                    <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get()
-                        aria-describedby="password-rule"
-                        on:input=move |event| password.set(event_target_value(&event)) />
-                    <p class="muted" id="password-rule" data-testid="password-rule">
-                        {move || details.get().map(|found| password_rule(i18n.lang.get(), found.password_min_chars))}
-                    </p>
-                </div>
-                <p class="form-error" role="alert" data-testid="invite-error">{move || error.get().map(|msg| i18n.t(msg))}</p>
-                <button class="button button-primary" type="submit" disabled=move || busy.get()>{i18n.tr(Msg::AcceptInvite)}</button>
+                // The code is looked up on leaving its field (`focusout` on the field's box: the
+                // vocabulary's `Field` has no blur hook).
+                <Field id="code" label=Msg::InviteCode value=code autocomplete="one-time-code"
+                    invalid=Signal::derive(move || code_error.get() == Some(Msg::InviteInvalid))
+                    described_by="code-error" on_edit=code_edited on:focusout=move |_| look_up() />
+                <Show when=move || checking.get()>
+                    <p class="muted" role="status">{i18n.tr(Msg::InviteCheckingCode)}</p>
+                </Show>
+                <p class="field-error" id="code-error" role="alert" data-testid="invite-code-error">
+                    {move || code_error.get().map(|msg| i18n.t(msg))}
+                </p>
+                <Field id="new-password" label=Msg::Password value=password input=Input::Password
+                    autocomplete="new-password" described_by="password-rule" />
+                <p class="muted" id="password-rule" data-testid="password-rule">
+                    {move || details.get().map(|found| password_rule(i18n.lang.get(), found.password_min_chars))}
+                </p>
+                <p class="form-error" role="alert" data-testid="invite-error">
+                    {move || error.get().map(|msg| i18n.t(msg))}
+                </p>
+                <button class="button button-primary" type="submit" disabled=move || busy.get()>
+                    {i18n.tr(Msg::AcceptInvite)}
+                </button>
             </form>
         </section>
     }

@@ -5,24 +5,20 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use imp_shared::domain::{Entity, RecordKind};
+use imp_shared::domain::{MatchProposal, MentorProfile, Organization, Position, Workshop};
 use imp_shared::exports::placement_state_name;
-use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::ids::{RecordId, SpaceId, UserId};
 
 use crate::i18n::{format_date, placement_msg, proposal_msg, use_i18n, Msg};
-use crate::sync::hooks::use_records;
+use crate::pages::staff_notes::StaffNotes;
+use crate::sync::hooks::{program_space, use_typed};
 
-fn name_of(records: &[(RecordId, Entity)], id: &RecordId) -> String {
+/// The name `name` gives the record `id` among `records`, or the id when it is not there.
+fn name_of<T>(records: &[(RecordId, T)], id: &RecordId, name: impl Fn(&T) -> &str) -> String {
     records
         .iter()
         .find(|(key, _)| key == id)
-        .map(|(_, entity)| match entity {
-            Entity::Position(p) => p.title.clone(),
-            Entity::Workshop(w) => w.title.clone(),
-            Entity::Organization(o) => o.name.clone(),
-            _ => id.to_string(),
-        })
-        .unwrap_or_else(|| id.to_string())
+        .map_or_else(|| id.to_string(), |(_, record)| name(record).to_owned())
 }
 
 /// The student screen for staff.
@@ -32,29 +28,24 @@ pub fn StudentPage() -> impl IntoView {
     let query = use_query_map();
     let id = Signal::derive(move || query.get().get("id").map(RecordId));
     let summaries = crate::pages::dashboard::use_summaries();
-    let program = Signal::derive(|| Some(SpaceId::Program));
-    let positions = use_records(program, RecordKind::Position);
-    let workshops = use_records(program, RecordKind::Workshop);
-    let mentors = use_records(program, RecordKind::MentorProfile);
-    let organizations = use_records(program, RecordKind::Organization);
-    let proposals = use_records(
-        Signal::derive(|| Some(SpaceId::Staff)),
-        RecordKind::MatchProposal,
-    );
+    let positions = use_typed::<Position>(program_space());
+    let workshops = use_typed::<Workshop>(program_space());
+    let mentors = use_typed::<MentorProfile>(program_space());
+    let organizations = use_typed::<Organization>(program_space());
+    let proposals = use_typed::<MatchProposal>(Signal::derive(|| Some(SpaceId::Staff)));
     // "Title · Organization" for a position.
     let position_label = move |id: &RecordId| {
-        let positions = positions.get_untracked();
-        let org = positions
-            .iter()
-            .find(|(key, _)| key == id)
-            .and_then(|(_, e)| match e {
-                Entity::Position(p) => {
-                    Some(name_of(&organizations.get_untracked(), &p.organization_id))
+        positions.with_untracked(|positions| {
+            let title = name_of(positions, id, |p| &p.title);
+            match positions.iter().find(|(key, _)| key == id) {
+                Some((_, p)) => {
+                    let org = organizations
+                        .with_untracked(|orgs| name_of(orgs, &p.organization_id, |o| &o.name));
+                    format!("{title} · {org}")
                 }
-                _ => None,
-            });
-        let title = name_of(&positions, id);
-        org.map_or(title.clone(), |org| format!("{title} · {org}"))
+                None => title,
+            }
+        })
     };
     // The latest round's proposal for this student, if staff made one.
     let proposal = Memo::new(move |_| {
@@ -62,10 +53,8 @@ pub fn StudentPage() -> impl IntoView {
         proposals
             .get()
             .into_iter()
-            .filter_map(|(_, e)| match e {
-                Entity::MatchProposal(p) if p.student_id.as_str() == id.as_str() => Some(p),
-                _ => None,
-            })
+            .map(|(_, p)| p)
+            .filter(|p| p.student_id.as_str() == id.as_str())
             .max_by_key(|p| p.cohort_year)
     });
     let summary = Memo::new(move |_| {
@@ -80,21 +69,33 @@ pub fn StudentPage() -> impl IntoView {
         mentors
             .get()
             .into_iter()
-            .find_map(|(_, e)| match e {
-                Entity::MentorProfile(m) if &m.user_id == user => Some(m.display_name),
-                _ => None,
-            })
-            .unwrap_or_else(|| user.to_string())
+            .find(|(_, m)| &m.user_id == user)
+            .map_or_else(|| user.to_string(), |(_, m)| m.display_name)
     };
     let row = move |label: Msg, value: String| {
-        view! { <dt>{move || i18n.t(label)}</dt><dd>{if value.is_empty() { "—".to_owned() } else { value }}</dd> }
+        let value = if value.is_empty() {
+            "—".to_owned()
+        } else {
+            value
+        };
+        view! { <dt>{i18n.tr(label)}</dt><dd>{value}</dd> }
     };
-    let empty = move |msg: Msg| view! { <p class="muted empty" data-testid="empty">{move || i18n.t(msg)}</p> };
+    // The cards here are not `ListCard`s: each says it is empty above a list that other lines
+    // share the card with (a proposal, sub-lists), and the ranked choices are an ordered list.
+    let empty =
+        move |msg: Msg| view! { <p class="muted empty" data-testid="empty">{i18n.tr(msg)}</p> };
     view! {
         {move || match summary.get() {
-            None => view! { <h1>{i18n.tr(Msg::Students)}</h1><p class="muted empty">{i18n.tr(Msg::NoSuchStudent)}</p> }.into_any(),
+            None => view! {
+                <h1>{i18n.tr(Msg::Students)}</h1>
+                <p class="muted empty">{i18n.tr(Msg::NoSuchStudent)}</p>
+            }.into_any(),
             Some(s) => {
-                let graduation = s.graduation_date.map(|d| format_date(i18n.lang.get_untracked(), d)).unwrap_or_default();
+                let graduation = s
+                    .graduation_date
+                    .map(|d| format_date(i18n.lang.get_untracked(), d))
+                    .unwrap_or_default();
+                let mandarin = s.mandarin_level.map(|l| l.to_string()).unwrap_or_default();
                 view! {
                     <h1 data-testid="student-name">{s.display_name.clone()}</h1>
                     <section class="card" data-testid="student-profile">
@@ -107,7 +108,7 @@ pub fn StudentPage() -> impl IntoView {
                             {row(Msg::Degree, s.degree.clone())}
                             {row(Msg::Graduation, graduation)}
                             {row(Msg::SpokenLanguages, s.languages.join(", "))}
-                            {row(Msg::MandarinLevel, s.mandarin_level.map(|l| l.to_string()).unwrap_or_default())}
+                            {row(Msg::MandarinLevel, mandarin)}
                             {row(Msg::CareerInterests, s.interests.join(", "))}
                         </dl>
                     </section>
@@ -119,9 +120,11 @@ pub fn StudentPage() -> impl IntoView {
                             let mentor = p.mentor_id.as_ref().map_or_else(|| "—".to_owned(), mentor_name);
                             view! {
                                 <p class="item-meta" data-testid="student-proposal">
-                                    <strong>{move || format!("{} {}: ", i18n.t(Msg::Proposals), p.cohort_year)}</strong>
+                                    <strong>
+                                        {move || format!("{} {}: ", i18n.t(Msg::Proposals), p.cohort_year)}
+                                    </strong>
                                     {format!("{} · {mentor} · ", position_label(&p.position_id))}
-                                    {move || i18n.t(state)}
+                                    {i18n.tr(state)}
                                 </p>
                             }
                         })}
@@ -131,9 +134,13 @@ pub fn StudentPage() -> impl IntoView {
                                 let mentor = mentor_name(&p.mentor_id);
                                 let state = p.state;
                                 view! {
-                                    <li class="list-item" data-testid="student-placement" data-state=placement_state_name(state)>
-                                        <div class="grow"><p class="item-title">{title}</p><p class="item-meta">{mentor}</p></div>
-                                        <span class="pill">{move || i18n.t(placement_msg(state))}</span>
+                                    <li class="list-item" data-testid="student-placement"
+                                        data-state=placement_state_name(state)>
+                                        <div class="grow">
+                                            <p class="item-title">{title}</p>
+                                            <p class="item-meta">{mentor}</p>
+                                        </div>
+                                        <span class="pill">{i18n.tr(placement_msg(state))}</span>
                                     </li>
                                 }
                             }).collect_view()}
@@ -144,7 +151,12 @@ pub fn StudentPage() -> impl IntoView {
                         {s.rankings.is_empty().then(|| empty(Msg::NothingRankedYet))}
                         <ol class="list">
                             {s.rankings.iter().map(|choice| view! {
-                                <li class="list-item"><div class="grow"><p class="item-title">{position_label(&choice.position_id)}</p><p class="item-meta">{choice.reason.clone()}</p></div></li>
+                                <li class="list-item">
+                                    <div class="grow">
+                                        <p class="item-title">{position_label(&choice.position_id)}</p>
+                                        <p class="item-meta">{choice.reason.clone()}</p>
+                                    </div>
+                                </li>
                             }).collect_view()}
                         </ol>
                     </section>
@@ -152,12 +164,20 @@ pub fn StudentPage() -> impl IntoView {
                         <h2 class="card-title">{i18n.tr(Msg::Sessions)}</h2>
                         {s.sessions_held.is_empty().then(|| empty(Msg::NoSessionsHeldYet))}
                         <ul class="bars">
-                            {s.sessions_held.iter().map(|m| view! { <li class="bar-row"><span class="bar-label">{m.month.clone()}</span><span class="bar-value">{m.count}</span></li> }).collect_view()}
+                            {s.sessions_held.iter().map(|m| view! {
+                                <li class="bar-row">
+                                    <span class="bar-label">{m.month.clone()}</span>
+                                    <span class="bar-value">{m.count}</span>
+                                </li>
+                            }).collect_view()}
                         </ul>
                         <h3 class="card-subtitle">{i18n.tr(Msg::WorkshopsAttended)}</h3>
                         {s.workshops_attended.is_empty().then(|| empty(Msg::NoWorkshopsYet))}
                         <ul class="list" data-testid="student-workshops">
-                            {s.workshops_attended.iter().map(|w| view! { <li class="list-item">{name_of(&workshops.get_untracked(), w)}</li> }).collect_view()}
+                            {s.workshops_attended.iter().map(|w| {
+                                let title = workshops.with_untracked(|list| name_of(list, w, |w| &w.title));
+                                view! { <li class="list-item">{title}</li> }
+                            }).collect_view()}
                         </ul>
                         <h3 class="card-subtitle">{i18n.tr(Msg::JobOutcomes)}</h3>
                         {s.outcome.is_none().then(|| empty(Msg::NoOutcomeYet))}
@@ -168,6 +188,7 @@ pub fn StudentPage() -> impl IntoView {
                             o.visa_route.unwrap_or_default()
                         ))}</p>
                     </section>
+                    <StaffNotes student=Signal::derive(move || id.get().map(|id| UserId::from(id.as_str()))) />
                 }.into_any()
             }
         }}

@@ -239,8 +239,10 @@ fn TaskItem(
     let title_for_cancel = task.title.clone();
     let due = task.due_date;
     view! {
-        <li class="list-item task" class:done=task.done data-testid="task" data-task-id=id.to_string() data-title=task.title.clone()>
-            <input type="checkbox" id=checkbox_id.clone() data-write=change_tag prop:checked=task.done on:change=toggle disabled={ let can_change = can_change.clone(); move || !can_change() }
+        <li class="list-item task" class:done=task.done data-testid="task" data-task-id=id.to_string()
+            data-title=task.title.clone()>
+            <input type="checkbox" id=checkbox_id.clone() data-write=change_tag prop:checked=task.done
+                on:change=toggle disabled={ let can_change = can_change.clone(); move || !can_change() }
                 aria-label=move || format!("{} — {}", i18n.t(Msg::Done), title) />
             <InlineEdit open=editing write=write writes=change_tag on_save=save edit_testid="edit-task"
                 allowed=Signal::derive({ let can_change = can_change.clone(); move || can_change() })
@@ -257,7 +259,8 @@ fn TaskItem(
                 <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
             <Show when=can_delete>
-                <button class="button button-small button-danger" data-testid="delete-task" data-write=delete_tag on:click=move |_| confirming.set(true)>{i18n.tr(Msg::Delete)}</button>
+                <button class="button button-small button-danger" data-testid="delete-task"
+                    data-write=delete_tag on:click=move |_| confirming.set(true)>{i18n.tr(Msg::Delete)}</button>
             </Show>
             <ConfirmDialog
                 open=confirming

@@ -26,7 +26,7 @@ use crate::sync::hooks::{
     program_space, use_engine, use_pending_ids, use_session, use_typed, use_write, FormWrite,
     WriteErrorLine,
 };
-use crate::wording::{visa_warning_text, visa_why_text};
+use crate::wording::{kind_label, visa_warning_text, visa_why_text};
 
 fn state_msg(state: VisaStepState) -> Msg {
     match state {
@@ -199,7 +199,11 @@ fn VisaAdvice(space: Signal<Option<SpaceId>>, is_student: Signal<bool>) -> impl 
                 let lang = i18n.lang.get();
                 let advice = advice.get();
                 let warnings = advice.warnings.iter().map(|warning| {
-                    view! { <li class="advice-warning" data-testid="visa-warning">{visa_warning_text(lang, warning, step_title)}</li> }
+                    view! {
+                        <li class="advice-warning" data-testid="visa-warning">
+                            {visa_warning_text(lang, warning, step_title)}
+                        </li>
+                    }
                 }).collect_view();
                 let proposals = advice.proposals.iter().map(|proposal| {
                     let route_id = proposal.route_id;
@@ -209,7 +213,10 @@ fn VisaAdvice(space: Signal<Option<SpaceId>>, is_student: Signal<bool>) -> impl 
                                 <p class="item-title">{route_name(route_id)}</p>
                                 <p class="item-body" data-testid="visa-why">{visa_why_text(lang, &proposal.why)}</p>
                             </div>
-                            <Show when=move || is_student.get() && !taken(route_id) fallback=move || taken(route_id).then(|| view! { <span class="pill">{i18n.tr(Msg::RouteAdded)}</span> })>
+                            <Show when=move || is_student.get() && !taken(route_id)
+                                fallback=move || taken(route_id).then(|| view! {
+                                    <span class="pill">{i18n.tr(Msg::RouteAdded)}</span>
+                                })>
                                 <button class="button button-small button-primary" data-testid="add-proposed-route"
                                     data-write=move || write::creates(space.get().as_ref(), RecordKind::VisaStep)
                                     on:click=move |_| add(route_id)>{i18n.tr(Msg::AddRoute)}</button>
@@ -219,7 +226,9 @@ fn VisaAdvice(space: Signal<Option<SpaceId>>, is_student: Signal<bool>) -> impl 
                 }).collect_view();
                 let nothing = advice.proposals.is_empty();
                 view! {
-                    {(!advice.warnings.is_empty()).then(|| view! { <div role="status"><ul class="advice-warnings">{warnings}</ul></div> })}
+                    {(!advice.warnings.is_empty()).then(|| view! {
+                        <div role="status"><ul class="advice-warnings">{warnings}</ul></div>
+                    })}
                     {nothing.then(|| view! { <p class="muted empty">{i18n.tr(Msg::NothingToPropose)}</p> })}
                     <ul class="list">{proposals}</ul>
                 }
@@ -231,6 +240,7 @@ fn VisaAdvice(space: Signal<Option<SpaceId>>, is_student: Signal<bool>) -> impl 
 #[component]
 fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
     let i18n = use_i18n();
+    let zh = move || i18n.lang.get().is_zh();
     let write = use_write();
     let profile = use_profile(space);
     let steps = use_visa_steps(space);
@@ -260,11 +270,20 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
                     view! {
                         <li class="list-item" data-testid="visa-route" data-route=route.id.clone()>
                             <div class="grow">
-                                <p class="item-title" data-testid="route-name">{let route = route.clone(); move || route.name_in(i18n.lang.get().is_zh()).to_owned()}</p>
-                                <p class="item-meta">{let route = route.clone(); move || route.authority_in(i18n.lang.get().is_zh()).to_owned()}</p>
+                                <p class="item-title"
+                                    data-testid="route-name">
+                                    {let route = route.clone(); move || route.name_in(zh()).to_owned()}
+                                </p>
+                                <p
+                                    class="item-meta">
+                                    {let route = route.clone(); move || route.authority_in(zh()).to_owned()}
+                                </p>
                             </div>
-                            <Show when=move || !taken(&check_id) fallback=move || view! { <span class="pill">{i18n.tr(Msg::RouteAdded)}</span> }>
-                                <button class="button button-small" data-testid="add-route" data-write=move || write::creates(space.get().as_ref(), RecordKind::VisaStep) on:click={
+                            <Show when=move || !taken(&check_id)
+                                fallback=move || view! { <span class="pill">{i18n.tr(Msg::RouteAdded)}</span> }>
+                                <button class="button button-small" data-testid="add-route"
+                                    data-write=move || write::creates(space.get().as_ref(), RecordKind::VisaStep)
+                                    on:click={
                                     let route_id = route_id.clone();
                                     move |_| add_route(route_id.clone())
                                 }>{i18n.tr(Msg::AddRoute)}</button>
@@ -280,6 +299,7 @@ fn RoutePicker(space: Signal<Option<SpaceId>>) -> impl IntoView {
 #[component]
 fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl IntoView {
     let i18n = use_i18n();
+    let zh = move || i18n.lang.get().is_zh();
     let steps = use_visa_steps(space);
     let pending = use_pending_ids(space);
     let routes = use_visa_routes();
@@ -357,7 +377,8 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
             <h2 class="card-title">{i18n.tr(Msg::Checklist)}</h2>
             <WriteErrorLine write=write />
             {updates}
-            <Show when=move || !steps.get().is_empty() fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoVisaSteps)}</p> }>
+            <Show when=move || !steps.get().is_empty()
+                fallback=move || view! { <p class="muted empty">{i18n.tr(Msg::NoVisaSteps)}</p> }>
                 <ul class="list" data-testid="visa-steps">
                     {move || {
                         let today = Utc::now().date_naive();
@@ -367,27 +388,53 @@ fn Checklist(space: Signal<Option<SpaceId>>, editable: Signal<bool>) -> impl Int
                             let urgent = open && left.is_some_and(is_urgent);
                             let waiting = pending.get().contains(&id);
                             let select_id = format!("state-{id}");
-                            let state_key = STATES.iter().find(|(state, _)| *state == step.state).map_or("todo", |(_, key)| *key);
+                            let state_key = STATES
+                                .iter()
+                                .find(|(state, _)| *state == step.state)
+                                .map_or("todo", |(_, key)| *key);
                             let step_id = id.clone();
                             let chosen = RwSignal::new(state_key.to_owned());
                             let state_tag = write::changes(space.get_untracked().as_ref(), RecordKind::VisaStep, &id);
                             let state_tag = Signal::derive(move || state_tag.clone());
                             view! {
-                                <li class="list-item visa-step" class:urgent=urgent data-testid="visa-step" data-step-id=id.to_string() data-state=state_key data-urgent=urgent.to_string()>
+                                <li class="list-item visa-step" class:urgent=urgent data-testid="visa-step"
+                                    data-step-id=id.to_string() data-state=state_key
+                                    data-urgent=urgent.to_string()>
                                     <div class="grow">
-                                        <p class="item-title" data-testid="step-title">{let step = step.clone(); move || step.title_in(i18n.lang.get().is_zh()).to_owned()}</p>
-                                        <p class="item-meta">{let step = step.clone(); move || step.authority_in(i18n.lang.get().is_zh()).to_owned()}</p>
+                                        <p class="item-title"
+                                            data-testid="step-title">
+                                            {let step = step.clone(); move || step.title_in(zh()).to_owned()}
+                                        </p>
+                                        <p
+                                            class="item-meta">
+                                            {let step = step.clone(); move || step.authority_in(zh()).to_owned()}
+                                        </p>
                                         {step.due_date.map(|due| view! {
                                             <p class="item-meta due" data-testid="due">
                                                 {move || format_date(i18n.lang.get(), due)}" · "
-                                                <span class:countdown-urgent=urgent>{move || left.map(|days| days_left_text(i18n.lang.get(), days)).unwrap_or_default()}</span>
+                                                <span
+                                                    class:countdown-urgent=urgent>
+                                                    {move || left.map(|days| days_left_text(i18n.lang.get(), days))}
+                                                </span>
                                             </p>
                                         })}
-                                        {step.fee_twd.map(|fee| view! { <p class="item-meta" data-testid="step-fee">{i18n.tr(Msg::FeeLabel)}": NT$"{fee}</p> })}
-                                        {(!step.documents.is_empty()).then(|| view! { <p class="item-body">{i18n.tr(Msg::Documents)}": "{let step = step.clone(); move || step.documents_in(i18n.lang.get().is_zh()).join(", ")}</p> })}
+                                        {step.fee_twd.map(|fee| view! {
+                                            <p class="item-meta" data-testid="step-fee">
+                                                {i18n.tr(Msg::FeeLabel)}": NT$"{fee}
+                                            </p>
+                                        })}
+                                        {(!step.documents.is_empty()).then(|| {
+                                            let step = step.clone();
+                                            let documents = move || step.documents_in(zh()).join(", ");
+                                            view! { <p class="item-body">{i18n.tr(Msg::Documents)}": "{documents}</p> }
+                                        })}
                                         {routes.with(|routes| step_sources(routes, &id))}
                                     </div>
-                                    {waiting.then(|| view! { <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span> })}
+                                    {waiting.then(|| view! {
+                                        <span class="pill pill-waiting" data-testid="waiting">
+                                            {i18n.tr(Msg::Waiting)}
+                                        </span>
+                                    })}
                                     <Select id=select_id label=Msg::Progress value=chosen testid="step-state"
                                         hidden_label=true disabled=Signal::derive(move || !editable.get())
                                         writes=state_tag on_edit=Callback::new(move |()| {
@@ -423,7 +470,9 @@ fn step_sources(routes: &[VisaRouteTemplate], id: &RecordId) -> Option<impl Into
     (!sources.is_empty()).then(|| {
         view! {
             <p class="item-meta step-sources" data-testid="step-sources">
-                {verified.map(|day| view! { {i18n.tr(Msg::CheckedOn)}" "{move || format_date(i18n.lang.get(), day)}" · " })}
+                {verified.map(|day| view! {
+                    {i18n.tr(Msg::CheckedOn)}" "{move || format_date(i18n.lang.get(), day)}" · "
+                })}
                 {i18n.tr(Msg::SourceLabel)}": "
                 {sources.into_iter().filter_map(|source| {
                     let href = source.link()?.to_owned();
@@ -449,19 +498,19 @@ fn CalendarExport(space: Signal<Option<SpaceId>>) -> impl IntoView {
             return;
         };
         let engine = handle.get();
+        let lang = i18n.lang.get_untracked();
         let mut events = Vec::new();
         engine.with_view(&space, |view| {
             for (key, entity) in &view.records {
                 match entity {
                     Entity::MentoringSession(session) => {
+                        let title = kind_label(lang, RecordKind::MentoringSession);
                         events.extend(CalendarEvent::from_mentoring_session(
-                            &key.id,
-                            session,
-                            "Mentoring session",
+                            &key.id, session, title,
                         ))
                     }
                     Entity::VisaStep(step) => {
-                        events.extend(CalendarEvent::from_visa_step(&key.id, step))
+                        events.extend(CalendarEvent::from_visa_step(&key.id, step, lang.is_zh()))
                     }
                     _ => {}
                 }
@@ -477,14 +526,15 @@ fn CalendarExport(space: Signal<Option<SpaceId>>) -> impl IntoView {
         download(
             "imp-companion.ics",
             "text/calendar;charset=utf-8",
-            &to_ics("IMP Companion", &events, Utc::now()),
+            &to_ics(Msg::AppName.text(lang), &events, Utc::now()),
         );
     };
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::Calendar)}</h2>
             <p class="muted">{i18n.tr(Msg::CalendarHelp)}</p>
-            <button class="button" data-testid="export-calendar" data-local="download" on:click=export>{i18n.tr(Msg::ExportCalendar)}</button>
+            <button class="button" data-testid="export-calendar" data-local="download"
+                on:click=export>{i18n.tr(Msg::ExportCalendar)}</button>
         </section>
     }
 }

@@ -13,10 +13,15 @@ use imp_shared::domain::{CheckinCode, Entity, RecordKind, Workshop};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
+use crate::components::form::{Field, Input, ListCard, Select, WriteForm};
 use crate::components::qr::QrCodeImage;
 use crate::components::write;
-use crate::i18n::{format_date, going_of_capacity, seats_left, use_i18n, Msg};
-use crate::sync::hooks::{use_engine, use_pending_ids, use_records, use_write, WriteErrorLine};
+use crate::i18n::{going_of_capacity, seats_left, use_i18n, Msg};
+use crate::pages::home::date_time;
+use crate::pages::sessions::minute_options;
+use crate::sync::hooks::{
+    program_space, use_engine, use_pending_ids, use_typed, use_write, WriteErrorLine,
+};
 use crate::zone::{in_program_zone, local_to_utc, PROGRAM_ZONE};
 
 /// Letters and digits that cannot be mistaken for each other when read aloud or typed.
@@ -58,8 +63,7 @@ fn NewWorkshopForm() -> impl IntoView {
     let duration = RwSignal::new("90".to_owned());
     let place = RwSignal::new(String::new());
     let capacity = RwSignal::new("40".to_owned());
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
+    let submit = Callback::new(move |()| {
         let day = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d").ok();
         let at = NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M").ok();
         let local = day
@@ -90,88 +94,58 @@ fn NewWorkshopForm() -> impl IntoView {
             },
             move || title.set(String::new()),
         );
-    };
-    let bind = |signal: RwSignal<String>| {
-        move |event: leptos::ev::Event| signal.set(event_target_value(&event))
-    };
+    });
+    let writes = write::creates(Some(&SpaceId::Program), RecordKind::Workshop);
     view! {
         <section class="card">
             <h2 class="card-title">{i18n.tr(Msg::NewWorkshop)}</h2>
-            <form class="form" on:submit=submit novalidate=true data-testid="workshop-form" data-write=write::creates(Some(&SpaceId::Program), RecordKind::Workshop)>
-                <div class="field">
-                    <label for="workshop-title">{i18n.tr(Msg::WorkshopTitle)}</label>
-                    <input id="workshop-title" maxlength="200" prop:value=move || title.get() on:input=bind(title) />
-                </div>
+            <WriteForm write=write writes=writes on_submit=submit submit=Msg::NewWorkshop
+                submit_testid="create-workshop" testid="workshop-form">
+                <Field id="workshop-title" label=Msg::WorkshopTitle value=title maxlength=200 />
                 <div class="form-inline">
-                    <div class="field">
-                        <label for="workshop-date">{i18n.tr(Msg::Date)}</label>
-                        <input id="workshop-date" type="date" prop:value=move || date.get() on:input=bind(date) />
-                    </div>
-                    <div class="field">
-                        <label for="workshop-time">{i18n.tr(Msg::Time)}</label>
-                        <input id="workshop-time" type="time" prop:value=move || time.get() on:input=bind(time) />
-                    </div>
-                    <div class="field">
-                        <label for="workshop-duration">{i18n.tr(Msg::Duration)}</label>
-                        <select id="workshop-duration" prop:value=move || duration.get() on:change=bind(duration)>
-                            {[60, 90, 120, 180].into_iter().map(|minutes| view! {
-                                <option value=minutes.to_string()>{move || format!("{minutes} {}", i18n.t(Msg::Minutes))}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="workshop-capacity">{i18n.tr(Msg::Capacity)}</label>
-                        <input id="workshop-capacity" type="number" min="1" max="10000" prop:value=move || capacity.get() on:input=bind(capacity) />
-                    </div>
+                    <Field id="workshop-date" label=Msg::Date value=date input=Input::Date />
+                    <Field id="workshop-time" label=Msg::Time value=time input=Input::Time />
+                    <Select id="workshop-duration" label=Msg::Duration value=duration>
+                        {minute_options([60, 90, 120, 180])}
+                    </Select>
+                    <Field id="workshop-capacity" label=Msg::Capacity value=capacity input=Input::Number
+                        min="1" max="10000" />
                 </div>
-                <div class="field">
-                    <label for="workshop-place">{i18n.tr(Msg::Place)}</label>
-                    <input id="workshop-place" maxlength="200" prop:value=move || place.get() on:input=bind(place) />
-                </div>
-                <WriteErrorLine write=write />
-                <button class="button button-primary" type="submit" data-testid="create-workshop" prop:disabled=move || write.pending.get()>{i18n.tr(Msg::NewWorkshop)}</button>
-            </form>
+                <Field id="workshop-place" label=Msg::Place value=place maxlength=200 />
+            </WriteForm>
         </section>
     }
 }
 
 #[component]
 fn WorkshopList() -> impl IntoView {
-    let i18n = use_i18n();
-    let program = Signal::derive(|| Some(SpaceId::Program));
-    let workshops = use_records(program, RecordKind::Workshop);
+    let program = program_space();
+    let workshops = use_typed::<Workshop>(program);
     let pending = use_pending_ids(program);
     let list = Memo::new(move |_| {
-        let mut list: Vec<(RecordId, Workshop)> = workshops
-            .get()
-            .into_iter()
-            .filter_map(|(id, e)| match e {
-                Entity::Workshop(workshop) => Some((id, workshop)),
-                _ => None,
-            })
-            .collect();
+        let mut list = workshops.get();
         list.sort_by(|(a_id, a), (b_id, b)| (b.starts_at, b_id).cmp(&(a.starts_at, a_id)));
         list
     });
+    let waiting = move |id: RecordId| Signal::derive(move || pending.with(|ids| ids.contains(&id)));
+    let count = move |id: RecordId| {
+        Signal::derive(move || {
+            list.with(|list| {
+                list.iter()
+                    .find(|(key, _)| *key == id)
+                    .map(|(_, w)| (w.going, w.capacity))
+                    .unwrap_or_default()
+            })
+        })
+    };
     view! {
-        <section class="card">
-            <h2 class="card-title">{i18n.tr(Msg::ManageWorkshops)}</h2>
-            <Show when=move || !list.get().is_empty() fallback=move || view! { <p class="muted">{i18n.tr(Msg::NoWorkshops)}</p> }>
-                <ul class="list" data-testid="workshop-admin-list">
-                    <For each=move || list.get() key=|(id, w)| (id.clone(), w.title.clone(), w.starts_at) let((id, workshop))>
-                        <WorkshopItem
-                            id=id.clone()
-                            workshop=workshop
-                            waiting=Signal::derive({ let id = id.clone(); move || pending.get().contains(&id) })
-                            count=Signal::derive({
-                                let id = id.clone();
-                                move || list.get().into_iter().find(|(key, _)| *key == id).map(|(_, w)| (w.going, w.capacity)).unwrap_or_default()
-                            })
-                        />
-                    </For>
-                </ul>
-            </Show>
-        </section>
+        <ListCard title=Msg::ManageWorkshops empty=Msg::NoWorkshops count=Signal::derive(move || list.with(Vec::len))
+            testid="workshop-admin-list">
+            <For each=move || list.get() key=|(id, w)| (id.clone(), w.title.clone(), w.starts_at)
+                let((id, workshop))>
+                <WorkshopItem id=id.clone() workshop=workshop waiting=waiting(id.clone()) count=count(id) />
+            </For>
+        </ListCard>
     }
 }
 
@@ -186,15 +160,16 @@ fn WorkshopItem(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let write = use_write();
-    let staff = Signal::derive(|| Some(SpaceId::Staff));
-    let codes = use_records(staff, RecordKind::CheckinCode);
+    let codes = use_typed::<CheckinCode>(Signal::derive(|| Some(SpaceId::Staff)));
     let showing = RwSignal::new(false);
     let code = {
         let id = id.clone();
         Memo::new(move |_| {
-            codes.get().into_iter().find_map(|(key, e)| match e {
-                Entity::CheckinCode(CheckinCode { code }) if key == id => Some(code),
-                _ => None,
+            codes.with(|codes| {
+                codes
+                    .iter()
+                    .find(|(key, _)| *key == id)
+                    .map(|(_, checkin)| checkin.code.clone())
             })
         })
     };
@@ -225,47 +200,64 @@ fn WorkshopItem(
         .and_then(|window| window.location().origin().ok())
         .unwrap_or_default();
     let local = in_program_zone(workshop.starts_at);
-    let qr_id = id.clone();
+    let (place, capacity) = (workshop.place.clone(), workshop.capacity);
+    let meta = move || {
+        let (lang, label) = (i18n.lang.get(), i18n.t(Msg::Capacity));
+        format!("{} · {place} · {label} {capacity}", date_time(lang, local))
+    };
+    let going = move || going_of_capacity(i18n.lang.get(), count.get().0, count.get().1);
+    let qr_label = move || {
+        i18n.t(if showing.get() {
+            Msg::HideQr
+        } else {
+            Msg::ShowQr
+        })
+    };
+    let qr_write = write::creates(Some(&SpaceId::Staff), RecordKind::CheckinCode);
+    let attendance = move || format!("{} ({})", i18n.t(Msg::Attendance), attendees.with(Vec::len));
+    let qr_panel = {
+        let id = id.clone();
+        move || {
+            code.get().map(|code| {
+                let link = checkin_link(&origin, &id, &code);
+                view! {
+                    <div class="qr-panel grow-full" data-testid="qr-panel" data-link=link.clone()>
+                        <QrCodeImage text=link.clone() label=i18n.t(Msg::ShowQr).to_owned() />
+                        <p class="qr-code-text" data-testid="qr-code-text">{code}</p>
+                        <p class="muted">{i18n.tr(Msg::QrHelp)}</p>
+                    </div>
+                }
+            })
+        }
+    };
     view! {
         <li class="list-item" data-testid="admin-workshop" data-workshop-id=id.to_string()>
             <div class="grow">
                 <p class="item-title">{workshop.title.clone()}</p>
-                <p class="item-meta">{move || format!("{} {} · {} · {} {}", format_date(i18n.lang.get(), local.date_naive()), local.format("%H:%M"), workshop.place, i18n.t(Msg::Capacity), workshop.capacity)}</p>
-                <p class="item-meta" data-testid="workshop-going" data-going=move || count.get().0.to_string() data-capacity=move || count.get().1.to_string()>
-                    {move || going_of_capacity(i18n.lang.get(), count.get().0, count.get().1)}
+                <p class="item-meta">{meta}</p>
+                <p class="item-meta" data-testid="workshop-going" data-going=move || count.get().0.to_string()
+                    data-capacity=move || count.get().1.to_string()>
+                    {going}
                 </p>
             </div>
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
-            <button class="button button-small" data-testid="show-qr" data-write=write::creates(Some(&SpaceId::Staff), RecordKind::CheckinCode) aria-expanded=move || showing.get().to_string() on:click=toggle>
-                {move || if showing.get() { i18n.t(Msg::HideQr) } else { i18n.t(Msg::ShowQr) }}
+            <button class="button button-small" data-testid="show-qr" data-write=qr_write
+                aria-expanded=move || showing.get().to_string() on:click=toggle>
+                {qr_label}
             </button>
             <WriteErrorLine write=write />
-            <details class="grow-full" data-testid="attendance-list" data-count=move || attendees.get().len().to_string()>
-                <summary>{move || format!("{} ({})", i18n.t(Msg::Attendance), attendees.get().len())}</summary>
+            <details class="grow-full" data-testid="attendance-list"
+                data-count=move || attendees.with(Vec::len).to_string()>
+                <summary>{attendance}</summary>
                 <ul class="list">
                     {move || attendees.get().into_iter().map(|(student, name)| view! {
                         <li class="list-item" data-testid="attendee" data-student=student.to_string()>{name}</li>
                     }).collect_view()}
                 </ul>
             </details>
-            <Show when=move || showing.get()>
-                {
-                    let origin = origin.clone();
-                    let qr_id = qr_id.clone();
-                    move || code.get().map(|code| {
-                        let link = checkin_link(&origin, &qr_id, &code);
-                        view! {
-                            <div class="qr-panel grow-full" data-testid="qr-panel" data-link=link.clone()>
-                                <QrCodeImage text=link.clone() label=i18n.t(Msg::ShowQr).to_owned() />
-                                <p class="qr-code-text" data-testid="qr-code-text">{code}</p>
-                                <p class="muted">{i18n.tr(Msg::QrHelp)}</p>
-                            </div>
-                        }
-                    })
-                }
-            </Show>
+            <Show when=move || showing.get()>{qr_panel.clone()}</Show>
         </li>
     }
 }
@@ -329,7 +321,8 @@ pub fn SeatsLeft(
                 seats_left(i18n.lang.get(), left)
             };
             view! {
-                <p class="item-meta" data-testid="seats-left" data-seats=left.to_string() data-capacity=capacity.to_string()>{text}</p>
+                <p class="item-meta" data-testid="seats-left" data-seats=left.to_string()
+                    data-capacity=capacity.to_string()>{text}</p>
             }
         })
     }
