@@ -31,3 +31,38 @@ pub fn ConfirmDialog(
         </Show>
     }
 }
+
+/// A "Delete" button that asks first: the question (`title`, `body`) with "Keep it" and "Delete";
+/// only "Delete" runs `on_delete`.
+#[component]
+pub fn DeleteButton(
+    /// The button's test id.
+    testid: &'static str,
+    /// What deleting writes (`data-write`).
+    #[prop(into)]
+    writes: Signal<String>,
+    /// The question.
+    title: crate::i18n::Msg,
+    /// What deleting means for people.
+    body: crate::i18n::Msg,
+    /// Deletes.
+    on_delete: Callback<()>,
+) -> impl IntoView {
+    use crate::i18n::{use_i18n, Msg};
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    view! {
+        <button class="button button-small button-danger" data-testid=testid data-write=move || writes.get()
+            on:click=move |_| asking.set(true)>
+            {i18n.tr(Msg::Delete)}
+        </button>
+        <ConfirmDialog
+            open=asking
+            title=Signal::derive(i18n.tr(title))
+            body=Signal::derive(i18n.tr(body))
+            confirm_label=Signal::derive(i18n.tr(Msg::Delete))
+            cancel_label=Signal::derive(i18n.tr(Msg::KeepIt))
+            on_confirm=on_delete
+        />
+    }
+}

@@ -92,7 +92,17 @@ impl Bound for Draft {
 
 /// The `on:input` / `on:change` handler that copies a control's value into `value`.
 pub fn bind(value: impl Bound) -> impl Fn(Event) + Clone + 'static {
-    move |event| value.edit(event_target_value(&event))
+    edited(value, None)
+}
+
+/// The handler of a control bound to `value`: copies what the person typed, then runs `on_edit`.
+fn edited(value: impl Bound, on_edit: Option<Callback<()>>) -> impl Fn(Event) + Clone + 'static {
+    move |event| {
+        value.edit(event_target_value(&event));
+        if let Some(on_edit) = on_edit {
+            on_edit.run(());
+        }
+    }
 }
 
 /// The kind of text a [`Field`] takes.
@@ -184,12 +194,7 @@ pub fn Field<V: Bound>(
     on_edit: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let on_input = move |event: Event| {
-        value.edit(event_target_value(&event));
-        if let Some(on_edit) = on_edit {
-            on_edit.run(());
-        }
-    };
+    let on_input = edited(value, on_edit);
     view! {
         <div class="field" class:grow=grow>
             <label for=id.clone() class:visually-hidden=hidden_label>{i18n.tr(label)}</label>
@@ -235,12 +240,7 @@ pub fn TextArea<V: Bound>(
     on_edit: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let on_input = move |event: Event| {
-        value.edit(event_target_value(&event));
-        if let Some(on_edit) = on_edit {
-            on_edit.run(());
-        }
-    };
+    let on_input = edited(value, on_edit);
     view! {
         <div class="field">
             <label for=id.clone()>{i18n.tr(label)}</label>
@@ -280,12 +280,7 @@ pub fn Select<V: Bound>(
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let on_change = move |event: Event| {
-        value.edit(event_target_value(&event));
-        if let Some(on_edit) = on_edit {
-            on_edit.run(());
-        }
-    };
+    let on_change = edited(value, on_edit);
     view! {
         <div class="field">
             <label for=id.clone() class:visually-hidden=hidden_label>{i18n.tr(label)}</label>

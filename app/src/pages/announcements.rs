@@ -10,7 +10,7 @@ use imp_shared::domain::{
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::DeleteButton;
 use crate::components::form::{Field, InlineEdit, ListCard, Select, TextArea, WriteForm};
 use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
@@ -170,7 +170,6 @@ fn AnnouncementItem(
             body.set(old_body.clone());
         })
     };
-    let confirming = RwSignal::new(false);
     let delete = {
         let id = id.clone();
         Callback::new(move |()| {
@@ -222,18 +221,9 @@ fn AnnouncementItem(
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
-            <button class="button button-small button-danger" data-testid="delete-announcement"
-                data-write=delete_tag on:click=move |_| confirming.set(true)>
-                {i18n.tr(Msg::Delete)}
-            </button>
-            <ConfirmDialog
-                open=confirming
-                title=Signal::derive(i18n.tr(Msg::ConfirmDeleteAnnouncementTitle))
-                body=Signal::derive(i18n.tr(Msg::ConfirmDeleteAnnouncementBody))
-                confirm_label=Signal::derive(i18n.tr(Msg::Delete))
-                cancel_label=Signal::derive(i18n.tr(Msg::KeepIt))
-                on_confirm=delete
-            />
+            <DeleteButton testid="delete-announcement" writes=delete_tag
+                title=Msg::ConfirmDeleteAnnouncementTitle body=Msg::ConfirmDeleteAnnouncementBody
+                on_delete=delete />
             <WriteErrorLine write=write />
         </li>
     }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use imp_shared::domain::{Entity, Goal, RecordKind, Role, Task};
+use imp_shared::glance::goal_progress;
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
@@ -13,51 +14,13 @@ use crate::components::write;
 use crate::i18n::{format_date, use_i18n, Msg};
 use crate::sync::hooks::{use_session, use_typed, use_write, FormError};
 
-/// A goal with its progress: (done, total) tasks under it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GoalProgress {
-    /// The goal's id.
-    pub id: RecordId,
-    /// The goal.
-    pub goal: Goal,
-    /// Tasks under it that are done.
-    pub done: usize,
-    /// All tasks under it.
-    pub total: usize,
-}
+pub use imp_shared::glance::GoalProgress;
 
-/// The goals of a space with their progress, by target date.
+/// The goals of a space with their progress, by target date (`imp_shared::glance::goal_progress`).
 pub fn use_goals(space: Signal<Option<SpaceId>>) -> Memo<Vec<GoalProgress>> {
     let goals = use_typed::<Goal>(space);
     let tasks = use_typed::<Task>(space);
-    Memo::new(move |_| {
-        let tasks = tasks.get();
-        let mut list: Vec<GoalProgress> = goals
-            .get()
-            .into_iter()
-            .map(|(id, goal)| {
-                let under: Vec<bool> = tasks
-                    .iter()
-                    .filter(|(_, task)| task.goal_id.as_ref() == Some(&id))
-                    .map(|(_, task)| task.done)
-                    .collect();
-                GoalProgress {
-                    done: under.iter().filter(|done| **done).count(),
-                    total: under.len(),
-                    id,
-                    goal,
-                }
-            })
-            .collect();
-        list.sort_by(|a, b| {
-            (a.goal.target_date.is_none(), a.goal.target_date, &a.id).cmp(&(
-                b.goal.target_date.is_none(),
-                b.goal.target_date,
-                &b.id,
-            ))
-        });
-        list
-    })
+    Memo::new(move |_| goals.with(|goals| tasks.with(|tasks| goal_progress(goals, tasks))))
 }
 
 /// Goals with progress bars, and (for the student) a form to add one.

@@ -9,7 +9,7 @@ use imp_shared::domain::{EntityPatch, Record, RecordKind, StaffNote, StaffNotePa
 use imp_shared::ids::{RecordId, SpaceId, UserId};
 use imp_shared::mutation::Mutation;
 
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::DeleteButton;
 use crate::components::form::{InlineEdit, ListCard, TextArea, WriteForm};
 use crate::components::write;
 use crate::i18n::{use_i18n, Msg};
@@ -117,7 +117,6 @@ fn NoteItem(id: RecordId, note: StaffNote, waiting: Signal<bool>) -> impl IntoVi
         let old = note.text.clone();
         Callback::new(move |()| text.set(old.clone()))
     };
-    let confirming = RwSignal::new(false);
     let delete = {
         let id = id.clone();
         Callback::new(move |()| {
@@ -150,18 +149,9 @@ fn NoteItem(id: RecordId, note: StaffNote, waiting: Signal<bool>) -> impl IntoVi
             <Show when=move || waiting.get()>
                 <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
-            <button class="button button-small button-danger" data-testid="delete-staff-note"
-                data-write=delete_tag on:click=move |_| confirming.set(true)>
-                {i18n.tr(Msg::Delete)}
-            </button>
-            <ConfirmDialog
-                open=confirming
-                title=Signal::derive(i18n.tr(Msg::ConfirmDeleteNoteTitle))
-                body=Signal::derive(i18n.tr(Msg::ConfirmDeleteNoteBody))
-                confirm_label=Signal::derive(i18n.tr(Msg::Delete))
-                cancel_label=Signal::derive(i18n.tr(Msg::KeepIt))
-                on_confirm=delete
-            />
+            <DeleteButton testid="delete-staff-note" writes=delete_tag
+                title=Msg::ConfirmDeleteNoteTitle body=Msg::ConfirmDeleteNoteBody
+                on_delete=delete />
             <WriteErrorLine write=write />
         </li>
     }

@@ -9,7 +9,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::permissions::WriteOp;
 
-use crate::components::confirm::ConfirmDialog;
+use crate::components::confirm::DeleteButton;
 use crate::components::form::{Field, InlineEdit, Input, ListCard, Select, WriteForm};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
@@ -174,7 +174,6 @@ fn TaskItem(
         })
     };
     // Deleting asks first: the task goes for the student and the mentor alike.
-    let confirming = RwSignal::new(false);
     let delete = {
         let id = id.clone();
         Callback::new(move |()| {
@@ -259,17 +258,9 @@ fn TaskItem(
                 <span class="pill pill-waiting" data-testid="waiting">{i18n.tr(Msg::Waiting)}</span>
             </Show>
             <Show when=can_delete>
-                <button class="button button-small button-danger" data-testid="delete-task"
-                    data-write=delete_tag on:click=move |_| confirming.set(true)>{i18n.tr(Msg::Delete)}</button>
+                <DeleteButton testid="delete-task" writes=delete_tag title=Msg::ConfirmDeleteTaskTitle
+                    body=Msg::ConfirmDeleteTaskBody on_delete=delete />
             </Show>
-            <ConfirmDialog
-                open=confirming
-                title=Signal::derive(i18n.tr(Msg::ConfirmDeleteTaskTitle))
-                body=Signal::derive(i18n.tr(Msg::ConfirmDeleteTaskBody))
-                confirm_label=Signal::derive(i18n.tr(Msg::Delete))
-                cancel_label=Signal::derive(i18n.tr(Msg::KeepIt))
-                on_confirm=delete
-            />
             <Show when={ let can_change = can_change.clone(); move || !can_change() }>
                 <p class="item-meta grow-full" data-testid="read-only">{
                     let owner_name = owner_name.clone();
