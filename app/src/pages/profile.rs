@@ -5,9 +5,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use imp_shared::domain::{
-    Entity, EntityPatch, RecordKind, Role, StudentProfile, StudentProfilePatch,
-};
+use imp_shared::domain::{EntityPatch, RecordKind, Role, StudentProfile, StudentProfilePatch};
 use imp_shared::ids::RecordId;
 use imp_shared::mutation::Mutation;
 use imp_shared::visa_chooser::DegreeLevel;
@@ -16,7 +14,7 @@ use crate::components::form::{Bound, Draft, Field, Input, Select};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{use_i18n, Msg};
-use crate::sync::hooks::{use_pending_ids, use_records, use_session, use_write, WriteErrorLine};
+use crate::sync::hooks::{use_pending_ids, use_session, use_typed, use_write, WriteErrorLine};
 
 /// A typed list ("English, 中文、Vietnamese") split on Latin and Chinese commas.
 pub(crate) fn split_list(text: &str) -> Vec<String> {
@@ -46,16 +44,8 @@ pub fn ProfilePage() -> impl IntoView {
     let session = use_session();
     let editable =
         Signal::derive(move || session.get().is_some_and(|s| s.user.role == Role::Student));
-    let profiles = use_records(space, RecordKind::StudentProfile);
-    let profile = Memo::new(move |_| {
-        profiles
-            .get()
-            .into_iter()
-            .find_map(|(id, entity)| match entity {
-                Entity::StudentProfile(profile) => Some((id, profile)),
-                _ => None,
-            })
-    });
+    let profiles = use_typed::<StudentProfile>(space);
+    let profile = Memo::new(move |_| profiles.get().into_iter().next());
     let has_profile = move || profile.with(Option::is_some);
     view! {
         <h1>{i18n.tr(Msg::Profile)}</h1>

@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 
-use imp_shared::domain::{Entity, EntityPatch, RecordKind, Task, TaskPatch};
+use imp_shared::domain::{
+    Entity, EntityPatch, Record, RecordKind, StudentProfile, Task, TaskPatch,
+};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::permissions::WriteOp;
@@ -211,14 +213,10 @@ fn TaskItem(
             };
             handle.read(|engine| {
                 engine.with_view(&space, |view| {
-                    match imp_shared::apply::RecordView::get(
-                        view,
-                        RecordKind::StudentProfile,
-                        &RecordId(creator.to_string()),
-                    ) {
-                        Some(Entity::StudentProfile(profile)) => Some(profile.display_name),
-                        _ => None,
-                    }
+                    let profile_id = RecordId(creator.to_string());
+                    imp_shared::apply::RecordView::get(view, StudentProfile::KIND, &profile_id)
+                        .and_then(StudentProfile::from_entity)
+                        .map(|profile| profile.display_name)
                 })
             })
         }
