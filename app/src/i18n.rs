@@ -4,7 +4,7 @@
 //! exhaustive `match`, so a missing translation fails the build. A test checks that no zh-TW
 //! string is left in English.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc, Weekday};
 use leptos::prelude::*;
 
 /// A UI language.
@@ -152,6 +152,21 @@ messages! {
     NothingWaiting => "Nothing is waiting: everything is synced.", "沒有等待中的變更，全部已同步。";
     NothingRejected => "No refused changes.", "沒有被拒絕的變更。";
     Dismiss => "Dismiss", "關閉";
+    Inbox => "Needs your attention", "待辦提醒";
+    InboxBell => "Needs your attention", "待辦提醒";
+    InboxEmpty => "Nothing needs your attention right now.", "目前沒有需要您處理的事項。";
+    InboxHelp => "Worked out on this phone from what it has synced, so it is here offline too.", "依本機已同步的資料整理，離線時也能查看。";
+    InboxNow => "Now and coming up", "現在與近期";
+    PairHealth => "Pair health", "配對狀況";
+    PairHealthFine => "Nothing to look into.", "目前沒有需要注意的事項。";
+    PairsNeedingAttention => "Pairs that may need attention", "可能需要關心的配對";
+    NoPairsNeedingAttention => "Every active pair looks on track.", "所有進行中的配對看起來都很順利。";
+    SeverityHigh => "Act now", "立即處理";
+    SeverityMedium => "This week", "本週處理";
+    SeverityLow => "Worth a look", "留意";
+    HowFlagsWork => "How your mentoring is looked after", "我們如何關心您的輔導";
+    HowFlagsWorkText => "Your mentor and program staff see simple signs when mentoring seems to stall: no first session two weeks after your placement starts, no session for 30 days, a session rated 1 or 2, feedback from only one side, a visa step overdue, or a task overdue by more than a week. They come only from what you and your mentor record in this app, so that someone can check in with you.", "當輔導似乎停滯時，您的導師與計畫人員會看到簡單的提示：實習開始兩週後仍未進行第一次會談、30 天沒有會談、會談評分為 1 或 2、只有一方留下回饋、簽證步驟逾期，或任務逾期超過一週。這些提示只來自您與導師在本應用程式中記錄的內容，目的是讓有人能主動關心您。";
+    InboxShowDismissed => "Show dismissed again", "重新顯示已略過的項目";
     Reason => "Reason", "原因";
     ConfirmSignOutTitle => "Sign out with unsynced changes?", "仍有未同步的變更，確定登出？";
     ConfirmSignOutBody => "Some changes have not reached the server yet. Signing out deletes them from this device.", "部分變更尚未送達伺服器。登出會從此裝置刪除這些變更。";
@@ -701,8 +716,8 @@ pub fn synced_at(
 ) -> String {
     let local = at.with_timezone(&zone(at));
     match lang {
-        Lang::En => format!("Up to date · synced {}", local.format("%H:%M")),
-        Lang::ZhTw => format!("已同步 · {} 更新", local.format("%H:%M")),
+        Lang::En => format!("Up to date · synced {}", clock(local)),
+        Lang::ZhTw => format!("已同步 · {} 更新", clock(local)),
     }
 }
 
@@ -720,13 +735,9 @@ pub fn last_synced_text(
     };
     let local = at.with_timezone(&zone(at));
     let when = if local.date_naive() == now.with_timezone(&zone(now)).date_naive() {
-        local.format("%H:%M").to_string()
+        clock(local)
     } else {
-        format!(
-            "{} {}",
-            format_date(lang, local.date_naive()),
-            local.format("%H:%M")
-        )
+        format!("{} {}", format_date(lang, local.date_naive()), clock(local))
     };
     match lang {
         Lang::En => format!("last synced {when}"),
@@ -785,10 +796,24 @@ pub fn proposal_msg(state: imp_shared::domain::ProposalState) -> Msg {
     }
 }
 
+/// A time of day on the 24-hour clock, "14:05" (without chrono's formatter, which the main piece
+/// would otherwise carry).
+pub fn clock(time: impl Timelike) -> String {
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
 /// A date as people write it in the language: "Mon 3 Mar 2026" / "2026年3月3日（週一）".
 pub fn format_date(lang: Lang, date: NaiveDate) -> String {
     match lang {
-        Lang::En => date.format("%a %-d %b %Y").to_string(),
+        Lang::En => {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            let day = DAYS[date.weekday().num_days_from_monday() as usize % 7];
+            let month = MONTHS[date.month0() as usize % 12];
+            format!("{day} {} {month} {}", date.day(), date.year())
+        }
         Lang::ZhTw => {
             let weekday = match date.weekday() {
                 Weekday::Mon => "一",
@@ -1004,6 +1029,36 @@ mod tests {
         // September is "Sep" (the host's locale data may say "Sept"; the app never asks it).
         let september = NaiveDate::from_ymd_opt(2027, 9, 1).unwrap_or_default();
         assert_eq!(format_date(Lang::En, september), "Wed 1 Sep 2027");
+        // Every weekday and month name, and a day of two digits.
+        let sunday = NaiveDate::from_ymd_opt(2028, 12, 31).unwrap_or_default();
+        assert_eq!(format_date(Lang::En, sunday), "Sun 31 Dec 2028");
+        let names: Vec<String> = (1..=12)
+            .filter_map(|month| NaiveDate::from_ymd_opt(2026, month, 1))
+            .map(|date| format_date(Lang::En, date))
+            .collect();
+        let expected = [
+            "Thu 1 Jan 2026",
+            "Sun 1 Feb 2026",
+            "Sun 1 Mar 2026",
+            "Wed 1 Apr 2026",
+            "Fri 1 May 2026",
+            "Mon 1 Jun 2026",
+            "Wed 1 Jul 2026",
+            "Sat 1 Aug 2026",
+            "Tue 1 Sep 2026",
+            "Thu 1 Oct 2026",
+            "Sun 1 Nov 2026",
+            "Tue 1 Dec 2026",
+        ];
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn times_of_day_have_two_digits_each() {
+        let time = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        assert_eq!(clock(time(9, 5)), "09:05");
+        assert_eq!(clock(time(23, 59)), "23:59");
+        assert_eq!(clock(time(0, 0)), "00:00");
     }
 
     #[test]

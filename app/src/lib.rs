@@ -27,10 +27,12 @@ use crate::pieces::LazyScreen;
 use crate::routes::Page;
 use crate::storage::StoreError;
 use crate::sync::engine::Engine;
-use crate::sync::hooks::{use_needs_sign_in, use_session, EngineHandle};
+use crate::sync::hooks::{use_loaded, use_needs_sign_in, use_session, EngineHandle};
 use imp_shared::domain::Role;
 
-/// The root component, given the engine (or why storage is unavailable).
+/// The root component, given the engine opened with what the first frame needs (or why storage
+/// is unavailable). It mounts at once and starts the engine ([`Engine::begin`]): the stored
+/// records arrive a moment later, and if they cannot be read the app says why instead.
 #[component]
 pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
     let i18n = I18n {
@@ -42,8 +44,21 @@ pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
     provide_context(register_service_worker());
     match engine {
         Ok(engine) => {
+            let failed = RwSignal::new(None::<StoreError>);
+            let started = engine.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(error) = started.begin().await {
+                    failed.set(Some(error));
+                }
+            });
             provide_context(EngineHandle(StoredValue::new_local(engine)));
-            view! { <Routed /> }.into_any()
+            view! {
+                {move || match failed.get() {
+                    Some(error) => view! { <StorageUnavailable error=error /> }.into_any(),
+                    None => view! { <Routed /> }.into_any(),
+                }}
+            }
+            .into_any()
         }
         Err(error) => view! { <StorageUnavailable error=error /> }.into_any(),
     }
@@ -77,6 +92,7 @@ fn TableRoute() -> impl IntoView {
     });
     let session = use_session();
     let role = Memo::new(move |_| session.with(|s| s.as_ref().map(|s| s.user.role)));
+    let loaded = use_loaded();
     move || {
         let route = route.get()?;
         Some(view! {
@@ -84,6 +100,8 @@ fn TableRoute() -> impl IntoView {
                 {move || match role.get() {
                     Some(role) if route.allows(role) => match route.page {
                         Page::Home => view! { <HomePage /> }.into_any(),
+                        // A screen of records waits for them to be read (home shows its frame).
+                        Page::Screen(_) if !loaded.get() => ().into_any(),
                         Page::Screen(screen) => view! { <LazyScreen screen=screen /> }.into_any(),
                     },
                     Some(role) => view! { <NotForRole route=route role=role /> }.into_any(),
@@ -267,12 +285,13 @@ pub fn write_allowed(
     "allowed".to_owned()
 }
 
-/// Entry point: opens storage, then mounts the app.
+/// Entry point: opens storage and reads who is signed in, then mounts the app (which reads the
+/// rest).
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async {
-        let engine = Engine::start().await;
+        let engine = Engine::open().await;
         // The splash index.html shows until now (see public/index.html).
         if let Some(splash) = web_sys::window()
             .and_then(|window| window.document())

@@ -37,6 +37,7 @@ pub enum Screen {
     VisaRoutes,
     Hiring,
     Announcements,
+    Inbox,
 }
 
 impl Screen {
@@ -63,6 +64,7 @@ impl Screen {
         Screen::VisaRoutes,
         Screen::Hiring,
         Screen::Announcements,
+        Screen::Inbox,
     ];
 
     /// Whether the screen lives in staff's piece.
@@ -102,6 +104,7 @@ fn everyday_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::Settings => view! { <settings::SettingsPage /> }.into_any(),
         Screen::MentorHome => view! { <home::MentorHome /> }.into_any(),
         Screen::Hiring => view! { <hiring::HiringPage /> }.into_any(),
+        Screen::Inbox => view! { <inbox::InboxPage /> }.into_any(),
         _ => ().into_any(),
     })
 }

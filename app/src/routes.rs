@@ -133,6 +133,7 @@ pub const ROUTES: &[AppRoute] = &[
     route("/visa-routes", Screen::VisaRoutes, STAFF, None),
     route("/hiring", Screen::Hiring, MENTORS_AND_STAFF, None),
     route("/changes", Screen::Changes, EVERYONE, None),
+    route("/inbox", Screen::Inbox, EVERYONE, None),
 ];
 
 /// The route of a path (query excluded; a trailing slash is ignored), if it is one.

@@ -963,3 +963,188 @@ pub fn server_call_msg(call: ServerCall, error: &crate::sync::transport::Transpo
         TransportError::Decode(_) => Msg::ServerFailed,
     }
 }
+
+/// What an inbox item asks, in the reader's language: "Task due Mon 15 Mar 2027: Send CV". For a
+/// mentor or staff, `about` names the student it concerns ("Lan Nguyen · …"). Times are on the
+/// program's clock (`local` turns an instant into it).
+pub fn inbox_text(
+    lang: Lang,
+    item: &imp_shared::inbox::Item,
+    about: Option<&str>,
+    local: impl Fn(chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset>,
+) -> String {
+    use crate::i18n::clock;
+    use imp_shared::domain::Priority;
+    use imp_shared::inbox::Item;
+    let zh = lang.is_zh();
+    let when = |at| {
+        let at = local(at);
+        format!("{} {}", format_date(lang, at.date_naive()), clock(at))
+    };
+    let text = match item {
+        Item::SessionSoon { starts_at, .. } if zh => format!("會談：{}", when(*starts_at)),
+        Item::SessionSoon { starts_at, .. } => format!("Mentoring session {}", when(*starts_at)),
+        Item::FeedbackOwed { starts_at, .. } => {
+            let day = format_date(lang, local(*starts_at).date_naive());
+            if zh {
+                format!("請為 {day} 的會談留下回饋")
+            } else {
+                format!("Give your feedback on the session of {day}")
+            }
+        }
+        Item::TaskDue {
+            title,
+            due,
+            days_left,
+            ..
+        } => {
+            let day = format_date(lang, *due);
+            match (zh, *days_left < 0) {
+                (true, true) => format!("任務已逾期（{day}）：{title}"),
+                (true, false) => format!("任務 {day} 到期：{title}"),
+                (false, true) => format!("Task overdue since {day}: {title}"),
+                (false, false) => format!("Task due {day}: {title}"),
+            }
+        }
+        Item::VisaDeadline {
+            title,
+            title_zh,
+            due,
+            days_left,
+            ..
+        } => {
+            let day = format_date(lang, *due);
+            let title = if zh && !title_zh.is_empty() {
+                title_zh
+            } else {
+                title
+            };
+            match (zh, *days_left) {
+                (true, days) if days < 0 => format!("簽證步驟已逾期（{day}）：{title}"),
+                (true, days) => format!("簽證步驟 {days} 天後到期（{day}）：{title}"),
+                (false, days) if days < 0 => format!("Visa step overdue since {day}: {title}"),
+                (false, 1) => format!("Visa step due tomorrow ({day}): {title}"),
+                (false, days) => format!("Visa step due in {days} days ({day}): {title}"),
+            }
+        }
+        Item::RankingDeadline { deadline, .. } if zh => {
+            format!("請在 {} 前送出職缺志願排序", when(*deadline))
+        }
+        Item::RankingDeadline { deadline, .. } => {
+            format!("Rank the positions you want before {}", when(*deadline))
+        }
+        Item::WorkshopToday {
+            title, starts_at, ..
+        } if zh => {
+            format!("今天 {} 的工作坊：{title}", clock(local(*starts_at)))
+        }
+        Item::WorkshopToday {
+            title, starts_at, ..
+        } => {
+            format!("Workshop today at {}: {title}", clock(local(*starts_at)))
+        }
+        Item::Concern { priority, open, .. } => {
+            let priority = match priority {
+                Priority::Urgent => Msg::PriorityUrgent,
+                Priority::Normal => Msg::PriorityNormal,
+                Priority::Low => Msg::PriorityLow,
+            }
+            .text(lang);
+            match (zh, *open) {
+                (true, true) => format!("新的關注事項（{priority}）"),
+                (true, false) => format!("您負責的關注事項（{priority}）"),
+                (false, true) => format!("New concern ({priority})"),
+                (false, false) => format!("Concern you are handling ({priority})"),
+            }
+        }
+    };
+    match about {
+        Some(name) => format!("{name} · {text}"),
+        None => text,
+    }
+}
+
+/// A pair-health flag's reason in the reader's language: "No session for 34 days (the last on Mon
+/// 1 Feb 2027)". Dates are the program's (`local` turns an instant into its clock).
+pub fn flag_text(
+    lang: Lang,
+    flag: &imp_shared::health::Flag,
+    local: impl Fn(chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset>,
+) -> String {
+    use imp_shared::health::Flag;
+    let zh = lang.is_zh();
+    let day = |at| format_date(lang, local(at).date_naive());
+    match flag {
+        Flag::NoFirstSession { started_at, days } if zh => {
+            format!(
+                "實習開始 {days} 天（{}）仍未進行第一次會談",
+                day(*started_at)
+            )
+        }
+        Flag::NoFirstSession { started_at, days } => format!(
+            "No session yet, {days} days after the placement started ({})",
+            day(*started_at)
+        ),
+        Flag::NoRecentSession { last, days } if zh => {
+            format!("已 {days} 天沒有會談（上次：{}）", day(*last))
+        }
+        Flag::NoRecentSession { last, days } => {
+            format!("No session for {days} days (the last on {})", day(*last))
+        }
+        Flag::LowRating { session, rating } if zh => {
+            format!("{} 的會談評分為 {rating}／5", day(*session))
+        }
+        Flag::LowRating { session, rating } => {
+            format!("The session of {} was rated {rating} of 5", day(*session))
+        }
+        Flag::OneSided { session } if zh => format!("{} 的會談只有一方留下回饋", day(*session)),
+        Flag::OneSided { session } => {
+            format!(
+                "Only one side gave feedback on the session of {}",
+                day(*session)
+            )
+        }
+        Flag::VisaOverdue { count, since } if zh => {
+            format!(
+                "{count} 個簽證步驟已逾期（自 {}）",
+                format_date(lang, *since)
+            )
+        }
+        Flag::VisaOverdue { count: 1, since } => {
+            format!(
+                "A visa step is overdue (since {})",
+                format_date(lang, *since)
+            )
+        }
+        Flag::VisaOverdue { count, since } => {
+            format!(
+                "{count} visa steps are overdue (since {})",
+                format_date(lang, *since)
+            )
+        }
+        Flag::TasksOverdue { count, since } if zh => {
+            format!(
+                "{count} 項任務逾期超過一週（自 {}）",
+                format_date(lang, *since)
+            )
+        }
+        Flag::TasksOverdue { count: 1, since } => format!(
+            "A task is overdue by more than a week (due {})",
+            format_date(lang, *since)
+        ),
+        Flag::TasksOverdue { count, since } => format!(
+            "{count} tasks are overdue by more than a week (since {})",
+            format_date(lang, *since)
+        ),
+    }
+}
+
+/// A flag's severity as its label.
+pub fn severity_msg(severity: imp_shared::health::Severity) -> Msg {
+    use imp_shared::health::Severity;
+    match severity {
+        Severity::High => Msg::SeverityHigh,
+        Severity::Medium => Msg::SeverityMedium,
+        Severity::Low => Msg::SeverityLow,
+    }
+}

@@ -167,7 +167,7 @@ fn locked_fields(kind: RecordKind, role: Role) -> &'static [&'static str] {
         RecordKind::Task => &["created_by"],
         RecordKind::Feedback => &["author", "session_id"],
         RecordKind::ConcernFlag => &["raised_by", "raised_at", "student_id"],
-        RecordKind::Placement => &["state", "student_id"],
+        RecordKind::Placement => &["state", "student_id", "started_at"],
         RecordKind::MentoringSession => &["state"],
         RecordKind::JobApplication => &["stage"],
         // Counted by the server from the students' answers (`summary::count_going`).
@@ -268,7 +268,10 @@ pub fn apply(
             existing_for(existing, WriteOp::Delete).map(|_| vec![Change { key, record: None }])
         }
         Mutation::SetPlacementState { state, .. } => edit!(Entity::Placement, |placement| {
-            advance(&mut placement.state, *state, PlacementState::can_become)?
+            advance(&mut placement.state, *state, PlacementState::can_become)?;
+            if placement.state == PlacementState::Active && placement.started_at.is_none() {
+                placement.started_at = Some(ctx.now);
+            }
         }),
         Mutation::SetTaskDone { done, .. } => edit!(Entity::Task, |task| task.done = *done),
         Mutation::LogSession {
@@ -413,6 +416,8 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
         Entity::Feedback(feedback) => feedback.author = me,
         // Nobody has answered a new workshop yet; the server counts the answers from then on.
         Entity::Workshop(workshop) => workshop.going = 0,
+        // A placement starts when it becomes active, never at creation.
+        Entity::Placement(placement) => placement.started_at = None,
         Entity::ConcernFlag(flag) => {
             flag.raised_by = me;
             flag.raised_at = Some(ctx.now);

@@ -549,6 +549,7 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                     position_id: position,
                     mentor_id,
                     state: PlacementState::Confirmed,
+                    started_at: None,
                 }),
             ));
             mutations.push(Mutation::SetPlacementState {

@@ -409,6 +409,9 @@ entity! {
         position_id: RecordId,
         mentor_id: UserId,
         state: PlacementState,
+        /// When it became active; set by `apply` from the judging clock, never by a patch.
+        #[serde(default)]
+        started_at: Option<DateTime<Utc>>,
     }
 }
 
@@ -630,6 +633,10 @@ entity! {
         outcome: Option<Outcome>,
         #[serde(default)]
         visa_routes: Vec<String>,
+        /// What pair-health flags are worked out from (`crate::health`), for staff (boxed: it is
+        /// the largest part of the largest record).
+        #[serde(default)]
+        health: Box<crate::health::PairFacts>,
         #[serde(default)]
         updated_at: Option<DateTime<Utc>>,
     }

@@ -10,8 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::RecordView;
 use crate::domain::{
-    ApplicationStage, Entity, PlacementState, RecordKind, SessionState, StudentSummary,
+    ApplicationStage, Entity, Feedback, MentoringSession, Placement, PlacementState, Record,
+    RecordKind, SessionState, StudentSummary, Task, VisaStep,
 };
+use crate::health::{facts, PairFacts, PairRecords};
 use crate::ids::{RecordId, UserId};
 
 /// One placement as the summary lists it.
@@ -47,8 +49,10 @@ pub struct StageCount {
 
 /// The kinds of a student's records [`summarize`] reads: a push that changes none of them leaves
 /// the summary as it was, so the server does not derive it again.
-pub const SUMMARIZED_KINDS: [RecordKind; 9] = [
+pub const SUMMARIZED_KINDS: [RecordKind; 11] = [
     RecordKind::StudentProfile,
+    RecordKind::Task,
+    RecordKind::Feedback,
     RecordKind::Ranking,
     RecordKind::Placement,
     RecordKind::MentoringSession,
@@ -94,6 +98,7 @@ pub fn summarize(
         applications: Vec::new(),
         outcome: None,
         visa_routes: Vec::new(),
+        health: Box::default(),
         updated_at: Some(now),
     };
     for (_, entity) in view.list(RecordKind::Ranking) {
@@ -179,7 +184,33 @@ pub fn summarize(
     routes.sort();
     routes.dedup();
     summary.visa_routes = routes;
+    summary.health = Box::new(pair_facts(view, student));
     Some(summary)
+}
+
+/// The records of kind `T` in a view.
+fn typed<T: Record>(view: &impl RecordView) -> Vec<(RecordId, T)> {
+    view.list(T::KIND)
+        .into_iter()
+        .filter_map(|(id, entity)| T::from_entity(entity).map(|record| (id, record)))
+        .collect()
+}
+
+/// The pair-health facts of a student's space (`crate::health::facts`).
+fn pair_facts(view: &impl RecordView, student: &UserId) -> PairFacts {
+    let placements = typed::<Placement>(view);
+    let sessions = typed::<MentoringSession>(view);
+    let feedback = typed::<Feedback>(view);
+    let tasks = typed::<Task>(view);
+    let visa_steps = typed::<VisaStep>(view);
+    facts(PairRecords {
+        student: Some(student),
+        placements: &placements,
+        sessions: &sessions,
+        feedback: &feedback,
+        tasks: &tasks,
+        visa_steps: &visa_steps,
+    })
 }
 
 /// Whether two summaries differ in more than the time they were made (so an unchanged student
@@ -318,7 +349,13 @@ mod tests {
             "sorted, and a 'not going' answer is left out"
         );
         assert!(touches_summary(&[RecordKind::Rsvp]));
-        assert!(!touches_summary(&[RecordKind::Task, RecordKind::Goal]));
+        // Tasks and feedback count (pair health); goals do not.
+        assert!(touches_summary(&[RecordKind::Task]));
+        assert!(touches_summary(&[RecordKind::Feedback]));
+        assert!(!touches_summary(&[
+            RecordKind::Goal,
+            RecordKind::Announcement
+        ]));
     }
 
     #[test]

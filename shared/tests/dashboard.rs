@@ -97,6 +97,7 @@ fn student(display_name: &str, cohort_year: i32) -> StudentSummary {
         applications: Vec::new(),
         outcome: None,
         visa_routes: Vec::new(),
+        health: Default::default(),
         updated_at: None,
     }
 }
@@ -620,7 +621,7 @@ fn the_demo_program_gives_the_expected_dashboard() {
 
 /// The server derives a summary again only after a push that changed one of
 /// `SUMMARIZED_KINDS`; so no other kind may change what `summarize` gives. Every demo student's
-/// space (its goals and tasks besides the summarized kinds) summarizes the same with only the
+/// space (its goals besides the summarized kinds) summarizes the same with only the
 /// summarized kinds kept.
 #[test]
 fn only_the_summarized_kinds_change_a_summary() {
@@ -659,7 +660,7 @@ fn only_the_summarized_kinds_change_a_summary() {
         }
     }
     assert!(
-        other_kinds.len() >= 2,
+        !other_kinds.is_empty(),
         "the demo has other kinds to leave out: {other_kinds:?}"
     );
     assert!(!touches_summary(

@@ -463,6 +463,7 @@ fn validation_table() {
                     position_id: RecordId::from("x"),
                     mentor_id: UserId::from("m"),
                     state: imp_shared::domain::PlacementState::Confirmed,
+                    started_at: None,
                 }),
             ),
             Some("forbidden"),
@@ -514,6 +515,7 @@ fn state_machines_refuse_illegal_steps() {
             position_id: RecordId::from("pos-1"),
             mentor_id: UserId::from("m-1"),
             state: imp_shared::domain::PlacementState::Proposed,
+            started_at: None,
         }),
     };
     assert!(run(&mut records, &staff, &space, &placement).is_ok());
@@ -541,6 +543,57 @@ fn state_machines_refuse_illegal_steps() {
 }
 
 #[test]
+fn a_placement_starts_when_it_becomes_active_by_the_judging_clock() {
+    use imp_shared::domain::{Placement, PlacementState};
+    let staff = actor("staff-1", Role::Staff);
+    let space = alice_space();
+    let mut records = MemoryRecords::default();
+    let started =
+        |records: &MemoryRecords| match records.get(RecordKind::Placement, &RecordId::from("p1")) {
+            Some(Entity::Placement(placement)) => placement.started_at,
+            other => panic!("no placement: {other:?}"),
+        };
+    // A start sent with a new placement is not taken.
+    let sent = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).single();
+    let create = Mutation::Create {
+        id: RecordId::from("p1"),
+        record: Entity::Placement(Placement {
+            student_id: UserId::from("alice"),
+            position_id: RecordId::from("pos-1"),
+            mentor_id: UserId::from("m-1"),
+            state: PlacementState::Confirmed,
+            started_at: sent,
+        }),
+    };
+    assert!(run(&mut records, &staff, &space, &create).is_ok());
+    assert_eq!(started(&records), None);
+    // Nor in a patch.
+    let patch = Mutation::Update {
+        id: RecordId::from("p1"),
+        patch: serde_json::from_value(serde_json::json!({
+            "kind": "placement", "fields": { "started_at": "2020-01-01T00:00:00Z" },
+        }))
+        .unwrap_or_else(|error| panic!("a patch: {error}")),
+    };
+    assert_eq!(
+        run(&mut records, &staff, &space, &patch),
+        Err(MutationError::invalid(
+            "started_at",
+            imp_shared::error::Problem::Locked
+        ))
+    );
+    // Becoming active sets it, once.
+    let to = |state| Mutation::SetPlacementState {
+        id: RecordId::from("p1"),
+        state,
+    };
+    assert!(run(&mut records, &staff, &space, &to(PlacementState::Active)).is_ok());
+    assert_eq!(started(&records), Some(now()));
+    assert!(run(&mut records, &staff, &space, &to(PlacementState::Completed)).is_ok());
+    assert_eq!(started(&records), Some(now()));
+}
+
+#[test]
 fn mentor_access_follows_the_placement() {
     let staff = actor("staff-1", Role::Staff);
     let mentor = actor("m-1", Role::Mentor);
@@ -561,6 +614,7 @@ fn mentor_access_follows_the_placement() {
             position_id: RecordId::from("pos-1"),
             mentor_id: UserId::from("m-1"),
             state: imp_shared::domain::PlacementState::Confirmed,
+            started_at: None,
         }),
     };
     assert!(run(&mut records, &staff, &space, &placement).is_ok());

@@ -76,6 +76,7 @@ fn summary(mentor: &str, state: PlacementState) -> Entity {
         applications: vec![],
         outcome: None,
         visa_routes: vec![],
+        health: Default::default(),
         updated_at: None,
     })
 }
@@ -403,6 +404,7 @@ fn a_session_with_feedback_or_logged_keeps_its_time() {
             position_id: id("p1"),
             mentor_id: UserId::from("m-1"),
             state: PlacementState::Active,
+            started_at: None,
         }),
     );
     let with_feedback = with(&[

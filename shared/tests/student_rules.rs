@@ -250,6 +250,7 @@ fn mentors_do_not_rank_and_nobody_writes_a_ranking_directly() {
             position_id: id("p1"),
             mentor_id: UserId::from("mona"),
             state: PlacementState::Confirmed,
+            started_at: None,
         }),
     );
     let space = alice_space();
@@ -454,6 +455,7 @@ impl FeedbackSpace {
                     position_id: id("p1"),
                     mentor_id: UserId::from("mona"),
                     state: PlacementState::Confirmed,
+                    started_at: None,
                 }),
             },
             at(1, 9),

@@ -231,6 +231,7 @@ fn one_of_each_kind() -> Vec<Entity> {
             applications: Vec::new(),
             outcome: None,
             visa_routes: Vec::new(),
+            health: Default::default(),
             updated_at: Some(at(4)),
         }),
         Entity::MatchProposal(MatchProposal {

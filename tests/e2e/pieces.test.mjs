@@ -26,6 +26,7 @@ const SCREENS = {
     ["/concern", "main h1"],
     ["/checkin", "main h1"],
     ["/changes", "main h1"],
+    ["/inbox", "main h1"],
     ["/settings", '[data-testid="sign-out"]'],
   ],
   mentor: [
@@ -36,6 +37,7 @@ const SCREENS = {
     ["/visa", "main h1"],
     ["/hiring", "main h1"],
     ["/changes", "main h1"],
+    ["/inbox", "main h1"],
     ["/settings", '[data-testid="sign-out"]'],
   ],
   staff: [
@@ -49,6 +51,7 @@ const SCREENS = {
     ["/visa-routes", "main h1"],
     ["/hiring", "main h1"],
     ["/changes", "main h1"],
+    ["/inbox", "main h1"],
     ["/settings", '[data-testid="sign-out"]'],
   ],
 };

@@ -9,6 +9,7 @@ use crate::components::pwa::UpdateBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::components::toast::ToastArea;
 use crate::i18n::{set_lang, use_i18n, I18n, Lang, Msg};
+use crate::pages::inbox::{use_inbox, InboxBell};
 use crate::pieces::Screen;
 use crate::routes::{self, AppRoute, NavEntry, Page};
 use crate::sync::hooks::{use_session, use_typed};
@@ -79,6 +80,8 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = use_session();
     let signed_in = move || session.with(Option::is_some);
     let role = Memo::new(move |_| session.with(|s| s.as_ref().map(|s| s.user.role)));
+    // The inbox, computed once for the bell and the inbox screen.
+    use_inbox();
     // Staff's open concerns, counted on the navigation.
     let staff_space =
         Signal::derive(move || (role.get() == Some(Role::Staff)).then_some(SpaceId::Staff));
@@ -97,6 +100,9 @@ pub fn Shell(children: Children) -> impl IntoView {
             <span class="app-mark" aria-hidden="true">"IMP"</span>
             <span class="app-title">{i18n.tr(Msg::AppName)}</span>
             <div class="app-bar-end">
+                <Show when=signed_in>
+                    <InboxBell />
+                </Show>
                 <LanguageSwitch />
             </div>
         </header>

@@ -340,6 +340,7 @@ fn ProposalList(data: RoundData, year: Signal<Option<i32>>) -> impl IntoView {
                     position_id: proposal.position_id.clone(),
                     mentor_id,
                     state: PlacementState::Confirmed,
+                    started_at: None,
                 }),
             },
             move || set_state(id, ProposalState::Confirmed),

@@ -294,7 +294,7 @@ fn MyRanking(
                 {counted}
                 {move || deadline().map(|(local, left)| view! {
                     " · "{i18n.t(Msg::RankingDeadline)}" "{format_date(i18n.lang.get(), local.date_naive())}
-                    " "{local.format("%H:%M").to_string()}
+                    " "{crate::i18n::clock(local)}
                     <span class="pill" class:pill-danger=left < 3>{days_left_text(i18n.lang.get(), left)}</span>
                 })}
                 <Show when=waiting>

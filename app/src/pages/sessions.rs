@@ -275,7 +275,7 @@ fn SessionItem(
         format!(
             "{} {}{utc_mark}",
             format_date(i18n.lang.get(), local.date_naive()),
-            local.format("%H:%M")
+            crate::i18n::clock(local)
         )
     };
     // Logging has its own writes: its error line is under its form, the row's under the row.

@@ -18,7 +18,7 @@ use imp_shared::client::{rebase_outbox, ClientStore, Rebased, RejectedEntry};
 use imp_shared::domain::Entity;
 use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, MAX_SAFE_INTEGER};
 use imp_shared::mutation::Mutation;
-use imp_shared::protocol::{PullResponse, RecordChange};
+use imp_shared::protocol::{MeResponse, PullResponse, RecordChange, SessionResponse};
 
 /// The database name used by the app.
 pub const DB_NAME: &str = "imp-companion";
@@ -131,6 +131,22 @@ impl Store {
 
     /// This browser profile's client id, created on first use.
     pub async fn client_id(&self) -> Result<ClientId, StoreError> {
+        Ok(self.start_meta().await?.0)
+    }
+
+    /// What the first frame needs, in one transaction: this profile's client id (created on
+    /// first use), the session, the account's `me` and when it last synced (unreadable: never).
+    pub async fn start_meta(
+        &self,
+    ) -> Result<
+        (
+            ClientId,
+            Option<SessionResponse>,
+            Option<MeResponse>,
+            Option<DateTime<Utc>>,
+        ),
+        StoreError,
+    > {
         let tx = self
             .db
             .transaction(META)
@@ -138,7 +154,10 @@ impl Store {
             .build()?;
         let meta = tx.object_store(META)?;
         let existing: Option<String> = meta.get("client_id").primitive()?.await?;
-        let id = match existing {
+        let session: Option<String> = meta.get("session").primitive()?.await?;
+        let me: Option<String> = meta.get("me").primitive()?.await?;
+        let last_synced: Option<String> = meta.get("last_synced").primitive()?.await?;
+        let client_id = match existing {
             Some(id) => ClientId(id),
             None => {
                 let id = ClientId(format!("c-{}", uuid::Uuid::new_v4().simple()));
@@ -150,7 +169,12 @@ impl Store {
             }
         };
         tx.commit().await?;
-        Ok(id)
+        Ok((
+            client_id,
+            session.map(|text| from_json(&text)).transpose()?,
+            me.map(|text| from_json(&text)).transpose()?,
+            last_synced.and_then(|text| from_json(&text).ok()),
+        ))
     }
 
     /// Appends a mutation to the outbox with the next seq, taken in the same write transaction so

@@ -81,6 +81,9 @@ pub struct Engine {
     pub revision: RwSignal<u64>,
     /// The sync status.
     pub status: RwSignal<SyncStatus>,
+    /// Whether what this device stored has been read (see [`Engine::open`]): until then screens
+    /// show their frame, never "nothing here".
+    pub loaded: RwSignal<bool>,
     channel: Option<web_sys::BroadcastChannel>,
     /// The live sockets (leader tab only).
     live: Rc<RefCell<Live>>,
@@ -97,14 +100,20 @@ fn millis() -> f64 {
 impl Engine {
     /// Opens storage, restores the session and what was synced, and starts syncing.
     pub async fn start() -> Result<Self, StoreError> {
+        let engine = Self::open().await?;
+        engine.begin().await?;
+        Ok(engine)
+    }
+
+    /// Opens storage and reads who is signed in, and nothing else: enough for the first frame
+    /// (the shell and the person's name), so the app mounts before the stored records are read.
+    /// [`Engine::begin`] reads them and starts syncing.
+    pub async fn open() -> Result<Self, StoreError> {
         let store = Store::open(DB_NAME).await?;
-        let client_id = store.client_id().await?;
-        let session: Option<SessionResponse> = store.meta("session").await?;
-        let me: Option<MeResponse> = store.meta("me").await?;
+        let (client_id, session, me, last_synced) = store.start_meta().await?;
         let spaces = me.map(|me| synced_spaces(&me)).unwrap_or_default();
-        let last_synced: Option<DateTime<Utc>> = store.meta("last_synced").await.ok().flatten();
         let online = web_sys::window().is_some_and(|window| window.navigator().on_line());
-        let engine = Self {
+        Ok(Self {
             state: Rc::new(RefCell::new(State {
                 store,
                 client_id,
@@ -124,19 +133,27 @@ impl Engine {
             })),
             revision: RwSignal::new(0),
             status: RwSignal::new(SyncStatus::default()),
+            loaded: RwSignal::new(false),
             channel: web_sys::BroadcastChannel::new(CHANNEL).ok(),
             live: Rc::new(RefCell::new(Live::default())),
-        };
-        engine.reload().await?;
-        engine.listen();
-        engine.schedule(0);
-        let leader = engine.clone();
+        })
+    }
+
+    /// Reads the stored records and outbox, then starts syncing (start-up, events, the period in
+    /// the leader tab). Nothing syncs before the records are read, so a sync never races them.
+    pub async fn begin(&self) -> Result<(), StoreError> {
+        let read = self.reload().await;
+        self.loaded.set(true);
+        read?;
+        self.listen();
+        self.schedule(0);
+        let leader = self.clone();
         hold_while_open(LEADER_LOCK, move || {
             leader.state.borrow_mut().leader = true;
             leader.ensure_live();
             leader.schedule(PERIOD_MS);
         });
-        Ok(engine)
+        Ok(())
     }
 
     /// The signed-in session, if any.

@@ -56,6 +56,15 @@ pub fn use_sync_status() -> Signal<SyncStatus> {
     }
 }
 
+/// Whether the records stored on this device have been read since the app opened: screens that
+/// show records wait for it, so nobody sees "nothing here" for a moment before their data.
+pub fn use_loaded() -> Signal<bool> {
+    match use_engine() {
+        Some(handle) => handle.0.with_value(|engine| engine.loaded.into()),
+        None => Signal::derive(|| true),
+    }
+}
+
 /// The signed-in session (reactive).
 pub fn use_session() -> Memo<Option<SessionResponse>> {
     let handle = use_engine();

@@ -838,6 +838,7 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
                     position_id: RecordId::from("pos-1"),
                     mentor_id: UserId::from("m-1"),
                     state: PlacementState::Confirmed,
+                    started_at: None,
                 }),
             ));
         }
@@ -1217,6 +1218,7 @@ fn random_mutation(
                         position_id: RecordId::from("pos-2"),
                         mentor_id: UserId::from("m-1"),
                         state: PlacementState::Confirmed,
+                        started_at: None,
                     }),
                 };
             }

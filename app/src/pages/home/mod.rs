@@ -16,7 +16,7 @@ use imp_shared::ids::SpaceId;
 
 use crate::i18n::{format_date, n_waiting, use_i18n, Lang, Msg};
 use crate::pieces::{LazyScreen, Screen};
-use crate::sync::hooks::{program_space, use_session, use_sync_status, use_typed};
+use crate::sync::hooks::{program_space, use_loaded, use_session, use_sync_status, use_typed};
 use crate::zone::in_program_zone;
 
 pub use crate::pages::concern_inbox::ConcernInbox;
@@ -42,6 +42,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let status = use_sync_status();
+    let loaded = use_loaded();
     let role = move || session.get().map(|s| s.user.role);
     let name = move || {
         session
@@ -69,7 +70,7 @@ pub fn HomePage() -> impl IntoView {
                 <span>{move || n_waiting(i18n.lang.get(), status.get().pending)}</span>
             </A>
         </Show>
-        {move || match role() {
+        {move || match role().filter(|_| loaded.get()) {
             Some(Role::Student) => view! { <student::StudentHome /> }.into_any(),
             // Mentors' and staff's homes are their own wasm pieces in the shipped build, so a
             // student's first screen does not carry them.
@@ -90,7 +91,7 @@ pub(crate) fn date_time(lang: Lang, local: DateTime<FixedOffset>) -> String {
     format!(
         "{} {}",
         format_date(lang, local.date_naive()),
-        local.format("%H:%M")
+        crate::i18n::clock(local)
     )
 }
 

@@ -11,6 +11,7 @@ use crate::components::chart::GrowthChart;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::concern_inbox::ConcernInbox;
 use crate::pages::dashboard::{Exports, ProgramNumbers};
+use crate::pages::pair_health::PairsQueue;
 use crate::sync::hooks::{program_space, use_records};
 
 /// Staff's home: the program dashboard and the concern inbox.
@@ -50,6 +51,7 @@ pub fn StaffHome() -> impl IntoView {
         </section>
         <ProgramNumbers />
         <Exports />
+        <PairsQueue />
         <ConcernInbox />
     }
 }

@@ -1,0 +1,328 @@
+//! Pair health (`imp_shared::health`): each rule on a table of situations, edge dates included, on
+//! a fixed clock (Wednesday 10 March 2027, 09:00 in Taipei).
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+
+use imp_shared::domain::{Feedback, MentoringSession, Placement, Task, VisaStep};
+use imp_shared::health::{facts, flags, ActivePair, Flag, PairFacts, PairRecords, Severity};
+use imp_shared::ids::{RecordId, UserId};
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|error| panic!("test time {text}: {error}"))
+        .with_timezone(&Utc)
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|error| panic!("{text}: {error}"))
+}
+
+fn now() -> DateTime<Utc> {
+    at("2027-03-10T01:00:00Z")
+}
+
+fn today() -> NaiveDate {
+    day("2027-03-10")
+}
+
+fn days_ago(days: i64) -> DateTime<Utc> {
+    now() - Duration::days(days)
+}
+
+fn from<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|error| panic!("{value}: {error}"))
+}
+
+fn active(started: Option<DateTime<Utc>>) -> Option<ActivePair> {
+    Some(ActivePair {
+        mentor_id: UserId::from("m-1"),
+        started_at: started,
+    })
+}
+
+fn rules(facts: &PairFacts) -> Vec<&'static str> {
+    flags(facts, now(), today())
+        .iter()
+        .map(Flag::rule)
+        .collect()
+}
+
+#[test]
+fn each_rule_on_its_table() {
+    // (situation, facts, the rules that flag it)
+    let table: Vec<(&str, PairFacts, Vec<&str>)> = vec![
+        (
+            "no placement: nothing is watched",
+            PairFacts {
+                active: None,
+                visa_due: vec![day("2027-01-01")],
+                tasks_due: vec![day("2027-01-01")],
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "started 13 days ago, no session yet",
+            PairFacts {
+                active: active(Some(days_ago(13))),
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "started 14 days ago, no session yet",
+            PairFacts {
+                active: active(Some(days_ago(14))),
+                ..PairFacts::default()
+            },
+            vec!["no_first_session"],
+        ),
+        (
+            "start unknown, no session: not guessed",
+            PairFacts {
+                active: active(None),
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "last session 29 days ago",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(29)),
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "last session 30 days ago",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(30)),
+                ..PairFacts::default()
+            },
+            vec!["no_recent_session"],
+        ),
+        (
+            "rated 2 ten days ago",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(10)),
+                low_ratings: vec![(days_ago(10), 2)],
+                ..PairFacts::default()
+            },
+            vec!["low_rating"],
+        ),
+        (
+            "rated 1 thirty-one days ago: old news",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                low_ratings: vec![(days_ago(31), 1)],
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "one side answered, the week to answer is over",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(10)),
+                one_sided: vec![(days_ago(10), days_ago(3))],
+                ..PairFacts::default()
+            },
+            vec!["one_sided"],
+        ),
+        (
+            "one side answered, the other still may",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                one_sided: vec![(days_ago(3), now() + Duration::days(4))],
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "a visa step was due yesterday",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                visa_due: vec![day("2027-03-09"), day("2027-04-01")],
+                ..PairFacts::default()
+            },
+            vec!["visa_overdue"],
+        ),
+        (
+            "a visa step is due today",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                visa_due: vec![day("2027-03-10")],
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "a task 8 days overdue",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                tasks_due: vec![day("2027-03-02")],
+                ..PairFacts::default()
+            },
+            vec!["tasks_overdue"],
+        ),
+        (
+            "a task 7 days overdue: still in its week of grace",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                tasks_due: vec![day("2027-03-03")],
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+    ];
+    for (situation, facts, expected) in table {
+        assert_eq!(rules(&facts), expected, "{situation}");
+    }
+}
+
+#[test]
+fn flags_come_most_severe_first_with_their_dates() {
+    let facts = PairFacts {
+        active: active(Some(days_ago(120))),
+        last_session: Some(days_ago(40)),
+        low_ratings: vec![(days_ago(40), 3), (days_ago(25), 2), (days_ago(20), 1)],
+        one_sided: vec![(days_ago(25), days_ago(17))],
+        visa_due: vec![day("2027-03-01"), day("2027-02-20"), day("2027-06-01")],
+        tasks_due: vec![day("2027-02-01"), day("2027-01-15"), day("2027-03-09")],
+    };
+    let all = flags(&facts, now(), today());
+    assert_eq!(
+        all,
+        [
+            Flag::LowRating {
+                session: days_ago(20),
+                rating: 1
+            },
+            Flag::VisaOverdue {
+                count: 2,
+                since: day("2027-02-20")
+            },
+            Flag::NoRecentSession {
+                last: days_ago(40),
+                days: 40
+            },
+            Flag::OneSided {
+                session: days_ago(25)
+            },
+            Flag::TasksOverdue {
+                count: 2,
+                since: day("2027-01-15")
+            },
+        ]
+    );
+    let severities: Vec<Severity> = all.iter().map(Flag::severity).collect();
+    assert_eq!(
+        severities,
+        [
+            Severity::High,
+            Severity::High,
+            Severity::Medium,
+            Severity::Low,
+            Severity::Low
+        ]
+    );
+}
+
+#[test]
+fn facts_come_from_the_students_space() {
+    let student = UserId::from("stu-1");
+    let placement = |state: &str, started: Option<&str>| -> Placement {
+        from(json!({
+            "student_id": "stu-1", "position_id": "pos-1", "mentor_id": "m-1", "state": state,
+            "started_at": started,
+        }))
+    };
+    let session = |starts_at: &str, state: &str| -> MentoringSession {
+        from(json!({
+            "starts_at": starts_at, "time_zone": "Asia/Taipei", "duration_minutes": 60,
+            "format": "video", "state": state,
+        }))
+    };
+    let feedback = |session: &str, rating: u8, author: &str| -> Feedback {
+        from(json!({ "session_id": session, "rating": rating, "author": author }))
+    };
+    let placements = vec![
+        (
+            RecordId::from("p-old"),
+            placement("completed", Some("2026-01-05T00:00:00Z")),
+        ),
+        (
+            RecordId::from("p-now"),
+            placement("active", Some("2027-01-04T00:00:00Z")),
+        ),
+    ];
+    let sessions = vec![
+        (
+            RecordId::from("s1"),
+            session("2027-02-01T01:00:00Z", "completed"),
+        ),
+        (
+            RecordId::from("s2"),
+            session("2027-02-20T01:00:00Z", "completed"),
+        ),
+        (
+            RecordId::from("s3"),
+            session("2027-03-20T01:00:00Z", "scheduled"),
+        ),
+    ];
+    let feedback = vec![
+        (RecordId::from("f1"), feedback("s1", 5, "stu-1")),
+        (RecordId::from("f2"), feedback("s1", 2, "m-1")),
+        (RecordId::from("f3"), feedback("s2", 4, "m-1")),
+    ];
+    let tasks: Vec<(RecordId, Task)> = vec![
+        (
+            RecordId::from("t1"),
+            from(json!({ "title": "a", "due_date": "2027-03-01", "done": false })),
+        ),
+        (
+            RecordId::from("t2"),
+            from(json!({ "title": "b", "due_date": "2027-02-01", "done": true })),
+        ),
+    ];
+    let steps: Vec<(RecordId, VisaStep)> = vec![(
+        RecordId::from("v1"),
+        from(json!({
+            "route": "r", "title": "Permit", "authority": "WDA", "due_date": "2027-04-01",
+            "documents": [], "state": "todo",
+        })),
+    )];
+    let got = facts(PairRecords {
+        student: Some(&student),
+        placements: &placements,
+        sessions: &sessions,
+        feedback: &feedback,
+        tasks: &tasks,
+        visa_steps: &steps,
+    });
+    assert_eq!(
+        got,
+        PairFacts {
+            active: active(Some(at("2027-01-04T00:00:00Z"))),
+            last_session: Some(at("2027-02-20T01:00:00Z")),
+            low_ratings: vec![(at("2027-02-01T01:00:00Z"), 2)],
+            // Only the mentor answered s2; its week to answer ended a week after it ended.
+            one_sided: vec![(at("2027-02-20T01:00:00Z"), at("2027-02-27T02:00:00Z"))],
+            visa_due: vec![day("2027-04-01")],
+            tasks_due: vec![day("2027-03-01")],
+        }
+    );
+    // And they survive the trip through a summary (JSON) unchanged.
+    let text = serde_json::to_string(&got).unwrap_or_default();
+    assert_eq!(serde_json::from_str::<PairFacts>(&text).ok(), Some(got));
+}
