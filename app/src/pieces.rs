@@ -38,6 +38,9 @@ pub enum Screen {
     Hiring,
     Announcements,
     Inbox,
+    /// Not a screen: the app bar's inbox bell, which the shell loads from the everyday piece
+    /// once the first screen is up (it is not in [`Screen::ALL`]).
+    InboxBell,
 }
 
 impl Screen {
@@ -105,6 +108,7 @@ fn everyday_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::MentorHome => view! { <home::MentorHome /> }.into_any(),
         Screen::Hiring => view! { <hiring::HiringPage /> }.into_any(),
         Screen::Inbox => view! { <inbox::InboxPage /> }.into_any(),
+        Screen::InboxBell => view! { <inbox::InboxBell /> }.into_any(),
         _ => ().into_any(),
     })
 }
@@ -132,7 +136,7 @@ fn staff_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
 }
 
 /// The screen's view, loading its piece first when it is not loaded yet.
-async fn load(screen: Screen) -> Result<AnyView, SplitLoaderError> {
+pub(crate) async fn load(screen: Screen) -> Result<AnyView, SplitLoaderError> {
     #[cfg(feature = "split")]
     {
         if screen.for_staff() {

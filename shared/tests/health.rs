@@ -1,22 +1,15 @@
 //! Pair health (`imp_shared::health`): each rule on a table of situations, edge dates included, on
 //! a fixed clock (Wednesday 10 March 2027, 09:00 in Taipei).
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
 
+use common::{at, day, from};
 use imp_shared::domain::{Feedback, MentoringSession, Placement, Task, VisaStep};
 use imp_shared::health::{facts, flags, ActivePair, Flag, PairFacts, PairRecords, Severity};
 use imp_shared::ids::{RecordId, UserId};
-
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .unwrap_or_else(|error| panic!("test time {text}: {error}"))
-        .with_timezone(&Utc)
-}
-
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|error| panic!("{text}: {error}"))
-}
 
 fn now() -> DateTime<Utc> {
     at("2027-03-10T01:00:00Z")
@@ -28,10 +21,6 @@ fn today() -> NaiveDate {
 
 fn days_ago(days: i64) -> DateTime<Utc> {
     now() - Duration::days(days)
-}
-
-fn from<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
-    serde_json::from_value(value.clone()).unwrap_or_else(|error| panic!("{value}: {error}"))
 }
 
 fn active(started: Option<DateTime<Utc>>) -> Option<ActivePair> {

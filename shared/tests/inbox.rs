@@ -1,9 +1,12 @@
 //! The inbox (`imp_shared::inbox`): what each reader is asked to look at, and in which order, on
 //! a fixed clock with the program's offset of +08:00.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+mod common;
+
+use chrono::FixedOffset;
 use serde_json::json;
 
+use common::{at, day, from};
 use imp_shared::domain::{
     Cohort, ConcernFlag, Feedback, MentoringSession, Ranking, Rsvp, Task, VisaStep, Workshop,
 };
@@ -21,16 +24,6 @@ fn user(text: &str) -> UserId {
     UserId::from(text)
 }
 
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text)
-        .unwrap_or_else(|error| panic!("test time {text}: {error}"))
-        .with_timezone(&Utc)
-}
-
-fn day(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|error| panic!("{text}: {error}"))
-}
-
 /// Wednesday 10 March 2027, 09:00 in Taipei.
 fn clock() -> Clock {
     clock_at("2027-03-10T01:00:00Z")
@@ -41,10 +34,6 @@ fn clock_at(now: &str) -> Clock {
         now: at(now),
         offset: FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| panic!("+08:00")),
     }
-}
-
-fn from<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
-    serde_json::from_value(value.clone()).unwrap_or_else(|error| panic!("{value}: {error}"))
 }
 
 fn session(starts_at: &str, state: &str) -> MentoringSession {

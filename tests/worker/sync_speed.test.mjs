@@ -103,8 +103,9 @@ describe("summaries are written after the reply, only when they can change, and 
     const before = await summaryOf(id);
     assert.ok(before.fields, "the invite wrote the first summary");
     const client = uniqueId("c");
-    const task = await api.push(space, client, [{ seq: 1, mutation: taskCreate(uniqueId("t"), "Not in the summary") }]);
-    assert.equal(task.json.verdicts[0].verdict.status, "ok");
+    const goal = { type: "create", id: uniqueId("g"), record: { kind: "goal", fields: { title: "Not in the summary" } } };
+    const goalPush = await api.push(space, client, [{ seq: 1, mutation: goal }]);
+    assert.equal(goalPush.json.verdicts[0].verdict.status, "ok");
     const job = await api.push(space, client, [{ seq: 2, mutation: jobCreate("Formosa Labs") }]);
     assert.equal(job.json.verdicts[0].verdict.status, "ok");
     const after = await until(async () => {
@@ -112,7 +113,7 @@ describe("summaries are written after the reply, only when they can change, and 
       return applications(now.fields) === 1 ? now : null;
     }, { what: "the summary to show the application" });
     // Nothing else writes the staff space during this test: one derived write, one version.
-    assert.equal(after.cursor, before.cursor + 1, "the task push wrote no summary; the job push wrote one");
+    assert.equal(after.cursor, before.cursor + 1, "the goal push wrote no summary; the job push wrote one");
     assert.equal(after.version, after.cursor);
   });
 });

@@ -9,9 +9,11 @@ use crate::components::pwa::UpdateBanner;
 use crate::components::sync_badge::SyncBadge;
 use crate::components::toast::ToastArea;
 use crate::i18n::{set_lang, use_i18n, I18n, Lang, Msg};
-use crate::pages::inbox::{use_inbox, InboxBell};
+use crate::pages::inbox::provide_dismissed_inbox;
 use crate::pieces::Screen;
+use crate::pieces::{load, Screen as Piece};
 use crate::routes::{self, AppRoute, NavEntry, Page};
+use crate::sync::hooks::use_loaded;
 use crate::sync::hooks::{use_session, use_typed};
 use imp_shared::domain::{ConcernFlag, ConcernState, Role};
 use imp_shared::ids::SpaceId;
@@ -80,8 +82,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let session = use_session();
     let signed_in = move || session.with(Option::is_some);
     let role = Memo::new(move |_| session.with(|s| s.as_ref().map(|s| s.user.role)));
-    // The inbox, computed once for the bell and the inbox screen.
-    use_inbox();
+    provide_dismissed_inbox();
     // Staff's open concerns, counted on the navigation.
     let staff_space =
         Signal::derive(move || (role.get() == Some(Role::Staff)).then_some(SpaceId::Staff));
@@ -101,7 +102,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <span class="app-title">{i18n.tr(Msg::AppName)}</span>
             <div class="app-bar-end">
                 <Show when=signed_in>
-                    <InboxBell />
+                    <LazyBell />
                 </Show>
                 <LanguageSwitch />
             </div>
@@ -130,5 +131,43 @@ pub fn Shell(children: Children) -> impl IntoView {
             </main>
         </div>
         <ToastArea />
+    }
+}
+
+/// The inbox bell, from the everyday piece (`pages/inbox.rs`), loaded once the stored records are
+/// read and the browser is idle, so the first screen carries none of the inbox's code. Its place
+/// in the app bar is kept meanwhile (nothing moves when it arrives). The service worker keeps the
+/// piece, so it loads offline too; if it cannot be loaded at all, the place stays empty.
+#[component]
+fn LazyBell() -> impl IntoView {
+    let loaded = use_loaded();
+    let wanted = RwSignal::new(false);
+    Effect::new(move |_| {
+        if loaded.get() && !wanted.get_untracked() {
+            when_idle(move || wanted.set(true));
+        }
+    });
+    view! {
+        <span class="inbox-bell-slot">
+            <Show when=move || wanted.get()>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move { load(Piece::InboxBell).await.unwrap_or_else(|_| ().into_any()) })}
+                </Suspense>
+            </Show>
+        </span>
+    }
+}
+
+/// Runs `then` when the browser is next idle, or at once where it cannot say.
+fn when_idle(then: impl FnOnce() + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let callback = Closure::once_into_js(then);
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let asked = window.request_idle_callback(callback.unchecked_ref());
+    if asked.is_err() {
+        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
     }
 }

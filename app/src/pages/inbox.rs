@@ -154,15 +154,15 @@ pub struct Inbox {
     pub dismissed: RwSignal<Vec<String>>,
 }
 
-/// The inbox, shared by the bell and the page: the shell provides it once for the app.
-pub fn use_inbox() -> Inbox {
-    if let Some(inbox) = use_context::<Inbox>() {
-        return inbox;
-    }
-    let handle = use_engine();
+/// The keys of the inbox items dismissed on this device by whoever is signed in: provided once by
+/// the shell (so the bell and the inbox screen agree), read from `localStorage` at sign-in.
+#[derive(Clone, Copy)]
+pub struct DismissedInbox(pub RwSignal<Vec<String>>);
+
+/// Provides [`DismissedInbox`] for the app (the shell calls it once).
+pub fn provide_dismissed_inbox() {
     let session = use_session();
     let dismissed = RwSignal::new(Vec::<String>::new());
-    // The dismissed keys of whoever is signed in, from this device.
     Effect::new(move |_| {
         let keys = session
             .get()
@@ -175,13 +175,26 @@ pub fn use_inbox() -> Inbox {
             .unwrap_or_default();
         dismissed.set(keys);
     });
-    // What is due changes with the time too: look again every minute (for the app's life: the
-    // shell provides the inbox once).
+    provide_context(DismissedInbox(dismissed));
+}
+
+/// The signed-in person's inbox (reactive), for the bell and the inbox screen.
+pub fn use_inbox() -> Inbox {
+    let handle = use_engine();
+    let dismissed = use_context::<DismissedInbox>()
+        .map_or_else(|| RwSignal::new(Vec::new()), |DismissedInbox(keys)| keys);
+    // What is due changes with the time too: look again every minute.
     let minute = RwSignal::new(0u32);
-    gloo::timers::callback::Interval::new(60_000, move || {
-        minute.try_update(|m| *m = m.wrapping_add(1));
-    })
-    .forget();
+    let ticker = StoredValue::new_local(Some(gloo::timers::callback::Interval::new(
+        60_000,
+        move || {
+            minute.try_update(|m| *m = m.wrapping_add(1));
+        },
+    )));
+    on_cleanup(move || {
+        ticker
+            .try_update_value(|ticker| ticker.take().map(gloo::timers::callback::Interval::cancel));
+    });
     let items = Memo::new(move |_| {
         minute.track();
         let Some(handle) = handle else {
@@ -194,9 +207,7 @@ pub fn use_inbox() -> Inbox {
                 .collect()
         })
     });
-    let inbox = Inbox { items, dismissed };
-    provide_context(inbox);
-    inbox
+    Inbox { items, dismissed }
 }
 
 impl Inbox {
