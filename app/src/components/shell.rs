@@ -147,12 +147,17 @@ fn LazyBell() -> impl IntoView {
             when_idle(move || wanted.set(true));
         }
     });
+    let bell = move || {
+        Suspend::new(async move {
+            load(Piece::InboxBell)
+                .await
+                .unwrap_or_else(|_| ().into_any())
+        })
+    };
     view! {
         <span class="inbox-bell-slot">
             <Show when=move || wanted.get()>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move { load(Piece::InboxBell).await.unwrap_or_else(|_| ().into_any()) })}
-                </Suspense>
+                <Suspense fallback=|| ()>{bell}</Suspense>
             </Show>
         </span>
     }
