@@ -122,6 +122,14 @@ impl RecordView for MemoryRecords {
     }
 }
 
+/// The records of type `T` in a view, by id (`typed::<Task>(&view)`).
+pub fn typed<T: crate::domain::Record>(view: &impl RecordView) -> Vec<(RecordId, T)> {
+    view.list(T::KIND)
+        .into_iter()
+        .filter_map(|(id, entity)| T::from_entity(entity).map(|record| (id, record)))
+        .collect()
+}
+
 /// The mentors a student space grants access to: those named by a confirmed or active placement.
 pub fn assigned_mentors(view: &impl RecordView) -> Vec<UserId> {
     let mut mentors: Vec<UserId> = view

@@ -7,10 +7,10 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::domain::{
-    ApplicationStage, Cohort, Goal, JobApplication, MentoringSession, SessionState, StudentProfile,
-    Task, VisaStep, VisaStepState,
+    ApplicationStage, Cohort, Enrollment, Goal, JobApplication, MentoringSession, SessionState,
+    StudentProfile, Task, VisaStep, VisaStepState,
 };
-use crate::ids::RecordId;
+use crate::ids::{RecordId, UserId};
 use crate::visa::days_left;
 
 /// A goal with how far its tasks have come.
@@ -209,4 +209,15 @@ pub fn cohort_of(cohorts: &[(RecordId, Cohort)], year: i32) -> Option<(RecordId,
         .filter(|(_, cohort)| cohort.year == year)
         .min_by_key(|(id, _)| id.clone())
         .cloned()
+}
+
+/// A student's name as staff know it from their enrollment, or their id when none has synced.
+pub fn enrolled_name(enrollments: &[(RecordId, Enrollment)], student: &UserId) -> String {
+    enrollments
+        .iter()
+        .find(|(_, enrollment)| &enrollment.student_id == student)
+        .map_or_else(
+            || student.to_string(),
+            |(_, enrollment)| enrollment.display_name.clone(),
+        )
 }

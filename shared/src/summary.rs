@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::apply::RecordView;
+use crate::apply::{typed, RecordView};
 use crate::domain::{
-    ApplicationStage, Entity, Feedback, MentoringSession, Placement, PlacementState, Record,
-    RecordKind, SessionState, StudentSummary, Task, VisaStep,
+    ApplicationStage, Entity, Feedback, MentoringSession, Placement, PlacementState, RecordKind,
+    SessionState, StudentSummary, Task, VisaStep,
 };
 use crate::health::{facts, PairFacts, PairRecords};
 use crate::ids::{RecordId, UserId};
@@ -186,14 +186,6 @@ pub fn summarize(
     summary.visa_routes = routes;
     summary.health = Box::new(pair_facts(view, student));
     Some(summary)
-}
-
-/// The records of kind `T` in a view.
-fn typed<T: Record>(view: &impl RecordView) -> Vec<(RecordId, T)> {
-    view.list(T::KIND)
-        .into_iter()
-        .filter_map(|(id, entity)| T::from_entity(entity).map(|record| (id, record)))
-        .collect()
 }
 
 /// The pair-health facts of a student's space (`crate::health::facts`).

@@ -10,11 +10,9 @@ use crate::components::sync_badge::SyncBadge;
 use crate::components::toast::ToastArea;
 use crate::i18n::{set_lang, use_i18n, I18n, Lang, Msg};
 use crate::pages::inbox::provide_dismissed_inbox;
-use crate::pieces::Screen;
-use crate::pieces::{load, Screen as Piece};
+use crate::pieces::{load, Screen};
 use crate::routes::{self, AppRoute, NavEntry, Page};
-use crate::sync::hooks::use_loaded;
-use crate::sync::hooks::{use_session, use_typed};
+use crate::sync::hooks::{use_loaded, use_session, use_typed};
 use imp_shared::domain::{ConcernFlag, ConcernState, Role};
 use imp_shared::ids::SpaceId;
 
@@ -149,7 +147,7 @@ fn LazyBell() -> impl IntoView {
     });
     let bell = move || {
         Suspend::new(async move {
-            load(Piece::InboxBell)
+            load(Screen::InboxBell)
                 .await
                 .unwrap_or_else(|_| ().into_any())
         })

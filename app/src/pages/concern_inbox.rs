@@ -11,6 +11,7 @@ use leptos_router::components::A;
 use imp_shared::domain::{
     ConcernFlag, ConcernFlagPatch, ConcernState, Enrollment, EntityPatch, Priority, RecordKind,
 };
+use imp_shared::glance::enrolled_name;
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 
@@ -48,13 +49,7 @@ pub fn ConcernInbox() -> impl IntoView {
                 .get()
                 .into_iter()
                 .map(|(id, flag)| {
-                    let name = enrollments
-                        .iter()
-                        .find(|(_, enrollment)| enrollment.student_id == flag.student_id)
-                        .map_or_else(
-                            || flag.student_id.to_string(),
-                            |(_, enrollment)| enrollment.display_name.clone(),
-                        );
+                    let name = enrolled_name(enrollments, &flag.student_id);
                     (id, flag, name)
                 })
                 .collect()

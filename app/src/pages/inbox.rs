@@ -10,13 +10,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use wasm_bindgen::{JsCast, JsValue};
 
-use imp_shared::apply::MemoryRecords;
+use imp_shared::apply::{typed, MemoryRecords};
 use imp_shared::domain::{
-    Cohort, ConcernFlag, Enrollment, Feedback, MentoringSession, Ranking, Record, Role, Rsvp,
+    Cohort, ConcernFlag, Enrollment, Feedback, MentoringSession, Ranking, Role, Rsvp,
     StudentProfile, Task, VisaStep, Workshop,
 };
-use imp_shared::glance::cohort_of;
-use imp_shared::ids::{RecordId, SpaceId, UserId};
+use imp_shared::glance::{cohort_of, enrolled_name};
+use imp_shared::ids::{SpaceId, UserId};
 use imp_shared::inbox::{staff_items, student_items, Clock, InboxItem, InboxRecords, Reader};
 
 use crate::components::form::ListCard;
@@ -26,15 +26,6 @@ use crate::sync::engine::Engine;
 use crate::sync::hooks::{use_engine, use_session};
 use crate::wording::inbox_text;
 use crate::zone::{in_program_zone, program_offset_at};
-
-/// The records of one kind in a view, typed.
-fn typed_in<T: Record>(view: &MemoryRecords) -> Vec<(RecordId, T)> {
-    view.records
-        .iter()
-        .filter(|(key, _)| key.kind == T::KIND)
-        .filter_map(|(key, entity)| T::from_entity(entity.clone()).map(|t| (key.id.clone(), t)))
-        .collect()
-}
 
 /// One student's items as `reader` sees them, with the student's name.
 fn space_items(
@@ -46,17 +37,17 @@ fn space_items(
 ) -> Vec<(InboxItem, Option<String>)> {
     let space = SpaceId::Student(student.clone());
     engine.with_view(&space, |view| {
-        let profile = typed_in::<StudentProfile>(view).into_iter().next();
+        let profile = typed::<StudentProfile>(view).into_iter().next();
         let cohort = profile
             .as_ref()
-            .and_then(|(_, profile)| cohort_of(&typed_in::<Cohort>(program), profile.cohort_year));
-        let sessions = typed_in::<MentoringSession>(view);
-        let feedback = typed_in::<Feedback>(view);
-        let tasks = typed_in::<Task>(view);
-        let visa_steps = typed_in::<VisaStep>(view);
-        let rankings = typed_in::<Ranking>(view);
-        let rsvps = typed_in::<Rsvp>(view);
-        let workshops = typed_in::<Workshop>(program);
+            .and_then(|(_, profile)| cohort_of(&typed::<Cohort>(program), profile.cohort_year));
+        let sessions = typed::<MentoringSession>(view);
+        let feedback = typed::<Feedback>(view);
+        let tasks = typed::<Task>(view);
+        let visa_steps = typed::<VisaStep>(view);
+        let rankings = typed::<Ranking>(view);
+        let rsvps = typed::<Rsvp>(view);
+        let workshops = typed::<Workshop>(program);
         let records = InboxRecords {
             student: Some(student),
             sessions: &sessions,
@@ -117,17 +108,11 @@ fn inbox_at(engine: &Engine, now: DateTime<Utc>) -> Vec<(InboxItem, Option<Strin
             items
         }
         Role::Staff => engine.with_view(&SpaceId::Staff, |staff| {
-            let names = typed_in::<Enrollment>(staff);
-            staff_items(&typed_in::<ConcernFlag>(staff), &actor.user_id, clock)
+            let names = typed::<Enrollment>(staff);
+            staff_items(&typed::<ConcernFlag>(staff), &actor.user_id, clock)
                 .into_iter()
                 .map(|item| {
-                    let name = names
-                        .iter()
-                        .find(|(_, enrollment)| enrollment.student_id == item.student)
-                        .map_or_else(
-                            || item.student.to_string(),
-                            |(_, enrollment)| enrollment.display_name.clone(),
-                        );
+                    let name = enrolled_name(&names, &item.student);
                     (item, Some(name))
                 })
                 .collect()
