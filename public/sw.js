@@ -53,3 +53,62 @@ self.addEventListener("fetch", (event) => {
     })(),
   );
 });
+
+// Push reminders (sent by the Worker's Cron Trigger, src/reminders.rs): the declarative Web Push
+// shape (`{"web_push": 8030, "notification": {title, body, navigate, lang, tag, app_badge}}`),
+// which Safari shows by itself and this worker shows everywhere else.
+self.addEventListener("push", (event) => {
+  let message = null;
+  try {
+    message = event.data ? event.data.json() : null;
+  } catch {
+    message = null;
+  }
+  const notification = message && message.web_push === 8030 ? message.notification : null;
+  if (!notification || typeof notification.title !== "string") return;
+  const navigate = sameOrigin(notification.navigate) ? notification.navigate : "/inbox";
+  event.waitUntil(
+    (async () => {
+      await self.registration.showNotification(notification.title, {
+        body: typeof notification.body === "string" ? notification.body : "",
+        lang: typeof notification.lang === "string" ? notification.lang : "",
+        tag: typeof notification.tag === "string" ? notification.tag : "",
+        icon: "/icons/icon-192.png",
+        badge: "/icons/icon-192.png",
+        data: { navigate },
+      });
+      const badge = Number(notification.app_badge);
+      if (Number.isInteger(badge) && badge >= 0 && self.navigator.setAppBadge) {
+        await self.navigator.setAppBadge(badge).catch((error) => console.warn("app badge", error));
+      }
+    })(),
+  );
+});
+
+/** Whether a URL is one of this app's own (a tap never opens another site). */
+function sameOrigin(url) {
+  try {
+    return typeof url === "string" && new URL(url, self.location.origin).origin === self.location.origin;
+  } catch {
+    return false;
+  }
+}
+
+// A tap opens the reminder's screen: in a window of the app that is already open (it is told to
+// go there, so nothing typed in it is lost), or in a new one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.navigate || "/inbox", self.location.origin);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (open) {
+        open.postMessage({ type: "navigate", path: target.pathname + target.search });
+        if (open.focus) await open.focus().catch((error) => console.warn("focus", error));
+        return;
+      }
+      await self.clients.openWindow(target.href);
+    })(),
+  );
+});

@@ -16,12 +16,14 @@ node scripts/view-lines.mjs
 
 step "clippy, native (shared, app, simulation) with -D warnings"
 cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked -p imp-shared --features webpush --all-targets -- -D warnings
 
 step "clippy, wasm32 (app, worker, shared) with -D warnings"
 cargo clippy --locked --target wasm32-unknown-unknown -p imp-app -p imp-worker -p imp-shared --all-targets -- -D warnings
 
 step "native tests: shared unit + property tests, sync simulation (${SIM_SEEDS:-1000} seeds)"
 cargo test --locked --release
+cargo test --locked --release -p imp-shared --features webpush --test webpush
 
 step "app in headless Chromium: the IndexedDB store (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked --target wasm32-unknown-unknown -p imp-app --lib --test store

@@ -4,7 +4,7 @@
 //! exhaustive `match`, so a missing translation fails the build. A test checks that no zh-TW
 //! string is left in English.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc, Weekday};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use leptos::prelude::*;
 
 /// A UI language.
@@ -312,6 +312,37 @@ messages! {
     StepNotNeeded => "Not needed", "不需要";
     Calendar => "Calendar", "行事曆";
     CalendarHelp => "Sessions, workshops and visa deadlines in one file for your calendar app.", "會談、工作坊與簽證期限整合成一個檔案，可匯入行事曆。";
+    RemindersTitle => "Reminders on this device", "這台裝置上的提醒";
+    RemindersHelp => "A notification when something in your inbox comes due, even when the app is closed. You choose which, and when to stay quiet.", "收件匣有事到期時通知您，即使應用程式沒有開啟。您可以選擇要哪些提醒，以及何時保持安靜。";
+    RemindersTurnOn => "Turn on reminders", "開啟提醒";
+    RemindersTurnOff => "Turn off reminders", "關閉提醒";
+    RemindersSave => "Save reminder settings", "儲存提醒設定";
+    RemindersAreOn => "Reminders are on for this device.", "這台裝置已開啟提醒。";
+    RemindersSaved => "Reminder settings saved.", "提醒設定已儲存。";
+    RemindersTurnedOff => "Reminders are off for this device.", "這台裝置已關閉提醒。";
+    RemindersWhich => "Remind me of", "提醒我";
+    QuietFrom => "Quiet from (Taiwan time)", "勿擾開始（台灣時間）";
+    QuietUntil => "Quiet until (Taiwan time)", "勿擾結束（台灣時間）";
+    CategorySession => "Sessions coming up", "即將到來的會談";
+    CategoryFeedback => "Feedback to give", "待填的回饋";
+    CategoryTask => "Tasks due", "到期的任務";
+    CategoryVisa => "Visa deadlines", "簽證期限";
+    CategoryRanking => "The ranking deadline", "志願排序截止";
+    CategoryWorkshop => "Workshops today", "今天的工作坊";
+    CategoryConcern => "Concerns waiting for staff", "等待處理的關注事項";
+    PushUnsupported => "This browser cannot show reminders. On an iPhone, add the app to your home screen first.", "此瀏覽器無法顯示提醒。iPhone 請先將應用程式加入主畫面。";
+    PushBlocked => "Notifications are blocked for this app in the browser's settings.", "瀏覽器設定封鎖了此應用程式的通知。";
+    PushServiceFailed => "This browser's notification service did not answer. Try again later.", "此瀏覽器的通知服務沒有回應，請稍後再試。";
+    CalendarFeedTitle => "Calendar subscription", "訂閱行事曆";
+    CalendarFeedHelp => "A private link your calendar app (Google, Outlook, Apple) subscribes to, so sessions, workshops and visa deadlines stay up to date there. Anyone with the link sees them: stop it if it leaks.", "讓行事曆應用程式（Google、Outlook、Apple）訂閱的私人連結，會談、工作坊與簽證期限會自動更新。任何拿到連結的人都看得到：外流時請停用。";
+    CalendarFeedCreate => "Create a calendar link", "建立行事曆連結";
+    CalendarFeedReplace => "Replace with a new link", "換成新的連結";
+    CalendarFeedLink => "Your calendar link", "您的行事曆連結";
+    CalendarFeedOpen => "Open in calendar app", "用行事曆應用程式開啟";
+    CalendarFeedCopy => "Copy link", "複製連結";
+    CalendarFeedCopied => "Link copied.", "已複製連結。";
+    CalendarFeedStop => "Stop this link", "停用此連結";
+    CalendarFeedStopped => "The link no longer works.", "此連結已停用。";
     ExportCalendar => "Download calendar (.ics)", "下載行事曆（.ics）";
     Deadlines => "Visa deadlines", "簽證期限";
     Profile => "Profile", "個人資料";
@@ -504,6 +535,15 @@ messages! {
     You => "you", "你";
     Nobody => "nobody yet", "尚未指派";
     TakeConcern => "I'll handle it", "由我處理";
+    FlagHandle => "Handle", "處理";
+    FlagBeingHandled => "program staff are on it", "計畫人員處理中";
+    FlagYouHandle => "you are on it", "由你處理中";
+    FlagSnoozeUntil => "Back on", "延後到";
+    FlagSnooze => "Snooze", "延後";
+    FlagResolveNote => "What was done", "處理方式";
+    FlagResolve => "Resolve", "標記為已處理";
+    FlagSnoozeNeedsDay => "Choose the day the flag should come back.", "請選擇提醒要再出現的日期。";
+    FlagResolveNeedsNote => "Say what was done before resolving.", "請先寫下處理方式再標記為已處理。";
     StaffNotes => "Notes (staff only)", "備註（僅計畫人員可見）";
     AccountRole => "Role", "身分";
     Accounts => "Accounts", "帳號";
@@ -798,40 +838,11 @@ pub fn proposal_msg(state: imp_shared::domain::ProposalState) -> Msg {
 
 /// A time of day on the 24-hour clock, "14:05" (without chrono's formatter, which the main piece
 /// would otherwise carry).
-pub fn clock(time: impl Timelike) -> String {
-    format!("{:02}:{:02}", time.hour(), time.minute())
-}
+pub use imp_shared::reminder::clock;
 
 /// A date as people write it in the language: "Mon 3 Mar 2026" / "2026年3月3日（週一）".
 pub fn format_date(lang: Lang, date: NaiveDate) -> String {
-    match lang {
-        Lang::En => {
-            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            const MONTHS: [&str; 12] = [
-                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-            ];
-            let day = DAYS[date.weekday().num_days_from_monday() as usize % 7];
-            let month = MONTHS[date.month0() as usize % 12];
-            format!("{day} {} {month} {}", date.day(), date.year())
-        }
-        Lang::ZhTw => {
-            let weekday = match date.weekday() {
-                Weekday::Mon => "一",
-                Weekday::Tue => "二",
-                Weekday::Wed => "三",
-                Weekday::Thu => "四",
-                Weekday::Fri => "五",
-                Weekday::Sat => "六",
-                Weekday::Sun => "日",
-            };
-            format!(
-                "{}年{}月{}日（週{weekday}）",
-                date.year(),
-                date.month(),
-                date.day()
-            )
-        }
-    }
+    imp_shared::reminder::date_text(lang.is_zh(), date)
 }
 
 impl Msg {
@@ -924,7 +935,9 @@ mod tests {
 
     /// Words allowed to stay Latin in zh-TW text: names, acronyms and file types people know as
     /// such (the residence card is called "ARC" in Taiwan, TOCFL is the Mandarin test).
-    const LATIN_ALLOWED: [&str; 6] = ["IMP", "ARC", "TOCFL", ".ics", "CSV", "QR code"];
+    const LATIN_ALLOWED: [&str; 10] = [
+        "IMP", "ARC", "TOCFL", ".ics", "CSV", "QR code", "iPhone", "Google", "Outlook", "Apple",
+    ];
 
     #[test]
     fn match_explanations_read_in_both_languages() {

@@ -68,6 +68,7 @@ pub fn App(engine: Result<Engine, StoreError>) -> impl IntoView {
 fn Routed() -> impl IntoView {
     view! {
         <Router>
+            <OpenFromNotification />
             <Shell>
                 <Routes fallback=|| view! { <TableRoute /> }>
                     <Route path=path!("/invite") view=InvitePage />
@@ -75,6 +76,43 @@ fn Routed() -> impl IntoView {
                 </Routes>
             </Shell>
         </Router>
+    }
+}
+
+/// A tapped reminder opens its screen in this window: the service worker tells an open window
+/// where to go (`{type: "navigate", path}`) instead of opening another.
+#[component]
+fn OpenFromNotification() -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let navigate = leptos_router::hooks::use_navigate();
+    let container = web_sys::window()
+        .map(|window| window.navigator())
+        .filter(|navigator| {
+            js_sys::Reflect::has(navigator, &"serviceWorker".into()).unwrap_or(false)
+        })
+        .map(|navigator| navigator.service_worker());
+    if let Some(container) = container {
+        let on_message = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+            move |event: web_sys::MessageEvent| {
+                let data = event.data();
+                let field = |name: &str| {
+                    js_sys::Reflect::get(&data, &name.into())
+                        .ok()
+                        .and_then(|value| value.as_string())
+                };
+                let path = field("path").unwrap_or_default();
+                // Only a path of this app: never another site (`//host`).
+                if field("type").as_deref() == Some("navigate")
+                    && path.starts_with('/')
+                    && !path.starts_with("//")
+                {
+                    navigate(&path, Default::default());
+                }
+            },
+        );
+        let _ = container
+            .add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+        on_message.forget();
     }
 }
 

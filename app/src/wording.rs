@@ -38,6 +38,7 @@ pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
         RecordKind::Outcome => ("Outcome", "畢業成果"),
         RecordKind::ConcernFlag => ("Concern", "關注事項"),
         RecordKind::StaffNote => ("Staff note", "工作人員備註"),
+        RecordKind::FlagReview => ("Pair-health flag review", "配對狀況提醒的處理"),
         RecordKind::Enrollment => ("Enrolment", "註冊"),
         RecordKind::CheckinCode => ("Check-in code", "簽到碼"),
         RecordKind::StudentSummary => ("Student summary", "學生摘要"),
@@ -321,6 +322,10 @@ fn denial_text(lang: Lang, denial: Denial) -> &'static str {
         Denial::NotYourMentee => (
             "Mentors raise concerns about their current mentees only.",
             "導師只能為目前指導的學生提出關注事項。",
+        ),
+        Denial::FlagsByStaff => (
+            "Program staff handle pair-health flags.",
+            "配對狀況提醒由計畫人員處理。",
         ),
     };
     pick(lang, en, zh)
@@ -829,6 +834,7 @@ mod tests {
             Denial::MentorMayNot,
             Denial::SummariesByServer,
             Denial::NotYourMentee,
+            Denial::FlagsByStaff,
         ] {
             errors.push(MutationError::forbidden(denial));
         }
@@ -942,6 +948,10 @@ pub enum ServerCall {
     Invite,
     /// Deactivating or reactivating an account.
     SetActive,
+    /// Turning push reminders on, changing or turning them off.
+    Reminders,
+    /// Making or stopping a calendar link.
+    CalendarFeed,
 }
 
 /// Why a server call did not happen, as a message in the catalogue (never the server's English).
@@ -973,95 +983,7 @@ pub fn inbox_text(
     about: Option<&str>,
     local: impl Fn(chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset>,
 ) -> String {
-    use crate::i18n::clock;
-    use imp_shared::domain::Priority;
-    use imp_shared::inbox::Item;
-    let zh = lang.is_zh();
-    let when = |at| {
-        let at = local(at);
-        format!("{} {}", format_date(lang, at.date_naive()), clock(at))
-    };
-    let text = match item {
-        Item::SessionSoon { starts_at, .. } if zh => format!("會談：{}", when(*starts_at)),
-        Item::SessionSoon { starts_at, .. } => format!("Mentoring session {}", when(*starts_at)),
-        Item::FeedbackOwed { starts_at, .. } => {
-            let day = format_date(lang, local(*starts_at).date_naive());
-            if zh {
-                format!("請為 {day} 的會談留下回饋")
-            } else {
-                format!("Give your feedback on the session of {day}")
-            }
-        }
-        Item::TaskDue {
-            title,
-            due,
-            days_left,
-            ..
-        } => {
-            let day = format_date(lang, *due);
-            match (zh, *days_left < 0) {
-                (true, true) => format!("任務已逾期（{day}）：{title}"),
-                (true, false) => format!("任務 {day} 到期：{title}"),
-                (false, true) => format!("Task overdue since {day}: {title}"),
-                (false, false) => format!("Task due {day}: {title}"),
-            }
-        }
-        Item::VisaDeadline {
-            title,
-            title_zh,
-            due,
-            days_left,
-            ..
-        } => {
-            let day = format_date(lang, *due);
-            let title = if zh && !title_zh.is_empty() {
-                title_zh
-            } else {
-                title
-            };
-            match (zh, *days_left) {
-                (true, days) if days < 0 => format!("簽證步驟已逾期（{day}）：{title}"),
-                (true, days) => format!("簽證步驟 {days} 天後到期（{day}）：{title}"),
-                (false, days) if days < 0 => format!("Visa step overdue since {day}: {title}"),
-                (false, 1) => format!("Visa step due tomorrow ({day}): {title}"),
-                (false, days) => format!("Visa step due in {days} days ({day}): {title}"),
-            }
-        }
-        Item::RankingDeadline { deadline, .. } if zh => {
-            format!("請在 {} 前送出職缺志願排序", when(*deadline))
-        }
-        Item::RankingDeadline { deadline, .. } => {
-            format!("Rank the positions you want before {}", when(*deadline))
-        }
-        Item::WorkshopToday {
-            title, starts_at, ..
-        } if zh => {
-            format!("今天 {} 的工作坊：{title}", clock(local(*starts_at)))
-        }
-        Item::WorkshopToday {
-            title, starts_at, ..
-        } => {
-            format!("Workshop today at {}: {title}", clock(local(*starts_at)))
-        }
-        Item::Concern { priority, open, .. } => {
-            let priority = match priority {
-                Priority::Urgent => Msg::PriorityUrgent,
-                Priority::Normal => Msg::PriorityNormal,
-                Priority::Low => Msg::PriorityLow,
-            }
-            .text(lang);
-            match (zh, *open) {
-                (true, true) => format!("新的關注事項（{priority}）"),
-                (true, false) => format!("您負責的關注事項（{priority}）"),
-                (false, true) => format!("New concern ({priority})"),
-                (false, false) => format!("Concern you are handling ({priority})"),
-            }
-        }
-    };
-    match about {
-        Some(name) => format!("{name} · {text}"),
-        None => text,
-    }
+    imp_shared::reminder::item_text(lang.is_zh(), item, about, local)
 }
 
 /// A pair-health flag's reason in the reader's language: "No session for 34 days (the last on Mon

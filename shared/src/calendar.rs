@@ -7,6 +7,7 @@
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::apply::{typed, RecordView};
 use crate::domain::{MentoringSession, SessionState, VisaStep, VisaStepState, Workshop};
 use crate::ids::RecordId;
 
@@ -130,6 +131,46 @@ impl CalendarEvent {
             title: step.title_in(zh).to_owned(),
             description: step.authority_in(zh).to_owned(),
         }))
+    }
+}
+
+/// A person's calendar, for the download and the subscribed feed alike: the sessions of each
+/// student space given (with `visa`, also its open visa deadlines: the student's own calendar,
+/// not a mentor's) and the program's workshops; named in the reader's language.
+pub fn person_events<S: RecordView, P: RecordView>(
+    students: &[&S],
+    visa: bool,
+    program: &P,
+    zh: bool,
+) -> Vec<CalendarEvent> {
+    let title = if zh {
+        "輔導會談"
+    } else {
+        "Mentoring session"
+    };
+    let mut events = Vec::new();
+    for space in students {
+        for (id, session) in typed::<MentoringSession>(*space) {
+            events.extend(CalendarEvent::from_mentoring_session(&id, &session, title));
+        }
+        if visa {
+            for (id, step) in typed::<VisaStep>(*space) {
+                events.extend(CalendarEvent::from_visa_step(&id, &step, zh));
+            }
+        }
+    }
+    for (id, workshop) in typed::<Workshop>(program) {
+        events.push(CalendarEvent::from_workshop(&id, &workshop));
+    }
+    events
+}
+
+/// The calendar's name in the reader's language.
+pub fn calendar_name(zh: bool) -> &'static str {
+    if zh {
+        "IMP Companion 行事曆"
+    } else {
+        "IMP Companion"
     }
 }
 

@@ -218,6 +218,18 @@ pub enum Priority {
     Urgent,
 }
 
+/// What staff did about a pair-health flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagReviewState {
+    /// Someone on staff is looking into it (the flag stays, with their name).
+    Assigned,
+    /// Set aside until a date (the flag is hidden until then).
+    Snoozed,
+    /// Dealt with (the flag is hidden while the situation stays the same).
+    Resolved,
+}
+
 /// Where a concern is in staff's inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -564,6 +576,27 @@ entity! {
 }
 
 entity! {
+    /// Staff's handling of one pair-health flag about a student, in the student's space (so the
+    /// mentor's card shows it too). Its record id is the flag's rule (`no_recent_session`, …); it
+    /// applies to the flag while the flag's `occurrence` (`health::Flag::occurrence`: the rule
+    /// and its anchor date) is the one reviewed, so the same rule firing anew shows again.
+    FlagReview / FlagReviewPatch {
+        /// The flag reviewed: its rule and anchor.
+        occurrence: String,
+        state: FlagReviewState,
+        /// Who on staff handles it.
+        #[serde(default)]
+        assignee: Option<UserId>,
+        /// Snoozed until this program day (the flag is back on it).
+        #[serde(default)]
+        snoozed_until: Option<NaiveDate>,
+        /// What was done (for a resolution).
+        #[serde(default)]
+        note: String,
+    }
+}
+
+entity! {
     /// A staff-internal note about a student.
     StaffNote / StaffNotePatch {
         student_id: UserId,
@@ -839,6 +872,7 @@ kinds! {
     VisaStep(VisaStep, VisaStepPatch) = "visa_step" in Student;
     Feedback(Feedback, FeedbackPatch) = "feedback" in Student;
     Outcome(Outcome, OutcomePatch) = "outcome" in Student;
+    FlagReview(FlagReview, FlagReviewPatch) = "flag_review" in Student;
     ConcernFlag(ConcernFlag, ConcernFlagPatch) = "concern_flag" in Staff;
     StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
     Enrollment(Enrollment, EnrollmentPatch) = "enrollment" in Staff;
@@ -1249,6 +1283,19 @@ impl Entity {
             Entity::StaffNote(note) => {
                 Check::id("student_id", note.student_id.as_str())?;
                 Check::required_text("text", &note.text)
+            }
+            Entity::FlagReview(review) => {
+                Check::line("occurrence", &review.occurrence)?;
+                if let Some(assignee) = &review.assignee {
+                    Check::id("assignee", assignee.as_str())?;
+                }
+                match (review.state, review.snoozed_until) {
+                    (FlagReviewState::Snoozed, None) => {
+                        Err(MutationError::invalid("snoozed_until", Problem::Required))
+                    }
+                    (FlagReviewState::Resolved, _) => Check::required_text("note", &review.note),
+                    _ => Ok(()),
+                }
             }
         }
     }

@@ -220,6 +220,9 @@ pub enum Denial {
     /// Mentors raise concerns about their current mentees only.
     #[error("mentors raise concerns about their current mentees only")]
     NotYourMentee,
+    /// Staff handle pair-health flags.
+    #[error("program staff handle pair-health flags")]
+    FlagsByStaff,
 }
 
 /// Which program rule refused a change.

@@ -19,11 +19,12 @@
 //! Only an active placement is watched; a pair that ended has nothing to flag. Pure and tested on
 //! tables of situations in `shared/tests/health.rs`.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Feedback, MentoringSession, Placement, PlacementState, SessionState, Task, VisaStep,
+    Feedback, FlagReview, FlagReviewState, MentoringSession, Placement, PlacementState,
+    SessionState, Task, VisaStep,
 };
 use crate::feedback::{reveal_at, session_end};
 use crate::glance::step_open;
@@ -39,7 +40,7 @@ pub const TASK_GRACE_DAYS: i64 = 7;
 pub const LOW_RATING: u8 = 2;
 
 /// What the rules need to know about a student's pair, reduced from their space.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PairFacts {
     /// The active placement's mentor and when it became active (none: nothing to watch).
     #[serde(default)]
@@ -60,6 +61,9 @@ pub struct PairFacts {
     /// Due dates of open tasks.
     #[serde(default)]
     pub tasks_due: Vec<NaiveDate>,
+    /// Staff's reviews of flags, by rule (the review's record id).
+    #[serde(default)]
+    pub reviews: Vec<(RecordId, FlagReview)>,
 }
 
 /// An active placement, as the rules see it.
@@ -87,6 +91,8 @@ pub struct PairRecords<'a> {
     pub tasks: &'a [(RecordId, Task)],
     /// Visa checklist steps.
     pub visa_steps: &'a [(RecordId, VisaStep)],
+    /// Staff's reviews of flags.
+    pub reviews: &'a [(RecordId, FlagReview)],
 }
 
 /// The facts of a student's space.
@@ -154,6 +160,7 @@ pub fn facts(records: PairRecords<'_>) -> PairFacts {
         one_sided,
         visa_due,
         tasks_due,
+        reviews: records.reviews.to_vec(),
     }
 }
 
@@ -237,6 +244,64 @@ impl Flag {
             Flag::TasksOverdue { .. } => "tasks_overdue",
         }
     }
+
+    /// This firing of the rule: the rule and the moment it counts from
+    /// (`no_recent_session@<last session, seconds>`, `tasks_overdue@<earliest due, days>`). A
+    /// review applies while the occurrence stays the same; a new one shows again.
+    pub fn occurrence(&self) -> String {
+        let anchor = match self {
+            Flag::NoFirstSession { started_at: at, .. }
+            | Flag::NoRecentSession { last: at, .. }
+            | Flag::LowRating { session: at, .. }
+            | Flag::OneSided { session: at } => at.timestamp(),
+            Flag::VisaOverdue { since, .. } | Flag::TasksOverdue { since, .. } => {
+                i64::from(since.num_days_from_ce())
+            }
+        };
+        format!("{}@{anchor}", self.rule())
+    }
+}
+
+/// A flag as people see it: with staff's review when one applies (someone is on it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    /// The flag.
+    pub flag: Flag,
+    /// Staff's review of this occurrence, when it is assigned (resolved and snoozed ones are
+    /// not shown at all).
+    pub review: Option<FlagReview>,
+}
+
+/// The flags of a pair at `now` that still need attention, most severe first: a flag whose
+/// occurrence staff resolved is gone, one they snoozed is gone until the snooze's day, one they
+/// assigned shows with who has it.
+pub fn shown(facts: &PairFacts, now: DateTime<Utc>, today: NaiveDate) -> Vec<Shown> {
+    flags(facts, now, today)
+        .into_iter()
+        .filter_map(|flag| {
+            let review = facts
+                .reviews
+                .iter()
+                .find(|(rule, review)| {
+                    rule.as_str() == flag.rule() && review.occurrence == flag.occurrence()
+                })
+                .map(|(_, review)| review.clone());
+            match review {
+                Some(review) if review.state == FlagReviewState::Resolved => None,
+                Some(review)
+                    if review.state == FlagReviewState::Snoozed
+                        && review.snoozed_until.is_none_or(|until| today < until) =>
+                {
+                    None
+                }
+                Some(review) if review.state == FlagReviewState::Assigned => Some(Shown {
+                    flag,
+                    review: Some(review),
+                }),
+                _ => Some(Shown { flag, review: None }),
+            }
+        })
+        .collect()
 }
 
 /// The flags of a pair at `now` (`today`: the program's date at `now`), most severe first.

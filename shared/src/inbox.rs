@@ -19,12 +19,13 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 
+use crate::apply::{typed, RecordView};
 use crate::domain::{
-    Cohort, ConcernFlag, ConcernState, Feedback, MentoringSession, Priority, Ranking, Rsvp,
-    SessionState, Task, VisaStep, Workshop,
+    Cohort, ConcernFlag, ConcernState, Enrollment, Feedback, MentoringSession, Priority, Ranking,
+    Rsvp, SessionState, StudentProfile, Task, VisaStep, Workshop,
 };
 use crate::feedback::{reveal_at, session_end};
-use crate::glance::step_open;
+use crate::glance::{cohort_of, enrolled_name, step_open};
 use crate::ids::{RecordId, UserId};
 use crate::visa::days_left;
 
@@ -440,4 +441,69 @@ pub fn without_dismissed(items: Vec<InboxItem>, dismissed: &[String]) -> Vec<Inb
         .into_iter()
         .filter(|item| !dismissed.iter().any(|key| key == &item.key))
         .collect()
+}
+
+/// One student's inbox items as `reader` sees them, from the student's space and the program
+/// space, each with the student's name when the reader is their mentor (the app and the
+/// Worker's push reminders both read it so).
+pub fn space_items<S: RecordView, P: RecordView>(
+    student: &UserId,
+    space: &S,
+    program: &P,
+    reader: Reader<'_>,
+    clock: Clock,
+) -> Vec<(InboxItem, Option<String>)> {
+    let profile = typed::<StudentProfile>(space).into_iter().next();
+    let cohort = profile
+        .as_ref()
+        .and_then(|(_, profile)| cohort_of(&typed::<Cohort>(program), profile.cohort_year));
+    let sessions = typed::<MentoringSession>(space);
+    let feedback = typed::<Feedback>(space);
+    let tasks = typed::<Task>(space);
+    let visa_steps = typed::<VisaStep>(space);
+    let rankings = typed::<Ranking>(space);
+    let rsvps = typed::<Rsvp>(space);
+    let workshops = typed::<Workshop>(program);
+    let records = InboxRecords {
+        student: Some(student),
+        sessions: &sessions,
+        feedback: &feedback,
+        tasks: &tasks,
+        visa_steps: &visa_steps,
+        rankings: &rankings,
+        rsvps: &rsvps,
+        cohort: cohort.as_ref(),
+        workshops: &workshops,
+    };
+    let name = match reader {
+        Reader::Student => None,
+        Reader::Mentor(_) => profile.map(|(_, profile)| profile.display_name),
+    };
+    student_items(records, reader, clock)
+        .into_iter()
+        .map(|item| (item, name.clone()))
+        .collect()
+}
+
+/// Staff's items from the staff space, each with the student's name.
+pub fn staff_space_items<V: RecordView>(
+    staff: &V,
+    reader: &UserId,
+    clock: Clock,
+) -> Vec<(InboxItem, Option<String>)> {
+    let names = typed::<Enrollment>(staff);
+    staff_items(&typed::<ConcernFlag>(staff), reader, clock)
+        .into_iter()
+        .map(|item| {
+            let name = enrolled_name(&names, &item.student);
+            (item, Some(name))
+        })
+        .collect()
+}
+
+/// Items of several students (a mentor's mentees) in inbox order.
+pub fn sort_named(items: &mut [(InboxItem, Option<String>)]) {
+    items.sort_by(|(a, _), (b, _)| {
+        (a.due, a.item.rank(), &a.key).cmp(&(b.due, b.item.rank(), &b.key))
+    });
 }

@@ -21,12 +21,15 @@ pub mod matching;
 pub mod mutation;
 pub mod permissions;
 pub mod protocol;
+pub mod reminder;
 pub mod round;
 pub mod server;
 pub mod summary;
 mod tag_first;
 pub mod visa;
 pub mod visa_chooser;
+#[cfg(feature = "webpush")]
+pub mod webpush;
 
 /// The app's version, shown by `/api/v1/health` and the app.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -106,6 +106,7 @@ pub fn may_write(
             match actor.role {
                 Role::Student => match (kind, op) {
                     (RecordKind::Placement, _) => deny(Denial::PlacementsByStaff),
+                    (RecordKind::FlagReview, _) => deny(Denial::FlagsByStaff),
                     (RecordKind::StudentProfile, WriteOp::Delete) => {
                         deny(Denial::ProfileNotDeleted)
                     }
@@ -127,6 +128,7 @@ pub fn may_write(
                         WriteOp::Change | WriteOp::Delete,
                     ) if created_by_actor(existing) => Ok(()),
                     (RecordKind::Task | RecordKind::Feedback, _) => deny(Denial::MentorOwnOnly),
+                    (RecordKind::FlagReview, _) => deny(Denial::FlagsByStaff),
                     _ => deny(Denial::MentorMayNot),
                 },
                 Role::Staff => Ok(()),

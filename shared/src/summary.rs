@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::{typed, RecordView};
 use crate::domain::{
-    ApplicationStage, Entity, Feedback, MentoringSession, Placement, PlacementState, RecordKind,
-    SessionState, StudentSummary, Task, VisaStep,
+    ApplicationStage, Entity, Feedback, FlagReview, MentoringSession, Placement, PlacementState,
+    RecordKind, SessionState, StudentSummary, Task, VisaStep,
 };
 use crate::health::{facts, PairFacts, PairRecords};
 use crate::ids::{RecordId, UserId};
@@ -49,7 +49,7 @@ pub struct StageCount {
 
 /// The kinds of a student's records [`summarize`] reads: a push that changes none of them leaves
 /// the summary as it was, so the server does not derive it again.
-pub const SUMMARIZED_KINDS: [RecordKind; 11] = [
+pub const SUMMARIZED_KINDS: [RecordKind; 12] = [
     RecordKind::StudentProfile,
     RecordKind::Task,
     RecordKind::Feedback,
@@ -61,6 +61,7 @@ pub const SUMMARIZED_KINDS: [RecordKind; 11] = [
     RecordKind::Outcome,
     RecordKind::VisaStep,
     RecordKind::Rsvp,
+    RecordKind::FlagReview,
 ];
 
 /// Whether a change to these kinds can change a student's summary.
@@ -195,6 +196,7 @@ fn pair_facts(view: &impl RecordView, student: &UserId) -> PairFacts {
     let feedback = typed::<Feedback>(view);
     let tasks = typed::<Task>(view);
     let visa_steps = typed::<VisaStep>(view);
+    let reviews = typed::<FlagReview>(view);
     facts(PairRecords {
         student: Some(student),
         placements: &placements,
@@ -202,6 +204,7 @@ fn pair_facts(view: &impl RecordView, student: &UserId) -> PairFacts {
         feedback: &feedback,
         tasks: &tasks,
         visa_steps: &visa_steps,
+        reviews: &reviews,
     })
 }
 

@@ -7,8 +7,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
 
 use common::{at, day, from};
-use imp_shared::domain::{Feedback, MentoringSession, Placement, Task, VisaStep};
-use imp_shared::health::{facts, flags, ActivePair, Flag, PairFacts, PairRecords, Severity};
+use imp_shared::domain::{
+    Entity, Feedback, FlagReview, MentoringSession, Placement, Task, VisaStep,
+};
+use imp_shared::health::{facts, flags, shown, ActivePair, Flag, PairFacts, PairRecords, Severity};
 use imp_shared::ids::{RecordId, UserId};
 
 fn now() -> DateTime<Utc> {
@@ -188,6 +190,7 @@ fn flags_come_most_severe_first_with_their_dates() {
         one_sided: vec![(days_ago(25), days_ago(17))],
         visa_due: vec![day("2027-03-01"), day("2027-02-20"), day("2027-06-01")],
         tasks_due: vec![day("2027-02-01"), day("2027-01-15"), day("2027-03-09")],
+        reviews: vec![],
     };
     let all = flags(&facts, now(), today());
     assert_eq!(
@@ -298,6 +301,7 @@ fn facts_come_from_the_students_space() {
         feedback: &feedback,
         tasks: &tasks,
         visa_steps: &steps,
+        reviews: &[],
     });
     assert_eq!(
         got,
@@ -309,9 +313,144 @@ fn facts_come_from_the_students_space() {
             one_sided: vec![(at("2027-02-20T01:00:00Z"), at("2027-02-27T02:00:00Z"))],
             visa_due: vec![day("2027-04-01")],
             tasks_due: vec![day("2027-03-01")],
+            reviews: vec![],
         }
     );
     // And they survive the trip through a summary (JSON) unchanged.
     let text = serde_json::to_string(&got).unwrap_or_default();
     assert_eq!(serde_json::from_str::<PairFacts>(&text).ok(), Some(got));
+}
+
+fn review(occurrence: &str, state: &str, extra: serde_json::Value) -> FlagReview {
+    let mut fields = json!({ "occurrence": occurrence, "state": state });
+    if let (Some(fields), Some(extra)) = (fields.as_object_mut(), extra.as_object()) {
+        fields.extend(extra.clone());
+    }
+    from(fields)
+}
+
+#[test]
+fn staff_reviews_hide_resolved_and_snoozed_flags_of_the_same_occurrence_only() {
+    // No session for 40 days: the flag's occurrence is anchored on the last session.
+    let base = PairFacts {
+        active: active(Some(days_ago(120))),
+        last_session: Some(days_ago(40)),
+        ..PairFacts::default()
+    };
+    let occurrence = flags(&base, now(), today())
+        .first()
+        .map(Flag::occurrence)
+        .unwrap_or_default();
+    assert_eq!(
+        occurrence,
+        format!("no_recent_session@{}", days_ago(40).timestamp())
+    );
+    let with = |reviews: Vec<(&str, FlagReview)>| PairFacts {
+        reviews: reviews
+            .into_iter()
+            .map(|(rule, review)| (RecordId::from(rule), review))
+            .collect(),
+        ..base.clone()
+    };
+    let rules_shown = |facts: &PairFacts| -> Vec<(&'static str, Option<String>)> {
+        shown(facts, now(), today())
+            .into_iter()
+            .map(|shown| {
+                let assignee = shown
+                    .review
+                    .and_then(|review| review.assignee)
+                    .map(|user| user.to_string());
+                (shown.flag.rule(), assignee)
+            })
+            .collect()
+    };
+    type Expected = Vec<(&'static str, Option<String>)>;
+    let table: Vec<(&str, PairFacts, Expected)> = vec![
+        ("no review", with(vec![]), vec![("no_recent_session", None)]),
+        (
+            "resolved",
+            with(vec![(
+                "no_recent_session",
+                review(
+                    &occurrence,
+                    "resolved",
+                    json!({ "note": "They met off the app" }),
+                ),
+            )]),
+            vec![],
+        ),
+        (
+            "resolved for an earlier occurrence: shown again",
+            with(vec![(
+                "no_recent_session",
+                review("no_recent_session@1", "resolved", json!({ "note": "old" })),
+            )]),
+            vec![("no_recent_session", None)],
+        ),
+        (
+            "snoozed until tomorrow",
+            with(vec![(
+                "no_recent_session",
+                review(
+                    &occurrence,
+                    "snoozed",
+                    json!({ "snoozed_until": "2027-03-11" }),
+                ),
+            )]),
+            vec![],
+        ),
+        (
+            "snoozed until today: back",
+            with(vec![(
+                "no_recent_session",
+                review(
+                    &occurrence,
+                    "snoozed",
+                    json!({ "snoozed_until": "2027-03-10" }),
+                ),
+            )]),
+            vec![("no_recent_session", None)],
+        ),
+        (
+            "assigned: shown with who has it",
+            with(vec![(
+                "no_recent_session",
+                review(&occurrence, "assigned", json!({ "assignee": "staff-1" })),
+            )]),
+            vec![("no_recent_session", Some("staff-1".to_owned()))],
+        ),
+        (
+            "a review of another rule changes nothing",
+            with(vec![(
+                "low_rating",
+                review(&occurrence, "resolved", json!({ "note": "x" })),
+            )]),
+            vec![("no_recent_session", None)],
+        ),
+    ];
+    for (situation, facts, expected) in table {
+        assert_eq!(rules_shown(&facts), expected, "{situation}");
+    }
+}
+
+#[test]
+fn a_resolution_needs_a_note_and_a_snooze_a_date() {
+    let check = |review: FlagReview| Entity::FlagReview(review).validate().is_ok();
+    assert!(check(review(
+        "r@1",
+        "resolved",
+        json!({ "note": "Called both" })
+    )));
+    assert!(!check(review("r@1", "resolved", json!({}))));
+    assert!(check(review(
+        "r@1",
+        "snoozed",
+        json!({ "snoozed_until": "2027-04-01" })
+    )));
+    assert!(!check(review("r@1", "snoozed", json!({}))));
+    assert!(check(review(
+        "r@1",
+        "assigned",
+        json!({ "assignee": "staff-1" })
+    )));
 }

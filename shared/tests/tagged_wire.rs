@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use imp_shared::demo::demo_program;
 use imp_shared::domain::{
     Announcement, CheckinCode, ConcernFlag, ConcernState, ConcernTopic, Entity, EntityPatch,
-    Feedback, MatchProposal, Priority, ProposalState, Ranking, RankingChoice, RecordKind, Rsvp,
-    StaffNote, StudentSummary,
+    Feedback, FlagReview, FlagReviewState, MatchProposal, Priority, ProposalState, Ranking,
+    RankingChoice, RecordKind, Rsvp, StaffNote, StudentSummary,
 };
 use imp_shared::ids::{RecordId, UserId};
 use imp_shared::mutation::{Mutation, PendingMutation};
@@ -65,6 +65,7 @@ mod derived {
         VisaStep(VisaStep, VisaStepPatch),
         Feedback(Feedback, FeedbackPatch),
         Outcome(Outcome, OutcomePatch),
+        FlagReview(FlagReview, FlagReviewPatch),
         ConcernFlag(ConcernFlag, ConcernFlagPatch),
         StaffNote(StaffNote, StaffNotePatch),
         Enrollment(Enrollment, EnrollmentPatch),
@@ -207,6 +208,13 @@ fn one_of_each_kind() -> Vec<Entity> {
         Entity::StaffNote(StaffNote {
             student_id: student.clone(),
             text: "Called".to_owned(),
+        }),
+        Entity::FlagReview(FlagReview {
+            occurrence: "no_recent_session@1780000000".to_owned(),
+            state: FlagReviewState::Snoozed,
+            assignee: Some(UserId::from("staff-1")),
+            snoozed_until: NaiveDate::from_ymd_opt(2027, 4, 1),
+            note: String::new(),
         }),
         Entity::CheckinCode(CheckinCode {
             code: "QX7-41".to_owned(),

@@ -803,3 +803,243 @@ impl Directory {
         Ok(())
     }
 }
+
+/// A device that wants push reminders (a row of `push_subscriptions`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PushSubscriptionRow {
+    /// The push service's URL for the device (the key).
+    pub endpoint: String,
+    /// Whose device.
+    pub user_id: String,
+    /// The device's public key, base64url.
+    pub p256dh: String,
+    /// Its auth secret, base64url.
+    pub auth: String,
+    /// `en` or `zh-TW`.
+    pub lang: String,
+    /// Wanted categories, comma-separated.
+    pub categories: String,
+    /// First quiet hour.
+    pub quiet_start: i64,
+    /// First hour no longer quiet.
+    pub quiet_end: i64,
+    /// The zone quiet hours are counted in.
+    pub quiet_zone: String,
+    /// The app's origin (what a tap opens).
+    pub origin: String,
+}
+
+/// Push subscriptions, reminders sent, calendar feeds.
+impl Directory {
+    /// The Worker's VAPID private key (base64url) kept in `meta`, made by `make` when missing:
+    /// the first one stored wins, so two isolates that race agree.
+    pub async fn vapid_key(
+        &self,
+        make: impl FnOnce() -> Result<String, ApiError>,
+    ) -> Result<String, ApiError> {
+        if let Some(key) = self.meta("vapid_private_key").await? {
+            return Ok(key);
+        }
+        let fresh = make()?;
+        self.db
+            .prepare("INSERT INTO meta (key, value) VALUES ('vapid_private_key', ?1) ON CONFLICT(key) DO NOTHING")
+            .bind(&[text(&fresh)])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        self.meta("vapid_private_key")
+            .await?
+            .ok_or_else(|| ApiError::Internal("VAPID key not stored".to_owned()))
+    }
+
+    /// Stores a device's subscription for `user_id` (replacing what the endpoint had, also
+    /// another person's: a device belongs to who subscribed it last).
+    pub async fn put_subscription(
+        &self,
+        row: &PushSubscriptionRow,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        self.db
+            .prepare(
+                "INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, lang, categories, \
+                 quiet_start, quiet_end, quiet_zone, origin, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                 ON CONFLICT(endpoint) DO UPDATE SET user_id = ?2, p256dh = ?3, auth = ?4, \
+                 lang = ?5, categories = ?6, quiet_start = ?7, quiet_end = ?8, quiet_zone = ?9, \
+                 origin = ?10",
+            )
+            .bind(&[
+                text(&row.endpoint),
+                text(&row.user_id),
+                text(&row.p256dh),
+                text(&row.auth),
+                text(&row.lang),
+                text(&row.categories),
+                number(row.quiet_start),
+                number(row.quiet_end),
+                text(&row.quiet_zone),
+                text(&row.origin),
+                text(&now.to_rfc3339()),
+            ])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Forgets a device's subscription and what it was sent; `user_id` limits it to that
+    /// person's device (an unsubscribe), `None` forgets it whoever it was (the push service said
+    /// it is gone).
+    pub async fn delete_subscription(
+        &self,
+        endpoint: &str,
+        user_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let delete = match user_id {
+            Some(user) => self
+                .db
+                .prepare("DELETE FROM push_subscriptions WHERE endpoint = ?1 AND user_id = ?2")
+                .bind(&[text(endpoint), text(user)]),
+            None => self
+                .db
+                .prepare("DELETE FROM push_subscriptions WHERE endpoint = ?1")
+                .bind(&[text(endpoint)]),
+        }
+        .map_err(storage)?;
+        let sent = self
+            .db
+            .prepare(
+                "DELETE FROM push_sent WHERE endpoint = ?1 \
+                 AND NOT EXISTS (SELECT 1 FROM push_subscriptions WHERE endpoint = ?1)",
+            )
+            .bind(&[text(endpoint)])
+            .map_err(storage)?;
+        self.db.batch(vec![delete, sent]).await.map_err(storage)?;
+        Ok(())
+    }
+
+    /// Every subscription, by person.
+    pub async fn push_subscriptions(&self) -> Result<Vec<PushSubscriptionRow>, ApiError> {
+        self.db
+            .prepare(
+                "SELECT endpoint, user_id, p256dh, auth, lang, categories, quiet_start, quiet_end, \
+                 quiet_zone, origin FROM push_subscriptions ORDER BY user_id, endpoint",
+            )
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)
+    }
+
+    /// The inbox keys a device has been sent.
+    pub async fn sent_keys(&self, endpoint: &str) -> Result<HashSet<String>, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            item_key: String,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare("SELECT item_key FROM push_sent WHERE endpoint = ?1")
+            .bind(&[text(endpoint)])
+            .map_err(storage)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)?;
+        Ok(rows.into_iter().map(|row| row.item_key).collect())
+    }
+
+    /// Records that a device was sent these items (once each).
+    pub async fn mark_sent(
+        &self,
+        endpoint: &str,
+        keys: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        let at = now.to_rfc3339();
+        let statements = keys
+            .iter()
+            .map(|key| {
+                self.db
+                    .prepare("INSERT OR IGNORE INTO push_sent (endpoint, item_key, sent_at) VALUES (?1, ?2, ?3)")
+                    .bind(&[text(endpoint), text(key), text(&at)])
+                    .map_err(storage)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if !statements.is_empty() {
+            self.db.batch(statements).await.map_err(storage)?;
+        }
+        Ok(())
+    }
+
+    /// Gives a person a calendar feed with this token hash, replacing the one they had.
+    pub async fn put_calendar_feed(
+        &self,
+        user_id: &str,
+        token_hash: &str,
+        lang: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), ApiError> {
+        self.db
+            .prepare(
+                "INSERT INTO calendar_feeds (user_id, token_hash, lang, created_at) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user_id) DO UPDATE SET \
+                 token_hash = ?2, lang = ?3, created_at = ?4",
+            )
+            .bind(&[
+                text(user_id),
+                text(token_hash),
+                text(lang),
+                text(&now.to_rfc3339()),
+            ])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Revokes a person's calendar feed.
+    pub async fn delete_calendar_feed(&self, user_id: &str) -> Result<(), ApiError> {
+        self.db
+            .prepare("DELETE FROM calendar_feeds WHERE user_id = ?1")
+            .bind(&[text(user_id)])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// The active account and language of a calendar feed's token hash.
+    pub async fn calendar_feed(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(Account, String)>, ApiError> {
+        #[derive(Deserialize)]
+        struct Row {
+            user_id: String,
+            lang: String,
+        }
+        let row: Option<Row> = self
+            .db
+            .prepare("SELECT user_id, lang FROM calendar_feeds WHERE token_hash = ?1")
+            .bind(&[text(token_hash)])
+            .map_err(storage)?
+            .first(None)
+            .await
+            .map_err(storage)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(self
+            .account_by_id(&row.user_id)
+            .await?
+            .filter(|account| account.active == 1)
+            .map(|account| (account, row.lang)))
+    }
+}

@@ -42,6 +42,16 @@ pub fn text_response(text: &str, status: u16) -> Response {
     response_with_type(text.to_owned(), status, "text/plain; charset=utf-8")
 }
 
+/// A calendar (`text/calendar`), which calendar apps fetch again every so often; private, so no
+/// shared cache keeps someone's calendar.
+pub fn calendar_response(text: String) -> Response {
+    let response = response_with_type(text, 200, "text/calendar; charset=utf-8");
+    let _ = response
+        .headers()
+        .set("cache-control", "private, max-age=300");
+    response
+}
+
 /// A body of the given type with `no-store` and the API's security headers. Falls back to a bare
 /// 500 if the runtime cannot build one.
 fn response_with_type(text: String, status: u16, content_type: &str) -> Response {

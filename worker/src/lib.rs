@@ -6,12 +6,13 @@ mod config;
 mod directory;
 mod error;
 mod http;
+mod reminders;
 mod routes;
 mod seed;
 mod space;
 mod space_client;
 
-use worker::{event, Context, Env, Request, Response};
+use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
 pub use crate::space::SpaceObject;
 
@@ -21,4 +22,19 @@ async fn fetch(request: Request, env: Env, _context: Context) -> worker::Result<
         Ok(response) => response,
         Err(error) => error.to_response(),
     })
+}
+
+/// The Cron Trigger (`[triggers]` in wrangler.toml): sends the push reminders that are due.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _context: ScheduleContext) {
+    match reminders::run(&env, chrono::Utc::now()).await {
+        Ok(report) => worker::console_log!(
+            "reminders: {} sent, {} held, {} removed, {} failed",
+            report.sent,
+            report.held,
+            report.removed,
+            report.failed
+        ),
+        Err(error) => worker::console_error!("reminders: the run failed: {error:?}"),
+    }
 }

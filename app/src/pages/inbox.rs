@@ -10,14 +10,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use wasm_bindgen::{JsCast, JsValue};
 
-use imp_shared::apply::{typed, MemoryRecords};
-use imp_shared::domain::{
-    Cohort, ConcernFlag, Enrollment, Feedback, MentoringSession, Ranking, Role, Rsvp,
-    StudentProfile, Task, VisaStep, Workshop,
-};
-use imp_shared::glance::{cohort_of, enrolled_name};
+use imp_shared::apply::MemoryRecords;
+use imp_shared::domain::Role;
 use imp_shared::ids::{SpaceId, UserId};
-use imp_shared::inbox::{staff_items, student_items, Clock, InboxItem, InboxRecords, Reader};
+use imp_shared::inbox::{sort_named, space_items, staff_space_items, Clock, InboxItem, Reader};
 
 use crate::components::form::ListCard;
 use crate::i18n::{use_i18n, Msg};
@@ -27,8 +23,8 @@ use crate::sync::hooks::{use_engine, use_session};
 use crate::wording::inbox_text;
 use crate::zone::{in_program_zone, program_offset_at};
 
-/// One student's items as `reader` sees them, with the student's name.
-fn space_items(
+/// One student's items as `reader` sees them, from the engine's view of their space.
+fn student_view_items(
     engine: &Engine,
     student: &UserId,
     reader: Reader<'_>,
@@ -37,36 +33,7 @@ fn space_items(
 ) -> Vec<(InboxItem, Option<String>)> {
     let space = SpaceId::Student(student.clone());
     engine.with_view(&space, |view| {
-        let profile = typed::<StudentProfile>(view).into_iter().next();
-        let cohort = profile
-            .as_ref()
-            .and_then(|(_, profile)| cohort_of(&typed::<Cohort>(program), profile.cohort_year));
-        let sessions = typed::<MentoringSession>(view);
-        let feedback = typed::<Feedback>(view);
-        let tasks = typed::<Task>(view);
-        let visa_steps = typed::<VisaStep>(view);
-        let rankings = typed::<Ranking>(view);
-        let rsvps = typed::<Rsvp>(view);
-        let workshops = typed::<Workshop>(program);
-        let records = InboxRecords {
-            student: Some(student),
-            sessions: &sessions,
-            feedback: &feedback,
-            tasks: &tasks,
-            visa_steps: &visa_steps,
-            rankings: &rankings,
-            rsvps: &rsvps,
-            cohort: cohort.as_ref(),
-            workshops: &workshops,
-        };
-        let name = match reader {
-            Reader::Student => None,
-            Reader::Mentor(_) => profile.map(|(_, profile)| profile.display_name),
-        };
-        student_items(records, reader, clock)
-            .into_iter()
-            .map(|item| (item, name.clone()))
-            .collect()
+        space_items(student, view, program, reader, clock)
     })
 }
 
@@ -82,7 +49,7 @@ fn inbox_at(engine: &Engine, now: DateTime<Utc>) -> Vec<(InboxItem, Option<Strin
     };
     match actor.role {
         Role::Student => engine.with_view(&SpaceId::Program, |program| {
-            space_items(engine, &actor.user_id, Reader::Student, program, clock)
+            student_view_items(engine, &actor.user_id, Reader::Student, program, clock)
         }),
         Role::Mentor => {
             let mut items: Vec<(InboxItem, Option<String>)> = engine
@@ -93,29 +60,17 @@ fn inbox_at(engine: &Engine, now: DateTime<Utc>) -> Vec<(InboxItem, Option<Strin
                     _ => None,
                 })
                 .flat_map(|student| {
+                    let reader = Reader::Mentor(&actor.user_id);
                     engine.with_view(&SpaceId::Program, |program| {
-                        space_items(
-                            engine,
-                            &student,
-                            Reader::Mentor(&actor.user_id),
-                            program,
-                            clock,
-                        )
+                        student_view_items(engine, &student, reader, program, clock)
                     })
                 })
                 .collect();
-            items.sort_by(|(a, _), (b, _)| (a.due, &a.key).cmp(&(b.due, &b.key)));
+            sort_named(&mut items);
             items
         }
         Role::Staff => engine.with_view(&SpaceId::Staff, |staff| {
-            let names = typed::<Enrollment>(staff);
-            staff_items(&typed::<ConcernFlag>(staff), &actor.user_id, clock)
-                .into_iter()
-                .map(|item| {
-                    let name = enrolled_name(&names, &item.student);
-                    (item, Some(name))
-                })
-                .collect()
+            staff_space_items(staff, &actor.user_id, clock)
         }),
     }
 }

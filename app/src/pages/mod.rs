@@ -17,6 +17,7 @@ pub mod people;
 pub mod positions;
 pub mod profile;
 pub mod program;
+pub mod reminders;
 pub mod sessions;
 pub mod settings;
 pub mod signin;

@@ -1,4 +1,5 @@
-//! Settings: language and signing out (with a warning when changes are still waiting).
+//! Settings: language, reminders outside the app (push on this device, the calendar link) and
+//! signing out (with a warning when changes are still waiting).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -9,6 +10,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::shell::LanguageSwitch;
 use crate::components::toast::Toasts;
 use crate::i18n::{use_i18n, Msg};
+use crate::pages::reminders::{CalendarFeed, PushReminders};
 use crate::sync::hooks::{spawn_with_engine, use_engine, use_session, use_sync_status};
 
 /// The settings screen.
@@ -39,6 +41,8 @@ pub fn SettingsPage() -> impl IntoView {
             <h2 class="card-title">{i18n.tr(Msg::Language)}</h2>
             <LanguageSwitch />
         </section>
+        <PushReminders />
+        <CalendarFeed />
         <Show when=move || role().is_some_and(|role| role != Role::Staff)>
             <section class="card card-links">
                 <Show when=move || role() == Some(Role::Student)>

@@ -5,7 +5,7 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
-use imp_shared::calendar::{to_ics, CalendarEvent};
+use imp_shared::calendar::{person_events, to_ics};
 use imp_shared::domain::{
     Entity, RecordKind, Role, StudentProfile, VisaRoute, VisaStep, VisaStepState,
 };
@@ -26,7 +26,7 @@ use crate::sync::hooks::{
     program_space, use_engine, use_pending_ids, use_session, use_typed, use_write, FormWrite,
     WriteErrorLine,
 };
-use crate::wording::{kind_label, visa_warning_text, visa_why_text};
+use crate::wording::{visa_warning_text, visa_why_text};
 
 fn state_msg(state: VisaStepState) -> Msg {
     match state {
@@ -499,29 +499,10 @@ fn CalendarExport(space: Signal<Option<SpaceId>>) -> impl IntoView {
         };
         let engine = handle.get();
         let lang = i18n.lang.get_untracked();
-        let mut events = Vec::new();
-        engine.with_view(&space, |view| {
-            for (key, entity) in &view.records {
-                match entity {
-                    Entity::MentoringSession(session) => {
-                        let title = kind_label(lang, RecordKind::MentoringSession);
-                        events.extend(CalendarEvent::from_mentoring_session(
-                            &key.id, session, title,
-                        ))
-                    }
-                    Entity::VisaStep(step) => {
-                        events.extend(CalendarEvent::from_visa_step(&key.id, step, lang.is_zh()))
-                    }
-                    _ => {}
-                }
-            }
-        });
-        engine.with_view(&SpaceId::Program, |view| {
-            for (key, entity) in &view.records {
-                if let Entity::Workshop(workshop) = entity {
-                    events.push(CalendarEvent::from_workshop(&key.id, workshop));
-                }
-            }
+        let events = engine.with_view(&space, |view| {
+            engine.with_view(&SpaceId::Program, |program| {
+                person_events(&[view], true, program, lang.is_zh())
+            })
         });
         download(
             "imp-companion.ics",

@@ -194,6 +194,74 @@ pub async fn set_active(token: &str, id: &str, active: bool) -> Result<(), Trans
     Ok(())
 }
 
+/// A JSON call with another method (`PUT`, `DELETE`).
+async fn send<B: Serialize, T: DeserializeOwned>(
+    request: gloo::net::http::RequestBuilder,
+    token: &str,
+    body: &B,
+) -> Result<T, TransportError> {
+    let request = request
+        .header("authorization", &format!("Bearer {token}"))
+        .json(body)
+        .map_err(|error| TransportError::Decode(error.to_string()))?;
+    read(request.send().await.map_err(offline)?).await
+}
+
+/// `GET /api/v1/push/key`: the Worker's application server key (base64url).
+pub async fn push_key(token: &str) -> Result<String, TransportError> {
+    #[derive(serde::Deserialize)]
+    struct Key {
+        public_key: String,
+    }
+    let key: Key = get("/api/v1/push/key", Some(token)).await?;
+    Ok(key.public_key)
+}
+
+/// `PUT /api/v1/push/subscription`: this device wants push reminders.
+pub async fn put_subscription(
+    token: &str,
+    body: &imp_shared::reminder::SubscriptionRequest,
+) -> Result<(), TransportError> {
+    let _: serde_json::Value = send(Request::put("/api/v1/push/subscription"), token, body).await?;
+    Ok(())
+}
+
+/// `DELETE /api/v1/push/subscription`: this device wants no more push reminders.
+pub async fn delete_subscription(token: &str, endpoint: &str) -> Result<(), TransportError> {
+    let body = imp_shared::reminder::Unsubscribe {
+        endpoint: endpoint.to_owned(),
+    };
+    let _: serde_json::Value =
+        send(Request::delete("/api/v1/push/subscription"), token, &body).await?;
+    Ok(())
+}
+
+/// `POST /api/v1/calendar/feed`: a new secret calendar URL (the earlier one stops working).
+pub async fn create_calendar_feed(token: &str, lang: &str) -> Result<String, TransportError> {
+    #[derive(serde::Deserialize)]
+    struct Feed {
+        url: String,
+    }
+    let feed: Feed = post(
+        "/api/v1/calendar/feed",
+        Some(token),
+        &serde_json::json!({ "lang": lang }),
+    )
+    .await?;
+    Ok(feed.url)
+}
+
+/// `DELETE /api/v1/calendar/feed`: the calendar URL stops working.
+pub async fn revoke_calendar_feed(token: &str) -> Result<(), TransportError> {
+    let _: serde_json::Value = send(
+        Request::delete("/api/v1/calendar/feed"),
+        token,
+        &serde_json::json!({}),
+    )
+    .await?;
+    Ok(())
+}
+
 /// The signed-in person's connection, as the shared sync cycle uses it.
 pub struct Http {
     /// The bearer token.

@@ -4,6 +4,7 @@
 //! path, the request's versions.
 
 mod assets;
+mod reminders;
 mod session;
 mod staff;
 mod sync;
@@ -90,6 +91,16 @@ pub(crate) async fn route(request: Request, env: &Env) -> Result<Response, ApiEr
             let space = parse_space(space)?;
             sync::live(request, env, space).await
         }
+        (Method::Get, ["push", "key"]) => reminders::key(request, env).await,
+        (Method::Put, ["push", "subscription"]) => reminders::subscribe(request, env).await,
+        (Method::Delete, ["push", "subscription"]) => reminders::unsubscribe(request, env).await,
+        (Method::Post, ["calendar", "feed"]) => reminders::create_feed(request, env).await,
+        (Method::Delete, ["calendar", "feed"]) => reminders::revoke_feed(request, env).await,
+        (Method::Get, ["calendar", file]) => reminders::feed(env, file).await,
+        // The Cron Trigger's reminder run at a given instant (test hooks only).
+        (Method::Post, ["test", "reminders"]) if test_hooks(env) => {
+            reminders::test_run(request, env).await
+        }
         (Method::Post, ["admin", "seed"]) => seed::seed(request, env).await,
         (Method::Post, ["admin", "summaries"]) => staff::rebuild_summaries(request, env).await,
         (
@@ -100,7 +111,9 @@ pub(crate) async fn route(request: Request, env: &Env) -> Result<Response, ApiEr
             | ["invites"]
             | ["accounts"]
             | ["accounts", _, "active"]
-            | ["admin", "seed" | "summaries"],
+            | ["admin", "seed" | "summaries"]
+            | ["push", "key" | "subscription"]
+            | ["calendar", _],
         )
         | (_, ["spaces", _, "push" | "pull" | "live"]) => {
             Err(ApiError::MethodNotAllowed(format!("{method:?}")))
