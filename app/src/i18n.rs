@@ -535,6 +535,12 @@ messages! {
     You => "you", "你";
     Nobody => "nobody yet", "尚未指派";
     TakeConcern => "I'll handle it", "由我處理";
+    EndPlacementTitle => "End this placement early", "提前結束實習配對";
+    EndPlacementHelp => "Say why: program staff see it, and the mentor no longer has access to the student's space.", "請說明原因：計畫人員會看到，導師也將無法再存取學生的空間。";
+    EndPlacementReason => "Why it ends", "結束原因";
+    EndPlacementButton => "End the placement", "結束實習配對";
+    EndPlacementNeedsReason => "Say why the placement ends.", "請說明結束的原因。";
+    EndedEarlyBecause => "Ended early", "提前結束";
     FlagHandle => "Handle", "處理";
     FlagBeingHandled => "program staff are on it", "計畫人員處理中";
     FlagYouHandle => "you are on it", "由你處理中";

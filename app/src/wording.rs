@@ -93,7 +93,11 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "published_at" => ("Published", "發布時間"),
         "ranking_deadline" => ("Ranking deadline", "志願截止時間"),
         "rating" => ("Rating", "評分"),
-        "reason" => ("Reason", "理由"),
+        "reason" | "end_reason" => ("Reason", "理由"),
+        "snoozed_until" => ("Back on", "延後到"),
+        "occurrence" => ("Flag", "提醒"),
+        "ended_by" => ("Ended by", "結束者"),
+        "ended_at" => ("Ended", "結束時間"),
         "residence_card_expiry" => ("Residence card expiry", "居留證到期日"),
         "placement_start" => ("Placement start", "實習開始日"),
         "placement_end" => ("Placement end", "實習結束日"),
@@ -327,6 +331,10 @@ fn denial_text(lang: Lang, denial: Denial) -> &'static str {
             "Program staff handle pair-health flags.",
             "配對狀況提醒由計畫人員處理。",
         ),
+        Denial::NotYourPlacement => (
+            "Only the student, their mentor or program staff can end a placement.",
+            "只有學生本人、其導師或計畫人員可以結束實習配對。",
+        ),
     };
     pick(lang, en, zh)
 }
@@ -461,6 +469,7 @@ fn action_label(lang: Lang, mutation: &Mutation) -> &'static str {
         Mutation::Update { .. } => ("Edit", "編輯"),
         Mutation::Delete { .. } => ("Delete", "刪除"),
         Mutation::SetPlacementState { .. } => ("Change the state of", "變更狀態："),
+        Mutation::EndPlacement { .. } => ("End early", "提前結束"),
         Mutation::SetTaskDone { done: true, .. } => ("Tick off", "完成"),
         Mutation::SetTaskDone { done: false, .. } => ("Reopen", "重新開啟"),
         Mutation::LogSession { .. } => ("Log notes of", "記錄筆記："),
@@ -835,6 +844,7 @@ mod tests {
             Denial::SummariesByServer,
             Denial::NotYourMentee,
             Denial::FlagsByStaff,
+            Denial::NotYourPlacement,
         ] {
             errors.push(MutationError::forbidden(denial));
         }

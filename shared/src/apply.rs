@@ -175,7 +175,14 @@ fn locked_fields(kind: RecordKind, role: Role) -> &'static [&'static str] {
         RecordKind::Task => &["created_by"],
         RecordKind::Feedback => &["author", "session_id"],
         RecordKind::ConcernFlag => &["raised_by", "raised_at", "student_id"],
-        RecordKind::Placement => &["state", "student_id", "started_at"],
+        RecordKind::Placement => &[
+            "state",
+            "student_id",
+            "started_at",
+            "end_reason",
+            "ended_by",
+            "ended_at",
+        ],
         RecordKind::MentoringSession => &["state"],
         RecordKind::JobApplication => &["stage"],
         // Counted by the server from the students' answers (`summary::count_going`).
@@ -281,6 +288,40 @@ pub fn apply(
                 placement.started_at = Some(ctx.now);
             }
         }),
+        Mutation::EndPlacement { reason, .. } => {
+            // The student, the placement's own mentor, or staff: judged before existence for
+            // anyone who cannot push here.
+            if ctx.actor.role != Role::Staff && !access.can_push() {
+                return Err(MutationError::forbidden(Denial::NoAccess));
+            }
+            let Some(Entity::Placement(mut placement)) = existing else {
+                return Err(MutationError::NotFound {
+                    kind,
+                    id: id.to_string(),
+                });
+            };
+            let theirs = match ctx.actor.role {
+                Role::Staff => true,
+                Role::Student => placement.student_id == ctx.actor.user_id,
+                Role::Mentor => placement.mentor_id == ctx.actor.user_id,
+            };
+            if !theirs {
+                return Err(MutationError::forbidden(Denial::NotYourPlacement));
+            }
+            let reason = reason.trim();
+            if reason.is_empty() {
+                return Err(MutationError::invalid("reason", Problem::Required));
+            }
+            advance(
+                &mut placement.state,
+                PlacementState::EndedEarly,
+                PlacementState::can_become,
+            )?;
+            placement.end_reason = reason.to_owned();
+            placement.ended_by = Some(ctx.actor.user_id.clone());
+            placement.ended_at = Some(ctx.now);
+            write(Entity::Placement(placement))
+        }
         Mutation::SetTaskDone { done, .. } => edit!(Entity::Task, |task| task.done = *done),
         Mutation::LogSession {
             notes, next_steps, ..
@@ -424,8 +465,13 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
         Entity::Feedback(feedback) => feedback.author = me,
         // Nobody has answered a new workshop yet; the server counts the answers from then on.
         Entity::Workshop(workshop) => workshop.going = 0,
-        // A placement starts when it becomes active, never at creation.
-        Entity::Placement(placement) => placement.started_at = None,
+        // A placement starts when it becomes active, never at creation, and has not ended.
+        Entity::Placement(placement) => {
+            placement.started_at = None;
+            placement.end_reason = String::new();
+            placement.ended_by = None;
+            placement.ended_at = None;
+        }
         Entity::ConcernFlag(flag) => {
             flag.raised_by = me;
             flag.raised_at = Some(ctx.now);

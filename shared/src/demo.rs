@@ -550,6 +550,9 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                     mentor_id,
                     state: PlacementState::Confirmed,
                     started_at: None,
+                    end_reason: String::new(),
+                    ended_by: None,
+                    ended_at: None,
                 }),
             ));
             mutations.push(Mutation::SetPlacementState {

@@ -424,6 +424,15 @@ entity! {
         /// When it became active; set by `apply` from the judging clock, never by a patch.
         #[serde(default)]
         started_at: Option<DateTime<Utc>>,
+        /// Why it ended early, in the words of whoever ended it (`Mutation::EndPlacement`).
+        #[serde(default)]
+        end_reason: String,
+        /// Who ended it early (set by `apply`).
+        #[serde(default)]
+        ended_by: Option<UserId>,
+        /// When it ended early (set by `apply` from the judging clock).
+        #[serde(default)]
+        ended_at: Option<DateTime<Utc>>,
     }
 }
 
@@ -1195,6 +1204,7 @@ impl Entity {
             Entity::Placement(placement) => {
                 Check::id("student_id", placement.student_id.as_str())?;
                 Check::id("position_id", placement.position_id.as_str())?;
+                Check::text("end_reason", &placement.end_reason)?;
                 Check::id("mentor_id", placement.mentor_id.as_str())
             }
             Entity::MentoringSession(session) => {

@@ -223,6 +223,9 @@ pub enum Denial {
     /// Staff handle pair-health flags.
     #[error("program staff handle pair-health flags")]
     FlagsByStaff,
+    /// Only the student, their mentor in it or staff end a placement.
+    #[error("only the student, their mentor or program staff end a placement")]
+    NotYourPlacement,
 }
 
 /// Which program rule refused a change.

@@ -96,6 +96,14 @@ pub enum Mutation {
         /// The state it moves to.
         state: PlacementState,
     },
+    /// End a confirmed or active placement early, with why (the student, the placement's mentor
+    /// or staff).
+    EndPlacement {
+        /// The placement's id.
+        id: RecordId,
+        /// Why, in the words of whoever ends it (required).
+        reason: String,
+    },
     /// Check off (or reopen) a task.
     SetTaskDone {
         /// The task's id.
@@ -172,6 +180,7 @@ impl Mutation {
             Self::Update { .. } => "update",
             Self::Delete { .. } => "delete",
             Self::SetPlacementState { .. } => "set_placement_state",
+            Self::EndPlacement { .. } => "end_placement",
             Self::SetTaskDone { .. } => "set_task_done",
             Self::LogSession { .. } => "log_session",
             Self::CancelSession { .. } => "cancel_session",
@@ -190,7 +199,9 @@ impl Mutation {
             Self::Create { id, record } => (record.kind(), id),
             Self::Update { id, patch } => (patch.kind(), id),
             Self::Delete { kind, id } => (*kind, id),
-            Self::SetPlacementState { id, .. } => (RecordKind::Placement, id),
+            Self::SetPlacementState { id, .. } | Self::EndPlacement { id, .. } => {
+                (RecordKind::Placement, id)
+            }
             Self::SetTaskDone { id, .. } => (RecordKind::Task, id),
             Self::LogSession { id, .. } | Self::CancelSession { id } => {
                 (RecordKind::MentoringSession, id)

@@ -27,6 +27,9 @@ pub struct PlacementSummary {
     pub mentor_id: UserId,
     /// Its state.
     pub state: PlacementState,
+    /// Why it ended early (empty otherwise).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub end_reason: String,
 }
 
 /// How many of something fell in one month (`YYYY-MM`).
@@ -116,6 +119,7 @@ pub fn summarize(
                 position_id: placement.position_id,
                 mentor_id: placement.mentor_id,
                 state: placement.state,
+                end_reason: placement.end_reason,
             });
         }
     }

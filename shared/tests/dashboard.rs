@@ -45,6 +45,7 @@ fn placement(id: &str, position: &str, mentor: &str, state: PlacementState) -> P
         position_id: rid(position),
         mentor_id: UserId::from(mentor),
         state,
+        end_reason: String::new(),
     }
 }
 

@@ -464,6 +464,9 @@ fn validation_table() {
                     mentor_id: UserId::from("m"),
                     state: imp_shared::domain::PlacementState::Confirmed,
                     started_at: None,
+                    end_reason: String::new(),
+                    ended_by: None,
+                    ended_at: None,
                 }),
             ),
             Some("forbidden"),
@@ -516,6 +519,9 @@ fn state_machines_refuse_illegal_steps() {
             mentor_id: UserId::from("m-1"),
             state: imp_shared::domain::PlacementState::Proposed,
             started_at: None,
+            end_reason: String::new(),
+            ended_by: None,
+            ended_at: None,
         }),
     };
     assert!(run(&mut records, &staff, &space, &placement).is_ok());
@@ -563,6 +569,9 @@ fn a_placement_starts_when_it_becomes_active_by_the_judging_clock() {
             mentor_id: UserId::from("m-1"),
             state: PlacementState::Confirmed,
             started_at: sent,
+            end_reason: String::new(),
+            ended_by: None,
+            ended_at: None,
         }),
     };
     assert!(run(&mut records, &staff, &space, &create).is_ok());
@@ -594,6 +603,110 @@ fn a_placement_starts_when_it_becomes_active_by_the_judging_clock() {
 }
 
 #[test]
+fn a_placement_is_ended_early_by_its_student_or_mentor_with_a_reason() {
+    use imp_shared::domain::{Placement, PlacementState};
+    use imp_shared::error::{Denial, Problem};
+    let staff = actor("staff-1", Role::Staff);
+    let alice = actor("alice", Role::Student);
+    let mentor = actor("m-1", Role::Mentor);
+    let other_mentor = actor("m-2", Role::Mentor);
+    let space = alice_space();
+    let placement = |state| {
+        Entity::Placement(Placement {
+            student_id: UserId::from("alice"),
+            position_id: RecordId::from("pos-1"),
+            mentor_id: UserId::from("m-1"),
+            state,
+            started_at: None,
+            end_reason: String::new(),
+            ended_by: None,
+            ended_at: None,
+        })
+    };
+    let end = |reason: &str| Mutation::EndPlacement {
+        id: RecordId::from("p1"),
+        reason: reason.to_owned(),
+    };
+    let fresh = |state| {
+        let mut records = MemoryRecords::default();
+        let create = Mutation::Create {
+            id: RecordId::from("p1"),
+            record: placement(PlacementState::Confirmed),
+        };
+        assert!(run(&mut records, &staff, &space, &create).is_ok());
+        if state == PlacementState::Active {
+            let active = Mutation::SetPlacementState {
+                id: RecordId::from("p1"),
+                state,
+            };
+            assert!(run(&mut records, &staff, &space, &active).is_ok());
+        }
+        records
+    };
+    let ended =
+        |records: &MemoryRecords| match records.get(RecordKind::Placement, &RecordId::from("p1")) {
+            Some(Entity::Placement(placement)) => (
+                placement.state,
+                placement.end_reason,
+                placement.ended_by,
+                placement.ended_at,
+            ),
+            other => panic!("no placement: {other:?}"),
+        };
+    for (who, state) in [
+        (&alice, PlacementState::Active),
+        (&mentor, PlacementState::Active),
+        (&mentor, PlacementState::Confirmed),
+        (&staff, PlacementState::Active),
+    ] {
+        let mut records = fresh(state);
+        // Without a reason: refused, nothing changes.
+        assert_eq!(
+            run(&mut records, who, &space, &end("   ")),
+            Err(MutationError::invalid("reason", Problem::Required))
+        );
+        assert_eq!(ended(&records).0, state);
+        assert!(run(
+            &mut records,
+            who,
+            &space,
+            &end(" The company closed its Taipei office. ")
+        )
+        .is_ok());
+        assert_eq!(
+            ended(&records),
+            (
+                PlacementState::EndedEarly,
+                "The company closed its Taipei office.".to_owned(),
+                Some(who.user_id.clone()),
+                Some(now())
+            ),
+            "{who:?} from {state:?}"
+        );
+        // Once ended, it cannot end again.
+        assert!(run(&mut records, who, &space, &end("again")).is_err());
+    }
+    // Another mentor may not (they cannot even reach the space), and the fields are not patched.
+    let mut records = fresh(PlacementState::Active);
+    assert_eq!(
+        run(&mut records, &other_mentor, &space, &end("not mine")),
+        Err(MutationError::forbidden(Denial::NoAccess))
+    );
+    let patch = Mutation::Update {
+        id: RecordId::from("p1"),
+        patch: serde_json::from_value(serde_json::json!({
+            "kind": "placement", "fields": { "end_reason": "sneaky" },
+        }))
+        .unwrap_or_else(|error| panic!("a patch: {error}")),
+    };
+    assert_eq!(
+        run(&mut records, &staff, &space, &patch),
+        Err(MutationError::invalid("end_reason", Problem::Locked))
+    );
+    assert_eq!(ended(&records).0, PlacementState::Active);
+}
+
+#[test]
 fn mentor_access_follows_the_placement() {
     let staff = actor("staff-1", Role::Staff);
     let mentor = actor("m-1", Role::Mentor);
@@ -615,6 +728,9 @@ fn mentor_access_follows_the_placement() {
             mentor_id: UserId::from("m-1"),
             state: imp_shared::domain::PlacementState::Confirmed,
             started_at: None,
+            end_reason: String::new(),
+            ended_by: None,
+            ended_at: None,
         }),
     };
     assert!(run(&mut records, &staff, &space, &placement).is_ok());

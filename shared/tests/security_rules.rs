@@ -68,6 +68,7 @@ fn summary(mentor: &str, state: PlacementState) -> Entity {
             position_id: id("p1"),
             mentor_id: UserId::from(mentor),
             state,
+            end_reason: String::new(),
         }],
         sessions_held: vec![],
         sessions_scheduled: 0,
@@ -405,6 +406,9 @@ fn a_session_with_feedback_or_logged_keeps_its_time() {
             mentor_id: UserId::from("m-1"),
             state: PlacementState::Active,
             started_at: None,
+            end_reason: String::new(),
+            ended_by: None,
+            ended_at: None,
         }),
     );
     let with_feedback = with(&[

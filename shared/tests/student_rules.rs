@@ -251,6 +251,9 @@ fn mentors_do_not_rank_and_nobody_writes_a_ranking_directly() {
             mentor_id: UserId::from("mona"),
             state: PlacementState::Confirmed,
             started_at: None,
+            end_reason: String::new(),
+            ended_by: None,
+            ended_at: None,
         }),
     );
     let space = alice_space();
@@ -456,6 +459,9 @@ impl FeedbackSpace {
                     mentor_id: UserId::from("mona"),
                     state: PlacementState::Confirmed,
                     started_at: None,
+                    end_reason: String::new(),
+                    ended_by: None,
+                    ended_at: None,
                 }),
             },
             at(1, 9),

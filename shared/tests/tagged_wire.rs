@@ -93,6 +93,10 @@ mod derived {
             id: RecordId,
             state: PlacementState,
         },
+        EndPlacement {
+            id: RecordId,
+            reason: String,
+        },
         SetTaskDone {
             id: RecordId,
             done: bool,

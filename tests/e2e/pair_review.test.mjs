@@ -81,3 +81,32 @@ test("staff take and resolve a flag on one device; the mentor's card follows aft
   assert.equal(reviews[0].record.fields.note, "Called Amara: the card renewal is booked for 14 March.");
   assert.equal(reviews[0].record.fields.assignee, DEMO.staff.id);
 });
+
+test("a mentor ends the placement early with a reason, and staff read it on the student's page", { timeout: 300_000 }, async () => {
+  const mentor = await signedInPage(suite.profiles, suite.worker.url, DEMO.mentor.email, undefined, { at: NOW });
+  const card = mentor.page.locator('[data-testid="mentee"][data-name="Amara Patel"]');
+  const end = card.locator('[data-testid="end-placement"]');
+  await end.waitFor();
+  await end.locator("summary").click();
+  // Without a reason: refused in place, nothing written.
+  await end.locator('[data-testid="end-placement-confirm"]').click();
+  const needsReason = await catalogueText(mentor.page, "Say why the placement ends.");
+  await until(async () => (await end.locator('[data-testid="write-error"]').textContent())?.trim() === needsReason.en, { what: "the refusal" });
+  const reason = "The company moved the team to Hsinchu; Amara stays in Taipei.";
+  await end.locator("textarea").fill(reason);
+  await end.locator('[data-testid="end-placement-confirm"]').click();
+
+  const student = await new Api(suite.worker.url).login(DEMO.student.email);
+  const placement = await until(async () => {
+    const changes = await student.pullAll(SPACE);
+    return changes.find((change) => change.key.kind === "placement" && change.record?.fields.state === "ended_early");
+  }, { timeoutMs: 60_000, what: "the placement to end on the server" });
+  assert.equal(placement.record.fields.end_reason, reason);
+  assert.equal(placement.record.fields.ended_by, DEMO.mentor.id);
+
+  const staff = await signedInPage(suite.profiles, suite.worker.url, DEMO.staff.email, undefined, { at: NOW });
+  await staff.page.goto(`${suite.worker.url}/student?id=${DEMO.student.id}`);
+  const shown = staff.page.locator('[data-testid="student-placement"][data-state="ended_early"] [data-testid="placement-end-reason"]');
+  await shown.waitFor({ timeout: 60_000 });
+  assert.ok((await shown.textContent()).includes(reason), await shown.textContent());
+});

@@ -6,6 +6,7 @@ pub mod checkin;
 pub mod concern;
 pub mod concern_inbox;
 pub mod dashboard;
+pub mod end_placement;
 pub mod goals;
 pub mod hiring;
 pub mod home;

@@ -14,6 +14,7 @@ use crate::components::form::{Bound, Draft, Field, Input, Select};
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write;
 use crate::i18n::{use_i18n, Msg};
+use crate::pages::end_placement::EndPlacement;
 use crate::sync::hooks::{use_pending_ids, use_session, use_typed, use_write, WriteErrorLine};
 
 /// A typed list ("English, 中文、Vietnamese") split on Latin and Chinese commas.
@@ -52,6 +53,12 @@ pub fn ProfilePage() -> impl IntoView {
         <MenteePicker working=working />
         <Show when=has_profile>
             <ProfileForm space_id=space profile=profile editable=editable />
+        </Show>
+        <Show when=move || editable.get()>
+            <section class="card">
+                <h2 class="card-title">{i18n.tr(Msg::MyPlacement)}</h2>
+                <EndPlacement space=space />
+            </section>
         </Show>
     }
 }

@@ -133,12 +133,18 @@ pub fn StudentPage() -> impl IntoView {
                                 let title = position_label(&p.position_id);
                                 let mentor = mentor_name(&p.mentor_id);
                                 let state = p.state;
+                                let reason = (!p.end_reason.is_empty()).then(|| p.end_reason.clone());
                                 view! {
                                     <li class="list-item" data-testid="student-placement"
                                         data-state=placement_state_name(state)>
                                         <div class="grow">
                                             <p class="item-title">{title}</p>
                                             <p class="item-meta">{mentor}</p>
+                                            {reason.map(|reason| view! {
+                                                <p class="item-body" data-testid="placement-end-reason">
+                                                    <strong>{i18n.tr(Msg::EndedEarlyBecause)}": "</strong>{reason}
+                                                </p>
+                                            })}
                                         </div>
                                         <span class="pill">{i18n.tr(placement_msg(state))}</span>
                                     </li>

@@ -839,6 +839,9 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<Stats, String> {
                     mentor_id: UserId::from("m-1"),
                     state: PlacementState::Confirmed,
                     started_at: None,
+                    end_reason: String::new(),
+                    ended_by: None,
+                    ended_at: None,
                 }),
             ));
         }
@@ -1219,6 +1222,9 @@ fn random_mutation(
                         mentor_id: UserId::from("m-1"),
                         state: PlacementState::Confirmed,
                         started_at: None,
+                        end_reason: String::new(),
+                        ended_by: None,
+                        ended_at: None,
                     }),
                 };
             }

@@ -13,6 +13,7 @@ use super::{date_time, use_placement};
 use crate::components::space_picker::use_student_spaces;
 use crate::i18n::{days_left_text, use_i18n, Msg};
 use crate::pages::announcements::LatestAnnouncements;
+use crate::pages::end_placement::EndPlacement;
 use crate::pages::pair_health::MenteeFlags;
 use crate::sync::hooks::use_typed;
 use crate::zone::in_program_zone;
@@ -132,6 +133,10 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
                 <dd data-testid="mentee-deadline">{deadline}</dd>
             </dl>
             <MenteeFlags space=space.clone() />
+            <EndPlacement space=Signal::derive({
+                let space = space.clone();
+                move || Some(space.clone())
+            }) />
             <div class="card-links">
                 <A href=sessions_link attr:class="button button-small">{i18n.tr(Msg::Sessions)}</A>
                 <A href=tasks_link attr:class="button button-small">{i18n.tr(Msg::Tasks)}</A>
