@@ -25,7 +25,7 @@ mkdir -p "$ROOT/target"
 seed_secret="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 (cd worker && exec setsid wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$PERSIST" \
    --var IMP_DEMO:on --var "IMP_SEED_SECRET:$seed_secret" \
-   --show-interactive-dev-session=false --live-reload=false) >"$log" 2>&1 &
+   --test-scheduled --show-interactive-dev-session=false --live-reload=false) >"$log" 2>&1 &
 server=$!
 stop() {
   trap - INT TERM EXIT
