@@ -344,6 +344,18 @@ describe("web push reminders", { timeout: 300_000 }, () => {
       assert.equal(received(leaving).length, 0);
     });
 
+    test("signing out of the session that subscribed a device forgets it", async () => {
+      // A second session of the student, on a phone someone else will use next.
+      const phone = await anon.login(DEMO.student.email);
+      const device = await subscribe("/push/shared-phone", {}, phone);
+      const out = await phone.request("POST", "/api/v1/auth/logout", { body: {} });
+      assert.equal(out.status, 200, out.text);
+      // The session's reminder would be new to this device; it is not sent.
+      const counts = await run(minutes(69));
+      assert.deepEqual(counts, { sent: 0, held: 0, removed: 0, failed: 0 });
+      assert.equal(received(device).length, 0, "nothing reaches the signed-out phone");
+    });
+
     test("more than three new items make one summary; three go one by one", async () => {
       const tasks = async (n, title) => {
         const ids = Array.from({ length: n }, () => uniqueId("task"));

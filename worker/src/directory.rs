@@ -310,13 +310,26 @@ impl Directory {
     pub async fn end_session(&self, token: &str) -> Result<(), ApiError> {
         let token_hash = auth::token_hash(token);
         SESSIONS.with(|cache| cache.borrow_mut().forget(&token_hash));
-        self.db
-            .prepare("DELETE FROM sessions WHERE token_hash = ?1")
-            .bind(&[text(&token_hash)])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+        // Signing out also forgets the devices this session asked push reminders for (and what
+        // they were sent), so a shared phone gets no more of this person's reminders.
+        let statements = vec![
+            self.db
+                .prepare("DELETE FROM sessions WHERE token_hash = ?1")
+                .bind(&[text(&token_hash)])
+                .map_err(storage)?,
+            self.db
+                .prepare(
+                    "DELETE FROM push_sent WHERE endpoint IN \
+                     (SELECT endpoint FROM push_subscriptions WHERE session_hash = ?1)",
+                )
+                .bind(&[text(&token_hash)])
+                .map_err(storage)?,
+            self.db
+                .prepare("DELETE FROM push_subscriptions WHERE session_hash = ?1")
+                .bind(&[text(&token_hash)])
+                .map_err(storage)?,
+        ];
+        self.db.batch(statements).await.map_err(storage)?;
         Ok(())
     }
 
@@ -827,6 +840,8 @@ pub struct PushSubscriptionRow {
     pub quiet_zone: String,
     /// The app's origin (what a tap opens).
     pub origin: String,
+    /// The SHA-256 of the session that subscribed it (its sign-out forgets the device).
+    pub session_hash: String,
 }
 
 /// Push subscriptions, reminders sent, calendar feeds.
@@ -863,11 +878,11 @@ impl Directory {
         self.db
             .prepare(
                 "INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, lang, categories, \
-                 quiet_start, quiet_end, quiet_zone, origin, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                 quiet_start, quiet_end, quiet_zone, origin, session_hash, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
                  ON CONFLICT(endpoint) DO UPDATE SET user_id = ?2, p256dh = ?3, auth = ?4, \
                  lang = ?5, categories = ?6, quiet_start = ?7, quiet_end = ?8, quiet_zone = ?9, \
-                 origin = ?10",
+                 origin = ?10, session_hash = ?11",
             )
             .bind(&[
                 text(&row.endpoint),
@@ -880,6 +895,7 @@ impl Directory {
                 number(row.quiet_end),
                 text(&row.quiet_zone),
                 text(&row.origin),
+                text(&row.session_hash),
                 text(&now.to_rfc3339()),
             ])
             .map_err(storage)?
@@ -925,7 +941,7 @@ impl Directory {
         self.db
             .prepare(
                 "SELECT endpoint, user_id, p256dh, auth, lang, categories, quiet_start, quiet_end, \
-                 quiet_zone, origin FROM push_subscriptions ORDER BY user_id, endpoint",
+                 quiet_zone, origin, session_hash FROM push_subscriptions ORDER BY user_id, endpoint",
             )
             .all()
             .await

@@ -16,7 +16,7 @@ use imp_shared::reminder::{
 };
 
 use crate::components::form::{Check, Select};
-use crate::i18n::{use_i18n, Msg};
+use crate::i18n::{use_i18n, Lang, Msg};
 use crate::sync::hooks::use_session;
 use crate::sync::transport::{self, TransportError};
 use crate::wording::{server_call_msg, ServerCall};
@@ -130,7 +130,8 @@ async fn push_manager() -> Result<JsValue, DeviceProblem> {
         .ok_or(DeviceProblem::Unsupported)?
         .dyn_into()
         .map_err(|_| DeviceProblem::Unsupported)?;
-    let registration = JsFuture::from(ready)
+    // A service worker that never becomes ready (its install failed) must not hang the caller.
+    let registration = within(ready, SUBSCRIBE_TIMEOUT_MS)
         .await
         .map_err(|_| DeviceProblem::Unsupported)?;
     property(&registration, "pushManager").ok_or(DeviceProblem::Unsupported)
@@ -161,23 +162,37 @@ async fn subscribe_device(key: &[u8]) -> Result<(String, SubscriptionKeys), Devi
             leptos::logging::warn!("push subscribe: {error:?}");
             DeviceProblem::Service
         })?;
-    let json = Reflect::get(&subscription, &JsValue::from_str("toJSON"))
-        .ok()
-        .and_then(|function| function.dyn_into::<Function>().ok())
-        .and_then(|function| function.call0(&subscription).ok())
-        .ok_or(DeviceProblem::Service)?;
+    subscription_of(&subscription).ok_or(DeviceProblem::Service)
+}
+
+/// The endpoint and keys of a `PushSubscription` (from its `toJSON()`).
+fn subscription_of(subscription: &JsValue) -> Option<(String, SubscriptionKeys)> {
+    let json = property(subscription, "toJSON")?
+        .dyn_into::<Function>()
+        .ok()?
+        .call0(subscription)
+        .ok()?;
+    let keys = property(&json, "keys")?;
     let text = |target: &JsValue, name: &str| property(target, name).and_then(|v| v.as_string());
-    let keys = property(&json, "keys").ok_or(DeviceProblem::Service)?;
-    match (
-        text(&json, "endpoint"),
-        text(&keys, "p256dh"),
-        text(&keys, "auth"),
-    ) {
-        (Some(endpoint), Some(p256dh), Some(auth)) => {
-            Ok((endpoint, SubscriptionKeys { p256dh, auth }))
-        }
-        _ => Err(DeviceProblem::Service),
+    Some((
+        text(&json, "endpoint")?,
+        SubscriptionKeys {
+            p256dh: text(&keys, "p256dh")?,
+            auth: text(&keys, "auth")?,
+        },
+    ))
+}
+
+/// This device's subscription as the browser holds it (no permission asked), if any.
+async fn current_subscription() -> Option<(String, SubscriptionKeys)> {
+    let manager = push_manager().await.ok()?;
+    let subscription = call(&manager, "getSubscription", &Array::new())
+        .await
+        .ok()?;
+    if subscription.is_null() || subscription.is_undefined() {
+        return None;
     }
+    subscription_of(&subscription)
 }
 
 /// Unsubscribes this device at the browser's push service (best effort).
@@ -189,6 +204,18 @@ async fn unsubscribe_device() {
         if !subscription.is_null() && !subscription.is_undefined() {
             let _ = call(&subscription, "unsubscribe", &Array::new()).await;
         }
+    }
+}
+
+/// Before signing out: this browser stops push reminders at its push service (the server forgets
+/// the device when the session ends), and the person's keys and calendar link leave this device.
+pub async fn forget_this_device(user: &str) {
+    if load_device(user).is_some() {
+        unsubscribe_device().await;
+        save_device(user, None);
+    }
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(&feed_key(user));
     }
 }
 
@@ -326,6 +353,38 @@ pub fn PushReminders() -> impl IntoView {
             })
             .collect_view()
     };
+    // Reminders follow the app's language: a change of language while they are on tells the
+    // server (the device's subscription stays as it is).
+    Effect::new(move |previous: Option<Lang>| {
+        let lang = i18n.lang.get();
+        if previous.is_some_and(|previous| previous != lang) && on.get_untracked() {
+            if let (Some(session), Some(user)) = (session.get_untracked(), user()) {
+                leptos::task::spawn_local(async move {
+                    let (Some(device), Some((endpoint, keys))) =
+                        (load_device(&user), current_subscription().await)
+                    else {
+                        return;
+                    };
+                    let request = SubscriptionRequest {
+                        endpoint,
+                        keys,
+                        lang: lang.tag().to_owned(),
+                        categories: device.categories,
+                        quiet: QuietHours {
+                            start: device.start,
+                            end: device.end,
+                            zone: PROGRAM_ZONE.to_owned(),
+                        },
+                    };
+                    if let Err(error) = transport::put_subscription(&session.token, &request).await
+                    {
+                        problem.set(Some(server_call_msg(ServerCall::Reminders, &error)));
+                    }
+                });
+            }
+        }
+        lang
+    });
     let save_again = save.clone();
     view! {
         <section class="card" data-local="device-reminders">

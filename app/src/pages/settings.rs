@@ -10,7 +10,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::shell::LanguageSwitch;
 use crate::components::toast::Toasts;
 use crate::i18n::{use_i18n, Msg};
-use crate::pages::reminders::{CalendarFeed, PushReminders};
+use crate::pages::reminders::{forget_this_device, CalendarFeed, PushReminders};
 use crate::sync::hooks::{spawn_with_engine, use_engine, use_session, use_sync_status};
 
 /// The settings screen.
@@ -24,7 +24,11 @@ pub fn SettingsPage() -> impl IntoView {
     let toasts = use_context::<Toasts>();
     let role = move || session.get().map(|s| s.user.role);
     let sign_out = Callback::new(move |()| {
+        let user = session.get_untracked().map(|s| s.user.id.0);
         spawn_with_engine(handle, move |engine| async move {
+            if let Some(user) = user {
+                forget_this_device(&user).await;
+            }
             // The toast says it in the reader's language; the session and outbox stay as they were.
             if let (Err(_), Some(toasts)) = (engine.sign_out().await, toasts) {
                 toasts.0.set(Some(

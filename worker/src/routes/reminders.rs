@@ -16,7 +16,7 @@ use crate::auth;
 use crate::config::test_hooks;
 use crate::directory::PushSubscriptionRow;
 use crate::error::ApiError;
-use crate::http::{calendar_response, json_response, query_param, read_json};
+use crate::http::{bearer_token, calendar_response, json_response, query_param, read_json};
 use crate::reminders::{self, offset_in, read_spaces, VapidKey};
 
 /// `{"ok": true}`.
@@ -85,6 +85,7 @@ pub(super) async fn subscribe(mut request: Request, env: &Env) -> Result<Respons
         quiet_end: i64::from(body.quiet.end),
         quiet_zone: body.quiet.zone,
         origin: origin_of(&request)?,
+        session_hash: auth::token_hash(&bearer_token(&request).unwrap_or_default()),
     };
     directory.put_subscription(&row, Utc::now()).await?;
     Ok(json_response(&Done { ok: true }, 200))
