@@ -165,7 +165,8 @@ messages! {
     SeverityMedium => "This week", "本週處理";
     SeverityLow => "Worth a look", "留意";
     HowFlagsWork => "How your mentoring is looked after", "我們如何關心您的輔導";
-    HowFlagsWorkText => "Your mentor and program staff see simple signs when mentoring seems to stall: no first session two weeks after your placement starts, no session for 30 days, a session rated 1 or 2, feedback from only one side, a visa step overdue, or a task overdue by more than a week. They come only from what you and your mentor record in this app, so that someone can check in with you.", "當輔導似乎停滯時，您的導師與計畫人員會看到簡單的提示：實習開始兩週後仍未進行第一次會談、30 天沒有會談、會談評分為 1 或 2、只有一方留下回饋、簽證步驟逾期，或任務逾期超過一週。這些提示只來自您與導師在本應用程式中記錄的內容，目的是讓有人能主動關心您。";
+    HowFlagsWorkText => "Your mentor and program staff see simple signs when mentoring seems to stall: no first session two weeks after your placement starts, no session for 30 days, a session rated 1 or 2, feedback from only one side, a visa step overdue, a task overdue by more than a week, or 21 days without opening this app during your placement. They come only from what you and your mentor record in this app and from the day each of you last opened it (shown to the two of you and to staff as \"Last active\"; nothing else about your use is kept), so that someone can check in with you.", "當輔導似乎停滯時，您的導師與計畫人員會看到簡單的提示：實習開始兩週後仍未進行第一次會談、30 天沒有會談、會談評分為 1 或 2、只有一方留下回饋、簽證步驟逾期、任務逾期超過一週，或實習期間 21 天未開啟本應用程式。這些提示只來自您與導師在本應用程式中記錄的內容，以及你們各自最近一次開啟本應用程式的日期（以「最近使用」顯示給你們兩位與計畫人員；不保留其他使用紀錄），目的是讓有人能主動關心您。";
+    LastActive => "Last active", "最近使用";
     InboxShowDismissed => "Show dismissed again", "重新顯示已略過的項目";
     Reason => "Reason", "原因";
     ConfirmSignOutTitle => "Sign out with unsynced changes?", "仍有未同步的變更，確定登出？";

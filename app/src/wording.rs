@@ -39,6 +39,7 @@ pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
         RecordKind::ConcernFlag => ("Concern", "關注事項"),
         RecordKind::StaffNote => ("Staff note", "工作人員備註"),
         RecordKind::FlagReview => ("Pair-health flag review", "配對狀況提醒的處理"),
+        RecordKind::Activity => ("Last active", "最近使用時間"),
         RecordKind::Enrollment => ("Enrolment", "註冊"),
         RecordKind::CheckinCode => ("Check-in code", "簽到碼"),
         RecordKind::StudentSummary => ("Student summary", "學生摘要"),
@@ -319,6 +320,10 @@ fn denial_text(lang: Lang, denial: Denial) -> &'static str {
             "導師只能修改自己新增的項目。",
         ),
         Denial::MentorMayNot => ("Mentors may not change this.", "導師無法變更此項目。"),
+        Denial::ActivityByServer => (
+            "When someone was last active is recorded by the server.",
+            "最近使用時間由伺服器記錄。",
+        ),
         Denial::SummariesByServer => (
             "Student summaries are kept by the server.",
             "學生摘要由伺服器維護。",
@@ -845,6 +850,7 @@ mod tests {
             Denial::NotYourMentee,
             Denial::FlagsByStaff,
             Denial::NotYourPlacement,
+            Denial::ActivityByServer,
         ] {
             errors.push(MutationError::forbidden(denial));
         }
@@ -1067,6 +1073,13 @@ pub fn flag_text(
         Flag::TasksOverdue { count, since } => format!(
             "{count} tasks are overdue by more than a week (since {})",
             format_date(lang, *since)
+        ),
+        Flag::Inactive { since, days } if zh => {
+            format!("學生已 {days} 天未使用本應用程式（自 {}）", day(*since))
+        }
+        Flag::Inactive { since, days } => format!(
+            "The student has not used the app for {days} days (since {})",
+            day(*since)
         ),
     }
 }

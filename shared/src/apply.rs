@@ -230,6 +230,9 @@ pub fn apply(
     if kind == RecordKind::StudentSummary {
         return Err(MutationError::forbidden(Denial::SummariesByServer));
     }
+    if kind == RecordKind::Activity {
+        return Err(MutationError::forbidden(Denial::ActivityByServer));
+    }
     let own_action_only = matches!(kind, RecordKind::Ranking | RecordKind::Attendance)
         && ctx.actor.role != Role::Staff;
     if own_action_only && matches!(mutation, Mutation::Create { .. } | Mutation::Update { .. }) {

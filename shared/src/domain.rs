@@ -606,6 +606,18 @@ entity! {
 }
 
 entity! {
+    /// When someone last used the app in a student's space: the student themselves or a mentor
+    /// (one record per person, its id the person's user id). Written by the server when that
+    /// person's app pulls the space, at most once an hour ([`crate::server::ACTIVITY_REFRESH_MINUTES`]);
+    /// nobody writes it through a mutation. The pair's cards show it as "last active", and the
+    /// student's feeds the pair-health rule on inactivity.
+    Activity / ActivityPatch {
+        user_id: UserId,
+        at: DateTime<Utc>,
+    }
+}
+
+entity! {
     /// A staff-internal note about a student.
     StaffNote / StaffNotePatch {
         student_id: UserId,
@@ -882,6 +894,7 @@ kinds! {
     Feedback(Feedback, FeedbackPatch) = "feedback" in Student;
     Outcome(Outcome, OutcomePatch) = "outcome" in Student;
     FlagReview(FlagReview, FlagReviewPatch) = "flag_review" in Student;
+    Activity(Activity, ActivityPatch) = "activity" in Student;
     ConcernFlag(ConcernFlag, ConcernFlagPatch) = "concern_flag" in Staff;
     StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
     Enrollment(Enrollment, EnrollmentPatch) = "enrollment" in Staff;
@@ -1293,6 +1306,10 @@ impl Entity {
             Entity::StaffNote(note) => {
                 Check::id("student_id", note.student_id.as_str())?;
                 Check::required_text("text", &note.text)
+            }
+            Entity::Activity(activity) => {
+                Check::id("user_id", activity.user_id.as_str())?;
+                Check::instant("at", activity.at)
             }
             Entity::FlagReview(review) => {
                 Check::line("occurrence", &review.occurrence)?;

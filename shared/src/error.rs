@@ -226,6 +226,9 @@ pub enum Denial {
     /// Only the student, their mentor in it or staff end a placement.
     #[error("only the student, their mentor or program staff end a placement")]
     NotYourPlacement,
+    /// Last-active records are written by the server when someone's app syncs.
+    #[error("when someone was last active is recorded by the server")]
+    ActivityByServer,
 }
 
 /// Which program rule refused a change.

@@ -14,7 +14,10 @@
 //! - only one side answered on a session whose week to answer is over (of the last
 //!   [`QUIET_DAYS`] days);
 //! - visa steps overdue (high: a missed immigration deadline can cost the right to stay);
-//! - tasks overdue by more than [`TASK_GRACE_DAYS`] days.
+//! - tasks overdue by more than [`TASK_GRACE_DAYS`] days;
+//! - the student not active in the app for [`INACTIVE_DAYS`] days (counted from their last
+//!   activity in their space, an [`Activity`] record the server writes when their app syncs, to
+//!   the start of that day in UTC; or from the placement's start when that is later).
 //!
 //! Only an active placement is watched; a pair that ended has nothing to flag. Pure and tested on
 //! tables of situations in `shared/tests/health.rs`.
@@ -23,7 +26,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Feedback, FlagReview, FlagReviewState, MentoringSession, Placement, PlacementState,
+    Activity, Feedback, FlagReview, FlagReviewState, MentoringSession, Placement, PlacementState,
     SessionState, Task, VisaStep,
 };
 use crate::feedback::{reveal_at, session_end};
@@ -36,6 +39,8 @@ pub const FIRST_SESSION_DAYS: i64 = 14;
 pub const QUIET_DAYS: i64 = 30;
 /// Days a task may be overdue before it is flagged.
 pub const TASK_GRACE_DAYS: i64 = 7;
+/// Days a student may go without using the app during a placement before it is flagged.
+pub const INACTIVE_DAYS: i64 = 21;
 /// The highest rating that counts as low.
 pub const LOW_RATING: u8 = 2;
 
@@ -64,6 +69,10 @@ pub struct PairFacts {
     /// Staff's reviews of flags, by rule (the review's record id).
     #[serde(default)]
     pub reviews: Vec<(RecordId, FlagReview)>,
+    /// The student's last activity in the app, to the start of that day in UTC (so the summary
+    /// staff read changes at most once a day).
+    #[serde(default)]
+    pub last_active: Option<DateTime<Utc>>,
 }
 
 /// An active placement, as the rules see it.
@@ -93,6 +102,8 @@ pub struct PairRecords<'a> {
     pub visa_steps: &'a [(RecordId, VisaStep)],
     /// Staff's reviews of flags.
     pub reviews: &'a [(RecordId, FlagReview)],
+    /// When each person was last active in the space.
+    pub activity: &'a [(RecordId, Activity)],
 }
 
 /// The facts of a student's space.
@@ -161,6 +172,14 @@ pub fn facts(records: PairRecords<'_>) -> PairFacts {
         visa_due,
         tasks_due,
         reviews: records.reviews.to_vec(),
+        last_active: records
+            .activity
+            .iter()
+            .filter(|(_, activity)| Some(&activity.user_id) == records.student)
+            .map(|(_, activity)| activity.at)
+            .max()
+            .and_then(|at| at.date_naive().and_hms_opt(0, 0, 0))
+            .map(|midnight| midnight.and_utc()),
     }
 }
 
@@ -220,6 +239,13 @@ pub enum Flag {
         /// The earliest due date passed.
         since: NaiveDate,
     },
+    /// The student has not used the app for a while.
+    Inactive {
+        /// Their last activity (to the start of its day), or the placement's start if later.
+        since: DateTime<Utc>,
+        /// Days since.
+        days: i64,
+    },
 }
 
 impl Flag {
@@ -227,13 +253,15 @@ impl Flag {
     pub fn severity(&self) -> Severity {
         match self {
             Flag::VisaOverdue { .. } | Flag::LowRating { .. } => Severity::High,
-            Flag::NoFirstSession { .. } | Flag::NoRecentSession { .. } => Severity::Medium,
+            Flag::NoFirstSession { .. } | Flag::NoRecentSession { .. } | Flag::Inactive { .. } => {
+                Severity::Medium
+            }
             Flag::OneSided { .. } | Flag::TasksOverdue { .. } => Severity::Low,
         }
     }
 
     /// The rule's name: `no_first_session`, `no_recent_session`, `low_rating`, `one_sided`,
-    /// `visa_overdue`, `tasks_overdue`.
+    /// `visa_overdue`, `tasks_overdue`, `inactive`.
     pub fn rule(&self) -> &'static str {
         match self {
             Flag::NoFirstSession { .. } => "no_first_session",
@@ -242,6 +270,7 @@ impl Flag {
             Flag::OneSided { .. } => "one_sided",
             Flag::VisaOverdue { .. } => "visa_overdue",
             Flag::TasksOverdue { .. } => "tasks_overdue",
+            Flag::Inactive { .. } => "inactive",
         }
     }
 
@@ -253,7 +282,8 @@ impl Flag {
             Flag::NoFirstSession { started_at: at, .. }
             | Flag::NoRecentSession { last: at, .. }
             | Flag::LowRating { session: at, .. }
-            | Flag::OneSided { session: at } => at.timestamp(),
+            | Flag::OneSided { session: at }
+            | Flag::Inactive { since: at, .. } => at.timestamp(),
             Flag::VisaOverdue { since, .. } | Flag::TasksOverdue { since, .. } => {
                 i64::from(since.num_days_from_ce())
             }
@@ -360,6 +390,16 @@ pub fn flags(facts: &PairFacts, now: DateTime<Utc>, today: NaiveDate) -> Vec<Fla
         flags.push(Flag::TasksOverdue {
             count: overdue_tasks.len(),
             since: **since,
+        });
+    }
+    let anchor = match (facts.last_active, active.started_at) {
+        (Some(last), Some(start)) => Some(last.max(start)),
+        (last, start) => last.or(start),
+    };
+    if let Some(since) = anchor.filter(|since| days_since(*since) >= INACTIVE_DAYS) {
+        flags.push(Flag::Inactive {
+            since,
+            days: days_since(since),
         });
     }
     flags.sort_by_key(|flag| std::cmp::Reverse(flag.severity()));

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::{typed, RecordView};
 use crate::domain::{
-    ApplicationStage, Entity, Feedback, FlagReview, MentoringSession, Placement, PlacementState,
-    RecordKind, SessionState, StudentSummary, Task, VisaStep,
+    Activity, ApplicationStage, Entity, Feedback, FlagReview, MentoringSession, Placement,
+    PlacementState, RecordKind, SessionState, StudentSummary, Task, VisaStep,
 };
 use crate::health::{facts, PairFacts, PairRecords};
 use crate::ids::{RecordId, UserId};
@@ -52,7 +52,7 @@ pub struct StageCount {
 
 /// The kinds of a student's records [`summarize`] reads: a push that changes none of them leaves
 /// the summary as it was, so the server does not derive it again.
-pub const SUMMARIZED_KINDS: [RecordKind; 12] = [
+pub const SUMMARIZED_KINDS: [RecordKind; 13] = [
     RecordKind::StudentProfile,
     RecordKind::Task,
     RecordKind::Feedback,
@@ -65,6 +65,7 @@ pub const SUMMARIZED_KINDS: [RecordKind; 12] = [
     RecordKind::VisaStep,
     RecordKind::Rsvp,
     RecordKind::FlagReview,
+    RecordKind::Activity,
 ];
 
 /// Whether a change to these kinds can change a student's summary.
@@ -201,6 +202,7 @@ fn pair_facts(view: &impl RecordView, student: &UserId) -> PairFacts {
     let tasks = typed::<Task>(view);
     let visa_steps = typed::<VisaStep>(view);
     let reviews = typed::<FlagReview>(view);
+    let activity = typed::<Activity>(view);
     facts(PairRecords {
         student: Some(student),
         placements: &placements,
@@ -209,6 +211,7 @@ fn pair_facts(view: &impl RecordView, student: &UserId) -> PairFacts {
         tasks: &tasks,
         visa_steps: &visa_steps,
         reviews: &reviews,
+        activity: &activity,
     })
 }
 

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use common::{at, day, from};
 use imp_shared::domain::{
-    Entity, Feedback, FlagReview, MentoringSession, Placement, Task, VisaStep,
+    Activity, Entity, Feedback, FlagReview, MentoringSession, Placement, Task, VisaStep,
 };
 use imp_shared::health::{facts, flags, shown, ActivePair, Flag, PairFacts, PairRecords, Severity};
 use imp_shared::ids::{RecordId, UserId};
@@ -81,6 +81,7 @@ fn each_rule_on_its_table() {
             "last session 29 days ago",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(29)),
                 ..PairFacts::default()
             },
@@ -90,6 +91,7 @@ fn each_rule_on_its_table() {
             "last session 30 days ago",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(30)),
                 ..PairFacts::default()
             },
@@ -99,6 +101,7 @@ fn each_rule_on_its_table() {
             "rated 2 ten days ago",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(10)),
                 low_ratings: vec![(days_ago(10), 2)],
                 ..PairFacts::default()
@@ -109,6 +112,7 @@ fn each_rule_on_its_table() {
             "rated 1 thirty-one days ago: old news",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(3)),
                 low_ratings: vec![(days_ago(31), 1)],
                 ..PairFacts::default()
@@ -119,6 +123,7 @@ fn each_rule_on_its_table() {
             "one side answered, the week to answer is over",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(10)),
                 one_sided: vec![(days_ago(10), days_ago(3))],
                 ..PairFacts::default()
@@ -129,6 +134,7 @@ fn each_rule_on_its_table() {
             "one side answered, the other still may",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(3)),
                 one_sided: vec![(days_ago(3), now() + Duration::days(4))],
                 ..PairFacts::default()
@@ -139,6 +145,7 @@ fn each_rule_on_its_table() {
             "a visa step was due yesterday",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(3)),
                 visa_due: vec![day("2027-03-09"), day("2027-04-01")],
                 ..PairFacts::default()
@@ -149,6 +156,7 @@ fn each_rule_on_its_table() {
             "a visa step is due today",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(3)),
                 visa_due: vec![day("2027-03-10")],
                 ..PairFacts::default()
@@ -159,6 +167,7 @@ fn each_rule_on_its_table() {
             "a task 8 days overdue",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(3)),
                 tasks_due: vec![day("2027-03-02")],
                 ..PairFacts::default()
@@ -169,8 +178,57 @@ fn each_rule_on_its_table() {
             "a task 7 days overdue: still in its week of grace",
             PairFacts {
                 active: active(Some(days_ago(90))),
+                last_active: Some(days_ago(2)),
                 last_session: Some(days_ago(3)),
                 tasks_due: vec![day("2027-03-03")],
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "the student last used the app 20 days ago",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                last_active: Some(days_ago(20)),
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "the student last used the app 21 days ago",
+            PairFacts {
+                active: active(Some(days_ago(90))),
+                last_session: Some(days_ago(3)),
+                last_active: Some(days_ago(21)),
+                ..PairFacts::default()
+            },
+            vec!["inactive"],
+        ),
+        (
+            "never active since a placement that started 21 days ago",
+            PairFacts {
+                active: active(Some(days_ago(21))),
+                last_session: Some(days_ago(3)),
+                ..PairFacts::default()
+            },
+            vec!["inactive"],
+        ),
+        (
+            "last active 40 days ago, before a placement that started 10 days ago",
+            PairFacts {
+                active: active(Some(days_ago(10))),
+                last_session: Some(days_ago(3)),
+                last_active: Some(days_ago(40)),
+                ..PairFacts::default()
+            },
+            vec![],
+        ),
+        (
+            "neither activity nor the start known: not guessed",
+            PairFacts {
+                active: active(None),
+                last_session: Some(days_ago(3)),
                 ..PairFacts::default()
             },
             vec![],
@@ -191,6 +249,7 @@ fn flags_come_most_severe_first_with_their_dates() {
         visa_due: vec![day("2027-03-01"), day("2027-02-20"), day("2027-06-01")],
         tasks_due: vec![day("2027-02-01"), day("2027-01-15"), day("2027-03-09")],
         reviews: vec![],
+        last_active: Some(days_ago(30)),
     };
     let all = flags(&facts, now(), today());
     assert_eq!(
@@ -208,6 +267,10 @@ fn flags_come_most_severe_first_with_their_dates() {
                 last: days_ago(40),
                 days: 40
             },
+            Flag::Inactive {
+                since: days_ago(30),
+                days: 30
+            },
             Flag::OneSided {
                 session: days_ago(25)
             },
@@ -223,6 +286,7 @@ fn flags_come_most_severe_first_with_their_dates() {
         [
             Severity::High,
             Severity::High,
+            Severity::Medium,
             Severity::Medium,
             Severity::Low,
             Severity::Low
@@ -294,6 +358,16 @@ fn facts_come_from_the_students_space() {
             "documents": [], "state": "todo",
         })),
     )];
+    let activity: Vec<(RecordId, Activity)> = vec![
+        (
+            RecordId::from("stu-1"),
+            from(json!({ "user_id": "stu-1", "at": "2027-03-08T15:30:00Z" })),
+        ),
+        (
+            RecordId::from("m-1"),
+            from(json!({ "user_id": "m-1", "at": "2027-03-09T23:00:00Z" })),
+        ),
+    ];
     let got = facts(PairRecords {
         student: Some(&student),
         placements: &placements,
@@ -302,6 +376,7 @@ fn facts_come_from_the_students_space() {
         tasks: &tasks,
         visa_steps: &steps,
         reviews: &[],
+        activity: &activity,
     });
     assert_eq!(
         got,
@@ -314,6 +389,8 @@ fn facts_come_from_the_students_space() {
             visa_due: vec![day("2027-04-01")],
             tasks_due: vec![day("2027-03-01")],
             reviews: vec![],
+            // The student's own latest activity, to the start of its day; not the mentor's.
+            last_active: Some(at("2027-03-08T00:00:00Z")),
         }
     );
     // And they survive the trip through a summary (JSON) unchanged.
@@ -335,6 +412,7 @@ fn staff_reviews_hide_resolved_and_snoozed_flags_of_the_same_occurrence_only() {
     let base = PairFacts {
         active: active(Some(days_ago(120))),
         last_session: Some(days_ago(40)),
+        last_active: Some(days_ago(1)),
         ..PairFacts::default()
     };
     let occurrence = flags(&base, now(), today())
@@ -453,4 +531,105 @@ fn a_resolution_needs_a_note_and_a_snooze_a_date() {
         "assigned",
         json!({ "assignee": "staff-1" })
     )));
+}
+
+#[test]
+fn the_server_notes_activity_of_the_pair_at_most_once_an_hour() {
+    use imp_shared::domain::{RecordKind, Role};
+    use imp_shared::error::{Denial, MutationError};
+    use imp_shared::ids::{ClientId, MutationSeq, ServerVersion, SpaceId};
+    use imp_shared::mutation::{Mutation, PendingMutation};
+    use imp_shared::permissions::Actor;
+    use imp_shared::protocol::{PushRequest, Verdict, PROTOCOL_VERSION, SCHEMA_VERSION};
+    use imp_shared::server::{self, MemoryServerStore, ServerStore, ACTIVITY_REFRESH_MINUTES};
+
+    let who = |id: &str, role| Actor {
+        user_id: UserId::from(id),
+        role,
+    };
+    let (student, mentor, staff) = (
+        who("stu-1", Role::Student),
+        who("m-1", Role::Mentor),
+        who("staff-1", Role::Staff),
+    );
+    let space = SpaceId::Student(UserId::from("stu-1"));
+    let mut store = MemoryServerStore::default();
+    let mut note = |actor: &Actor, space: &SpaceId, minutes: i64| {
+        let at = now() + Duration::minutes(minutes);
+        server::note_activity(&mut store, actor, space, at).ok()
+    };
+    assert_eq!(note(&student, &space, 0), Some(true), "first pull");
+    assert_eq!(note(&student, &space, 59), Some(false), "within the hour");
+    assert_eq!(
+        note(&student, &space, ACTIVITY_REFRESH_MINUTES),
+        Some(true),
+        "an hour on"
+    );
+    assert_eq!(
+        note(&mentor, &space, 60),
+        Some(true),
+        "the mentor has their own"
+    );
+    assert_eq!(
+        note(&staff, &space, 60),
+        Some(false),
+        "staff are not the pair"
+    );
+    assert_eq!(
+        note(&student, &SpaceId::Program, 600),
+        Some(false),
+        "only student spaces"
+    );
+    assert_eq!(store.version().ok(), Some(ServerVersion(3)));
+    let activity = |id: &str| match store.record(&imp_shared::apply::RecordKey {
+        kind: RecordKind::Activity,
+        id: RecordId::from(id),
+    }) {
+        Ok(Some(stored)) => stored.record,
+        _ => None,
+    };
+    assert_eq!(
+        activity("stu-1"),
+        Some(Entity::Activity(Activity {
+            user_id: UserId::from("stu-1"),
+            at: now() + Duration::minutes(60),
+        }))
+    );
+    assert!(activity("staff-1").is_none());
+
+    // Nobody writes it through a mutation, not even staff.
+    for actor in [&student, &staff] {
+        let request = PushRequest {
+            protocol: PROTOCOL_VERSION,
+            schema: SCHEMA_VERSION,
+            client_id: ClientId::from("c-1"),
+            mutations: vec![PendingMutation {
+                seq: MutationSeq(1),
+                mutation: Mutation::Create {
+                    id: RecordId::from("stu-1"),
+                    record: Entity::Activity(Activity {
+                        user_id: UserId::from("stu-1"),
+                        at: now() + Duration::days(400),
+                    }),
+                },
+            }],
+        };
+        let verdicts = server::push(
+            &mut store,
+            actor,
+            &space,
+            &request,
+            &Default::default(),
+            now(),
+        )
+        .map(|outcome| outcome.response.verdicts)
+        .unwrap_or_default();
+        assert_eq!(
+            verdicts.first().map(|v| v.verdict.clone()),
+            Some(Verdict::rejected(MutationError::forbidden(
+                Denial::ActivityByServer
+            ))),
+            "{actor:?}"
+        );
+    }
 }

@@ -14,9 +14,9 @@ use serde_json::{json, Value};
 
 use imp_shared::demo::demo_program;
 use imp_shared::domain::{
-    Announcement, CheckinCode, ConcernFlag, ConcernState, ConcernTopic, Entity, EntityPatch,
-    Feedback, FlagReview, FlagReviewState, MatchProposal, Priority, ProposalState, Ranking,
-    RankingChoice, RecordKind, Rsvp, StaffNote, StudentSummary,
+    Activity, Announcement, CheckinCode, ConcernFlag, ConcernState, ConcernTopic, Entity,
+    EntityPatch, Feedback, FlagReview, FlagReviewState, MatchProposal, Priority, ProposalState,
+    Ranking, RankingChoice, RecordKind, Rsvp, StaffNote, StudentSummary,
 };
 use imp_shared::ids::{RecordId, UserId};
 use imp_shared::mutation::{Mutation, PendingMutation};
@@ -66,6 +66,7 @@ mod derived {
         Feedback(Feedback, FeedbackPatch),
         Outcome(Outcome, OutcomePatch),
         FlagReview(FlagReview, FlagReviewPatch),
+        Activity(Activity, ActivityPatch),
         ConcernFlag(ConcernFlag, ConcernFlagPatch),
         StaffNote(StaffNote, StaffNotePatch),
         Enrollment(Enrollment, EnrollmentPatch),
@@ -219,6 +220,10 @@ fn one_of_each_kind() -> Vec<Entity> {
             assignee: Some(UserId::from("staff-1")),
             snoozed_until: NaiveDate::from_ymd_opt(2027, 4, 1),
             note: String::new(),
+        }),
+        Entity::Activity(Activity {
+            user_id: UserId::from("m-1"),
+            at: at(4),
         }),
         Entity::CheckinCode(CheckinCode {
             code: "QX7-41".to_owned(),

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { DESKTOP, PHONE } from "../support/browser.mjs";
 import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO } from "../support/api.mjs";
+import { until } from "../support/worker.mjs";
 import { catalogueText, signedInPage as openSignedIn, waitForSynced } from "../support/app.mjs";
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "..", "screenshots");
@@ -222,6 +223,16 @@ describe("staff", { timeout: 300_000 }, () => {
     await otherDesk.waitForSelector('[data-testid="student-name"]');
     assert.equal((await otherDesk.textContent('[data-testid="student-name"]')).trim(), "Amara Patel");
     assert.match(await otherDesk.textContent('[data-testid="student-profile"]'), /National Taiwan University/);
+    // The student's app synced: the summary carries the day they were last active (UTC), which
+    // the page words with the app's formatter.
+    const staffApi = await new Api(suite.worker.url).login(DEMO.staff.email);
+    const lastActive = await until(async () => {
+      const changes = (await staffApi.pull("staff", "last-active")).json.changes;
+      return changes.find((c) => c.key.kind === "student_summary" && c.key.id === DEMO.student.id)?.record?.fields?.health?.last_active;
+    }, { what: "the summary's last active day" });
+    const dayText = await otherDesk.evaluate(async (iso) => (await import("/pkg/imp_app.js")).format_date_text("en", iso), lastActive.slice(0, 10));
+    assert.ok(dayText.length > 0, lastActive);
+    await otherDesk.locator('[data-testid="student-last-active"]', { hasText: dayText }).waitFor();
     await otherDesk.waitForSelector('[data-testid="student-placement"][data-state="active"]');
   });
 
@@ -413,9 +424,24 @@ describe("staff", { timeout: 300_000 }, () => {
   });
 
   test("mentor: each mentee at a glance; a concern about a mentee, raised offline, reaches staff only", { timeout: 180_000 }, async () => {
+    // The student's app syncs first: the server notes them active (protocol §8.1).
+    const studentSpace = `student:${DEMO.student.id}`;
+    const studentApi = await new Api(suite.worker.url).login(DEMO.student.email);
+    const activity = (await studentApi.pullAll(studentSpace)).find((c) => c.key.kind === "activity" && c.key.id === DEMO.student.id);
+    assert.ok(activity, "the student's pull noted them active");
     const { profile, page } = await signedInPage(DEMO.mentor.email);
     const card = page.locator('[data-testid="mentee"][data-name="Amara Patel"]');
     await card.waitFor();
+    // "Last active" is the day in the program's zone (Asia/Taipei, UTC+8 all year), worded by
+    // the app's own formatter.
+    const day = new Date(Date.parse(activity.record.fields.at) + 8 * 3600_000).toISOString().slice(0, 10);
+    const dayText = await page.evaluate(async (iso) => (await import("/pkg/imp_app.js")).format_date_text("en", iso), day);
+    assert.ok(dayText.length > 0, day);
+    await page.waitForFunction(
+      ([name, text]) => document.querySelector(`[data-testid="mentee"][data-name="${name}"] [data-testid="mentee-last-active"]`)?.textContent === text,
+      ["Amara Patel", dayText],
+      { timeout: 30_000 },
+    );
     assert.match(await card.locator('[data-testid="mentee-placement"]').textContent(), / · /);
     assert.match(await card.locator('[data-testid="mentee-next-session"]').textContent(), /\d{4} \d{2}:\d{2}/);
     assert.match(await card.locator('[data-testid="mentee-last-session"]').textContent(), /\d{4} \d{2}:\d{2}/, "the session held last month");
@@ -450,7 +476,6 @@ describe("staff", { timeout: 300_000 }, () => {
     const concern = staffPage.locator('[data-testid="concern"]', { hasText: text });
     await concern.waitFor();
     assert.match(await concern.textContent(), /Amara Patel/);
-    const studentApi = await new Api(suite.worker.url).login(DEMO.student.email);
     assert.equal((await studentApi.pull("staff", "peek")).json.changes.length, 0, "students never read the staff space");
   });
 

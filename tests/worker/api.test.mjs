@@ -317,6 +317,47 @@ describe("authorization matrix", () => {
   });
 });
 
+describe("last active (derived by the server)", () => {
+  /** The `activity` records of the student's space, by user id, and the space's cursor. */
+  async function activities(api) {
+    const changes = await api.pullAll(studentSpace, uniqueId("a"));
+    const byUser = Object.fromEntries(changes.filter((c) => c.key.kind === "activity" && c.record).map((c) => [c.key.id, c.record.fields]));
+    return { byUser, version: Math.max(...changes.map((c) => c.version)) };
+  }
+
+  test("a pull by the pair's app notes each of them active, at most once an hour; staff and writes do not", async () => {
+    const started = Date.now();
+    const first = await activities(student);
+    const own = first.byUser[DEMO.student.id];
+    assert.ok(own, "the student's own pull is in its reply");
+    assert.equal(own.user_id, DEMO.student.id);
+    const at = Date.parse(own.at);
+    // Written by this pull or by an earlier test's, an hour ago at most (the refresh interval).
+    assert.ok(at <= Date.now() && at > started - 60 * 60_000, own.at);
+
+    const again = await activities(student);
+    assert.equal(again.version, first.version, "a second pull within the hour writes nothing");
+    assert.equal(again.byUser[DEMO.student.id].at, own.at);
+
+    const byMentor = await activities(mentor);
+    assert.equal(byMentor.byUser[DEMO.mentor.id]?.user_id, DEMO.mentor.id, "the mentor is noted in the mentee's space");
+    assert.equal(byMentor.byUser[DEMO.student.id].at, own.at, "the mentor's pull leaves the student's as it was");
+
+    const byStaff = await activities(staff);
+    assert.equal(byStaff.byUser[DEMO.staff.id], undefined, "staff looking in are not part of the pair");
+    assert.equal(byStaff.version, byMentor.version, "staff's pull wrote nothing");
+
+    const forged = await student.push(studentSpace, uniqueId("c"), [
+      { seq: 1, mutation: { type: "create", id: uniqueId("act"), record: { kind: "activity", fields: { user_id: DEMO.student.id, at: "2020-01-01T00:00:00Z" } } } },
+      { seq: 2, mutation: { type: "update", id: DEMO.student.id, patch: { kind: "activity", fields: { at: "2020-01-01T00:00:00Z" } } } },
+    ]);
+    assert.equal(forged.status, 200, forged.text);
+    const denial = { code: "forbidden", denial: "activity_by_server" };
+    assert.deepEqual(forged.json.verdicts.map((v) => v.verdict.reason), [denial, denial], forged.text);
+    assert.equal((await activities(staff)).byUser[DEMO.student.id].at, own.at, "nobody sets it by a mutation");
+  });
+});
+
 describe("bad input gets a clear 4xx and changes nothing", () => {
   const cases = [
     ["malformed JSON", { raw: "{not json" }, 400, "invalid_json"],

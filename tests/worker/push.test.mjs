@@ -329,6 +329,11 @@ describe("web push reminders", { timeout: 300_000 }, () => {
       assert.equal(notification.tag, sessionKey);
       assert.equal(notification.navigate, `${suite.worker.url}/sessions`);
       assert.equal(notification.lang, "en");
+      // The run read the mentee's space as the mentor, who has not opened the app in these
+      // tests: that is not them being active, so the space has no "last active" of theirs.
+      const changes = await student.pullAll(studentSpace);
+      assert.ok(changes.some((c) => c.key.kind === "activity" && c.key.id === DEMO.student.id), "the student's own pulls noted them");
+      assert.equal(changes.find((c) => c.key.kind === "activity" && c.key.id === DEMO.mentor.id), undefined);
     });
 
     test("after DELETE a subscription gets nothing", async () => {

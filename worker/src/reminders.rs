@@ -153,6 +153,7 @@ async fn read_space(
         since_seq: MutationSeq(0),
         limit: None,
         snapshot: false,
+        by_app: false,
     };
     let text = SpaceClient::new(env, space.clone()).pull(&message).await?;
     let pulled: PullResponse = serde_json::from_str(&text)

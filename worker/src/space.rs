@@ -150,6 +150,10 @@ pub struct SpacePull {
     /// The pull continues a reset (`snapshot=true`).
     #[serde(default)]
     pub snapshot: bool,
+    /// The person's own app pulls (not the server reading as them, as reminders do): a pull
+    /// that succeeds notes them active in the space (`server::note_activity`).
+    #[serde(default)]
+    pub by_app: bool,
 }
 
 /// A SQLite storage failure.
@@ -869,21 +873,17 @@ impl SpaceObject {
                     .json()
                     .await
                     .map_err(|error| ApiError::InvalidJson(error.to_string()))?;
-                let store = self.store(None)?;
-                let reply: PullResponse = server::pull_page(
-                    &store,
-                    &message.actor,
-                    &message.space,
-                    message.cursor,
-                    &client_key(&message.actor, &message.client_id),
-                    message.since_seq,
-                    server::PageRequest {
-                        limit: message.limit,
-                        snapshot: message.snapshot,
-                    },
-                    now,
-                )
-                .map_err(server_error)?;
+                // A pull by the person's app notes them active (once an hour at most), after a
+                // first page proved they may read the space; the page is then read again so the
+                // reply carries the new record. A failure to note it leaves the pull as it is.
+                let mut reply = self.pull_page(&message, now)?;
+                if message.by_app {
+                    match self.note_activity(&message, now).await {
+                        Ok(true) => reply = self.pull_page(&message, now)?,
+                        Ok(false) => {}
+                        Err(error) => worker::console_error!("activity not noted: {error}"),
+                    }
+                }
                 Ok(json_response(&reply, 200))
             }
             "/derive" => {
@@ -1160,6 +1160,55 @@ impl SpaceObject {
             // A socket that cannot be written to is gone; the runtime closes it.
             let _ = socket.send_with_str(&text);
         }
+    }
+
+    /// One page of a pull (`server::pull_page`, which checks the actor may read the space).
+    fn pull_page(&self, message: &SpacePull, now: DateTime<Utc>) -> Result<PullResponse, ApiError> {
+        let store = self.store(None)?;
+        server::pull_page(
+            &store,
+            &message.actor,
+            &message.space,
+            message.cursor,
+            &client_key(&message.actor, &message.client_id),
+            message.since_seq,
+            server::PageRequest {
+                limit: message.limit,
+                snapshot: message.snapshot,
+            },
+            now,
+        )
+        .map_err(server_error)
+    }
+
+    /// After a pull by someone's app: notes them active in this (student) space when their
+    /// activity is over an hour old, tells live sockets (the person's other devices and the
+    /// rest of the pair pull it), and marks the student's summary due when it was the student
+    /// (its pair-health facts carry the day). Returns whether it wrote.
+    async fn note_activity(&self, pull: &SpacePull, now: DateTime<Utc>) -> Result<bool, ApiError> {
+        let storage = self.state.storage();
+        let mut store = self.store(None)?;
+        let (actor, space) = (pull.actor.clone(), pull.space.clone());
+        let wrote = transaction_sync(&storage, move || {
+            let wrote =
+                server::note_activity(&mut store, &actor, &space, now).map_err(server_error)?;
+            let version = store
+                .version()
+                .map_err(|error| ApiError::Storage(error.to_string()))?;
+            let student = matches!(&space, SpaceId::Student(student) if *student == actor.user_id);
+            if wrote && student {
+                store.mark_summary_due(&space, version)?;
+            }
+            Ok(wrote.then_some((version, student)))
+        })?;
+        let Some((version, student)) = wrote else {
+            return Ok(false);
+        };
+        self.poke(version, None);
+        if student {
+            storage.set_alarm(0i64).await?;
+        }
+        Ok(true)
     }
 
     /// Sends the going-counts of the workshops marked due (staff space) to the program space,

@@ -10,8 +10,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use imp_shared::domain::{
-    EntityPatch, Feedback, FlagReview, FlagReviewPatch, FlagReviewState, MentoringSession,
-    Placement, Record, RecordKind, StudentSummary, Task, VisaStep,
+    Activity, EntityPatch, Feedback, FlagReview, FlagReviewPatch, FlagReviewState,
+    MentoringSession, Placement, Record, RecordKind, StudentSummary, Task, VisaStep,
 };
 use imp_shared::health::{facts, shown, Flag, PairRecords, Severity, Shown};
 use imp_shared::ids::{RecordId, SpaceId, UserId};
@@ -179,9 +179,11 @@ pub fn MenteeFlags(space: SpaceId) -> impl IntoView {
     let tasks = use_typed::<Task>(signal);
     let visa_steps = use_typed::<VisaStep>(signal);
     let reviews = use_typed::<FlagReview>(signal);
+    let activity = use_typed::<Activity>(signal);
     let list = Signal::derive(move || {
         let (placements, sessions, feedback) = (placements.get(), sessions.get(), feedback.get());
         let (tasks, visa_steps, reviews) = (tasks.get(), visa_steps.get(), reviews.get());
+        let activity = activity.get();
         flags_now(&facts(PairRecords {
             student: student.as_ref(),
             placements: &placements,
@@ -190,6 +192,7 @@ pub fn MenteeFlags(space: SpaceId) -> impl IntoView {
             tasks: &tasks,
             visa_steps: &visa_steps,
             reviews: &reviews,
+            activity: &activity,
         }))
     });
     view! {

@@ -564,6 +564,49 @@ pub fn put_derived<S: ServerStore>(
     Ok(true)
 }
 
+/// How old a person's [`crate::domain::Activity`] in a space may get before a pull of theirs
+/// writes it again: the "last active" people see is right to the hour, and an app that syncs
+/// all day costs the space a write an hour at most.
+pub const ACTIVITY_REFRESH_MINUTES: i64 = 60;
+
+/// Notes that `actor` used the app in `space` at `now`, after a pull of theirs succeeded (so
+/// they may read it): in a student's space, for the student and for mentors (staff looking in
+/// are not part of the pair), as an `activity` record the server derives (id: the user id), at
+/// most once per [`ACTIVITY_REFRESH_MINUTES`]. Returns whether it wrote. Run it inside one
+/// storage transaction.
+pub fn note_activity<S: ServerStore>(
+    store: &mut S,
+    actor: &Actor,
+    space: &SpaceId,
+    now: DateTime<Utc>,
+) -> Result<bool, ServerError<S::Error>> {
+    let SpaceId::Student(student) = space else {
+        return Ok(false);
+    };
+    if actor.user_id != *student && actor.role != Role::Mentor {
+        return Ok(false);
+    }
+    let key = RecordKey {
+        kind: RecordKind::Activity,
+        id: RecordId(actor.user_id.to_string()),
+    };
+    let fresh = match store.record(&key).map_err(ServerError::Store)? {
+        Some(StoredRecord {
+            record: Some(Entity::Activity(activity)),
+            ..
+        }) => activity.at <= now && now - activity.at < Duration::minutes(ACTIVITY_REFRESH_MINUTES),
+        _ => false,
+    };
+    if fresh {
+        return Ok(false);
+    }
+    let activity = crate::domain::Activity {
+        user_id: actor.user_id.clone(),
+        at: now,
+    };
+    put_derived(store, &key, Entity::Activity(activity), now)
+}
+
 /// The summary of a student space after a push, for the staff space (`None` for other spaces or
 /// while the student has no profile).
 pub fn summary_of<S: ServerStore>(

@@ -142,6 +142,7 @@ pub(super) async fn pull(
         since_seq: MutationSeq(since_seq),
         limit,
         snapshot,
+        by_app: true,
     };
     // The object's `PullResponse` JSON, passed on as it is.
     let reply = SpaceClient::new(env, space).pull(&message).await?;

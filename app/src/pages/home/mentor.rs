@@ -6,10 +6,10 @@ use leptos_router::components::A;
 
 use imp_shared::domain::{JobApplication, MentoringSession, StudentProfile, Task, VisaStep};
 use imp_shared::glance::{mentee_glance, StudentRecords};
-use imp_shared::ids::SpaceId;
+use imp_shared::ids::{SpaceId, UserId};
 use imp_shared::visa::is_urgent;
 
-use super::{date_time, use_placement};
+use super::{date_time, use_placement, LastActive};
 use crate::components::space_picker::use_student_spaces;
 use crate::i18n::{days_left_text, use_i18n, Msg};
 use crate::pages::announcements::LatestAnnouncements;
@@ -53,6 +53,10 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
         move || Some(space.clone())
     });
     let placement = use_placement(signal);
+    let student = match &space {
+        SpaceId::Student(student) => student.clone(),
+        _ => UserId::from(""),
+    };
     let placement = Memo::new(move |_| {
         let placed = placement.get()?;
         let position = placed.position?;
@@ -131,6 +135,8 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
                 <dd data-testid="mentee-applications">{move || glance.with(|g| g.active_applications)}</dd>
                 <dt>{i18n.tr(Msg::Deadlines)}</dt>
                 <dd data-testid="mentee-deadline">{deadline}</dd>
+                <dt>{i18n.tr(Msg::LastActive)}</dt>
+                <dd><LastActive space=signal user=student testid="mentee-last-active" /></dd>
             </dl>
             <MenteeFlags space=space.clone() />
             <EndPlacement space=Signal::derive({

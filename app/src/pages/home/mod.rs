@@ -11,8 +11,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use imp_shared::domain::{Organization, Placement, Position, Role};
-use imp_shared::ids::SpaceId;
+use imp_shared::domain::{Activity, Organization, Placement, Position, Role};
+use imp_shared::ids::{SpaceId, UserId};
 
 use crate::i18n::{format_date, n_waiting, use_i18n, Lang, Msg};
 use crate::pieces::{LazyScreen, Screen};
@@ -93,6 +93,29 @@ pub(crate) fn date_time(lang: Lang, local: DateTime<FixedOffset>) -> String {
         format_date(lang, local.date_naive()),
         crate::i18n::clock(local)
     )
+}
+
+/// When `user` last used the app in the student space `space` (the `activity` record the
+/// server writes when their app syncs), as a date in the reader's language; "—" before that.
+#[component]
+fn LastActive(space: Signal<Option<SpaceId>>, user: UserId, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let activity = use_typed::<Activity>(space);
+    let text = move || {
+        activity
+            .with(|records| {
+                records
+                    .iter()
+                    .filter(|(_, activity)| activity.user_id == user)
+                    .map(|(_, activity)| activity.at)
+                    .max()
+            })
+            .map_or_else(
+                || "—".to_owned(),
+                |at| format_date(i18n.lang.get(), in_program_zone(at).date_naive()),
+            )
+    };
+    view! { <span data-testid=testid>{text}</span> }
 }
 
 /// A student's placement once it gives their mentor access (confirmed or active), with its

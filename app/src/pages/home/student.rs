@@ -16,7 +16,7 @@ use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::mutation::Mutation;
 use imp_shared::visa::{days_left, is_urgent};
 
-use super::{date_time, program_today, use_placement};
+use super::{date_time, program_today, use_placement, LastActive};
 use crate::components::write;
 use crate::i18n::{days_left_text, format_date, n_of_m_ranked, n_of_m_workshops, use_i18n, Msg};
 use crate::pages::announcements::LatestAnnouncements;
@@ -297,7 +297,7 @@ fn MyPlacement(space: Signal<Option<SpaceId>>) -> impl IntoView {
                 {move || shown.get().map(|(organization, title, mentor)| view! {
                     <p class="item-title" data-testid="placement-organization">{organization.unwrap_or_default()}</p>
                     <p class="item-meta">{title.unwrap_or_default()}</p>
-                    {mentor.map(|mentor| view! { <YourMentor mentor=mentor /> })}
+                    {mentor.map(|mentor| view! { <YourMentor mentor=mentor space=space /> })}
                 })}
             </section>
         </Show>
@@ -307,7 +307,7 @@ fn MyPlacement(space: Signal<Option<SpaceId>>) -> impl IntoView {
 /// The student's mentor on their placement card: name, expertise and languages, and how to
 /// reach them.
 #[component]
-fn YourMentor(mentor: MentorProfile) -> impl IntoView {
+fn YourMentor(mentor: MentorProfile, space: Signal<Option<SpaceId>>) -> impl IntoView {
     let i18n = use_i18n();
     let strengths = format!(
         "{} · {}",
@@ -319,6 +319,9 @@ fn YourMentor(mentor: MentorProfile) -> impl IntoView {
             <strong>{i18n.tr(Msg::YourMentor)}": "</strong>{mentor.display_name.clone()}
         </p>
         <p class="item-meta"><strong>{i18n.tr(Msg::Expertise)}": "</strong>{strengths}</p>
+        <p class="item-meta"><strong>{i18n.tr(Msg::LastActive)}": "</strong>
+            <LastActive space=space user=mentor.user_id.clone() testid="mentor-last-active" />
+        </p>
         {mentor.contact_email.map(|email| view! {
             <p class="item-meta"><strong>{i18n.tr(Msg::Contact)}": "</strong>
                 <a href=format!("mailto:{email}") data-testid="mentor-contact">{email.clone()}</a>
