@@ -146,6 +146,18 @@ impl Directory {
         Self { db }
     }
 
+    /// Runs one statement that returns no rows, with its parameters bound in order.
+    async fn execute(&self, sql: &str, params: &[JsValue]) -> Result<(), ApiError> {
+        self.db
+            .prepare(sql)
+            .bind(params)
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
     /// An account by email.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, ApiError> {
         self.db
@@ -187,23 +199,19 @@ impl Directory {
                 "{email} already has an account"
             )));
         }
-        self.db
-            .prepare(
-                "INSERT INTO accounts (id, email, display_name, role, password_hash, active, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
-            )
-            .bind(&[
+        self.execute(
+            "INSERT INTO accounts (id, email, display_name, role, password_hash, active, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+            &[
                 text(id),
                 text(email),
                 text(display_name),
                 text(role.as_str()),
                 password_hash.map_or(JsValue::NULL, text),
                 text(&now.to_rfc3339()),
-            ])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+            ],
+        )
+        .await?;
         Ok(())
     }
 
@@ -216,20 +224,16 @@ impl Directory {
     ) -> Result<SessionResponse, ApiError> {
         let token = auth::new_token()?;
         let expires_at = now + lifetime;
-        self.db
-            .prepare(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .bind(&[
+        self.execute(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            &[
                 text(&auth::token_hash(&token)),
                 text(&account.id),
                 text(&now.to_rfc3339()),
                 number(expires_at.timestamp()),
-            ])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+            ],
+        )
+        .await?;
         Ok(SessionResponse {
             token,
             expires_at,
@@ -403,26 +407,19 @@ impl Directory {
     }
     /// Forgets a key's attempts (after a good sign-in for that account from that address).
     pub async fn forget_attempts(&self, key: &str) -> Result<(), ApiError> {
-        self.db
-            .prepare("DELETE FROM throttle WHERE key = ?1")
-            .bind(&[text(key)])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+        self.execute("DELETE FROM throttle WHERE key = ?1", &[text(key)])
+            .await?;
         Ok(())
     }
 
     /// Gives back one counted attempt (a good sign-in does not use up its address's budget, so
     /// many people behind one address can sign in).
     pub async fn refund_attempt(&self, key: &str) -> Result<(), ApiError> {
-        self.db
-            .prepare("UPDATE throttle SET attempts = max(attempts - 1, 0) WHERE key = ?1")
-            .bind(&[text(key)])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+        self.execute(
+            "UPDATE throttle SET attempts = max(attempts - 1, 0) WHERE key = ?1",
+            &[text(key)],
+        )
+        .await?;
         Ok(())
     }
 
@@ -475,17 +472,15 @@ impl Directory {
         code: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<(), ApiError> {
-        self.db
-            .prepare("INSERT INTO invites (code_hash, user_id, expires_at) VALUES (?1, ?2, ?3)")
-            .bind(&[
+        self.execute(
+            "INSERT INTO invites (code_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+            &[
                 text(&auth::token_hash(code)),
                 text(user_id),
                 number(expires_at.timestamp()),
-            ])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+            ],
+        )
+        .await?;
         Ok(())
     }
 
@@ -806,13 +801,11 @@ impl Directory {
 
     /// Sets a meta value.
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<(), ApiError> {
-        self.db
-            .prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2")
-            .bind(&[text(key), text(value)])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+            &[text(key), text(value)],
+        )
+        .await?;
         Ok(())
     }
 }
@@ -856,13 +849,11 @@ impl Directory {
             return Ok(key);
         }
         let fresh = make()?;
-        self.db
-            .prepare("INSERT INTO meta (key, value) VALUES ('vapid_private_key', ?1) ON CONFLICT(key) DO NOTHING")
-            .bind(&[text(&fresh)])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES ('vapid_private_key', ?1) ON CONFLICT(key) DO NOTHING",
+            &[text(&fresh)],
+        )
+        .await?;
         self.meta("vapid_private_key")
             .await?
             .ok_or_else(|| ApiError::Internal("VAPID key not stored".to_owned()))
@@ -875,16 +866,14 @@ impl Directory {
         row: &PushSubscriptionRow,
         now: DateTime<Utc>,
     ) -> Result<(), ApiError> {
-        self.db
-            .prepare(
-                "INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, lang, categories, \
-                 quiet_start, quiet_end, quiet_zone, origin, session_hash, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
-                 ON CONFLICT(endpoint) DO UPDATE SET user_id = ?2, p256dh = ?3, auth = ?4, \
-                 lang = ?5, categories = ?6, quiet_start = ?7, quiet_end = ?8, quiet_zone = ?9, \
-                 origin = ?10, session_hash = ?11",
-            )
-            .bind(&[
+        self.execute(
+            "INSERT INTO push_subscriptions (endpoint, user_id, p256dh, auth, lang, categories, \
+             quiet_start, quiet_end, quiet_zone, origin, session_hash, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+             ON CONFLICT(endpoint) DO UPDATE SET user_id = ?2, p256dh = ?3, auth = ?4, \
+             lang = ?5, categories = ?6, quiet_start = ?7, quiet_end = ?8, quiet_zone = ?9, \
+             origin = ?10, session_hash = ?11",
+            &[
                 text(&row.endpoint),
                 text(&row.user_id),
                 text(&row.p256dh),
@@ -897,11 +886,9 @@ impl Directory {
                 text(&row.origin),
                 text(&row.session_hash),
                 text(&now.to_rfc3339()),
-            ])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+            ],
+        )
+        .await?;
         Ok(())
     }
 
@@ -1000,34 +987,28 @@ impl Directory {
         lang: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ApiError> {
-        self.db
-            .prepare(
-                "INSERT INTO calendar_feeds (user_id, token_hash, lang, created_at) \
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user_id) DO UPDATE SET \
-                 token_hash = ?2, lang = ?3, created_at = ?4",
-            )
-            .bind(&[
+        self.execute(
+            "INSERT INTO calendar_feeds (user_id, token_hash, lang, created_at) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT(user_id) DO UPDATE SET \
+             token_hash = ?2, lang = ?3, created_at = ?4",
+            &[
                 text(user_id),
                 text(token_hash),
                 text(lang),
                 text(&now.to_rfc3339()),
-            ])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+            ],
+        )
+        .await?;
         Ok(())
     }
 
     /// Revokes a person's calendar feed.
     pub async fn delete_calendar_feed(&self, user_id: &str) -> Result<(), ApiError> {
-        self.db
-            .prepare("DELETE FROM calendar_feeds WHERE user_id = ?1")
-            .bind(&[text(user_id)])
-            .map_err(storage)?
-            .run()
-            .await
-            .map_err(storage)?;
+        self.execute(
+            "DELETE FROM calendar_feeds WHERE user_id = ?1",
+            &[text(user_id)],
+        )
+        .await?;
         Ok(())
     }
 
