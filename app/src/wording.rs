@@ -40,6 +40,7 @@ pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
         RecordKind::StaffNote => ("Staff note", "工作人員備註"),
         RecordKind::FlagReview => ("Pair-health flag review", "配對狀況提醒的處理"),
         RecordKind::Activity => ("Last active", "最近使用時間"),
+        RecordKind::InboxDismissal => ("Dismissed reminder", "已略過的提醒"),
         RecordKind::Enrollment => ("Enrolment", "註冊"),
         RecordKind::CheckinCode => ("Check-in code", "簽到碼"),
         RecordKind::StudentSummary => ("Student summary", "學生摘要"),
@@ -323,6 +324,10 @@ fn denial_text(lang: Lang, denial: Denial) -> &'static str {
         Denial::ActivityByServer => (
             "When someone was last active is recorded by the server.",
             "最近使用時間由伺服器記錄。",
+        ),
+        Denial::OwnDismissalsOnly => (
+            "Only the person who dismissed a reminder can bring it back.",
+            "只有略過提醒的人才能將其恢復。",
         ),
         Denial::SummariesByServer => (
             "Student summaries are kept by the server.",
@@ -851,6 +856,7 @@ mod tests {
             Denial::FlagsByStaff,
             Denial::NotYourPlacement,
             Denial::ActivityByServer,
+            Denial::OwnDismissalsOnly,
         ] {
             errors.push(MutationError::forbidden(denial));
         }

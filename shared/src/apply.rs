@@ -173,6 +173,7 @@ fn locked_fields(kind: RecordKind, role: Role) -> &'static [&'static str] {
     match kind {
         RecordKind::StudentProfile if role != Role::Staff => &["cohort_year"],
         RecordKind::Task => &["created_by"],
+        RecordKind::InboxDismissal => &["user_id"],
         RecordKind::Feedback => &["author", "session_id"],
         RecordKind::ConcernFlag => &["raised_by", "raised_at", "student_id"],
         RecordKind::Placement => &[
@@ -465,6 +466,7 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
     let me = Some(ctx.actor.user_id.clone());
     match record {
         Entity::Task(task) => task.created_by = me,
+        Entity::InboxDismissal(dismissal) => dismissal.user_id = ctx.actor.user_id.clone(),
         Entity::Feedback(feedback) => feedback.author = me,
         // Nobody has answered a new workshop yet; the server counts the answers from then on.
         Entity::Workshop(workshop) => workshop.going = 0,

@@ -618,6 +618,17 @@ entity! {
 }
 
 entity! {
+    /// An inbox item someone dismissed (`crate::inbox::InboxItem::key`), kept in the space of the
+    /// student it is about so it syncs to that person's other devices. Only its owner reads it:
+    /// pulls send it to `user_id` alone (`permissions::may_read_record`), and `apply` sets
+    /// `user_id` to whoever creates it. Deleting it shows the item again.
+    InboxDismissal / InboxDismissalPatch {
+        user_id: UserId,
+        item: String,
+    }
+}
+
+entity! {
     /// A staff-internal note about a student.
     StaffNote / StaffNotePatch {
         student_id: UserId,
@@ -895,6 +906,7 @@ kinds! {
     Outcome(Outcome, OutcomePatch) = "outcome" in Student;
     FlagReview(FlagReview, FlagReviewPatch) = "flag_review" in Student;
     Activity(Activity, ActivityPatch) = "activity" in Student;
+    InboxDismissal(InboxDismissal, InboxDismissalPatch) = "inbox_dismissal" in Student;
     ConcernFlag(ConcernFlag, ConcernFlagPatch) = "concern_flag" in Staff;
     StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
     Enrollment(Enrollment, EnrollmentPatch) = "enrollment" in Staff;
@@ -1310,6 +1322,13 @@ impl Entity {
             Entity::Activity(activity) => {
                 Check::id("user_id", activity.user_id.as_str())?;
                 Check::instant("at", activity.at)
+            }
+            Entity::InboxDismissal(dismissal) => {
+                Check::id("user_id", dismissal.user_id.as_str())?;
+                if dismissal.item.trim().is_empty() {
+                    return Err(MutationError::invalid("item", Problem::Required));
+                }
+                Check::line("item", &dismissal.item)
             }
             Entity::FlagReview(review) => {
                 Check::line("occurrence", &review.occurrence)?;

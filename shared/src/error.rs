@@ -229,6 +229,9 @@ pub enum Denial {
     /// Last-active records are written by the server when someone's app syncs.
     #[error("when someone was last active is recorded by the server")]
     ActivityByServer,
+    /// An inbox dismissal belongs to the person who made it.
+    #[error("only the person who dismissed an inbox item may change or delete that")]
+    OwnDismissalsOnly,
 }
 
 /// Which program rule refused a change.

@@ -83,11 +83,21 @@ pub fn may_write(
     existing: Option<&Entity>,
 ) -> Result<(), MutationError> {
     let deny = |denial: Denial| Err(MutationError::forbidden(denial));
+    if !access.can_push() && actor.role != Role::Staff {
+        return deny(Denial::NoAccess);
+    }
+    // Inbox dismissals: anyone who may write here makes their own; only they change or delete it.
+    if kind == RecordKind::InboxDismissal {
+        return match (op, existing) {
+            (WriteOp::Create, _) => Ok(()),
+            (_, Some(Entity::InboxDismissal(dismissal))) if dismissal.user_id == actor.user_id => {
+                Ok(())
+            }
+            _ => deny(Denial::OwnDismissalsOnly),
+        };
+    }
     if actor.role == Role::Staff {
         return Ok(());
-    }
-    if !access.can_push() {
-        return deny(Denial::NoAccess);
     }
     match SpaceKind::of(space) {
         SpaceKind::Program => deny(Denial::ProgramIsStaffOnly),
@@ -137,19 +147,29 @@ pub fn may_write(
     }
 }
 
-/// Whether the actor may see one record they pulled from a space they can read (I7).
+/// Whether the actor may see one record (`None`: a deletion) of `kind` they pulled from a space
+/// they can read (I7).
 ///
-/// Every kind in a readable space is visible. The one rule that depends on other records and on
-/// time, the feedback reveal rule, is applied next to this in `server::pull` (its `FeedbackGate`),
-/// which has the space's sessions and feedback at hand.
+/// Every kind in a readable space is visible but inbox dismissals, which only their owner reads
+/// (a deletion carries no owner and nothing about it: it goes to everyone who reads the space).
+/// The one rule that depends on other records and on time, the feedback reveal rule, is applied
+/// next to this in `server::pull` (its `FeedbackGate`), which has the space's sessions and
+/// feedback at hand.
 pub fn may_read_record(
     actor: &Actor,
-    space: &SpaceId,
     access: SpaceAccess,
     kind: RecordKind,
+    record: Option<&Entity>,
 ) -> bool {
-    let _ = (actor, space, kind);
-    access.can_read()
+    if !access.can_read() {
+        return false;
+    }
+    match (kind, record) {
+        (RecordKind::InboxDismissal, Some(Entity::InboxDismissal(dismissal))) => {
+            dismissal.user_id == actor.user_id
+        }
+        _ => true,
+    }
 }
 
 #[cfg(test)]

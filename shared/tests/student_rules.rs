@@ -7,14 +7,15 @@ use proptest::prelude::*;
 
 use imp_shared::apply::{apply, ApplyContext, Change, MemoryRecords, RecordKey};
 use imp_shared::domain::{
-    CheckinCode, Cohort, Entity, Feedback, MentoringSession, Placement, PlacementState, Position,
-    RankingChoice, RecordKind, Role, SessionFormat, SessionState, StudentProfile, Workshop,
+    CheckinCode, Cohort, Entity, EntityPatch, Feedback, InboxDismissal, InboxDismissalPatch,
+    MentoringSession, Placement, PlacementState, Position, RankingChoice, RecordKind, Role,
+    SessionFormat, SessionState, StudentProfile, Workshop,
 };
-use imp_shared::error::MutationError;
+use imp_shared::error::{Denial, MutationError, Problem};
 use imp_shared::ids::{ClientId, MutationSeq, RecordId, ServerVersion, SpaceId, UserId};
 use imp_shared::mutation::{Mutation, PendingMutation};
 use imp_shared::permissions::Actor;
-use imp_shared::protocol::{PushRequest, PROTOCOL_VERSION, SCHEMA_VERSION};
+use imp_shared::protocol::{PushRequest, Verdict, PROTOCOL_VERSION, SCHEMA_VERSION};
 use imp_shared::server::{self, related_keys, MemoryServerStore, RelatedRecords};
 
 fn actor(id: &str, role: Role) -> Actor {
@@ -488,6 +489,12 @@ impl FeedbackSpace {
     }
 
     fn push(&mut self, who: &Actor, mutation: Mutation, now: DateTime<Utc>) {
+        let verdict = self.try_push(who, mutation, now);
+        assert_eq!(verdict, Verdict::Ok);
+    }
+
+    /// Pushes one mutation as `who`; its verdict.
+    fn try_push(&mut self, who: &Actor, mutation: Mutation, now: DateTime<Utc>) -> Verdict {
         self.seq += 1;
         let request = PushRequest {
             protocol: PROTOCOL_VERSION,
@@ -506,18 +513,44 @@ impl FeedbackSpace {
             &RelatedRecords::default(),
             now,
         );
-        let Ok(outcome) = outcome else {
+        let Ok(mut outcome) = outcome else {
             panic!("push failed: {outcome:?}");
         };
-        assert!(
-            outcome
-                .response
-                .verdicts
-                .iter()
-                .all(|v| v.verdict == imp_shared::protocol::Verdict::Ok),
-            "{:?}",
-            outcome.response.verdicts
+        assert_eq!(outcome.response.verdicts.len(), 1);
+        outcome.response.verdicts.remove(0).verdict
+    }
+
+    /// What `who` receives pulling the space from the start: the inbox dismissals, as
+    /// (id, owner, item), and the ids of deleted ones.
+    fn dismissals(&self, who: &Actor) -> (Vec<(String, String, String)>, Vec<String>) {
+        let pull = server::pull(
+            &self.store,
+            who,
+            &alice_space(),
+            ServerVersion(0),
+            &ClientId::from("reader"),
+            MutationSeq(0),
+            at(20, 9),
         );
+        let Ok(pull) = pull else {
+            panic!("pull failed: {pull:?}");
+        };
+        let mut live = Vec::new();
+        let mut deleted = Vec::new();
+        for change in pull.changes {
+            match change.record {
+                Some(Entity::InboxDismissal(dismissal)) => live.push((
+                    change.key.id.to_string(),
+                    dismissal.user_id.to_string(),
+                    dismissal.item,
+                )),
+                None if change.key.kind == RecordKind::InboxDismissal => {
+                    deleted.push(change.key.id.to_string());
+                }
+                _ => {}
+            }
+        }
+        (live, deleted)
     }
 
     fn give(&mut self, who: &Actor, feedback_id: &str, rating: u8, now: DateTime<Utc>) {
@@ -638,4 +671,78 @@ fn a_position_closed_after_it_was_ranked_may_stay_while_the_rest_is_edited() {
     );
     // A closed position is never added anew.
     assert!(rule_message(rank(&me, at(15, 8), &["closed"])).contains("closed"));
+}
+
+#[test]
+fn an_inbox_dismissal_is_read_and_changed_by_its_owner_alone() {
+    let mut space = FeedbackSpace::new();
+    let (alice, mona, staff) = (space.alice.clone(), space.mona.clone(), space.staff.clone());
+    let create = |record_id: &str, claimed_owner: &str, item: &str| Mutation::Create {
+        id: id(record_id),
+        record: Entity::InboxDismissal(InboxDismissal {
+            user_id: UserId::from(claimed_owner),
+            item: item.to_owned(),
+        }),
+    };
+    let rejected = |error: MutationError| Verdict::rejected(error);
+    let now = at(1, 10);
+
+    // Each makes their own, whoever the record names.
+    space.push(&alice, create("d-alice", "mona", "session:alice:s1"), now);
+    space.push(&mona, create("d-mona", "alice", "feedback:alice:s1"), now);
+    let owned = |record: &str, owner: &str, item: &str| {
+        (record.to_owned(), owner.to_owned(), item.to_owned())
+    };
+    // A pull carries the puller's own only; staff, who read every space, get none.
+    assert_eq!(
+        space.dismissals(&alice),
+        (vec![owned("d-alice", "alice", "session:alice:s1")], vec![])
+    );
+    assert_eq!(
+        space.dismissals(&mona),
+        (vec![owned("d-mona", "mona", "feedback:alice:s1")], vec![])
+    );
+    assert_eq!(space.dismissals(&staff), (vec![], vec![]));
+
+    // Nobody else deletes one, staff included; nobody hands one to someone else; it names an item.
+    let delete = |record_id: &str| Mutation::Delete {
+        kind: RecordKind::InboxDismissal,
+        id: id(record_id),
+    };
+    for who in [&mona, &staff] {
+        assert_eq!(
+            space.try_push(who, delete("d-alice"), now),
+            rejected(MutationError::forbidden(Denial::OwnDismissalsOnly))
+        );
+    }
+    let hand_over = Mutation::Update {
+        id: id("d-alice"),
+        patch: EntityPatch::InboxDismissal(InboxDismissalPatch {
+            user_id: Some(UserId::from("mona")),
+            ..InboxDismissalPatch::default()
+        }),
+    };
+    assert_eq!(
+        space.try_push(&alice, hand_over, now),
+        rejected(MutationError::invalid("user_id", Problem::Locked))
+    );
+    assert_eq!(
+        space.try_push(&alice, create("d-empty", "alice", "  "), now),
+        rejected(MutationError::invalid("item", Problem::Required))
+    );
+
+    // The owner deletes theirs (the item shows again): the deletion reaches everyone who reads
+    // the space, and says nothing but the id.
+    space.push(&alice, delete("d-alice"), now);
+    assert_eq!(
+        space.dismissals(&alice),
+        (vec![], vec!["d-alice".to_owned()])
+    );
+    assert_eq!(
+        space.dismissals(&mona),
+        (
+            vec![owned("d-mona", "mona", "feedback:alice:s1")],
+            vec!["d-alice".to_owned()]
+        )
+    );
 }

@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use imp_shared::demo::demo_program;
 use imp_shared::domain::{
     Activity, Announcement, CheckinCode, ConcernFlag, ConcernState, ConcernTopic, Entity,
-    EntityPatch, Feedback, FlagReview, FlagReviewState, MatchProposal, Priority, ProposalState,
-    Ranking, RankingChoice, RecordKind, Rsvp, StaffNote, StudentSummary,
+    EntityPatch, Feedback, FlagReview, FlagReviewState, InboxDismissal, MatchProposal, Priority,
+    ProposalState, Ranking, RankingChoice, RecordKind, Rsvp, StaffNote, StudentSummary,
 };
 use imp_shared::ids::{RecordId, UserId};
 use imp_shared::mutation::{Mutation, PendingMutation};
@@ -67,6 +67,7 @@ mod derived {
         Outcome(Outcome, OutcomePatch),
         FlagReview(FlagReview, FlagReviewPatch),
         Activity(Activity, ActivityPatch),
+        InboxDismissal(InboxDismissal, InboxDismissalPatch),
         ConcernFlag(ConcernFlag, ConcernFlagPatch),
         StaffNote(StaffNote, StaffNotePatch),
         Enrollment(Enrollment, EnrollmentPatch),
@@ -224,6 +225,10 @@ fn one_of_each_kind() -> Vec<Entity> {
         Entity::Activity(Activity {
             user_id: UserId::from("m-1"),
             at: at(4),
+        }),
+        Entity::InboxDismissal(InboxDismissal {
+            user_id: UserId::from("stu-1"),
+            item: "visa:stu-1:visa-1:30".to_owned(),
         }),
         Entity::CheckinCode(CheckinCode {
             code: "QX7-41".to_owned(),

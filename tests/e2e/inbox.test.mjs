@@ -2,7 +2,8 @@
 // the inbox is worked out on the device from what it synced, so it works offline. A student's
 // task due in two days and a visa step due in three appear (with the app's own date formatting in
 // both languages), the app bar's bell counts them, an item opens its screen, and an item
-// dismissed offline stays dismissed after a reload while the others stay. axe checks the screen.
+// dismissed offline stays dismissed after a reload while the others stay, and once synced on the
+// student's other phone too (the mentor never receives it). axe checks the screen.
 // Pair health: a visa step left overdue flags the pair, worked out on each device at the moment it
 // is shown: on the mentor's card for that mentee (offline) and in staff's queue (from the
 // student's summary).
@@ -12,7 +13,7 @@ import assert from "node:assert/strict";
 import { seededSuite } from "../support/suite.mjs";
 import { Api, DEMO, taskCreate, uniqueId } from "../support/api.mjs";
 import { axeViolations } from "../support/a11y.mjs";
-import { catalogueText, setLanguage, signedInPage } from "../support/app.mjs";
+import { catalogueText, setLanguage, signedInPage, waitForSynced } from "../support/app.mjs";
 
 const suite = seededSuite();
 const NOW = new Date("2027-03-10T01:00:00Z");
@@ -75,15 +76,35 @@ describe("the inbox", { timeout: 600_000 }, () => {
     await page.waitForSelector(`[data-testid="inbox-item"][data-key="${taskKey}"]`);
     assert.ok(!(await inboxKeys(page)).includes(stepKey), "still dismissed after a reload");
 
+    // Back online the dismissal syncs: the student's other phone does not show the item either,
+    // and the server gives the record to no one else (the mentor reads the same space).
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+    const { page: otherPhone } = await signedInPage(suite.profiles, suite.worker.url, DEMO.student.email, undefined, { at: NOW });
+    await otherPhone.click('[data-testid="inbox-bell"]');
+    await otherPhone.waitForSelector(`[data-testid="inbox-item"][data-key="${taskKey}"]`);
+    assert.ok(!(await inboxKeys(otherPhone)).includes(stepKey), "dismissed on the other phone too");
+    const dismissals = (changes) => changes.filter((c) => c.key.kind === "inbox_dismissal" && c.record).map((c) => c.record.fields);
+    assert.deepEqual(dismissals(await student.pullAll(SPACE)), [{ user_id: DEMO.student.id, item: stepKey }]);
+    const mentor = await new Api(suite.worker.url).login(DEMO.mentor.email);
+    assert.deepEqual(dismissals(await mentor.pullAll(SPACE)), [], "the mentor does not see the student's dismissals");
+    await profile.context.setOffline(true);
+
     // An item opens the screen that deals with it.
     await row(taskKey).locator("a").click();
     await page.waitForSelector(`[data-testid="task"][data-title="${title}"]`);
     assert.equal(new URL(page.url()).pathname, "/tasks");
 
-    // Shown again on request.
+    // Shown again on request, and on the other phone once both have synced.
     await page.click('[data-testid="inbox-bell"]');
     await page.click('[data-testid="inbox-restore"]');
     await row(stepKey).waitFor();
+    await profile.context.setOffline(false);
+    await waitForSynced(page);
+    // Tapping the status syncs at once (and opens the changes screen): back to the inbox.
+    await otherPhone.locator('[data-testid="sync-status"]').click();
+    await otherPhone.click('[data-testid="inbox-bell"]');
+    await otherPhone.locator(`[data-testid="inbox-item"][data-key="${stepKey}"]`).waitFor();
   });
 
   test("an overdue visa step flags the pair on the mentor's card, offline, and in staff's queue", { timeout: 300_000 }, async () => {

@@ -3,23 +3,27 @@
 //! up, feedback they owe, tasks and visa steps due, the ranking deadline and today's workshops; a
 //! mentor each mentee's sessions coming up and the feedback the mentor owes; staff the concerns
 //! waiting for them. The app bar's bell counts it (and the installed app's icon badge, where the
-//! browser has one); an item can be dismissed on this device.
+//! browser has one); an item can be dismissed, and a student's or mentor's dismissal follows them
+//! to their other devices.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use wasm_bindgen::{JsCast, JsValue};
 
-use imp_shared::apply::MemoryRecords;
-use imp_shared::domain::Role;
-use imp_shared::ids::{SpaceId, UserId};
+use imp_shared::apply::{typed, MemoryRecords};
+use imp_shared::domain::{Entity, InboxDismissal, RecordKind, Role};
+use imp_shared::ids::{RecordId, SpaceId, UserId};
 use imp_shared::inbox::{sort_named, space_items, staff_space_items, Clock, InboxItem, Reader};
+use imp_shared::mutation::Mutation;
+use imp_shared::permissions::Actor;
 
 use crate::components::form::ListCard;
+use crate::components::write::creates;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::pair_health::HowFlagsWork;
 use crate::sync::engine::Engine;
-use crate::sync::hooks::{use_engine, use_session};
+use crate::sync::hooks::{use_engine, use_session, use_write, FormWrite, WriteErrorLine};
 use crate::wording::inbox_text;
 use crate::zone::{in_program_zone, program_offset_at};
 
@@ -75,7 +79,8 @@ fn inbox_at(engine: &Engine, now: DateTime<Utc>) -> Vec<(InboxItem, Option<Strin
     }
 }
 
-/// Where this device keeps the keys of the items a person dismissed.
+/// Where this device keeps the keys of the items a person dismissed here only (staff's, and
+/// what was dismissed before dismissals synced).
 fn dismissed_key(user: &UserId) -> String {
     format!("imp-inbox-dismissed-{user}")
 }
@@ -84,18 +89,60 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
 
-/// The inbox of the signed-in person (reactive): the items not dismissed on this device, and the
-/// dismissed keys (as a signal the page changes).
+/// What the signed-in person dismissed: their `inbox_dismissal` records in the spaces of the
+/// students the items are about (synced to their other devices; the server sends them to their
+/// owner only), and the keys kept on this device only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dismissed {
+    /// Synced dismissals: the space, the record and the item's key.
+    pub synced: Vec<(SpaceId, RecordId, String)>,
+    /// Keys dismissed on this device only.
+    pub local: Vec<String>,
+}
+
+impl Dismissed {
+    fn contains(&self, key: &str) -> bool {
+        self.local.iter().any(|local| local == key)
+            || self.synced.iter().any(|(_, _, synced)| synced == key)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.synced.is_empty() && self.local.is_empty()
+    }
+}
+
+/// The person's synced dismissals in the spaces the engine has.
+fn synced_dismissals(engine: &Engine) -> Vec<(SpaceId, RecordId, String)> {
+    let Some(actor) = engine.actor() else {
+        return Vec::new();
+    };
+    engine
+        .spaces()
+        .into_iter()
+        .filter(|space| matches!(space, SpaceId::Student(_)))
+        .flat_map(|space| {
+            let records = engine.with_view(&space, typed::<InboxDismissal>);
+            records
+                .into_iter()
+                .filter(|(_, dismissal)| dismissal.user_id == actor.user_id)
+                .map(move |(id, dismissal)| (space.clone(), id, dismissal.item))
+        })
+        .collect()
+}
+
+/// The inbox of the signed-in person (reactive): the items not dismissed, and what was dismissed.
 #[derive(Clone, Copy)]
 pub struct Inbox {
     /// Items not dismissed, in order, with the student's name where it is someone else.
     pub items: Memo<Vec<(InboxItem, Option<String>)>>,
-    /// Keys dismissed on this device.
-    pub dismissed: RwSignal<Vec<String>>,
+    /// What the person dismissed.
+    pub dismissed: Memo<Dismissed>,
+    local: RwSignal<Vec<String>>,
 }
 
-/// The keys of the inbox items dismissed on this device by whoever is signed in: provided once by
-/// the shell (so the bell and the inbox screen agree), read from `localStorage` at sign-in.
+/// The keys of the inbox items dismissed on this device only by whoever is signed in: provided
+/// once by the shell (so the bell and the inbox screen agree), read from `localStorage` at
+/// sign-in.
 #[derive(Clone, Copy)]
 pub struct DismissedInbox(pub RwSignal<Vec<String>>);
 
@@ -121,7 +168,7 @@ pub fn provide_dismissed_inbox() {
 /// The signed-in person's inbox (reactive), for the bell and the inbox screen.
 pub fn use_inbox() -> Inbox {
     let handle = use_engine();
-    let dismissed = use_context::<DismissedInbox>()
+    let local = use_context::<DismissedInbox>()
         .map_or_else(|| RwSignal::new(Vec::new()), |DismissedInbox(keys)| keys);
     // What is due changes with the time too: look again every minute.
     let minute = RwSignal::new(0u32);
@@ -135,40 +182,74 @@ pub fn use_inbox() -> Inbox {
         ticker
             .try_update_value(|ticker| ticker.take().map(gloo::timers::callback::Interval::cancel));
     });
+    let dismissed = Memo::new(move |_| Dismissed {
+        synced: handle
+            .map(|handle| handle.read(synced_dismissals))
+            .unwrap_or_default(),
+        local: local.get(),
+    });
     let items = Memo::new(move |_| {
         minute.track();
         let Some(handle) = handle else {
             return Vec::new();
         };
         let all = handle.read(|engine| inbox_at(engine, Utc::now()));
-        dismissed.with(|keys| {
+        dismissed.with(|dismissed| {
             all.into_iter()
-                .filter(|(item, _)| !keys.contains(&item.key))
+                .filter(|(item, _)| !dismissed.contains(&item.key))
                 .collect()
         })
     });
-    Inbox { items, dismissed }
+    Inbox {
+        items,
+        dismissed,
+        local,
+    }
 }
 
 impl Inbox {
-    /// Dismisses an item on this device (remembered for the signed-in person).
-    pub fn dismiss(&self, user: &UserId, key: String) {
-        self.dismissed.update(|keys| {
-            if !keys.contains(&key) {
-                keys.push(key);
-            }
-        });
-        self.store(user);
+    /// Dismisses `item` for `actor`: a student's or mentor's as a record in the space of the
+    /// student it is about (so their other devices follow), staff's on this device.
+    pub fn dismiss(&self, actor: &Actor, item: &InboxItem, write: &FormWrite) {
+        if actor.role == Role::Staff {
+            self.local.update(|keys| {
+                if !keys.contains(&item.key) {
+                    keys.push(item.key.clone());
+                }
+            });
+            self.store_local(&actor.user_id);
+            return;
+        }
+        let dismissal = InboxDismissal {
+            user_id: actor.user_id.clone(),
+            item: item.key.clone(),
+        };
+        write.dispatch((
+            SpaceId::Student(item.student.clone()),
+            Mutation::Create {
+                id: RecordId(format!("dismiss-{}", uuid::Uuid::new_v4().simple())),
+                record: Entity::InboxDismissal(dismissal),
+            },
+        ));
     }
 
-    /// Shows every dismissed item again.
-    pub fn restore(&self, user: &UserId) {
-        self.dismissed.set(Vec::new());
-        self.store(user);
+    /// Shows every dismissed item again (deletes the person's dismissals, here and synced).
+    pub fn restore(&self, user: &UserId, write: &FormWrite) {
+        for (space, id, _) in self.dismissed.get_untracked().synced {
+            write.dispatch((
+                space,
+                Mutation::Delete {
+                    kind: RecordKind::InboxDismissal,
+                    id,
+                },
+            ));
+        }
+        self.local.set(Vec::new());
+        self.store_local(user);
     }
 
-    fn store(&self, user: &UserId) {
-        let keys = self.dismissed.get_untracked();
+    fn store_local(&self, user: &UserId) {
+        let keys = self.local.get_untracked();
         if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(&keys)) {
             let _ = storage.set_item(&dismissed_key(user), &text);
         }
@@ -229,7 +310,13 @@ pub fn InboxPage() -> impl IntoView {
     let i18n = use_i18n();
     let inbox = use_inbox();
     let session = use_session();
-    let user = move || session.get().map(|session| session.user.id);
+    let write = use_write();
+    let actor = move || {
+        session.get().map(|session| Actor {
+            user_id: session.user.id,
+            role: session.user.role,
+        })
+    };
     let count = Signal::derive(move || inbox.items.with(Vec::len));
     let rows = move || {
         let lang = i18n.lang.get();
@@ -239,25 +326,38 @@ pub fn InboxPage() -> impl IntoView {
             .into_iter()
             .map(|(item, name)| {
                 let text = inbox_text(lang, &item.item, name.as_deref(), in_program_zone);
-                let key = item.key.clone();
+                let (key, kind, path) = (item.key.clone(), item.item.kind(), item.item.path());
+                let space = SpaceId::Student(item.student.clone());
+                let writes = creates(Some(&space), RecordKind::InboxDismissal);
                 let dismiss = move |_| {
-                    if let Some(user) = user() {
-                        inbox.dismiss(&user, key.clone());
+                    if let Some(actor) = actor() {
+                        inbox.dismiss(&actor, &item, &write);
+                    }
+                };
+                let dismiss_button = move || {
+                    let button = view! {
+                        <button type="button" class="button" data-testid="inbox-dismiss"
+                            on:click=dismiss.clone()>{i18n.tr(Msg::Dismiss)}</button>
+                    };
+                    // Staff's dismissals stay on this device; everyone else's are a write.
+                    if actor().is_some_and(|actor| actor.role == Role::Staff) {
+                        view! { <span data-local="inbox dismiss">{button}</span> }.into_any()
+                    } else {
+                        view! { <span data-write=writes.clone()>{button}</span> }.into_any()
                     }
                 };
                 view! {
-                    <li class="list-row" data-testid="inbox-item" data-key=item.key.clone() data-kind=item.item.kind()>
-                        <A href=item.item.path() attr:class="grow">{text}</A>
-                        <button type="button" class="button" data-local="inbox dismiss" data-testid="inbox-dismiss"
-                            on:click=dismiss>{i18n.tr(Msg::Dismiss)}</button>
+                    <li class="list-row" data-testid="inbox-item" data-key=key data-kind=kind>
+                        <A href=path attr:class="grow">{text}</A>
+                        {dismiss_button}
                     </li>
                 }
             })
             .collect_view()
     };
     let restore = move |_| {
-        if let Some(user) = user() {
-            inbox.restore(&user);
+        if let Some(actor) = actor() {
+            inbox.restore(&actor.user_id, &write);
         }
     };
     view! {
@@ -273,5 +373,6 @@ pub fn InboxPage() -> impl IntoView {
                     on:click=restore>{i18n.tr(Msg::InboxShowDismissed)}</button>
             </p>
         </Show>
+        <WriteErrorLine write=write />
     }
 }

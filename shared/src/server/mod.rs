@@ -485,7 +485,7 @@ pub fn pull_page<S: ServerStore>(
         .changes_between(after, end, live_only)
         .map_err(ServerError::Store)?
         .into_iter()
-        .filter(|change| may_read_record(actor, space, access, change.key.kind))
+        .filter(|change| may_read_record(actor, access, change.key.kind, change.record.as_ref()))
         .filter(|change| feedback.allows(change))
         .collect::<Vec<_>>();
     let mut changes = changes;
