@@ -510,6 +510,17 @@ messages! {
     Employed => "Employed", "已就業";
     StayedInTaiwan => "Stayed in Taiwan", "留在臺灣";
     StayedByRoute => "Stayed in Taiwan, by visa route", "留臺者的簽證途徑";
+    Funnel => "From ranking to work in Taiwan", "從填志願到在臺就業";
+    FunnelHelp => "Each column counts the students whose records show they got at least that far.",
+        "每欄計算紀錄顯示至少走到該階段的學生人數。";
+    FunnelByCohort => "By cohort", "依屆別";
+    FunnelByRoute => "By visa route", "依簽證途徑";
+    FunnelEnrolled => "Enrolled", "已加入";
+    FunnelRanked => "Ranked positions", "已填志願";
+    FunnelMatched => "Matched", "已配對";
+    FunnelStarted => "Started", "已開始實習";
+    FunnelWorkingInTaiwan => "Working in Taiwan", "在臺就業";
+    VisaRouteColumn => "Visa route", "簽證途徑";
     Exports => "Exports (CSV)", "匯出（CSV）";
     ExportPlacements => "Export placements (CSV)", "匯出實習配對（CSV）";
     ExportSessions => "Export sessions (CSV)", "匯出會談（CSV）";

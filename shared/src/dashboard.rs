@@ -297,6 +297,130 @@ pub fn stayed_by_route<'a>(
     routes
 }
 
+/// The stages of the program's funnel, in order: every student is enrolled; then they rank
+/// positions, are matched (a placement confirmed), start (it became active), find work, and find
+/// work in Taiwan.
+pub const FUNNEL_STAGES: [FunnelStage; 6] = [
+    FunnelStage::Enrolled,
+    FunnelStage::Ranked,
+    FunnelStage::Matched,
+    FunnelStage::Started,
+    FunnelStage::Employed,
+    FunnelStage::WorkingInTaiwan,
+];
+
+/// A stage of the funnel ([`FUNNEL_STAGES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunnelStage {
+    /// In a cohort.
+    Enrolled,
+    /// Ranked at least one position.
+    Ranked,
+    /// A placement confirmed (or later: active, completed, ended early).
+    Matched,
+    /// A placement became active.
+    Started,
+    /// Their outcome: employed.
+    Employed,
+    /// Their outcome: employed, in Taiwan.
+    WorkingInTaiwan,
+}
+
+/// The furthest stage a student's records show. A later stage implies the earlier ones (a student
+/// working in Taiwan after the program was matched even if no ranking of theirs was kept), so the
+/// funnel never widens.
+pub fn funnel_stage(summary: &StudentSummary) -> FunnelStage {
+    let placed = |states: &[PlacementState]| {
+        summary
+            .placements
+            .iter()
+            .any(|placement| states.contains(&placement.state))
+    };
+    let started = summary.placements.iter().any(|placement| {
+        placement.started_at.is_some()
+            || matches!(
+                placement.state,
+                PlacementState::Active | PlacementState::Completed
+            )
+    });
+    match &summary.outcome {
+        Some(outcome) if outcome.employed && outcome.in_taiwan => FunnelStage::WorkingInTaiwan,
+        Some(outcome) if outcome.employed => FunnelStage::Employed,
+        _ if started => FunnelStage::Started,
+        _ if placed(&[
+            PlacementState::Confirmed,
+            PlacementState::Active,
+            PlacementState::Completed,
+            PlacementState::EndedEarly,
+        ]) =>
+        {
+            FunnelStage::Matched
+        }
+        _ if !summary.rankings.is_empty() => FunnelStage::Ranked,
+        _ => FunnelStage::Enrolled,
+    }
+}
+
+/// One row of the funnel: a group of students and how many reached each of [`FUNNEL_STAGES`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunnelRow {
+    /// The group: a cohort year, or a visa route's id ([`UNKNOWN_ROUTE`] for none).
+    pub group: String,
+    /// Students who reached each stage, in the order of [`FUNNEL_STAGES`].
+    pub reached: [usize; 6],
+}
+
+fn funnel_rows<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+    group_of: impl Fn(&StudentSummary) -> String,
+) -> Vec<FunnelRow> {
+    let mut groups: BTreeMap<String, [usize; 6]> = BTreeMap::new();
+    for summary in summaries {
+        let furthest = funnel_stage(summary);
+        let reached = groups.entry(group_of(summary)).or_default();
+        for (stage, count) in FUNNEL_STAGES.iter().zip(reached.iter_mut()) {
+            if *stage <= furthest {
+                *count += 1;
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(group, reached)| FunnelRow { group, reached })
+        .collect()
+}
+
+/// The funnel by cohort, the newest cohort first.
+pub fn funnel_by_cohort<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+) -> Vec<FunnelRow> {
+    let mut rows = funnel_rows(summaries, |summary| summary.cohort_year.to_string());
+    rows.sort_by_key(|row| std::cmp::Reverse(row.group.parse::<i32>().unwrap_or(i32::MIN)));
+    rows
+}
+
+/// The funnel by visa route: the route of the student's outcome, else the first route of their
+/// visa checklist, else [`UNKNOWN_ROUTE`]. The largest group first, ties by route id.
+pub fn funnel_by_route<'a>(
+    summaries: impl IntoIterator<Item = &'a StudentSummary>,
+) -> Vec<FunnelRow> {
+    let mut rows = funnel_rows(summaries, |summary| {
+        summary
+            .outcome
+            .as_ref()
+            .and_then(|outcome| outcome.visa_route.clone())
+            .or_else(|| summary.visa_routes.first().cloned())
+            .unwrap_or_else(|| UNKNOWN_ROUTE.to_owned())
+    });
+    rows.sort_by(|a, b| {
+        b.reached[0]
+            .cmp(&a.reached[0])
+            .then_with(|| a.group.cmp(&b.group))
+    });
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

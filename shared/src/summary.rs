@@ -30,6 +30,9 @@ pub struct PlacementSummary {
     /// Why it ended early (empty otherwise).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub end_reason: String,
+    /// When it became active (`None` if it never did, or before the summary carried it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime<Utc>>,
 }
 
 /// How many of something fell in one month (`YYYY-MM`).
@@ -121,6 +124,7 @@ pub fn summarize(
                 mentor_id: placement.mentor_id,
                 state: placement.state,
                 end_reason: placement.end_reason,
+                started_at: placement.started_at,
             });
         }
     }

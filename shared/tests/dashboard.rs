@@ -6,13 +6,14 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use imp_shared::apply::{apply, ApplyContext, MemoryRecords};
 use imp_shared::csv::BOM;
 use imp_shared::dashboard::{
-    attendees, job_outcomes, placements_by_state, sessions_per_month, stayed_by_route, unplaced,
-    workshop_attendance, JobOutcomes, RouteCount, WorkshopAttendance,
+    attendees, funnel_by_cohort, funnel_by_route, funnel_stage, job_outcomes, placements_by_state,
+    sessions_per_month, stayed_by_route, unplaced, workshop_attendance, FunnelRow, FunnelStage,
+    JobOutcomes, RouteCount, WorkshopAttendance, UNKNOWN_ROUTE,
 };
 use imp_shared::demo::{awaiting_match, demo_program};
 use imp_shared::domain::{
-    ApplicationStage, MentorProfile, Organization, Outcome, PlacementState, Position, Role,
-    StudentSummary, Workshop,
+    ApplicationStage, MentorProfile, Organization, Outcome, PlacementState, Position,
+    RankingChoice, Role, StudentSummary, Workshop,
 };
 use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
 use imp_shared::ids::{RecordId, SpaceId, UserId};
@@ -46,6 +47,7 @@ fn placement(id: &str, position: &str, mentor: &str, state: PlacementState) -> P
         mentor_id: UserId::from(mentor),
         state,
         end_reason: String::new(),
+        started_at: None,
     }
 }
 
@@ -667,4 +669,150 @@ fn only_the_summarized_kinds_change_a_summary() {
     assert!(!touches_summary(
         &other_kinds.into_iter().collect::<Vec<_>>()
     ));
+}
+
+/// A student of 2025 with a ranking (when `ranked`), placements in `states` (the last one
+/// started at `started` when given) and `outcome`.
+fn in_funnel(
+    ranked: bool,
+    states: &[PlacementState],
+    started: bool,
+    outcome: Option<Outcome>,
+) -> StudentSummary {
+    let mut placements: Vec<PlacementSummary> = states
+        .iter()
+        .enumerate()
+        .map(|(n, state)| placement(&format!("placement-{n}"), "pos-a", "m-1", *state))
+        .collect();
+    if let Some(last) = placements.last_mut().filter(|_| started) {
+        last.started_at = Some(at(2025, 9, 1));
+    }
+    StudentSummary {
+        rankings: if ranked {
+            vec![RankingChoice {
+                position_id: rid("pos-a"),
+                reason: String::new(),
+            }]
+        } else {
+            Vec::new()
+        },
+        placements,
+        outcome,
+        ..student("Funnel", 2025)
+    }
+}
+
+#[test]
+fn each_student_reaches_the_furthest_stage_their_records_show() {
+    use FunnelStage::*;
+    use PlacementState::*;
+    let table: [(&str, StudentSummary, FunnelStage); 12] = [
+        ("nothing yet", in_funnel(false, &[], false, None), Enrolled),
+        ("ranked", in_funnel(true, &[], false, None), Ranked),
+        (
+            "only proposed",
+            in_funnel(true, &[Proposed], false, None),
+            Ranked,
+        ),
+        (
+            "withdrawn",
+            in_funnel(true, &[Withdrawn], false, None),
+            Ranked,
+        ),
+        (
+            "confirmed",
+            in_funnel(true, &[Confirmed], false, None),
+            Matched,
+        ),
+        (
+            "ended before it began",
+            in_funnel(true, &[EndedEarly], false, None),
+            Matched,
+        ),
+        (
+            "ended after it began",
+            in_funnel(true, &[EndedEarly], true, None),
+            Started,
+        ),
+        ("active", in_funnel(true, &[Active], false, None), Started),
+        (
+            "a second placement completed",
+            in_funnel(true, &[EndedEarly, Completed], false, None),
+            Started,
+        ),
+        (
+            "not employed, in Taiwan",
+            in_funnel(true, &[Completed], true, outcome(false, true, None)),
+            Started,
+        ),
+        (
+            "employed abroad",
+            in_funnel(true, &[Completed], true, outcome(true, false, None)),
+            Employed,
+        ),
+        // No ranking or placement kept: the outcome still says how far they came.
+        (
+            "working in Taiwan",
+            in_funnel(false, &[], false, outcome(true, true, None)),
+            WorkingInTaiwan,
+        ),
+    ];
+    for (situation, summary, stage) in table {
+        assert_eq!(funnel_stage(&summary), stage, "{situation}");
+    }
+}
+
+#[test]
+fn the_funnel_counts_each_stage_by_cohort_and_by_route_and_never_widens() {
+    use PlacementState::*;
+    let mut older = in_funnel(
+        true,
+        &[Completed],
+        true,
+        outcome(true, true, Some(JOB_SEEKING_RESIDENCE)),
+    );
+    older.cohort_year = 2024;
+    let mut planning = in_funnel(true, &[Active], true, None);
+    planning.visa_routes = vec![GRADUATE_POINTS_WORK_PERMIT.to_owned()];
+    let students = [
+        older,
+        planning,
+        in_funnel(true, &[Confirmed], false, None),
+        in_funnel(false, &[], false, None),
+        in_funnel(
+            true,
+            &[Completed],
+            true,
+            outcome(true, false, Some(EMPLOYMENT_GOLD_CARD)),
+        ),
+    ];
+    let row = |group: &str, reached: [usize; 6]| FunnelRow {
+        group: group.to_owned(),
+        reached,
+    };
+    assert_eq!(
+        funnel_by_cohort(&students),
+        vec![
+            row("2025", [4, 3, 3, 2, 1, 0]),
+            row("2024", [1, 1, 1, 1, 1, 1])
+        ]
+    );
+    assert_eq!(
+        funnel_by_route(&students),
+        vec![
+            row(UNKNOWN_ROUTE, [2, 1, 1, 0, 0, 0]),
+            row(EMPLOYMENT_GOLD_CARD, [1, 1, 1, 1, 1, 0]),
+            row(GRADUATE_POINTS_WORK_PERMIT, [1, 1, 1, 1, 0, 0]),
+            row(JOB_SEEKING_RESIDENCE, [1, 1, 1, 1, 1, 1]),
+        ]
+    );
+    for row in funnel_by_cohort(&students)
+        .iter()
+        .chain(&funnel_by_route(&students))
+    {
+        assert!(
+            row.reached.windows(2).all(|pair| pair[0] >= pair[1]),
+            "{row:?}"
+        );
+    }
 }

@@ -69,6 +69,7 @@ fn summary(mentor: &str, state: PlacementState) -> Entity {
             mentor_id: UserId::from(mentor),
             state,
             end_reason: String::new(),
+            started_at: None,
         }],
         sessions_held: vec![],
         sessions_scheduled: 0,

@@ -153,6 +153,32 @@ describe("staff", { timeout: 300_000 }, () => {
     assert.equal(await page.textContent('[data-testid="graduates"]'), "119");
     const stayed = await page.$$eval('[data-testid="stayed-route"]', (rows) => rows.reduce((sum, row) => sum + Number(row.dataset.value), 0));
     assert.equal(String(stayed), await page.textContent('[data-testid="in-taiwan"]'));
+
+    // The funnel: a row per cohort with every enrolled student of it, a row per route with every
+    // student once; no stage counts more than the one before; its employed column adds up to the
+    // outcomes card's count.
+    const funnel = (table) => page.$$eval(`[data-testid="${table}"] [data-testid="funnel-row"]`, (rows) => rows.map((row) => ({
+      group: row.dataset.group,
+      reached: [...row.querySelectorAll("td")].map((cell) => ({ stage: cell.dataset.stage, n: Number(cell.textContent) })),
+    })));
+    const staffApi = await new Api(suite.worker.url).login(DEMO.staff.email);
+    const cohorts = new Map();
+    for (const change of (await staffApi.pullAll("staff")).filter((c) => c.key.kind === "student_summary" && c.record)) {
+      const year = String(change.record.fields.cohort_year);
+      cohorts.set(year, (cohorts.get(year) ?? 0) + 1);
+    }
+    const byCohort = await funnel("funnel-cohort");
+    assert.deepEqual(byCohort.map((row) => row.group), [...cohorts.keys()].sort().reverse(), "the newest cohort first");
+    for (const row of byCohort) {
+      assert.deepEqual(row.reached.map((cell) => cell.stage), ["enrolled", "ranked", "matched", "started", "employed", "working_in_taiwan"]);
+      assert.equal(row.reached[0].n, cohorts.get(row.group), `everyone of ${row.group}`);
+      assert.ok(row.reached.every((cell, i) => i === 0 || cell.n <= row.reached[i - 1].n), JSON.stringify(row));
+    }
+    const byRoute = await funnel("funnel-route");
+    const column = (rows, i) => rows.reduce((sum, row) => sum + row.reached[i].n, 0);
+    assert.equal(column(byRoute, 0), column(byCohort, 0), "every student in one route row");
+    assert.equal(String(column(byCohort, 4)), await page.textContent('[data-testid="employed"]'));
+    assert.ok(column(byCohort, 3) > 0 && column(byCohort, 5) > 0, "the demo has started placements and graduates working in Taiwan");
   });
 
   test("a concern raised offline by a student reaches the staff inbox", { timeout: 120_000 }, async () => {

@@ -1,12 +1,13 @@
 //! The staff dashboard's program numbers (placements by state, sessions held per month, workshop
-//! attendance, job outcomes, graduates who stayed in Taiwan by route) and the CSV exports, all
+//! attendance, job outcomes, graduates who stayed in Taiwan by route, the funnel from ranking to
+//! working in Taiwan by cohort and by route) and the CSV exports, all
 //! computed on the device from the students' summaries in the staff space.
 
 use leptos::prelude::*;
 
 use imp_shared::dashboard::{
-    job_outcomes, placements_by_state, sessions_per_month, stayed_by_route, unplaced,
-    workshop_attendance,
+    funnel_by_cohort, funnel_by_route, job_outcomes, placements_by_state, sessions_per_month,
+    stayed_by_route, unplaced, workshop_attendance, FunnelRow, FunnelStage, FUNNEL_STAGES,
 };
 use imp_shared::domain::{Cohort, MentorProfile, Organization, Position, StudentSummary, Workshop};
 use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
@@ -34,6 +35,112 @@ fn bar(label: String, value: usize, max: usize, test_id: &'static str) -> impl I
             </span>
             <span class="bar-value">{value}</span>
         </li>
+    }
+}
+
+/// How the dashboard names a stage of the funnel.
+fn funnel_msg(stage: FunnelStage) -> Msg {
+    match stage {
+        FunnelStage::Enrolled => Msg::FunnelEnrolled,
+        FunnelStage::Ranked => Msg::FunnelRanked,
+        FunnelStage::Matched => Msg::FunnelMatched,
+        FunnelStage::Started => Msg::FunnelStarted,
+        FunnelStage::Employed => Msg::Employed,
+        FunnelStage::WorkingInTaiwan => Msg::FunnelWorkingInTaiwan,
+    }
+}
+
+/// One funnel table: a row per group (named by `name`), a column per stage.
+fn funnel_table(
+    rows: Vec<FunnelRow>,
+    first: Msg,
+    caption: Msg,
+    name: impl Fn(&str) -> String,
+    test_id: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let header = FUNNEL_STAGES
+        .into_iter()
+        .map(|stage| view! { <th scope="col">{i18n.tr(funnel_msg(stage))}</th> })
+        .collect_view();
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let cells = FUNNEL_STAGES
+                .into_iter()
+                .zip(row.reached)
+                .map(|(stage, n)| {
+                    let stage = serde_json::to_value(stage)
+                        .ok()
+                        .and_then(|value| value.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    view! { <td data-stage=stage>{n}</td> }
+                })
+                .collect_view();
+            view! {
+                <tr data-testid="funnel-row" data-group=row.group.clone()>
+                    <th scope="row">{name(&row.group)}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=i18n.tr(caption)>
+            <table class="funnel" data-testid=test_id>
+                <caption class="visually-hidden">{i18n.tr(caption)}</caption>
+                <thead><tr><th scope="col">{i18n.tr(first)}</th>{header}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The program's funnel, from ranking to working in Taiwan, by cohort and by visa route.
+#[component]
+fn Funnel(summaries: Memo<Vec<(RecordId, StudentSummary)>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let by_cohort = Memo::new(move |_| {
+        summaries.with(|list| funnel_by_cohort(list.iter().map(|(_, summary)| summary)))
+    });
+    let by_route = Memo::new(move |_| {
+        summaries.with(|list| funnel_by_route(list.iter().map(|(_, summary)| summary)))
+    });
+    let route_name = |id: &str| {
+        imp_shared::visa::builtin_routes()
+            .into_iter()
+            .find(|route| route.id == id)
+            .map_or_else(|| id.to_owned(), |route| route.name)
+    };
+    let cohort_table = move || {
+        let rows = by_cohort.get();
+        funnel_table(
+            rows,
+            Msg::CohortYear,
+            Msg::FunnelByCohort,
+            str::to_owned,
+            "funnel-cohort",
+        )
+    };
+    let route_table = move || {
+        let rows = by_route.get();
+        funnel_table(
+            rows,
+            Msg::VisaRouteColumn,
+            Msg::FunnelByRoute,
+            route_name,
+            "funnel-route",
+        )
+    };
+    view! {
+        <section class="card" data-testid="funnel">
+            <h2 class="card-title">{i18n.tr(Msg::Funnel)}</h2>
+            <p class="muted">{i18n.tr(Msg::FunnelHelp)}</p>
+            <h3 class="card-subtitle">{i18n.tr(Msg::FunnelByCohort)}</h3>
+            {cohort_table}
+            <h3 class="card-subtitle">{i18n.tr(Msg::FunnelByRoute)}</h3>
+            {route_table}
+        </section>
     }
 }
 
@@ -151,6 +258,7 @@ pub fn ProgramNumbers() -> impl IntoView {
             <h3 class="card-subtitle">{i18n.tr(Msg::StayedByRoute)}</h3>
             <ul class="bars">{route_bars}</ul>
         </section>
+        <Funnel summaries=summaries />
     }
 }
 
