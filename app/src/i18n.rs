@@ -521,6 +521,17 @@ messages! {
     FunnelStarted => "Started", "已開始實習";
     FunnelWorkingInTaiwan => "Working in Taiwan", "在臺就業";
     VisaRouteColumn => "Visa route", "簽證途徑";
+    PartnerReport => "Partner report", "合作單位報告";
+    PartnerReportLink => "Report", "報告";
+    PartnerReportHelp => "From the program data and the students' summaries on this device.",
+        "依本裝置上的計畫資料與學生摘要整理。";
+    NoSuchOrganization => "This organization is not in this device's data yet. Sync, then try again.",
+        "此裝置尚無這個合作單位的資料，請同步後再試。";
+    OpenPlaces => "Open places", "開放名額";
+    StudentsPlaced => "Students placed", "媒合的學生";
+    NoStudentsPlaced => "No student has been placed here yet.", "尚無學生媒合至此單位。";
+    SessionsHeldTotal => "Mentoring sessions held", "完成的導師會談";
+    Print => "Print", "列印";
     Exports => "Exports (CSV)", "匯出（CSV）";
     ExportPlacements => "Export placements (CSV)", "匯出實習配對（CSV）";
     ExportSessions => "Export sessions (CSV)", "匯出會談（CSV）";

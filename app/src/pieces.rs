@@ -37,6 +37,7 @@ pub enum Screen {
     VisaRoutes,
     Hiring,
     Announcements,
+    Partner,
     Inbox,
     /// Not a screen: the app bar's inbox bell, which the shell loads from the everyday piece
     /// once the first screen is up (it is not in [`Screen::ALL`]).
@@ -67,6 +68,7 @@ impl Screen {
         Screen::VisaRoutes,
         Screen::Hiring,
         Screen::Announcements,
+        Screen::Partner,
         Screen::Inbox,
     ];
 
@@ -83,6 +85,7 @@ impl Screen {
                 | Screen::Workshops
                 | Screen::VisaRoutes
                 | Screen::Announcements
+                | Screen::Partner
         )
     }
 }
@@ -114,7 +117,7 @@ fn everyday_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
 }
 
 /// Staff's screens: the dashboard home, concerns, program data, people, matching, workshops, a
-/// student's page and the visa routes editor.
+/// student's page, a partner organization's report and the visa routes editor.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(imp_staff, fallible, wasm_split_path = ::leptos::wasm_split)
@@ -131,6 +134,7 @@ fn staff_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::Workshops => view! { <workshops::WorkshopsPage /> }.into_any(),
         Screen::VisaRoutes => view! { <visa_routes::VisaRoutesPage /> }.into_any(),
         Screen::Announcements => view! { <announcements::AnnouncementsPage /> }.into_any(),
+        Screen::Partner => view! { <partner::PartnerPage /> }.into_any(),
         _ => ().into_any(),
     })
 }

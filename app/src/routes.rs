@@ -130,6 +130,7 @@ pub const ROUTES: &[AppRoute] = &[
     route("/checkin", Screen::CheckIn, STUDENTS, None),
     route("/concern", Screen::Concern, PAIRS, None),
     route("/student", Screen::Student, STAFF, None),
+    route("/partner", Screen::Partner, STAFF, None),
     route("/visa-routes", Screen::VisaRoutes, STAFF, None),
     route("/hiring", Screen::Hiring, MENTORS_AND_STAFF, None),
     route("/changes", Screen::Changes, EVERYONE, None),
@@ -221,7 +222,14 @@ mod tests {
 
     #[test]
     fn staff_screens_are_not_for_students_and_theirs_not_for_staff() {
-        for path in ["/matching", "/program", "/people", "/student", "/concerns"] {
+        for path in [
+            "/matching",
+            "/program",
+            "/people",
+            "/student",
+            "/partner",
+            "/concerns",
+        ] {
             let route = route_for(path).expect("a staff route");
             assert!(
                 route.allows(Role::Staff) && !route.allows(Role::Student),

@@ -421,6 +421,117 @@ pub fn funnel_by_route<'a>(
     rows
 }
 
+/// One student placed with a partner organization, as its report lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerStudent {
+    /// The student's user id.
+    pub student_id: RecordId,
+    /// Their name.
+    pub display_name: String,
+    /// Their cohort.
+    pub cohort_year: i32,
+    /// The position they were placed in.
+    pub position_id: RecordId,
+    /// The placement's state.
+    pub state: PlacementState,
+    /// How far they got ([`funnel_stage`]).
+    pub stage: FunnelStage,
+}
+
+/// A one-page report on a partner organization: its positions and mentors, the students placed
+/// with it (a placement in any state but proposed or withdrawn, at one of its positions), the
+/// sessions those students held, and where they ended up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerReport {
+    /// Its positions, and how many of them are open.
+    pub positions: usize,
+    /// Open positions.
+    pub open_positions: usize,
+    /// Places over all its open positions.
+    pub open_slots: u32,
+    /// Its mentors.
+    pub mentors: usize,
+    /// The students placed with it: the newest cohort first, then by name.
+    pub students: Vec<PartnerStudent>,
+    /// Mentoring sessions those students held.
+    pub sessions_held: u32,
+    /// Of those students: employed afterwards, and working in Taiwan.
+    pub employed: usize,
+    /// Of those students: working in Taiwan afterwards.
+    pub working_in_taiwan: usize,
+}
+
+/// The report on organization `org` from the program's positions and mentors and the students'
+/// summaries (`(student id, summary)`).
+pub fn partner_report(
+    org: &RecordId,
+    positions: &[(RecordId, crate::domain::Position)],
+    mentors: &[(RecordId, crate::domain::MentorProfile)],
+    summaries: &[(RecordId, StudentSummary)],
+) -> PartnerReport {
+    let own: Vec<&(RecordId, crate::domain::Position)> = positions
+        .iter()
+        .filter(|(_, position)| &position.organization_id == org)
+        .collect();
+    let open: Vec<&crate::domain::Position> = own
+        .iter()
+        .map(|(_, position)| position)
+        .filter(|position| position.open)
+        .collect();
+    let mut students = Vec::new();
+    let mut sessions_held = 0u32;
+    for (student_id, summary) in summaries {
+        let placed = summary.placements.iter().rev().find(|placement| {
+            !matches!(
+                placement.state,
+                PlacementState::Proposed | PlacementState::Withdrawn
+            ) && own.iter().any(|(id, _)| *id == placement.position_id)
+        });
+        let Some(placement) = placed else {
+            continue;
+        };
+        sessions_held = summary
+            .sessions_held
+            .iter()
+            .fold(sessions_held, |sum, month| sum.saturating_add(month.count));
+        students.push(PartnerStudent {
+            student_id: student_id.clone(),
+            display_name: summary.display_name.clone(),
+            cohort_year: summary.cohort_year,
+            position_id: placement.position_id.clone(),
+            state: placement.state,
+            stage: funnel_stage(summary),
+        });
+    }
+    students.sort_by(|a, b| {
+        b.cohort_year
+            .cmp(&a.cohort_year)
+            .then_with(|| a.display_name.cmp(&b.display_name))
+            .then_with(|| a.student_id.cmp(&b.student_id))
+    });
+    PartnerReport {
+        positions: own.len(),
+        open_positions: open.len(),
+        open_slots: open
+            .iter()
+            .fold(0u32, |sum, position| sum.saturating_add(position.slots)),
+        mentors: mentors
+            .iter()
+            .filter(|(_, mentor)| &mentor.organization_id == org)
+            .count(),
+        employed: students
+            .iter()
+            .filter(|student| student.stage >= FunnelStage::Employed)
+            .count(),
+        working_in_taiwan: students
+            .iter()
+            .filter(|student| student.stage == FunnelStage::WorkingInTaiwan)
+            .count(),
+        students,
+        sessions_held,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,9 +6,10 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use imp_shared::apply::{apply, ApplyContext, MemoryRecords};
 use imp_shared::csv::BOM;
 use imp_shared::dashboard::{
-    attendees, funnel_by_cohort, funnel_by_route, funnel_stage, job_outcomes, placements_by_state,
-    sessions_per_month, stayed_by_route, unplaced, workshop_attendance, FunnelRow, FunnelStage,
-    JobOutcomes, RouteCount, WorkshopAttendance, UNKNOWN_ROUTE,
+    attendees, funnel_by_cohort, funnel_by_route, funnel_stage, job_outcomes, partner_report,
+    placements_by_state, sessions_per_month, stayed_by_route, unplaced, workshop_attendance,
+    FunnelRow, FunnelStage, JobOutcomes, PartnerReport, PartnerStudent, RouteCount,
+    WorkshopAttendance, UNKNOWN_ROUTE,
 };
 use imp_shared::demo::{awaiting_match, demo_program};
 use imp_shared::domain::{
@@ -815,4 +816,75 @@ fn the_funnel_counts_each_stage_by_cohort_and_by_route_and_never_widens() {
             "{row:?}"
         );
     }
+}
+
+#[test]
+fn a_partner_report_counts_its_positions_mentors_and_the_students_placed_with_it() {
+    let open = Position {
+        open: true,
+        slots: 3,
+        ..position("org-1", "Backend Intern")
+    };
+    let positions = [
+        (rid("pos-a"), position("org-1", "Data Analyst Intern")),
+        (rid("pos-d"), open),
+        (rid("pos-b"), position("org-2", "UX Research Intern")),
+    ];
+    let mut elsewhere = mentor("m-3", "Wang Mei");
+    elsewhere.1.organization_id = rid("org-2");
+    let mentors = [
+        mentor("m-1", "Chen Wei-Ting"),
+        mentor("m-2", "Lin Yu-Chen"),
+        elsewhere,
+    ];
+    let placed = |id: &str, name: &str, cohort_year: i32, state, stage| PartnerStudent {
+        student_id: rid(id),
+        display_name: name.to_owned(),
+        cohort_year,
+        position_id: rid("pos-a"),
+        state,
+        stage,
+    };
+    assert_eq!(
+        partner_report(&rid("org-1"), &positions, &mentors, &dataset()),
+        PartnerReport {
+            positions: 2,
+            open_positions: 1,
+            open_slots: 3,
+            mentors: 2,
+            // pos-a's students; s-5's proposal at org-2, s-2's withdrawn one there and s-6's
+            // unknown position are not this organization's.
+            students: vec![
+                placed(
+                    "s-4",
+                    "Aiko Tanaka",
+                    2024,
+                    PlacementState::Active,
+                    FunnelStage::Started
+                ),
+                placed(
+                    "s-1",
+                    "Linh Nguyen",
+                    2023,
+                    PlacementState::Completed,
+                    FunnelStage::WorkingInTaiwan
+                ),
+                placed(
+                    "s-2",
+                    CHINESE_NAME,
+                    2023,
+                    PlacementState::EndedEarly,
+                    FunnelStage::WorkingInTaiwan
+                ),
+            ],
+            sessions_held: 3 + 3 + 1,
+            employed: 2,
+            working_in_taiwan: 2,
+        }
+    );
+    let nobody = partner_report(&rid("org-9"), &positions, &mentors, &dataset());
+    assert_eq!(
+        (nobody.positions, nobody.mentors, nobody.students.len()),
+        (0, 0, 0)
+    );
 }

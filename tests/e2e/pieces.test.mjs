@@ -49,6 +49,7 @@ const SCREENS = {
     ["/workshops", "main h1"],
     ["/concerns", "main h1"],
     [`/student?id=${DEMO.student.id}`, "main h1"],
+    ["/partner?id=org-001", '[data-testid="partner-name"]'],
     ["/visa-routes", "main h1"],
     ["/hiring", "main h1"],
     ["/changes", "main h1"],

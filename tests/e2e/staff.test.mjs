@@ -181,6 +181,43 @@ describe("staff", { timeout: 300_000 }, () => {
     assert.ok(column(byCohort, 3) > 0 && column(byCohort, 5) > 0, "the demo has started placements and graduates working in Taiwan");
   });
 
+  test("a partner organization's one-page report: positions, mentors, the students placed there", { timeout: 120_000 }, async () => {
+    const org = "org-001";
+    const staffApi = await new Api(suite.worker.url).login(DEMO.staff.email);
+    const program = (await staffApi.pullAll("program")).filter((c) => c.record);
+    const positions = program.filter((c) => c.key.kind === "position" && c.record.fields.organization_id === org);
+    const own = new Set(positions.map((c) => c.key.id));
+    const open = positions.filter((c) => c.record.fields.open);
+    const mentors = program.filter((c) => c.key.kind === "mentor_profile" && c.record.fields.organization_id === org);
+    const placed = (await staffApi.pullAll("staff"))
+      .filter((c) => c.key.kind === "student_summary" && c.record)
+      .filter((c) => c.record.fields.placements.some((p) => own.has(p.position_id) && !["proposed", "withdrawn"].includes(p.state)))
+      .map((c) => c.key.id);
+    assert.ok(placed.length > 0, "the demo places students with its first organization");
+
+    const { page } = await signedInPage(DEMO.staff.email, DESKTOP);
+    await page.click('nav a[href="/program"]');
+    const name = program.find((c) => c.key.kind === "organization" && c.key.id === org).record.fields.name;
+    // The list pages: find it by name.
+    await page.fill("#org-search", name);
+    await page.locator('[data-testid="organization"]', { hasText: name }).locator('[data-testid="partner-report"]').click();
+    await page.waitForSelector('[data-testid="partner-name"]');
+    assert.equal(new URL(page.url()).search, `?id=${org}`);
+    assert.equal((await page.textContent('[data-testid="partner-name"]')).trim(), name);
+    const number = async (testId) => Number(await page.textContent(`[data-testid="${testId}"]`));
+    assert.equal(await number("partner-positions"), positions.length);
+    assert.equal(await number("partner-open"), open.length);
+    assert.equal(await number("partner-places"), open.reduce((sum, c) => sum + c.record.fields.slots, 0));
+    assert.equal(await number("partner-mentors"), mentors.length);
+    assert.equal(await number("partner-placed"), placed.length);
+    const listed = await page.$$eval('[data-testid="partner-student"]', (rows) => rows.map((row) => row.dataset.id));
+    assert.deepEqual([...listed].sort(), [...placed].sort());
+    // A student's name opens what staff know of them.
+    await page.locator('[data-testid="partner-student"] a').first().click();
+    await page.waitForSelector('[data-testid="student-name"]');
+    assert.equal(new URL(page.url()).searchParams.get("id"), listed[0]);
+  });
+
   test("a concern raised offline by a student reaches the staff inbox", { timeout: 120_000 }, async () => {
     const { profile, page } = await signedInPage(DEMO.student.email);
     await page.click('nav a[href="/settings"]');

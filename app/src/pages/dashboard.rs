@@ -39,7 +39,7 @@ fn bar(label: String, value: usize, max: usize, test_id: &'static str) -> impl I
 }
 
 /// How the dashboard names a stage of the funnel.
-fn funnel_msg(stage: FunnelStage) -> Msg {
+pub fn funnel_msg(stage: FunnelStage) -> Msg {
     match stage {
         FunnelStage::Enrolled => Msg::FunnelEnrolled,
         FunnelStage::Ranked => Msg::FunnelRanked,

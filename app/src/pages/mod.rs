@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod matching;
 pub mod pair_health;
+pub mod partner;
 pub mod people;
 pub mod positions;
 pub mod profile;

@@ -413,6 +413,7 @@ fn OrganizationRow(
     let tag = write::changes(Some(&SpaceId::Program), RecordKind::Organization, &id);
     let row_tag = tag.clone();
     let approve_id = format!("approve-{id}");
+    let report = format!("/partner?id={id}");
     let ids = (
         format!("industry-{id}"),
         format!("industry-zh-{id}"),
@@ -422,6 +423,9 @@ fn OrganizationRow(
         <li class="list-item" data-testid="organization" data-write=row_tag
             data-name=move || org.with(|o| o.name.clone()) data-approved=move || org.with(|o| o.approved.to_string())>
             <p class="item-title grow-full">{move || org.with(|o| o.name.clone())}</p>
+            <A href=report attr:class="button button-small" attr:data-testid="partner-report">
+                {i18n.tr(Msg::PartnerReportLink)}
+            </A>
             <label class="check" for=approve_id.clone()>
                 <input id=approve_id.clone() type="checkbox" data-testid="org-approved"
                     prop:checked=move || org.with(|o| o.approved) on:change=approve />
