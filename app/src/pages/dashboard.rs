@@ -12,6 +12,7 @@ use imp_shared::dashboard::{
 use imp_shared::domain::{Cohort, MentorProfile, Organization, Position, StudentSummary, Workshop};
 use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
 use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::visa::{builtin_routes, VisaRouteTemplate};
 
 use crate::i18n::{format_date, placement_msg, use_i18n, Msg};
 use crate::pages::visa::download;
@@ -36,6 +37,14 @@ fn bar(label: String, value: usize, max: usize, test_id: &'static str) -> impl I
             <span class="bar-value">{value}</span>
         </li>
     }
+}
+
+/// A visa route's name among `routes`, or its id when none has it.
+fn route_name(routes: &[VisaRouteTemplate], id: &str) -> String {
+    routes
+        .iter()
+        .find(|route| route.id == id)
+        .map_or_else(|| id.to_owned(), |route| route.name.clone())
 }
 
 /// How the dashboard names a stage of the funnel.
@@ -106,12 +115,6 @@ fn Funnel(summaries: Memo<Vec<(RecordId, StudentSummary)>>) -> impl IntoView {
     let by_route = Memo::new(move |_| {
         summaries.with(|list| funnel_by_route(list.iter().map(|(_, summary)| summary)))
     });
-    let route_name = |id: &str| {
-        imp_shared::visa::builtin_routes()
-            .into_iter()
-            .find(|route| route.id == id)
-            .map_or_else(|| id.to_owned(), |route| route.name)
-    };
     let cohort_table = move || {
         let rows = by_cohort.get();
         funnel_table(
@@ -124,11 +127,12 @@ fn Funnel(summaries: Memo<Vec<(RecordId, StudentSummary)>>) -> impl IntoView {
     };
     let route_table = move || {
         let rows = by_route.get();
+        let routes = builtin_routes();
         funnel_table(
             rows,
             Msg::VisaRouteColumn,
             Msg::FunnelByRoute,
-            route_name,
+            move |id| route_name(&routes, id),
             "funnel-route",
         )
     };
@@ -215,15 +219,9 @@ pub fn ProgramNumbers() -> impl IntoView {
     let route_bars = move || {
         let rows = stayed.get();
         let max = rows.iter().map(|r| r.stayed).max().unwrap_or(0);
-        let routes = imp_shared::visa::builtin_routes();
+        let routes = builtin_routes();
         rows.into_iter()
-            .map(|r| {
-                let name = routes
-                    .iter()
-                    .find(|t| t.id == r.route)
-                    .map_or_else(|| r.route.clone(), |t| t.name.clone());
-                bar(name, r.stayed, max, "stayed-route")
-            })
+            .map(|r| bar(route_name(&routes, &r.route), r.stayed, max, "stayed-route"))
             .collect_view()
     };
     view! {

@@ -22,7 +22,7 @@ use crate::components::form::ListCard;
 use crate::components::write::creates;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::pair_health::HowFlagsWork;
-use crate::sync::engine::Engine;
+use crate::sync::engine::{actor_of, Engine};
 use crate::sync::hooks::{use_engine, use_session, use_write, FormWrite, WriteErrorLine};
 use crate::wording::inbox_text;
 use crate::zone::{in_program_zone, program_offset_at};
@@ -311,12 +311,7 @@ pub fn InboxPage() -> impl IntoView {
     let inbox = use_inbox();
     let session = use_session();
     let write = use_write();
-    let actor = move || {
-        session.get().map(|session| Actor {
-            user_id: session.user.id,
-            role: session.user.role,
-        })
-    };
+    let actor = move || session.with(actor_of);
     let count = Signal::derive(move || inbox.items.with(Vec::len));
     let rows = move || {
         let lang = i18n.lang.get();

@@ -10,7 +10,7 @@ use imp_shared::dashboard::partner_report;
 use imp_shared::domain::{MentorProfile, Organization, Position};
 use imp_shared::ids::RecordId;
 
-use crate::i18n::{placement_msg, use_i18n, Msg};
+use crate::i18n::{pick, placement_msg, use_i18n, Msg};
 use crate::pages::dashboard::{funnel_msg, use_summaries};
 use crate::sync::hooks::{program_space, use_typed};
 
@@ -67,11 +67,7 @@ pub fn PartnerPage() -> impl IntoView {
     view! {
         {move || match (organization.get(), report.get()) {
             (Some(org), Some(report)) => {
-                let industry = if i18n.lang.get() == crate::i18n::Lang::ZhTw && !org.industry_zh.is_empty() {
-                    org.industry_zh.clone()
-                } else {
-                    org.industry.clone()
-                };
+                let industry = pick(i18n.lang.get(), &org.industry, &org.industry_zh).to_owned();
                 let students = report.students.clone();
                 let rows = students
                     .into_iter()

@@ -97,11 +97,10 @@ pub fn StudentPage() -> impl IntoView {
                     .unwrap_or_default();
                 let mandarin = s.mandarin_level.map(|l| l.to_string()).unwrap_or_default();
                 // The summary carries the day (UTC) the student last used the app.
-                let last_active = s
-                    .health
-                    .last_active
-                    .map(|day| format_date(i18n.lang.get_untracked(), day.date_naive()))
-                    .unwrap_or_default();
+                let last_active = s.health.last_active.map_or_else(
+                    || "—".to_owned(),
+                    |day| format_date(i18n.lang.get_untracked(), day.date_naive()),
+                );
                 view! {
                     <h1 data-testid="student-name">{s.display_name.clone()}</h1>
                     <section class="card" data-testid="student-profile">
@@ -118,7 +117,7 @@ pub fn StudentPage() -> impl IntoView {
                             {row(Msg::CareerInterests, s.interests.join(", "))}
                             <dt>{i18n.tr(Msg::LastActive)}</dt>
                             <dd data-testid="student-last-active">
-                                {if last_active.is_empty() { "—".to_owned() } else { last_active }}
+                                {last_active}
                             </dd>
                         </dl>
                     </section>

@@ -163,10 +163,7 @@ impl Engine {
 
     /// Who is acting, if signed in.
     pub fn actor(&self) -> Option<Actor> {
-        self.state.borrow().session.as_ref().map(|session| Actor {
-            user_id: session.user.id.clone(),
-            role: session.user.role,
-        })
+        actor_of(&self.state.borrow().session)
     }
 
     /// The spaces this device syncs.
@@ -698,7 +695,7 @@ pub enum SignInError {
 pub type SyncError = CycleError<StoreError, TransportError>;
 
 /// Who is acting in a session.
-fn actor_of(session: &Option<SessionResponse>) -> Option<Actor> {
+pub(crate) fn actor_of(session: &Option<SessionResponse>) -> Option<Actor> {
     session.as_ref().map(|session| Actor {
         user_id: session.user.id.clone(),
         role: session.user.role,
