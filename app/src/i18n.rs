@@ -331,6 +331,8 @@ messages! {
     CategoryRanking => "The ranking deadline", "志願排序截止";
     CategoryWorkshop => "Workshops today", "今天的工作坊";
     CategoryConcern => "Concerns waiting for staff", "等待處理的關注事項";
+    CategoryEvaluation => "Evaluations and surveys to answer", "待填的評量與調查";
+    CategoryPairHealth => "Pair-health flags about your mentees", "學員的配對狀況提醒";
     PushUnsupported => "This browser cannot show reminders. On an iPhone, add the app to your home screen first.", "此瀏覽器無法顯示提醒。iPhone 請先將應用程式加入主畫面。";
     PushBlocked => "Notifications are blocked for this app in the browser's settings.", "瀏覽器設定封鎖了此應用程式的通知。";
     PushServiceFailed => "This browser's notification service did not answer. Try again later.", "此瀏覽器的通知服務沒有回應，請稍後再試。";
@@ -515,11 +517,56 @@ messages! {
         "每欄計算紀錄顯示至少走到該階段的學生人數。";
     FunnelByCohort => "By cohort", "依屆別";
     FunnelByRoute => "By visa route", "依簽證途徑";
+    // Evaluation templates (staff editor).
+    TplHeading => "Evaluation templates", "評量範本";
+    TplHelp => "The questions of each evaluation and outcome survey. Saving an edit makes a new version; answers already given keep the version they answered.",
+        "各項評量與成果調查的題目。儲存修改會建立新版本；已填寫的答案仍保留當時回答的版本。";
+    TplVersion => "Version", "版本";
+    TplAnsweredByMentor => "Answered by the mentor", "由導師填寫";
+    TplAnsweredByStudent => "Answered by the student", "由學生填寫";
+    TplEditNewVersion => "Edit as a new version", "編輯為新版本";
+    TplSave => "Save as version", "儲存為版本";
+    TplAddQuestion => "Add question", "新增題目";
+    TplRemoveQuestion => "Remove", "移除";
+    TplQuestion => "Question", "題目";
+    TplQuestionId => "Question id (letters, digits, - and _)", "題目代碼（英文字母、數字、- 與 _）";
+    TplQuestionText => "Question (English)", "題目（英文）";
+    TplQuestionTextZh => "Question (繁體中文)", "題目（繁體中文）";
+    TplAnswerKind => "Answered with", "作答方式";
+    TplRequired => "Required", "必填";
+    TplTitleEn => "Title (English)", "標題（英文）";
+    TplTitleZh => "Title (繁體中文)", "標題（繁體中文）";
+    TplAnswerScale => "Scale 1–5", "1–5 分量表";
+    TplAnswerYesNo => "Yes or no", "是或否";
+    TplAnswerText => "Written answer", "文字回答";
+    TplAnswerVisaRoute => "Visa route", "簽證途徑";
+    TplOutcomeKeep => "An outcome survey must keep its yes/no questions with the ids employed and in_taiwan: the program's figures read them.",
+        "成果調查必須保留「是否就業」與「是否在臺灣」這兩個是非題，且不可更改其題目代碼：計畫統計會使用這些答案。";
     FunnelEnrolled => "Enrolled", "已加入";
     FunnelRanked => "Ranked positions", "已填志願";
     FunnelMatched => "Matched", "已配對";
     FunnelStarted => "Started", "已開始實習";
     FunnelWorkingInTaiwan => "Working in Taiwan", "在臺就業";
+    FunnelEvaluated => "Evaluated", "已完成評量";
+    Evaluations => "Evaluations", "評量";
+    EvaluationsHelp => "Evaluations and outcome surveys of your placement, when each is due. Your answers are seen by the student or mentor of the placement and by program staff. You can answer offline; they are sent when you are online.",
+        "實習的評量與成果調查及各自的期限。你的答案會由該實習的學生或導師以及計畫人員看到。可以離線填寫，連線後會送出。";
+    EvaluationsDue => "To answer", "待填寫";
+    EvaluationsDone => "Answered", "已填寫";
+    NoEvaluationsDue => "Nothing to answer now.", "目前沒有需要填寫的評量。";
+    NoEvaluationsDone => "No evaluation answered yet.", "尚未填寫任何評量。";
+    EvaluationDueOn => "Due", "期限";
+    EvaluationOpen => "Answer", "填寫";
+    EvaluationSend => "Send answers", "送出答案";
+    EvaluationRequired => "required", "必填";
+    EvaluationYes => "Yes", "是";
+    EvaluationNo => "No", "否";
+    EvaluationNoAnswer => "—", "—";
+    EvaluationOtherRoute => "Another route or none", "其他途徑或無";
+    EvaluationAbout => "About", "對象";
+    EvaluationVersion => "Template version", "範本版本";
+    EvaluationNoPlacement => "Evaluations start when your placement has started.", "實習開始後才會有評量。";
+    ExportEvaluations => "Export evaluation answers (CSV)", "匯出評量答案（CSV）";
     VisaRouteColumn => "Visa route", "簽證途徑";
     PartnerReport => "Partner report", "合作單位報告";
     PartnerReportLink => "Report", "報告";

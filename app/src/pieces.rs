@@ -39,6 +39,8 @@ pub enum Screen {
     Announcements,
     Partner,
     Inbox,
+    Evaluations,
+    EvaluationTemplates,
     /// Not a screen: the app bar's inbox bell, which the shell loads from the everyday piece
     /// once the first screen is up (it is not in [`Screen::ALL`]).
     InboxBell,
@@ -70,6 +72,8 @@ impl Screen {
         Screen::Announcements,
         Screen::Partner,
         Screen::Inbox,
+        Screen::Evaluations,
+        Screen::EvaluationTemplates,
     ];
 
     /// Whether the screen lives in staff's piece.
@@ -86,6 +90,7 @@ impl Screen {
                 | Screen::VisaRoutes
                 | Screen::Announcements
                 | Screen::Partner
+                | Screen::EvaluationTemplates
         )
     }
 }
@@ -111,13 +116,15 @@ fn everyday_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::MentorHome => view! { <home::MentorHome /> }.into_any(),
         Screen::Hiring => view! { <hiring::HiringPage /> }.into_any(),
         Screen::Inbox => view! { <inbox::InboxPage /> }.into_any(),
+        Screen::Evaluations => view! { <evaluations::EvaluationsPage /> }.into_any(),
         Screen::InboxBell => view! { <inbox::InboxBell /> }.into_any(),
         _ => ().into_any(),
     })
 }
 
 /// Staff's screens: the dashboard home, concerns, program data, people, matching, workshops, a
-/// student's page, a partner organization's report and the visa routes editor.
+/// student's page, a partner organization's report, the visa routes editor and the evaluation
+/// templates editor.
 #[cfg_attr(
     feature = "split",
     leptos::wasm_split::wasm_split(imp_staff, fallible, wasm_split_path = ::leptos::wasm_split)
@@ -135,6 +142,9 @@ fn staff_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
         Screen::VisaRoutes => view! { <visa_routes::VisaRoutesPage /> }.into_any(),
         Screen::Announcements => view! { <announcements::AnnouncementsPage /> }.into_any(),
         Screen::Partner => view! { <partner::PartnerPage /> }.into_any(),
+        Screen::EvaluationTemplates => {
+            view! { <evaluation_templates::EvaluationTemplatesPage /> }.into_any()
+        }
         _ => ().into_any(),
     })
 }

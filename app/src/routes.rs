@@ -135,6 +135,13 @@ pub const ROUTES: &[AppRoute] = &[
     route("/hiring", Screen::Hiring, MENTORS_AND_STAFF, None),
     route("/changes", Screen::Changes, EVERYONE, None),
     route("/inbox", Screen::Inbox, EVERYONE, None),
+    route("/evaluations", Screen::Evaluations, PAIRS, None),
+    route(
+        "/evaluation-templates",
+        Screen::EvaluationTemplates,
+        STAFF,
+        None,
+    ),
 ];
 
 /// The route of a path (query excluded; a trailing slash is ignored), if it is one.

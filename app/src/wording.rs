@@ -41,6 +41,8 @@ pub fn kind_label(lang: Lang, kind: RecordKind) -> &'static str {
         RecordKind::FlagReview => ("Pair-health flag review", "配對狀況提醒的處理"),
         RecordKind::Activity => ("Last active", "最近使用時間"),
         RecordKind::InboxDismissal => ("Dismissed reminder", "已略過的提醒"),
+        RecordKind::EvaluationTemplate => ("Evaluation template", "評量範本"),
+        RecordKind::Evaluation => ("Evaluation", "評量"),
         RecordKind::Enrollment => ("Enrolment", "註冊"),
         RecordKind::CheckinCode => ("Check-in code", "簽到碼"),
         RecordKind::StudentSummary => ("Student summary", "學生摘要"),
@@ -128,6 +130,11 @@ pub fn field_label(lang: Lang, field: &str) -> &'static str {
         "created_by" => ("Added by", "建立者"),
         "raised_by" => ("Raised by", "提出者"),
         "mutation" => ("This change", "此變更"),
+        "answers" => ("Answers", "答案"),
+        "questions" => ("Questions", "題目"),
+        "template_id" => ("Template", "範本"),
+        "title_zh" => ("Title (中文)", "標題（中文）"),
+        "placement_id" => ("Placement", "實習"),
         _ => ("This field", "此欄位"),
     };
     pick(lang, en, zh)
@@ -253,6 +260,15 @@ fn problem_en(problem: &Problem) -> String {
             "could not be read by the server (it may hold characters that cannot be sent)"
                 .to_owned()
         }
+        Problem::QuestionTwice { number } => format!("has question {number} twice"),
+        Problem::UnknownQuestion => "answer a question this evaluation does not ask".to_owned(),
+        Problem::WrongAnswer { number } => format!("do not fit question {number}"),
+        Problem::Unanswered { number } => format!("are missing question {number}, which needs an answer"),
+        Problem::OutcomeQuestions => {
+            "of an outcome survey must keep the yes/no questions “employed” and “in_taiwan”"
+                .to_owned()
+        }
+        Problem::WrongTemplate => "name a template of another evaluation".to_owned(),
     }
 }
 
@@ -289,6 +305,14 @@ fn problem_zh(problem: &Problem) -> String {
         Problem::NotWebAddress => "必須是網頁位址".to_owned(),
         Problem::InFuture => "是未來的時間（請檢查裝置時鐘）".to_owned(),
         Problem::Unreadable { .. } => "無法被伺服器讀取（可能含有無法傳送的字元）".to_owned(),
+        Problem::QuestionTwice { number } => format!("中第 {number} 題重複"),
+        Problem::UnknownQuestion => "回答了此評量沒有的題目".to_owned(),
+        Problem::WrongAnswer { number } => format!("中第 {number} 題的答案格式不符"),
+        Problem::Unanswered { number } => format!("缺少第 {number} 題（必填）"),
+        Problem::OutcomeQuestions => {
+            "：成果調查必須保留「employed」與「in_taiwan」兩題是非題".to_owned()
+        }
+        Problem::WrongTemplate => "對應到其他評量的範本".to_owned(),
     }
 }
 
@@ -340,6 +364,14 @@ fn denial_text(lang: Lang, denial: Denial) -> &'static str {
         Denial::FlagsByStaff => (
             "Program staff handle pair-health flags.",
             "配對狀況提醒由計畫人員處理。",
+        ),
+        Denial::EvaluationsFinal => (
+            "An evaluation cannot be changed once it is sent; ask program staff to correct it.",
+            "評量送出後無法修改；如需更正，請聯絡計畫人員。",
+        ),
+        Denial::NotYourEvaluation => (
+            "This evaluation is answered by the placement's mentor or by the student it is for.",
+            "此評量由該實習的導師或學生本人填寫。",
         ),
         Denial::NotYourPlacement => (
             "Only the student, their mentor or program staff can end a placement.",

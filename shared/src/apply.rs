@@ -174,6 +174,16 @@ fn locked_fields(kind: RecordKind, role: Role) -> &'static [&'static str] {
         RecordKind::StudentProfile if role != Role::Staff => &["cohort_year"],
         RecordKind::Task => &["created_by"],
         RecordKind::InboxDismissal => &["user_id"],
+        RecordKind::EvaluationTemplate => &["kind", "version", "questions"],
+        RecordKind::Evaluation => &[
+            "placement_id",
+            "kind",
+            "template_id",
+            "template_version",
+            "answers",
+            "author",
+            "submitted_at",
+        ],
         RecordKind::Feedback => &["author", "session_id"],
         RecordKind::ConcernFlag => &["raised_by", "raised_at", "student_id"],
         RecordKind::Placement => &[
@@ -468,6 +478,10 @@ fn stamp_new(record: &mut Entity, ctx: &ApplyContext<'_>) -> Result<(), Mutation
         Entity::Task(task) => task.created_by = me,
         Entity::InboxDismissal(dismissal) => dismissal.user_id = ctx.actor.user_id.clone(),
         Entity::Feedback(feedback) => feedback.author = me,
+        Entity::Evaluation(evaluation) => {
+            evaluation.author = me;
+            evaluation.submitted_at = Some(ctx.now);
+        }
         // Nobody has answered a new workshop yet; the server counts the answers from then on.
         Entity::Workshop(workshop) => workshop.going = 0,
         // A placement starts when it becomes active, never at creation, and has not ended.
@@ -539,6 +553,12 @@ fn check_create_rules(
                 }),
             }
         }
+        Entity::EvaluationTemplate(template)
+            if *id != crate::evaluation::template_id(template.kind, template.version) =>
+        {
+            Err(MutationError::invalid("id", Problem::NotAnId))
+        }
+        Entity::Evaluation(evaluation) => check_evaluation(view, ctx, id, evaluation),
         Entity::ConcernFlag(_)
             if open_concerns_raised_by(view, &ctx.actor.user_id) >= MAX_OPEN_CONCERNS
                 && ctx.actor.role != Role::Staff =>
@@ -572,6 +592,68 @@ fn check_create_rules(
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+/// A new evaluation: its id is the placement's for its kind, the placement is in this space, the
+/// actor is the one who answers it (the placement's mentor, or the student; staff may enter
+/// either), and the answers fit the template it names (the Worker supplies the program's template;
+/// a built-in one is always known).
+fn check_evaluation(
+    view: &impl RecordView,
+    ctx: &ApplyContext<'_>,
+    id: &RecordId,
+    evaluation: &crate::domain::Evaluation,
+) -> Result<(), MutationError> {
+    use crate::evaluation::{check_answers, evaluation_id, template_named};
+    if *id != evaluation_id(evaluation.kind, &evaluation.placement_id) {
+        return Err(MutationError::invalid("id", Problem::NotAnId));
+    }
+    let placement = match view.get(RecordKind::Placement, &evaluation.placement_id) {
+        Some(Entity::Placement(placement)) => placement,
+        _ => {
+            return Err(MutationError::NotFound {
+                kind: RecordKind::Placement,
+                id: evaluation.placement_id.to_string(),
+            })
+        }
+    };
+    let answers_it = match (ctx.actor.role, evaluation.kind.answered_by()) {
+        (Role::Staff, _) => true,
+        (Role::Mentor, Role::Mentor) => placement.mentor_id == ctx.actor.user_id,
+        (Role::Student, Role::Student) => placement.student_id == ctx.actor.user_id,
+        _ => false,
+    };
+    if !answers_it {
+        return Err(MutationError::forbidden(Denial::NotYourEvaluation));
+    }
+    let stored: Vec<(RecordId, crate::domain::EvaluationTemplate)> = ctx
+        .program
+        .and_then(|program| program.get(RecordKind::EvaluationTemplate, &evaluation.template_id))
+        .and_then(|entity| match entity {
+            Entity::EvaluationTemplate(template) => {
+                Some(vec![(evaluation.template_id.clone(), template)])
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    match template_named(&stored, &evaluation.template_id) {
+        Some(template)
+            if template.kind != evaluation.kind
+                || template.version != evaluation.template_version =>
+        {
+            Err(MutationError::invalid(
+                "template_id",
+                Problem::WrongTemplate,
+            ))
+        }
+        Some(template) => check_answers(&template, &evaluation.answers),
+        // The client replaying its outbox has no program records: the server judges.
+        None if ctx.program.is_none() => Ok(()),
+        None => Err(MutationError::NotFound {
+            kind: RecordKind::EvaluationTemplate,
+            id: evaluation.template_id.to_string(),
+        }),
     }
 }
 

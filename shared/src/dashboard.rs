@@ -298,13 +298,15 @@ pub fn stayed_by_route<'a>(
 }
 
 /// The stages of the program's funnel, in order: every student is enrolled; then they rank
-/// positions, are matched (a placement confirmed), start (it became active), find work, and find
+/// positions, are matched (a placement confirmed), start (it became active), are evaluated at the
+/// end (the mentor's final evaluation or the student's self-assessment after), find work, and find
 /// work in Taiwan.
-pub const FUNNEL_STAGES: [FunnelStage; 6] = [
+pub const FUNNEL_STAGES: [FunnelStage; 7] = [
     FunnelStage::Enrolled,
     FunnelStage::Ranked,
     FunnelStage::Matched,
     FunnelStage::Started,
+    FunnelStage::Evaluated,
     FunnelStage::Employed,
     FunnelStage::WorkingInTaiwan,
 ];
@@ -321,6 +323,9 @@ pub enum FunnelStage {
     Matched,
     /// A placement became active.
     Started,
+    /// A placement's closing evaluation was answered (the mentor's final evaluation or the
+    /// student's self-assessment after it).
+    Evaluated,
     /// Their outcome: employed.
     Employed,
     /// Their outcome: employed, in Taiwan.
@@ -344,9 +349,14 @@ pub fn funnel_stage(summary: &StudentSummary) -> FunnelStage {
                 PlacementState::Active | PlacementState::Completed
             )
     });
+    let evaluated = summary
+        .evaluations
+        .iter()
+        .any(|evaluation| evaluation.kind.closes_placement());
     match &summary.outcome {
         Some(outcome) if outcome.employed && outcome.in_taiwan => FunnelStage::WorkingInTaiwan,
         Some(outcome) if outcome.employed => FunnelStage::Employed,
+        _ if evaluated => FunnelStage::Evaluated,
         _ if started => FunnelStage::Started,
         _ if placed(&[
             PlacementState::Confirmed,
@@ -368,14 +378,14 @@ pub struct FunnelRow {
     /// The group: a cohort year, or a visa route's id ([`UNKNOWN_ROUTE`] for none).
     pub group: String,
     /// Students who reached each stage, in the order of [`FUNNEL_STAGES`].
-    pub reached: [usize; 6],
+    pub reached: [usize; 7],
 }
 
 fn funnel_rows<'a>(
     summaries: impl IntoIterator<Item = &'a StudentSummary>,
     group_of: impl Fn(&StudentSummary) -> String,
 ) -> Vec<FunnelRow> {
-    let mut groups: BTreeMap<String, [usize; 6]> = BTreeMap::new();
+    let mut groups: BTreeMap<String, [usize; 7]> = BTreeMap::new();
     for summary in summaries {
         let furthest = funnel_stage(summary);
         let reached = groups.entry(group_of(summary)).or_default();

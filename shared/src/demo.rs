@@ -163,6 +163,14 @@ fn year_of(index: usize, counts: impl Fn(&(i32, usize, usize, usize)) -> usize) 
         .map_or(2024, |row| row.0)
 }
 
+/// What graduates' mentors wrote as their strengths in the final evaluation.
+const STRENGTHS: [&str; 4] = [
+    "Careful, reliable work",
+    "Learns fast and asks good questions",
+    "Works well across languages",
+    "Takes ownership of tasks",
+];
+
 /// Why demo students ranked a position.
 const REASONS: [&str; 4] = [
     "Matches my thesis topic",
@@ -565,6 +573,37 @@ pub fn demo_program(today: NaiveDate) -> DemoProgram {
                     state: PlacementState::Completed,
                 });
             }
+        }
+        if !current && student % 2 == 0 {
+            // Graduates' mentors gave most of them a final evaluation.
+            use crate::evaluation::{evaluation_id, template_id, Answer, EvaluationKind};
+            let placement = id(format!("placement-{cohort_year}"));
+            let kind = EvaluationKind::MentorFinal;
+            let point = |question: &str, point: u8| Answer {
+                question: question.to_owned(),
+                scale: Some(point),
+                ..Answer::default()
+            };
+            mutations.push(create(
+                evaluation_id(kind, &placement),
+                Entity::Evaluation(crate::domain::Evaluation {
+                    placement_id: placement,
+                    kind,
+                    template_id: template_id(kind, 1),
+                    template_version: 1,
+                    answers: vec![
+                        point("performance", 3 + (student % 3) as u8),
+                        point("progress", 3 + (student % 2) as u8),
+                        Answer {
+                            question: "strengths".to_owned(),
+                            text: STRENGTHS[student % STRENGTHS.len()].to_owned(),
+                            ..Answer::default()
+                        },
+                    ],
+                    author: None,
+                    submitted_at: None,
+                }),
+            ));
         }
         if !current {
             // Graduates: most found work, most of those stayed in Taiwan, on one of the routes.

@@ -344,6 +344,21 @@ entity! {
 }
 
 entity! {
+    /// An evaluation's or outcome survey's template (`crate::evaluation`): its questions in both
+    /// languages, one version of one kind. Its record id is `evt-<kind>-v<version>`
+    /// (`evaluation::template_id`); a version is never changed once made (kind, version and
+    /// questions are locked), staff's edit is the next version.
+    EvaluationTemplate / EvaluationTemplatePatch {
+        kind: crate::evaluation::EvaluationKind,
+        version: u32,
+        title: String,
+        #[serde(default)]
+        title_zh: String,
+        questions: Vec<crate::evaluation::Question>,
+    }
+}
+
+entity! {
     /// News from staff to everyone in the program, or to one cohort's students.
     Announcement / AnnouncementPatch {
         title: String,
@@ -629,6 +644,28 @@ entity! {
 }
 
 entity! {
+    /// A placement's evaluation or outcome survey, answered (`crate::evaluation`). Its record id is
+    /// `ev-<kind>-<placement>` (`evaluation::evaluation_id`): one per kind and placement. The
+    /// mentor of the placement answers the mentor's kinds, the student the others; the answers
+    /// are checked against the template they name; once made it is final (only staff change or
+    /// delete it).
+    Evaluation / EvaluationPatch {
+        placement_id: RecordId,
+        kind: crate::evaluation::EvaluationKind,
+        template_id: RecordId,
+        template_version: u32,
+        #[serde(default)]
+        answers: Vec<crate::evaluation::Answer>,
+        /// Who answered; set by `apply` from the actor.
+        #[serde(default)]
+        author: Option<UserId>,
+        /// When it reached the server (set by `apply` from the judging clock).
+        #[serde(default)]
+        submitted_at: Option<DateTime<Utc>>,
+    }
+}
+
+entity! {
     /// A staff-internal note about a student.
     StaffNote / StaffNotePatch {
         student_id: UserId,
@@ -694,14 +731,20 @@ entity! {
         workshops_going: Vec<RecordId>,
         #[serde(default)]
         applications: Vec<crate::summary::StageCount>,
+        /// Where they ended up (boxed, like `health` and `evaluations`: it keeps the largest
+        /// record small).
         #[serde(default)]
-        outcome: Option<Outcome>,
+        outcome: Option<Box<Outcome>>,
         #[serde(default)]
         visa_routes: Vec<String>,
         /// What pair-health flags are worked out from (`crate::health`), for staff (boxed: it is
         /// the largest part of the largest record).
         #[serde(default)]
         health: Box<crate::health::PairFacts>,
+        /// The evaluations and outcome surveys answered in the student's space (a boxed slice:
+        /// with `health`, it keeps the largest record small).
+        #[serde(default)]
+        evaluations: Box<[Evaluation]>,
         #[serde(default)]
         updated_at: Option<DateTime<Utc>>,
     }
@@ -892,6 +935,7 @@ kinds! {
     Workshop(Workshop, WorkshopPatch) = "workshop" in Program;
     Announcement(Announcement, AnnouncementPatch) = "announcement" in Program;
     VisaRoute(VisaRoute, VisaRoutePatch) = "visa_route" in Program;
+    EvaluationTemplate(EvaluationTemplate, EvaluationTemplatePatch) = "evaluation_template" in Program;
     StudentProfile(StudentProfile, StudentProfilePatch) = "student_profile" in Student;
     Ranking(Ranking, RankingPatch) = "ranking" in Student;
     Placement(Placement, PlacementPatch) = "placement" in Student;
@@ -907,6 +951,7 @@ kinds! {
     FlagReview(FlagReview, FlagReviewPatch) = "flag_review" in Student;
     Activity(Activity, ActivityPatch) = "activity" in Student;
     InboxDismissal(InboxDismissal, InboxDismissalPatch) = "inbox_dismissal" in Student;
+    Evaluation(Evaluation, EvaluationPatch) = "evaluation" in Student;
     ConcernFlag(ConcernFlag, ConcernFlagPatch) = "concern_flag" in Staff;
     StaffNote(StaffNote, StaffNotePatch) = "staff_note" in Staff;
     Enrollment(Enrollment, EnrollmentPatch) = "enrollment" in Staff;
@@ -1322,6 +1367,20 @@ impl Entity {
             Entity::Activity(activity) => {
                 Check::id("user_id", activity.user_id.as_str())?;
                 Check::instant("at", activity.at)
+            }
+            Entity::EvaluationTemplate(template) => {
+                Check::line("title", &template.title)?;
+                Check::optional_line("title_zh", &template.title_zh)?;
+                for question in &template.questions {
+                    Check::line("questions", &question.text)?;
+                    Check::optional_line("questions", &question.text_zh)?;
+                }
+                crate::evaluation::validate_template(template)
+            }
+            Entity::Evaluation(evaluation) => {
+                Check::id("placement_id", evaluation.placement_id.as_str())?;
+                Check::id("template_id", evaluation.template_id.as_str())?;
+                crate::evaluation::validate_evaluation(evaluation)
             }
             Entity::InboxDismissal(dismissal) => {
                 Check::id("user_id", dismissal.user_id.as_str())?;

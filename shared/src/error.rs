@@ -174,6 +174,33 @@ pub enum Problem {
     /// A time that lies in the future.
     #[error("is in the future")]
     InFuture,
+    /// A question named twice (in a template, or answered twice).
+    #[error("question {number} comes twice")]
+    QuestionTwice {
+        /// The question's number, from 1.
+        number: usize,
+    },
+    /// An answer to a question the template does not ask.
+    #[error("answers a question the template does not ask")]
+    UnknownQuestion,
+    /// An answer of the wrong kind (a scale point out of 1–5, words for a yes/no question).
+    #[error("question {number} has an answer of the wrong kind")]
+    WrongAnswer {
+        /// The question's number, from 1.
+        number: usize,
+    },
+    /// A required question left unanswered.
+    #[error("question {number} needs an answer")]
+    Unanswered {
+        /// The question's number, from 1.
+        number: usize,
+    },
+    /// An outcome survey's template without its yes/no questions `employed` and `in_taiwan`.
+    #[error("an outcome survey must ask `employed` and `in_taiwan` as yes/no questions")]
+    OutcomeQuestions,
+    /// An evaluation that names a template of another kind or version.
+    #[error("names a template of another kind or version")]
+    WrongTemplate,
     /// The server could not read the change at all (it was sent in a shape this server does not
     /// know, or with text that is not valid Unicode).
     #[error("could not be read: {detail}")]
@@ -229,6 +256,12 @@ pub enum Denial {
     /// Last-active records are written by the server when someone's app syncs.
     #[error("when someone was last active is recorded by the server")]
     ActivityByServer,
+    /// An evaluation is final once answered.
+    #[error("an evaluation cannot be changed once it is answered")]
+    EvaluationsFinal,
+    /// Evaluations are answered by the person they are for.
+    #[error("this evaluation is answered by the placement's mentor or the student it is for")]
+    NotYourEvaluation,
     /// An inbox dismissal belongs to the person who made it.
     #[error("only the person who dismissed an inbox item may change or delete that")]
     OwnDismissalsOnly,

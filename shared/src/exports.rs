@@ -52,6 +52,22 @@ pub const OUTCOMES_HEADER: [&str; 6] = [
     "visa_route",
 ];
 
+/// The header of [`evaluations_csv`]: one row per answer.
+pub const EVALUATIONS_HEADER: [&str; 12] = [
+    "student_id",
+    "name",
+    "cohort",
+    "placement_id",
+    "evaluation",
+    "template_version",
+    "answered_by",
+    "submitted_at",
+    "question_id",
+    "question",
+    "answer_kind",
+    "answer",
+];
+
 /// The wire name of a placement state (`ended_early`), as serde writes it.
 pub fn placement_state_name(state: PlacementState) -> &'static str {
     match state {
@@ -240,6 +256,73 @@ pub fn outcomes_csv(summaries: &[(RecordId, StudentSummary)]) -> String {
         })
         .collect();
     to_csv(&OUTCOMES_HEADER, &rows)
+}
+
+/// Every answer of every evaluation and outcome survey, one row each: the student, which
+/// evaluation (its kind's wire name) of which placement and template version, who answered
+/// (`mentor` / `student` / `staff`, from the kind and the author), when it reached the server, the
+/// question (its id and English text from the template answered, looked up in `templates` and the
+/// built-in ones) and the answer (`1`–`5`, `yes`/`no`, or the words; a route's id).
+pub fn evaluations_csv(
+    summaries: &[(RecordId, StudentSummary)],
+    templates: &[(RecordId, crate::domain::EvaluationTemplate)],
+) -> String {
+    use crate::evaluation::{template_named, AnswerKind};
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (student_id, summary) in in_export_order(summaries) {
+        for evaluation in &summary.evaluations {
+            let template = template_named(templates, &evaluation.template_id);
+            let answered_by = match evaluation.author.as_ref() {
+                Some(author) if author.as_str() == student_id.as_str() => "student",
+                Some(author)
+                    if summary
+                        .placements
+                        .iter()
+                        .any(|placement| &placement.mentor_id == author) =>
+                {
+                    "mentor"
+                }
+                Some(_) => "staff",
+                None => "",
+            };
+            let submitted = evaluation
+                .submitted_at
+                .map(|at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default();
+            for answer in &evaluation.answers {
+                let question = template.as_ref().and_then(|template| {
+                    template.questions.iter().find(|q| q.id == answer.question)
+                });
+                let kind = question.map(|q| q.answer);
+                let value = match (answer.scale, answer.yes) {
+                    (Some(point), _) => point.to_string(),
+                    (None, Some(yes)) => yes_no(yes),
+                    (None, None) => answer.text.clone(),
+                };
+                let mut row = student_columns(student_id, summary);
+                row.extend([
+                    evaluation.placement_id.to_string(),
+                    evaluation.kind.name().to_owned(),
+                    evaluation.template_version.to_string(),
+                    answered_by.to_owned(),
+                    submitted.clone(),
+                    answer.question.clone(),
+                    question.map(|q| q.text.clone()).unwrap_or_default(),
+                    match kind {
+                        Some(AnswerKind::Scale) => "scale",
+                        Some(AnswerKind::YesNo) => "yes_no",
+                        Some(AnswerKind::Text) => "text",
+                        Some(AnswerKind::VisaRoute) => "visa_route",
+                        None => "",
+                    }
+                    .to_owned(),
+                    value,
+                ]);
+                rows.push(row);
+            }
+        }
+    }
+    to_csv(&EVALUATIONS_HEADER, &rows)
 }
 
 #[cfg(test)]

@@ -11,6 +11,10 @@
 //!   3 days it has reached (or overdue);
 //! - a student's ranking deadline within a week while they have ranked nothing for that cohort;
 //! - a workshop the student is going to that starts today (in the program's time zone);
+//! - an evaluation or outcome survey the reader owes (`crate::evaluation::due_evaluations`: from
+//!   the day it opens until it is answered, or [`crate::evaluation::GRACE_DAYS`] after it was due);
+//! - for a mentor, each pair-health flag about their mentee that staff have not resolved or
+//!   snoozed (`crate::health::shown`), due at once;
 //! - for staff: each concern not resolved that nobody else is handling (open, or in progress
 //!   and assigned to the reader), due at once if urgent, within a day if normal, a week if low.
 //!
@@ -21,11 +25,14 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 
 use crate::apply::{typed, RecordView};
 use crate::domain::{
-    Cohort, ConcernFlag, ConcernState, Enrollment, Feedback, MentoringSession, Priority, Ranking,
-    Rsvp, SessionState, StudentProfile, Task, VisaStep, Workshop,
+    Cohort, ConcernFlag, ConcernState, Enrollment, Evaluation, Feedback, MentoringSession,
+    Placement, Priority, Ranking, Role, Rsvp, SessionState, StudentProfile, Task, VisaStep,
+    Workshop,
 };
+use crate::evaluation::{due_evaluations, EvaluationKind};
 use crate::feedback::{reveal_at, session_end};
 use crate::glance::{cohort_of, enrolled_name, step_open};
+use crate::health::{Flag, Shown};
 use crate::ids::{RecordId, UserId};
 use crate::visa::days_left;
 
@@ -127,6 +134,24 @@ pub enum Item {
         /// Whether it is still new (nobody took it).
         open: bool,
     },
+    /// An evaluation or outcome survey is open and not answered yet.
+    EvaluationDue {
+        /// The evaluation's record id (`evaluation::evaluation_id`).
+        evaluation_id: RecordId,
+        /// Which one.
+        kind: EvaluationKind,
+        /// When it is due.
+        due: NaiveDate,
+        /// Days left (negative: overdue).
+        days_left: i64,
+    },
+    /// A pair-health flag about the reader's mentee.
+    PairFlag {
+        /// The flag's rule (`health::Flag::rule`), as the item's id.
+        rule: RecordId,
+        /// The flag, with what its reason is worded from.
+        flag: Flag,
+    },
     /// A workshop the student is going to is today.
     WorkshopToday {
         /// The workshop.
@@ -150,6 +175,8 @@ impl Item {
             Item::RankingDeadline { .. } => "ranking",
             Item::WorkshopToday { .. } => "workshop",
             Item::Concern { .. } => "concern",
+            Item::EvaluationDue { .. } => "evaluation",
+            Item::PairFlag { .. } => "pair",
         }
     }
 
@@ -162,6 +189,8 @@ impl Item {
             Item::RankingDeadline { .. } => "/positions",
             Item::WorkshopToday { .. } => "/",
             Item::Concern { .. } => "/concerns",
+            Item::EvaluationDue { .. } => "/evaluations",
+            Item::PairFlag { .. } => "/",
         }
     }
 
@@ -174,6 +203,8 @@ impl Item {
             Item::TaskDue { .. } => 4,
             Item::FeedbackOwed { .. } => 5,
             Item::Concern { .. } => 6,
+            Item::EvaluationDue { .. } => 7,
+            Item::PairFlag { .. } => 8,
         }
     }
 
@@ -187,6 +218,8 @@ impl Item {
             Item::RankingDeadline { cohort_id, .. } => cohort_id,
             Item::WorkshopToday { workshop_id, .. } => workshop_id,
             Item::Concern { flag_id, .. } => flag_id,
+            Item::EvaluationDue { evaluation_id, .. } => evaluation_id,
+            Item::PairFlag { rule, .. } => rule,
         }
     }
 }
@@ -208,8 +241,15 @@ pub struct InboxItem {
 impl InboxItem {
     fn new(student: &UserId, item: Item, due: DateTime<Utc>) -> Self {
         let mut key = format!("{}:{}:{}", item.kind(), student, item.id());
-        if let Item::VisaDeadline { stage, .. } = &item {
-            key.push_str(&format!(":{stage}"));
+        match &item {
+            Item::VisaDeadline { stage, .. } => key.push_str(&format!(":{stage}")),
+            // A flag that fires anew (a later anchor) is a new item.
+            Item::PairFlag { flag, .. } => {
+                let occurrence = flag.occurrence();
+                let anchor = occurrence.rsplit('@').next().unwrap_or_default();
+                key.push_str(&format!(":{anchor}"));
+            }
+            _ => {}
         }
         Self {
             student: student.clone(),
@@ -241,6 +281,14 @@ pub struct InboxRecords<'a> {
     pub cohort: Option<&'a (RecordId, Cohort)>,
     /// The program's workshops.
     pub workshops: &'a [(RecordId, Workshop)],
+    /// Their placements.
+    pub placements: &'a [(RecordId, Placement)],
+    /// The evaluations answered in their space.
+    pub evaluations: &'a [(RecordId, Evaluation)],
+    /// The student's planned last day of the placement (their profile's), when known.
+    pub planned_end: Option<NaiveDate>,
+    /// The pair-health flags shown about them (for their mentor's inbox).
+    pub flags: &'a [Shown],
 }
 
 /// Who reads the inbox, which decides what of a student's space is theirs to act on.
@@ -314,8 +362,45 @@ pub fn student_items(
             items.push(InboxItem::new(student, item, window_ends));
         }
     }
-    if reader == Reader::Student {
-        student_only_items(records, student, clock, today, &mut items);
+    let (role, placements): (Role, Vec<(RecordId, Placement)>) = match reader {
+        Reader::Student => (Role::Student, records.placements.to_vec()),
+        Reader::Mentor(mentor) => (
+            Role::Mentor,
+            records
+                .placements
+                .iter()
+                .filter(|(_, placement)| &placement.mentor_id == mentor)
+                .cloned()
+                .collect(),
+        ),
+    };
+    for owed in due_evaluations(
+        &placements,
+        records.planned_end,
+        records.evaluations,
+        role,
+        today,
+    ) {
+        let due = owed.window.due;
+        let item = Item::EvaluationDue {
+            evaluation_id: owed.id,
+            kind: owed.window.kind,
+            due,
+            days_left: days_left(due, today),
+        };
+        items.push(InboxItem::new(student, item, clock.start_of(due)));
+    }
+    match reader {
+        Reader::Student => student_only_items(records, student, clock, today, &mut items),
+        Reader::Mentor(_) => {
+            for shown in records.flags {
+                let item = Item::PairFlag {
+                    rule: RecordId(shown.flag.rule().to_owned()),
+                    flag: shown.flag.clone(),
+                };
+                items.push(InboxItem::new(student, item, clock.start_of(today)));
+            }
+        }
     }
     sort(&mut items);
     items
@@ -464,6 +549,15 @@ pub fn space_items<S: RecordView, P: RecordView>(
     let rankings = typed::<Ranking>(space);
     let rsvps = typed::<Rsvp>(space);
     let workshops = typed::<Workshop>(program);
+    let placements = typed::<Placement>(space);
+    let evaluations = typed::<Evaluation>(space);
+    let flags = match reader {
+        Reader::Mentor(_) => {
+            let facts = crate::summary::pair_facts(space, student);
+            crate::health::shown(&facts, clock.now, clock.today())
+        }
+        Reader::Student => Vec::new(),
+    };
     let records = InboxRecords {
         student: Some(student),
         sessions: &sessions,
@@ -474,6 +568,12 @@ pub fn space_items<S: RecordView, P: RecordView>(
         rsvps: &rsvps,
         cohort: cohort.as_ref(),
         workshops: &workshops,
+        placements: &placements,
+        evaluations: &evaluations,
+        planned_end: profile
+            .as_ref()
+            .and_then(|(_, profile)| profile.placement_end),
+        flags: &flags,
     };
     let name = match reader {
         Reader::Student => None,

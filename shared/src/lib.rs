@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod entity_macro;
 pub mod error;
+pub mod evaluation;
 pub mod exports;
 pub mod feedback;
 pub mod glance;

@@ -117,6 +117,9 @@ pub fn may_write(
                 Role::Student => match (kind, op) {
                     (RecordKind::Placement, _) => deny(Denial::PlacementsByStaff),
                     (RecordKind::FlagReview, _) => deny(Denial::FlagsByStaff),
+                    (RecordKind::Evaluation, WriteOp::Change | WriteOp::Delete) => {
+                        deny(Denial::EvaluationsFinal)
+                    }
                     (RecordKind::StudentProfile, WriteOp::Delete) => {
                         deny(Denial::ProfileNotDeleted)
                     }
@@ -139,6 +142,9 @@ pub fn may_write(
                     ) if created_by_actor(existing) => Ok(()),
                     (RecordKind::Task | RecordKind::Feedback, _) => deny(Denial::MentorOwnOnly),
                     (RecordKind::FlagReview, _) => deny(Denial::FlagsByStaff),
+                    // Which evaluations a mentor answers is judged by `apply` (the placement's).
+                    (RecordKind::Evaluation, WriteOp::Create) => Ok(()),
+                    (RecordKind::Evaluation, _) => deny(Denial::EvaluationsFinal),
                     _ => deny(Denial::MentorMayNot),
                 },
                 Role::Staff => Ok(()),

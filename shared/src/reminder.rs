@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike, Utc, Weekday}
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Priority;
+use crate::health::Flag;
 use crate::inbox::{InboxItem, Item};
 
 /// A time of day as "14:05".
@@ -130,6 +131,22 @@ pub fn item_text(
         } => {
             format!("Workshop today at {}: {title}", clock(local(*starts_at)))
         }
+        Item::EvaluationDue {
+            kind,
+            due,
+            days_left,
+            ..
+        } => {
+            let day = date_text(zh, *due);
+            let title = kind.title(zh);
+            match (zh, *days_left < 0) {
+                (true, true) => format!("{title}已逾期（{day}）"),
+                (true, false) => format!("{title}：請在 {day} 前填寫"),
+                (false, true) => format!("{title} overdue since {day}"),
+                (false, false) => format!("{title}: please answer by {day}"),
+            }
+        }
+        Item::PairFlag { flag, .. } => flag_phrase(zh, flag),
         Item::Concern { priority, open, .. } => {
             let priority = priority_text(zh, *priority);
             match (zh, *open) {
@@ -143,6 +160,31 @@ pub fn item_text(
     match about {
         Some(name) => format!("{name} · {text}"),
         None => text,
+    }
+}
+
+/// A pair-health flag in a few words, for a mentor's inbox and push (the mentee card words it in
+/// full).
+pub fn flag_phrase(zh: bool, flag: &Flag) -> String {
+    match (flag, zh) {
+        (Flag::NoFirstSession { days, .. }, false) => {
+            format!("No first session {days} days after the placement started")
+        }
+        (Flag::NoFirstSession { days, .. }, true) => format!("實習開始 {days} 天仍未有第一次會談"),
+        (Flag::NoRecentSession { days, .. }, false) => format!("No session for {days} days"),
+        (Flag::NoRecentSession { days, .. }, true) => format!("已 {days} 天沒有會談"),
+        (Flag::LowRating { rating, .. }, false) => format!("A session was rated {rating} of 5"),
+        (Flag::LowRating { rating, .. }, true) => format!("有一次會談評分為 {rating}／5"),
+        (Flag::OneSided { .. }, false) => "Only one side gave feedback on a session".to_owned(),
+        (Flag::OneSided { .. }, true) => "有一次會談只有一方留下回饋".to_owned(),
+        (Flag::VisaOverdue { count, .. }, false) => format!("{count} visa step(s) overdue"),
+        (Flag::VisaOverdue { count, .. }, true) => format!("{count} 個簽證步驟已逾期"),
+        (Flag::TasksOverdue { count, .. }, false) => {
+            format!("{count} task(s) overdue by more than a week")
+        }
+        (Flag::TasksOverdue { count, .. }, true) => format!("{count} 個任務逾期超過一週"),
+        (Flag::Inactive { days, .. }, false) => format!("Not active in the app for {days} days"),
+        (Flag::Inactive { days, .. }, true) => format!("已 {days} 天未使用本應用程式"),
     }
 }
 
@@ -164,17 +206,23 @@ pub enum Category {
     Workshop,
     /// Concerns waiting for staff.
     Concern,
+    /// Evaluations and outcome surveys owed.
+    Evaluation,
+    /// Pair-health flags about a mentor's mentees.
+    PairHealth,
 }
 
 impl Category {
     /// Every category, in the order settings list them.
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 9] = [
         Category::Session,
         Category::Feedback,
         Category::Task,
         Category::Visa,
         Category::Ranking,
         Category::Workshop,
+        Category::Evaluation,
+        Category::PairHealth,
         Category::Concern,
     ];
 
@@ -182,9 +230,22 @@ impl Category {
     pub fn for_role(role: crate::domain::Role) -> &'static [Category] {
         use crate::domain::Role;
         match role {
-            Role::Student => &Self::ALL[..6],
-            Role::Mentor => &Self::ALL[..2],
-            Role::Staff => &Self::ALL[6..],
+            Role::Student => &[
+                Category::Session,
+                Category::Feedback,
+                Category::Task,
+                Category::Visa,
+                Category::Ranking,
+                Category::Workshop,
+                Category::Evaluation,
+            ],
+            Role::Mentor => &[
+                Category::Session,
+                Category::Feedback,
+                Category::Evaluation,
+                Category::PairHealth,
+            ],
+            Role::Staff => &[Category::Concern],
         }
     }
 
@@ -198,6 +259,8 @@ impl Category {
             Item::RankingDeadline { .. } => Category::Ranking,
             Item::WorkshopToday { .. } => Category::Workshop,
             Item::Concern { .. } => Category::Concern,
+            Item::EvaluationDue { .. } => Category::Evaluation,
+            Item::PairFlag { .. } => Category::PairHealth,
         }
     }
 
@@ -211,6 +274,8 @@ impl Category {
             Category::Ranking => "ranking",
             Category::Workshop => "workshop",
             Category::Concern => "concern",
+            Category::Evaluation => "evaluation",
+            Category::PairHealth => "pair_health",
         }
     }
 

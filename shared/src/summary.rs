@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::apply::{typed, RecordView};
 use crate::domain::{
-    Activity, ApplicationStage, Entity, Feedback, FlagReview, MentoringSession, Placement,
-    PlacementState, RecordKind, SessionState, StudentSummary, Task, VisaStep,
+    Activity, ApplicationStage, Entity, Evaluation, Feedback, FlagReview, MentoringSession,
+    Placement, PlacementState, RecordKind, SessionState, StudentSummary, Task, VisaStep,
 };
+use crate::evaluation::survey_outcome;
 use crate::health::{facts, PairFacts, PairRecords};
 use crate::ids::{RecordId, UserId};
 
@@ -55,7 +56,7 @@ pub struct StageCount {
 
 /// The kinds of a student's records [`summarize`] reads: a push that changes none of them leaves
 /// the summary as it was, so the server does not derive it again.
-pub const SUMMARIZED_KINDS: [RecordKind; 13] = [
+pub const SUMMARIZED_KINDS: [RecordKind; 14] = [
     RecordKind::StudentProfile,
     RecordKind::Task,
     RecordKind::Feedback,
@@ -69,6 +70,7 @@ pub const SUMMARIZED_KINDS: [RecordKind; 13] = [
     RecordKind::Rsvp,
     RecordKind::FlagReview,
     RecordKind::Activity,
+    RecordKind::Evaluation,
 ];
 
 /// Whether a change to these kinds can change a student's summary.
@@ -107,6 +109,7 @@ pub fn summarize(
         outcome: None,
         visa_routes: Vec::new(),
         health: Box::default(),
+        evaluations: Box::default(),
         updated_at: Some(now),
     };
     for (_, entity) in view.list(RecordKind::Ranking) {
@@ -180,9 +183,19 @@ pub fn summarize(
         view.list(RecordKind::Outcome)
             .into_iter()
             .find_map(|(_, entity)| match entity {
-                Entity::Outcome(outcome) => Some(outcome),
+                Entity::Outcome(outcome) => Some(Box::new(outcome)),
                 _ => None,
             });
+    let mut evaluations: Vec<Evaluation> = typed::<Evaluation>(view)
+        .into_iter()
+        .map(|(_, evaluation)| evaluation)
+        .collect();
+    evaluations.sort_by(|a, b| (&a.placement_id, a.kind).cmp(&(&b.placement_id, b.kind)));
+    // The latest outcome survey the student answered says where they are now.
+    if let Some(outcome) = survey_outcome(&evaluations) {
+        summary.outcome = Some(Box::new(outcome));
+    }
+    summary.evaluations = evaluations.into_boxed_slice();
     let mut routes: Vec<String> = view
         .list(RecordKind::VisaStep)
         .into_iter()
@@ -199,7 +212,7 @@ pub fn summarize(
 }
 
 /// The pair-health facts of a student's space (`crate::health::facts`).
-fn pair_facts(view: &impl RecordView, student: &UserId) -> PairFacts {
+pub fn pair_facts(view: &impl RecordView, student: &UserId) -> PairFacts {
     let placements = typed::<Placement>(view);
     let sessions = typed::<MentoringSession>(view);
     let feedback = typed::<Feedback>(view);

@@ -13,9 +13,10 @@ use imp_shared::dashboard::{
 };
 use imp_shared::demo::{awaiting_match, demo_program};
 use imp_shared::domain::{
-    ApplicationStage, MentorProfile, Organization, Outcome, PlacementState, Position,
+    ApplicationStage, Evaluation, MentorProfile, Organization, Outcome, PlacementState, Position,
     RankingChoice, Role, StudentSummary, Workshop,
 };
+use imp_shared::evaluation::{template_id, EvaluationKind};
 use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
 use imp_shared::ids::{RecordId, SpaceId, UserId};
 use imp_shared::permissions::Actor;
@@ -71,12 +72,12 @@ fn stages(counts: &[(ApplicationStage, u32)]) -> Vec<StageCount> {
         .collect()
 }
 
-fn outcome(employed: bool, in_taiwan: bool, visa_route: Option<&str>) -> Option<Outcome> {
-    Some(Outcome {
+fn outcome(employed: bool, in_taiwan: bool, visa_route: Option<&str>) -> Option<Box<Outcome>> {
+    Some(Box::new(Outcome {
         employed,
         in_taiwan,
         visa_route: visa_route.map(str::to_owned),
-    })
+    }))
 }
 
 /// A student of `cohort_year` with the profile every hand-built student shares and nothing else.
@@ -102,6 +103,7 @@ fn student(display_name: &str, cohort_year: i32) -> StudentSummary {
         outcome: None,
         visa_routes: Vec::new(),
         health: Default::default(),
+        evaluations: Box::default(),
         updated_at: None,
     }
 }
@@ -678,7 +680,7 @@ fn in_funnel(
     ranked: bool,
     states: &[PlacementState],
     started: bool,
-    outcome: Option<Outcome>,
+    outcome: Option<Box<Outcome>>,
 ) -> StudentSummary {
     let mut placements: Vec<PlacementSummary> = states
         .iter()
@@ -707,7 +709,35 @@ fn in_funnel(
 fn each_student_reaches_the_furthest_stage_their_records_show() {
     use FunnelStage::*;
     use PlacementState::*;
-    let table: [(&str, StudentSummary, FunnelStage); 12] = [
+    let evaluated = |kind: EvaluationKind| StudentSummary {
+        evaluations: vec![Evaluation {
+            placement_id: rid("placement-1"),
+            kind,
+            template_id: template_id(kind, 1),
+            template_version: 1,
+            answers: Vec::new(),
+            author: None,
+            submitted_at: None,
+        }]
+        .into(),
+        ..in_funnel(true, &[Completed], true, None)
+    };
+    let table: [(&str, StudentSummary, FunnelStage); 15] = [
+        (
+            "the mentor's final evaluation",
+            evaluated(EvaluationKind::MentorFinal),
+            Evaluated,
+        ),
+        (
+            "the student's self-assessment after",
+            evaluated(EvaluationKind::SelfAfter),
+            Evaluated,
+        ),
+        (
+            "only the mid-point evaluation",
+            evaluated(EvaluationKind::MentorMidpoint),
+            Started,
+        ),
         ("nothing yet", in_funnel(false, &[], false, None), Enrolled),
         ("ranked", in_funnel(true, &[], false, None), Ranked),
         (
@@ -787,24 +817,24 @@ fn the_funnel_counts_each_stage_by_cohort_and_by_route_and_never_widens() {
             outcome(true, false, Some(EMPLOYMENT_GOLD_CARD)),
         ),
     ];
-    let row = |group: &str, reached: [usize; 6]| FunnelRow {
+    let row = |group: &str, reached: [usize; 7]| FunnelRow {
         group: group.to_owned(),
         reached,
     };
     assert_eq!(
         funnel_by_cohort(&students),
         vec![
-            row("2025", [4, 3, 3, 2, 1, 0]),
-            row("2024", [1, 1, 1, 1, 1, 1])
+            row("2025", [4, 3, 3, 2, 1, 1, 0]),
+            row("2024", [1, 1, 1, 1, 1, 1, 1])
         ]
     );
     assert_eq!(
         funnel_by_route(&students),
         vec![
-            row(UNKNOWN_ROUTE, [2, 1, 1, 0, 0, 0]),
-            row(EMPLOYMENT_GOLD_CARD, [1, 1, 1, 1, 1, 0]),
-            row(GRADUATE_POINTS_WORK_PERMIT, [1, 1, 1, 1, 0, 0]),
-            row(JOB_SEEKING_RESIDENCE, [1, 1, 1, 1, 1, 1]),
+            row(UNKNOWN_ROUTE, [2, 1, 1, 0, 0, 0, 0]),
+            row(EMPLOYMENT_GOLD_CARD, [1, 1, 1, 1, 1, 1, 0]),
+            row(GRADUATE_POINTS_WORK_PERMIT, [1, 1, 1, 1, 0, 0, 0]),
+            row(JOB_SEEKING_RESIDENCE, [1, 1, 1, 1, 1, 1, 1]),
         ]
     );
     for row in funnel_by_cohort(&students)

@@ -8,8 +8,10 @@ use serde_json::json;
 
 use common::{at, day, from};
 use imp_shared::domain::{
-    Cohort, ConcernFlag, Feedback, MentoringSession, Ranking, Rsvp, Task, VisaStep, Workshop,
+    Cohort, ConcernFlag, Evaluation, Feedback, MentoringSession, Placement, Ranking, Rsvp, Task,
+    VisaStep, Workshop,
 };
+use imp_shared::health::Shown;
 use imp_shared::ids::{RecordId, UserId};
 use imp_shared::inbox::{
     staff_items, student_items, visa_stage, without_dismissed, Clock, InboxItem, InboxRecords,
@@ -79,6 +81,9 @@ struct Space {
     rsvps: Vec<(RecordId, Rsvp)>,
     cohort: (RecordId, Cohort),
     workshops: Vec<(RecordId, Workshop)>,
+    placements: Vec<(RecordId, Placement)>,
+    evaluations: Vec<(RecordId, Evaluation)>,
+    flags: Vec<Shown>,
 }
 
 fn space() -> Space {
@@ -135,6 +140,9 @@ fn space() -> Space {
                 workshop("Early run", "2027-03-10T16:30:00Z"),
             ),
         ],
+        placements: Vec::new(),
+        evaluations: Vec::new(),
+        flags: Vec::new(),
     }
 }
 
@@ -150,6 +158,10 @@ impl Space {
             rsvps: &self.rsvps,
             cohort: Some(&self.cohort),
             workshops: &self.workshops,
+            placements: &self.placements,
+            evaluations: &self.evaluations,
+            planned_end: None,
+            flags: &self.flags,
         }
     }
 }

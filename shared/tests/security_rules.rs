@@ -79,6 +79,7 @@ fn summary(mentor: &str, state: PlacementState) -> Entity {
         outcome: None,
         visa_routes: vec![],
         health: Default::default(),
+        evaluations: Box::default(),
         updated_at: None,
     })
 }

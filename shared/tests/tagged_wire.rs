@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use imp_shared::demo::demo_program;
 use imp_shared::domain::{
     Activity, Announcement, CheckinCode, ConcernFlag, ConcernState, ConcernTopic, Entity,
-    EntityPatch, Feedback, FlagReview, FlagReviewState, InboxDismissal, MatchProposal, Priority,
-    ProposalState, Ranking, RankingChoice, RecordKind, Rsvp, StaffNote, StudentSummary,
+    EntityPatch, Evaluation, Feedback, FlagReview, FlagReviewState, InboxDismissal, MatchProposal,
+    Priority, ProposalState, Ranking, RankingChoice, RecordKind, Rsvp, StaffNote, StudentSummary,
 };
 use imp_shared::ids::{RecordId, UserId};
 use imp_shared::mutation::{Mutation, PendingMutation};
@@ -53,6 +53,7 @@ mod derived {
         Workshop(Workshop, WorkshopPatch),
         Announcement(Announcement, AnnouncementPatch),
         VisaRoute(VisaRoute, VisaRoutePatch),
+        EvaluationTemplate(EvaluationTemplate, EvaluationTemplatePatch),
         StudentProfile(StudentProfile, StudentProfilePatch),
         Ranking(Ranking, RankingPatch),
         Placement(Placement, PlacementPatch),
@@ -68,6 +69,7 @@ mod derived {
         FlagReview(FlagReview, FlagReviewPatch),
         Activity(Activity, ActivityPatch),
         InboxDismissal(InboxDismissal, InboxDismissalPatch),
+        Evaluation(Evaluation, EvaluationPatch),
         ConcernFlag(ConcernFlag, ConcernFlagPatch),
         StaffNote(StaffNote, StaffNotePatch),
         Enrollment(Enrollment, EnrollmentPatch),
@@ -233,6 +235,29 @@ fn one_of_each_kind() -> Vec<Entity> {
         Entity::CheckinCode(CheckinCode {
             code: "QX7-41".to_owned(),
         }),
+        Entity::EvaluationTemplate(imp_shared::evaluation::built_in(
+            imp_shared::evaluation::EvaluationKind::Outcome6,
+        )),
+        Entity::Evaluation(Evaluation {
+            placement_id: RecordId::from("placement-2026"),
+            kind: imp_shared::evaluation::EvaluationKind::MentorFinal,
+            template_id: RecordId::from("evt-mentor_final-v1"),
+            template_version: 1,
+            answers: vec![
+                imp_shared::evaluation::Answer {
+                    question: "performance".to_owned(),
+                    scale: Some(4),
+                    ..Default::default()
+                },
+                imp_shared::evaluation::Answer {
+                    question: "strengths".to_owned(),
+                    text: "Careful".to_owned(),
+                    ..Default::default()
+                },
+            ],
+            author: Some(UserId::from("m-1")),
+            submitted_at: Some(at(5)),
+        }),
         Entity::StudentSummary(StudentSummary {
             display_name: "Linh".to_owned(),
             cohort_year: 2026,
@@ -254,6 +279,7 @@ fn one_of_each_kind() -> Vec<Entity> {
             outcome: None,
             visa_routes: Vec::new(),
             health: Default::default(),
+            evaluations: Box::default(),
             updated_at: Some(at(4)),
         }),
         Entity::MatchProposal(MatchProposal {

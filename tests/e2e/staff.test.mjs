@@ -170,15 +170,21 @@ describe("staff", { timeout: 300_000 }, () => {
     const byCohort = await funnel("funnel-cohort");
     assert.deepEqual(byCohort.map((row) => row.group), [...cohorts.keys()].sort().reverse(), "the newest cohort first");
     for (const row of byCohort) {
-      assert.deepEqual(row.reached.map((cell) => cell.stage), ["enrolled", "ranked", "matched", "started", "employed", "working_in_taiwan"]);
+      assert.deepEqual(row.reached.map((cell) => cell.stage), ["enrolled", "ranked", "matched", "started", "evaluated", "employed", "working_in_taiwan"]);
       assert.equal(row.reached[0].n, cohorts.get(row.group), `everyone of ${row.group}`);
       assert.ok(row.reached.every((cell, i) => i === 0 || cell.n <= row.reached[i - 1].n), JSON.stringify(row));
     }
     const byRoute = await funnel("funnel-route");
     const column = (rows, i) => rows.reduce((sum, row) => sum + row.reached[i].n, 0);
     assert.equal(column(byRoute, 0), column(byCohort, 0), "every student in one route row");
-    assert.equal(String(column(byCohort, 4)), await page.textContent('[data-testid="employed"]'));
-    assert.ok(column(byCohort, 3) > 0 && column(byCohort, 5) > 0, "the demo has started placements and graduates working in Taiwan");
+    assert.equal(String(column(byCohort, 5)), await page.textContent('[data-testid="employed"]'));
+    assert.ok(column(byCohort, 3) > 0 && column(byCohort, 6) > 0, "the demo has started placements and graduates working in Taiwan");
+    // Evaluated: at least every graduate whose mentor answered the final evaluation.
+    const evaluated = (await staffApi.pullAll("staff"))
+      .filter((c) => c.key.kind === "student_summary" && c.record)
+      .filter((c) => c.record.fields.evaluations.some((e) => ["mentor_final", "self_after"].includes(e.kind))).length;
+    assert.ok(evaluated > 0, "the demo's graduates have final evaluations");
+    assert.ok(column(byCohort, 4) >= evaluated, "everyone evaluated counts at that stage");
   });
 
   test("a partner organization's one-page report: positions, mentors, the students placed there", { timeout: 120_000 }, async () => {

@@ -4,13 +4,18 @@
 //! computed on the device from the students' summaries in the staff space.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use imp_shared::dashboard::{
     funnel_by_cohort, funnel_by_route, job_outcomes, placements_by_state, sessions_per_month,
     stayed_by_route, unplaced, workshop_attendance, FunnelRow, FunnelStage, FUNNEL_STAGES,
 };
-use imp_shared::domain::{Cohort, MentorProfile, Organization, Position, StudentSummary, Workshop};
-use imp_shared::exports::{outcomes_csv, placements_csv, sessions_csv, students_csv};
+use imp_shared::domain::{
+    Cohort, EvaluationTemplate, MentorProfile, Organization, Position, StudentSummary, Workshop,
+};
+use imp_shared::exports::{
+    evaluations_csv, outcomes_csv, placements_csv, sessions_csv, students_csv,
+};
 use imp_shared::ids::{RecordId, SpaceId};
 use imp_shared::visa::{builtin_routes, VisaRouteTemplate};
 
@@ -54,6 +59,7 @@ pub fn funnel_msg(stage: FunnelStage) -> Msg {
         FunnelStage::Ranked => Msg::FunnelRanked,
         FunnelStage::Matched => Msg::FunnelMatched,
         FunnelStage::Started => Msg::FunnelStarted,
+        FunnelStage::Evaluated => Msg::FunnelEvaluated,
         FunnelStage::Employed => Msg::Employed,
         FunnelStage::WorkingInTaiwan => Msg::FunnelWorkingInTaiwan,
     }
@@ -260,7 +266,7 @@ pub fn ProgramNumbers() -> impl IntoView {
     }
 }
 
-/// The CSV exports: students, placements, sessions and outcomes.
+/// The CSV exports: students, placements, sessions, outcomes and evaluation answers.
 #[component]
 pub fn Exports() -> impl IntoView {
     let i18n = use_i18n();
@@ -268,6 +274,7 @@ pub fn Exports() -> impl IntoView {
     let positions = use_typed::<Position>(program_space());
     let organizations = use_typed::<Organization>(program_space());
     let mentors = use_typed::<MentorProfile>(program_space());
+    let templates = use_typed::<EvaluationTemplate>(program_space());
     let export = move |which: &'static str| {
         let list = summaries.get_untracked();
         let text = match which {
@@ -279,6 +286,7 @@ pub fn Exports() -> impl IntoView {
                 &mentors.get_untracked(),
             ),
             "sessions" => sessions_csv(&list),
+            "evaluations" => evaluations_csv(&list, &templates.get_untracked()),
             _ => outcomes_csv(&list),
         };
         download(&format!("imp-{which}.csv"), "text/csv;charset=utf-8", &text);
@@ -298,6 +306,12 @@ pub fn Exports() -> impl IntoView {
             <button class="button" data-testid="export-outcomes" on:click=move |_| export("outcomes")>
                 {i18n.tr(Msg::ExportOutcomes)}
             </button>
+            <button class="button" data-testid="export-evaluations" on:click=move |_| export("evaluations")>
+                {i18n.tr(Msg::ExportEvaluations)}
+            </button>
+            <A href="/evaluation-templates" attr:data-testid="evaluation-templates-link">
+                {i18n.tr(Msg::TplHeading)}
+            </A>
         </section>
     }
 }

@@ -362,6 +362,9 @@ pub fn InboxPage() -> impl IntoView {
         <Show when=move || session.with(|s| s.as_ref().is_some_and(|s| s.user.role == Role::Student))>
             <HowFlagsWork />
         </Show>
+        <Show when=move || session.with(|s| s.as_ref().is_some_and(|s| s.user.role != Role::Staff))>
+            <p><A href="/evaluations" attr:data-testid="inbox-evaluations">{i18n.tr(Msg::Evaluations)}</A></p>
+        </Show>
         <Show when=move || inbox.dismissed.with(|keys| !keys.is_empty())>
             <p>
                 <button type="button" class="button" data-local="inbox restore" data-testid="inbox-restore"

@@ -7,6 +7,8 @@ pub mod concern;
 pub mod concern_inbox;
 pub mod dashboard;
 pub mod end_placement;
+pub mod evaluation_templates;
+pub mod evaluations;
 pub mod goals;
 pub mod hiring;
 pub mod home;

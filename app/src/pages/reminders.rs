@@ -62,6 +62,8 @@ fn category_msg(category: Category) -> (Msg, &'static str) {
         Category::Ranking => (Msg::CategoryRanking, "reminder-ranking"),
         Category::Workshop => (Msg::CategoryWorkshop, "reminder-workshop"),
         Category::Concern => (Msg::CategoryConcern, "reminder-concern"),
+        Category::Evaluation => (Msg::CategoryEvaluation, "reminder-evaluation"),
+        Category::PairHealth => (Msg::CategoryPairHealth, "reminder-pair-health"),
     }
 }
 

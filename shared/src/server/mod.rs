@@ -68,6 +68,10 @@ pub fn related_keys_of<'a>(
                 staff.push(key(RecordKind::CheckinCode, workshop_id));
             }
             Mutation::Create {
+                record: Entity::Evaluation(evaluation),
+                ..
+            } => program.push(key(RecordKind::EvaluationTemplate, &evaluation.template_id)),
+            Mutation::Create {
                 record: Entity::ConcernFlag(flag),
                 ..
             } => {
