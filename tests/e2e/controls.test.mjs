@@ -94,17 +94,17 @@ describe("every visible write control is one the rules allow", { timeout: 600_00
   }, { timeout: 60_000 });
 
   test("a student's screens", { timeout: 300_000 }, async () => {
-    const writes = await checkRole("student", DEMO.student.email, ["/concern", "/inbox"]);
+    const writes = await checkRole("student", DEMO.student.email, ["/concern", "/inbox", "/evaluations"]);
     assert.ok(writes >= 10, `a student's screens have write controls to check (${writes})`);
   });
 
   test("a mentor's screens", { timeout: 300_000 }, async () => {
-    const writes = await checkRole("mentor", DEMO.mentor.email, ["/concern", "/inbox"]);
+    const writes = await checkRole("mentor", DEMO.mentor.email, ["/concern", "/inbox", "/evaluations"]);
     assert.ok(writes >= 5, `a mentor's screens have write controls to check (${writes})`);
   });
 
   test("staff's screens", { timeout: 300_000 }, async () => {
-    const writes = await checkRole("staff", DEMO.staff.email, [`/student?id=${DEMO.student.id}`, "/inbox"]);
+    const writes = await checkRole("staff", DEMO.staff.email, [`/student?id=${DEMO.student.id}`, "/inbox", "/evaluation-templates"]);
     assert.ok(writes >= 10, `staff's screens have write controls to check (${writes})`);
   });
 });

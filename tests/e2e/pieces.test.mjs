@@ -28,6 +28,7 @@ const SCREENS = {
     ["/checkin", "main h1"],
     ["/changes", "main h1"],
     ["/inbox", "main h1"],
+    ["/evaluations", '[data-testid="evaluations-due"]'],
     ["/settings", '[data-testid="sign-out"]'],
   ],
   mentor: [
@@ -39,6 +40,7 @@ const SCREENS = {
     ["/hiring", "main h1"],
     ["/changes", "main h1"],
     ["/inbox", "main h1"],
+    ["/evaluations", '[data-testid="evaluations-due"]'],
     ["/settings", '[data-testid="sign-out"]'],
   ],
   staff: [
@@ -51,6 +53,7 @@ const SCREENS = {
     [`/student?id=${DEMO.student.id}`, "main h1"],
     ["/partner?id=org-001", '[data-testid="partner-name"]'],
     ["/visa-routes", "main h1"],
+    ["/evaluation-templates", '[data-testid="template-self_before"]'],
     ["/hiring", "main h1"],
     ["/changes", "main h1"],
     ["/inbox", "main h1"],

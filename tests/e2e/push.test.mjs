@@ -134,10 +134,10 @@ test("turning reminders on says why it could not, in the person's language, and 
   await waitForServiceWorker(page);
   await page.goto(`${suite.worker.url}/settings`);
   await setLanguage(page, "zh-TW");
-  // A student chooses among their six kinds of reminder, all ticked at first.
+  // A student chooses among their seven kinds of reminder, all ticked at first.
   const boxes = await page.$$eval('[data-local="device-reminders"] input[type=checkbox]', (inputs) =>
     inputs.map((input) => [input.dataset.testid, input.checked]));
-  assert.deepEqual(boxes, ["session", "feedback", "task", "visa", "ranking", "workshop"].map((name) => [`reminder-${name}`, true]));
+  assert.deepEqual(boxes, ["session", "feedback", "task", "visa", "ranking", "workshop", "evaluation"].map((name) => [`reminder-${name}`, true]));
   assert.equal(await page.inputValue('[data-testid="quiet-from"]'), "22");
   assert.equal(await page.inputValue('[data-testid="quiet-until"]'), "7");
 
