@@ -1,8 +1,8 @@
 // End-to-end: evaluations and outcome surveys. The student's phone is set to the last weeks of
 // their placement (counted from the day it really became active on the server, so the test
 // never depends on today's date); offline, the inbox lists the self-assessment after the
-// placement, its form refuses a missing required answer and keeps what was typed, the answers
-// wait in the outbox through a reload, and once online they reach the server, the student's
+// placement, what is typed survives a reload, its form refuses a missing required answer and keeps
+// what was typed, the answers wait in the outbox through a reload, and once online they reach the server, the student's
 // summary and staff's dashboard funnel, where the student's cohort counts one more student
 // evaluated. Staff's template editor saves a new version that the mentor's form then asks.
 import { describe, test } from "node:test";
@@ -65,6 +65,10 @@ describe("evaluations", { timeout: 900_000 }, () => {
     await form.locator('[data-testid="answer-goals_met"]').selectOption("4");
     await form.locator('[data-testid="answer-skills"]').selectOption("5");
     await form.locator('[data-testid="answer-stay"]').selectOption("yes");
+    // A reload (offline) loses nothing typed: the form is open again with the answers.
+    await student.page.reload();
+    await form.waitFor();
+    assert.equal(await form.locator('[data-testid="answer-skills"]').inputValue(), "5", "kept through a reload");
     await form.locator('[data-testid="evaluation-send"]').click();
     const refusal = student.page.locator('[data-testid="evaluation-form"] [data-testid="write-error"]');
     await refusal.waitFor();
@@ -104,6 +108,11 @@ describe("evaluations", { timeout: 900_000 }, () => {
     await staff.page.reload();
     await waitForSynced(staff.page);
     assert.equal(await evaluatedIn(staff.page, cohort), before + 1, "one more student evaluated in their cohort");
+    // Staff read the answers on the student's page.
+    await staff.page.goto(`${suite.worker.url}/student?id=${DEMO.student.id}`);
+    const answered = staff.page.locator('[data-testid="student-evaluations"] [data-testid="evaluation-done-self_after"]');
+    await answered.waitFor();
+    assert.ok((await answered.textContent()).includes(learned));
   });
 
   test("staff's new template version is what the mentor's form asks", { timeout: 300_000 }, async () => {

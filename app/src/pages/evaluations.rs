@@ -49,6 +49,51 @@ fn answer_text(lang: Lang, answer: &Answer, routes: &[(RecordId, VisaRoute)]) ->
     }
 }
 
+/// Answered evaluations, each with its title (from the template it answered), the day it was
+/// sent and its answers: on `/evaluations`, and on staff's page of a student (from the summary).
+pub fn answered_view(
+    lang: Lang,
+    answered: &[Evaluation],
+    stored: &[(RecordId, EvaluationTemplate)],
+    routes: &[(RecordId, VisaRoute)],
+) -> impl IntoView {
+    answered
+        .iter()
+        .map(|evaluation| {
+            let template = template_named(stored, &evaluation.template_id);
+            let title = template.as_ref().map_or_else(
+                || evaluation.kind.title(lang.is_zh()).to_owned(),
+                |template| template_title(lang, template),
+            );
+            let when = evaluation
+                .submitted_at
+                .map(|at| format_date(lang, in_program_zone(at).date_naive()))
+                .unwrap_or_default();
+            let rows = evaluation
+                .answers
+                .iter()
+                .filter(|answer| answer.is_given())
+                .map(|answer| {
+                    let question = template
+                        .as_ref()
+                        .and_then(|t| t.questions.iter().find(|q| q.id == answer.question))
+                        .map_or_else(|| answer.question.clone(), |q| question_text(lang, q));
+                    let value = answer_text(lang, answer, routes);
+                    view! { <dt>{question}</dt><dd>{value}</dd> }
+                })
+                .collect_view();
+            let test_id = format!("evaluation-done-{}", evaluation.kind.name());
+            view! {
+                <li data-testid=test_id>
+                    <strong>{title}</strong>
+                    <span class="muted">" · "{when}</span>
+                    <dl class="answers">{rows}</dl>
+                </li>
+            }
+        })
+        .collect_view()
+}
+
 /// The evaluations screen.
 #[component]
 pub fn EvaluationsPage() -> impl IntoView {
@@ -91,45 +136,8 @@ pub fn EvaluationsPage() -> impl IntoView {
             .collect_view()
     };
     let done_list = move || {
-        let lang = i18n.lang.get();
-        let stored = templates.get();
-        let routes = routes.get();
-        evaluations
-            .get()
-            .into_iter()
-            .map(|(_, evaluation)| {
-                let template = template_named(&stored, &evaluation.template_id);
-                let title = template.as_ref().map_or_else(
-                    || evaluation.kind.title(lang.is_zh()).to_owned(),
-                    |template| template_title(lang, template),
-                );
-                let when = evaluation
-                    .submitted_at
-                    .map(|at| format_date(lang, in_program_zone(at).date_naive()))
-                    .unwrap_or_default();
-                let rows = evaluation
-                    .answers
-                    .iter()
-                    .filter(|answer| answer.is_given())
-                    .map(|answer| {
-                        let question = template
-                            .as_ref()
-                            .and_then(|t| t.questions.iter().find(|q| q.id == answer.question))
-                            .map_or_else(|| answer.question.clone(), |q| question_text(lang, q));
-                        let value = answer_text(lang, answer, &routes);
-                        view! { <dt>{question}</dt><dd>{value}</dd> }
-                    })
-                    .collect_view();
-                let test_id = format!("evaluation-done-{}", evaluation.kind.name());
-                view! {
-                    <li data-testid=test_id>
-                        <strong>{title}</strong>
-                        <span class="muted">" · "{when}</span>
-                        <dl class="answers">{rows}</dl>
-                    </li>
-                }
-            })
-            .collect_view()
+        let answered: Vec<Evaluation> = evaluations.get().into_iter().map(|(_, e)| e).collect();
+        answered_view(i18n.lang.get(), &answered, &templates.get(), &routes.get())
     };
     view! {
         <section class="page" data-testid="evaluations-page">
@@ -175,6 +183,12 @@ fn DueCard(
         let id = id.clone();
         Memo::new(move |_| opened.with(|open| open.as_ref() == Some(&id)))
     };
+    // Answers typed before a reload: the form opens again with them.
+    if opened.get_untracked().is_none()
+        && !load_draft(&draft_key(space.get_untracked().as_ref(), &id)).is_empty()
+    {
+        opened.set(Some(id.clone()));
+    }
     let title = template_title(lang, &template);
     let due = format_date(lang, owed.window.due);
     let open_id = id.clone();
@@ -200,7 +214,43 @@ fn DueCard(
     }
 }
 
-/// The answers to one evaluation, one control per question of its template.
+/// Where this device keeps what someone typed into an evaluation not sent yet (per space and
+/// evaluation: two mentees' placements may share an id), so a reload or a closed tab loses none of
+/// it; removed once the write is accepted.
+fn draft_key(space: Option<&SpaceId>, id: &RecordId) -> String {
+    let space = space.map(ToString::to_string).unwrap_or_default();
+    format!("imp-evaluation-draft-{space}-{id}")
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+}
+
+/// The answers typed so far, by question id.
+fn load_draft(key: &str) -> Vec<(String, String)> {
+    local_storage()
+        .and_then(|storage| storage.get_item(key).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_draft(key: &str, values: &[(String, String)]) {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    // A full or unavailable storage only means the draft is not kept across a reload.
+    let _ = if values.iter().all(|(_, value)| value.is_empty()) {
+        storage.remove_item(key)
+    } else {
+        match serde_json::to_string(values) {
+            Ok(text) => storage.set_item(key, &text),
+            Err(_) => Ok(()),
+        }
+    };
+}
+
+/// The answers to one evaluation, one control per question of its template. What is typed is
+/// kept on the device as it is typed, until the write is accepted.
 #[component]
 fn EvaluationForm(
     placement: RecordId,
@@ -213,11 +263,34 @@ fn EvaluationForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let write = use_write();
+    let key = draft_key(
+        space.get_untracked().as_ref(),
+        &evaluation_id(kind, &placement),
+    );
+    let draft = load_draft(&key);
     let values: Vec<(Question, RwSignal<String>)> = template
         .questions
         .iter()
-        .map(|question| (question.clone(), RwSignal::new(String::new())))
+        .map(|question| {
+            let typed = draft
+                .iter()
+                .find(|(id, _)| *id == question.id)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_default();
+            (question.clone(), RwSignal::new(typed))
+        })
         .collect();
+    {
+        let values = values.clone();
+        let key = key.clone();
+        Effect::new(move |_| {
+            let typed: Vec<(String, String)> = values
+                .iter()
+                .map(|(question, value)| (question.id.clone(), value.get()))
+                .collect();
+            save_draft(&key, &typed);
+        });
+    }
     let answers_of = {
         let values = values.clone();
         move || -> Vec<Answer> {
@@ -260,7 +333,11 @@ fn EvaluationForm(
             id: evaluation_id(kind, &send_placement),
             record: Entity::Evaluation(record),
         };
-        write.run(space, mutation, move || opened.set(None));
+        let key = key.clone();
+        write.run(space, mutation, move || {
+            save_draft(&key, &[]);
+            opened.set(None);
+        });
     };
     let controls = values
         .into_iter()

@@ -1,15 +1,19 @@
 //! One student as staff see them (`/student?id=…`): profile, cohort, ranked choices, placements,
-//! sessions, workshops attended, job applications, outcome and visa routes — from the summary
+//! sessions, workshops attended, job applications, outcome, visa routes and the evaluations
+//! answered with their answers — from the summary
 //! the server keeps in the staff space, so it works offline and without the student's space.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use imp_shared::domain::{MatchProposal, MentorProfile, Organization, Position, Workshop};
+use imp_shared::domain::{
+    EvaluationTemplate, MatchProposal, MentorProfile, Organization, Position, VisaRoute, Workshop,
+};
 use imp_shared::exports::placement_state_name;
 use imp_shared::ids::{RecordId, SpaceId, UserId};
 
 use crate::i18n::{format_date, placement_msg, proposal_msg, use_i18n, Msg};
+use crate::pages::evaluations::answered_view;
 use crate::pages::staff_notes::StaffNotes;
 use crate::sync::hooks::{program_space, use_typed};
 
@@ -32,6 +36,8 @@ pub fn StudentPage() -> impl IntoView {
     let workshops = use_typed::<Workshop>(program_space());
     let mentors = use_typed::<MentorProfile>(program_space());
     let organizations = use_typed::<Organization>(program_space());
+    let templates = use_typed::<EvaluationTemplate>(program_space());
+    let routes = use_typed::<VisaRoute>(program_space());
     let proposals = use_typed::<MatchProposal>(Signal::derive(|| Some(SpaceId::Staff)));
     // "Title · Organization" for a position.
     let position_label = move |id: &RecordId| {
@@ -202,6 +208,18 @@ pub fn StudentPage() -> impl IntoView {
                             if o.in_taiwan { i18n.t(Msg::StayedInTaiwan) } else { "—" },
                             o.visa_route.unwrap_or_default()
                         ))}</p>
+                    </section>
+                    <section class="card" data-testid="student-evaluations">
+                        <h2 class="card-title">{i18n.tr(Msg::Evaluations)}</h2>
+                        {s.evaluations.is_empty().then(|| empty(Msg::NoEvaluationsDone))}
+                        <ul class="list evaluations">
+                            {answered_view(
+                                i18n.lang.get_untracked(),
+                                &s.evaluations,
+                                &templates.get_untracked(),
+                                &routes.get_untracked(),
+                            )}
+                        </ul>
                     </section>
                     <StaffNotes student=Signal::derive(move || id.get().map(|id| UserId::from(id.as_str()))) />
                 }.into_any()

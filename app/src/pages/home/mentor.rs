@@ -89,6 +89,7 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
         link("/visa"),
         link("/concern"),
     );
+    let evaluations_link = link("/evaluations");
     let when = move |at: Option<DateTime<Utc>>| {
         at.map_or_else(
             || NONE_YET.to_owned(),
@@ -148,6 +149,9 @@ fn MenteeCard(space: SpaceId, name: String) -> impl IntoView {
                 <A href=tasks_link attr:class="button button-small">{i18n.tr(Msg::Tasks)}</A>
                 <A href=jobs_link attr:class="button button-small">{i18n.tr(Msg::Jobs)}</A>
                 <A href=visa_link attr:class="button button-small">{i18n.tr(Msg::Visa)}</A>
+                <A href=evaluations_link attr:class="button button-small" attr:data-testid="mentee-evaluations">
+                    {i18n.tr(Msg::Evaluations)}
+                </A>
                 <A href=concern_link attr:class="button button-small" attr:data-testid="mentee-concern">
                     {i18n.tr(Msg::RaiseConcern)}
                 </A>
