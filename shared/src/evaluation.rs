@@ -227,6 +227,14 @@ fn question(id: &str, answer: AnswerKind, required: bool, en: &str, zh: &str) ->
 /// The built-in version 1 of a kind's template.
 pub fn built_in(kind: EvaluationKind) -> EvaluationTemplate {
     use AnswerKind::{Scale, Text, VisaRoute, YesNo};
+    // Before and after, the student says whether they mean to stay.
+    let stay = question(
+        "stay",
+        YesNo,
+        false,
+        "Do you plan to work in Taiwan after graduating?",
+        "畢業後你打算在臺灣工作嗎？",
+    );
     let questions = match kind {
         EvaluationKind::SelfBefore => vec![
             question(
@@ -250,13 +258,7 @@ pub fn built_in(kind: EvaluationKind) -> EvaluationTemplate {
                 "How confident are you using Mandarin at work? (1–5)",
                 "你在工作中使用中文的信心如何？（1–5）",
             ),
-            question(
-                "stay",
-                YesNo,
-                false,
-                "Do you plan to work in Taiwan after graduating?",
-                "畢業後你打算在臺灣工作嗎？",
-            ),
+            stay.clone(),
         ],
         EvaluationKind::MentorMidpoint | EvaluationKind::MentorFinal => vec![
             question(
@@ -317,13 +319,7 @@ pub fn built_in(kind: EvaluationKind) -> EvaluationTemplate {
                 "What did you learn?",
                 "你學到了什麼？",
             ),
-            question(
-                "stay",
-                YesNo,
-                false,
-                "Do you plan to work in Taiwan after graduating?",
-                "畢業後你打算在臺灣工作嗎？",
-            ),
+            stay,
         ],
         EvaluationKind::Outcome3 | EvaluationKind::Outcome6 | EvaluationKind::Outcome12 => vec![
             question(

@@ -230,15 +230,7 @@ impl Category {
     pub fn for_role(role: crate::domain::Role) -> &'static [Category] {
         use crate::domain::Role;
         match role {
-            Role::Student => &[
-                Category::Session,
-                Category::Feedback,
-                Category::Task,
-                Category::Visa,
-                Category::Ranking,
-                Category::Workshop,
-                Category::Evaluation,
-            ],
+            Role::Student => &Self::ALL[..7],
             Role::Mentor => &[
                 Category::Session,
                 Category::Feedback,
