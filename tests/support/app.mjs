@@ -13,7 +13,10 @@ export async function catalogueText(page, prefix) {
 }
 
 export async function signIn(page, baseUrl, email, password = DEMO_PASSWORD) {
-  await page.goto(baseUrl);
+  // The form is what signing in needs: wait for it, not for the page's `load` (which once took
+  // over 30 s in a CI run, failing a sign-in that waits for the form anyway).
+  await page.goto(baseUrl, { waitUntil: "domcontentloaded" });
+  await page.waitForSelector("#email", { timeout: 60_000 });
   await page.fill("#email", email);
   await page.fill("#password", password);
   await page.click("button[type=submit]");
