@@ -963,8 +963,7 @@ pub fn use_i18n() -> I18n {
 
 /// The language to start with: the remembered one, else the browser's, else English.
 pub fn initial_lang() -> Lang {
-    let stored = web_sys::window()
-        .and_then(|window| window.local_storage().ok().flatten())
+    let stored = crate::storage::local::local_storage()
         .and_then(|storage| storage.get_item("imp-lang").ok().flatten())
         .and_then(|tag| Lang::from_tag(&tag));
     let browser = || {
@@ -978,10 +977,10 @@ pub fn initial_lang() -> Lang {
 /// Switches language: remembers it and sets `<html lang>`.
 pub fn set_lang(i18n: I18n, lang: Lang) {
     i18n.lang.set(lang);
+    if let Some(storage) = crate::storage::local::local_storage() {
+        let _ = storage.set_item("imp-lang", lang.tag());
+    }
     if let Some(window) = web_sys::window() {
-        if let Ok(Some(storage)) = window.local_storage() {
-            let _ = storage.set_item("imp-lang", lang.tag());
-        }
         if let Some(root) = window
             .document()
             .and_then(|document| document.document_element())

@@ -605,7 +605,7 @@ fn check_evaluation(
     id: &RecordId,
     evaluation: &crate::domain::Evaluation,
 ) -> Result<(), MutationError> {
-    use crate::evaluation::{check_answers, evaluation_id, template_named};
+    use crate::evaluation::{built_in_named, check_answers, evaluation_id};
     if *id != evaluation_id(evaluation.kind, &evaluation.placement_id) {
         return Err(MutationError::invalid("id", Problem::NotAnId));
     }
@@ -627,17 +627,14 @@ fn check_evaluation(
     if !answers_it {
         return Err(MutationError::forbidden(Denial::NotYourEvaluation));
     }
-    let stored: Vec<(RecordId, crate::domain::EvaluationTemplate)> = ctx
+    let stored = ctx
         .program
-        .and_then(|program| program.get(RecordKind::EvaluationTemplate, &evaluation.template_id))
-        .and_then(|entity| match entity {
-            Entity::EvaluationTemplate(template) => {
-                Some(vec![(evaluation.template_id.clone(), template)])
-            }
-            _ => None,
-        })
-        .unwrap_or_default();
-    match template_named(&stored, &evaluation.template_id) {
+        .and_then(|program| program.get(RecordKind::EvaluationTemplate, &evaluation.template_id));
+    let template = match stored {
+        Some(Entity::EvaluationTemplate(template)) => Some(template),
+        _ => built_in_named(&evaluation.template_id),
+    };
+    match template {
         Some(template)
             if template.kind != evaluation.kind
                 || template.version != evaluation.template_version =>

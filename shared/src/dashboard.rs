@@ -378,14 +378,14 @@ pub struct FunnelRow {
     /// The group: a cohort year, or a visa route's id ([`UNKNOWN_ROUTE`] for none).
     pub group: String,
     /// Students who reached each stage, in the order of [`FUNNEL_STAGES`].
-    pub reached: [usize; 7],
+    pub reached: [usize; FUNNEL_STAGES.len()],
 }
 
 fn funnel_rows<'a>(
     summaries: impl IntoIterator<Item = &'a StudentSummary>,
     group_of: impl Fn(&StudentSummary) -> String,
 ) -> Vec<FunnelRow> {
-    let mut groups: BTreeMap<String, [usize; 7]> = BTreeMap::new();
+    let mut groups: BTreeMap<String, [usize; FUNNEL_STAGES.len()]> = BTreeMap::new();
     for summary in summaries {
         let furthest = funnel_stage(summary);
         let reached = groups.entry(group_of(summary)).or_default();

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Evaluation, EvaluationTemplate, Outcome, Placement, PlacementState, Role};
 use crate::error::{MutationError, Problem};
 use crate::ids::{is_valid_id, RecordId};
+use crate::inbox::Reader;
 
 /// Most questions a template may ask.
 pub const MAX_QUESTIONS: usize = 20;
@@ -355,12 +356,12 @@ pub fn built_in(kind: EvaluationKind) -> EvaluationTemplate {
     }
 }
 
-/// The built-in templates, with their record ids.
-pub fn built_in_templates() -> Vec<(RecordId, EvaluationTemplate)> {
+/// The built-in template a record id names (`evt-<kind>-v1`), if it names one.
+pub fn built_in_named(id: &RecordId) -> Option<EvaluationTemplate> {
     EvaluationKind::ALL
         .into_iter()
-        .map(|kind| (template_id(kind, 1), built_in(kind)))
-        .collect()
+        .find(|kind| template_id(*kind, 1) == *id)
+        .map(built_in)
 }
 
 /// The template a record id names: a stored one, else a built-in one.
@@ -372,12 +373,7 @@ pub fn template_named(
         .iter()
         .find(|(stored_id, _)| stored_id == id)
         .map(|(_, template)| template.clone())
-        .or_else(|| {
-            built_in_templates()
-                .into_iter()
-                .find(|(built_id, _)| built_id == id)
-                .map(|(_, template)| template)
-        })
+        .or_else(|| built_in_named(id))
 }
 
 /// The current template of a kind: the highest version stored, else the built-in one.
@@ -389,7 +385,6 @@ pub fn current_template(
         .iter()
         .filter(|(_, template)| template.kind == kind)
         .max_by_key(|(_, template)| template.version)
-        .filter(|(_, template)| template.version >= 1)
         .cloned()
         .unwrap_or_else(|| (template_id(kind, 1), built_in(kind)))
 }
@@ -616,16 +611,27 @@ pub struct DueEvaluation {
     pub window: Window,
 }
 
-/// The evaluations `role` owes for these placements on `today`: open, not answered, and not more
-/// than [`GRACE_DAYS`] past due. A placement counts once it has started (and not when it was
-/// cancelled); a mentor owes only for placements that name them (the caller passes those).
+/// The evaluations `reader` owes for a student's placements on `today`: open, not answered, and
+/// not more than [`GRACE_DAYS`] past due. A placement counts once it has started (and not when it
+/// was cancelled); the student owes their own kinds, a mentor the mentor kinds of the placements
+/// that name them.
 pub fn due_evaluations(
     placements: &[(RecordId, Placement)],
     planned_end: Option<NaiveDate>,
     answered: &[(RecordId, Evaluation)],
-    role: Role,
+    reader: Reader<'_>,
     today: NaiveDate,
 ) -> Vec<DueEvaluation> {
+    let (role, placements) = (
+        match reader {
+            Reader::Student => Role::Student,
+            Reader::Mentor(_) => Role::Mentor,
+        },
+        placements.iter().filter(|(_, placement)| match reader {
+            Reader::Student => true,
+            Reader::Mentor(mentor) => placement.mentor_id == *mentor,
+        }),
+    );
     let mut due = Vec::new();
     for (placement_id, placement) in placements {
         if !matches!(

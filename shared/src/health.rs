@@ -278,7 +278,13 @@ impl Flag {
     /// (`no_recent_session@<last session, seconds>`, `tasks_overdue@<earliest due, days>`). A
     /// review applies while the occurrence stays the same; a new one shows again.
     pub fn occurrence(&self) -> String {
-        let anchor = match self {
+        format!("{}@{}", self.rule(), self.anchor())
+    }
+
+    /// The moment this firing of the rule counts from: an instant in seconds, or a date as days
+    /// from the common era (overdue steps and tasks).
+    pub fn anchor(&self) -> i64 {
+        match self {
             Flag::NoFirstSession { started_at: at, .. }
             | Flag::NoRecentSession { last: at, .. }
             | Flag::LowRating { session: at, .. }
@@ -287,8 +293,7 @@ impl Flag {
             Flag::VisaOverdue { since, .. } | Flag::TasksOverdue { since, .. } => {
                 i64::from(since.num_days_from_ce())
             }
-        };
-        format!("{}@{anchor}", self.rule())
+        }
     }
 }
 

@@ -26,8 +26,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use crate::apply::{typed, RecordView};
 use crate::domain::{
     Cohort, ConcernFlag, ConcernState, Enrollment, Evaluation, Feedback, MentoringSession,
-    Placement, Priority, Ranking, Role, Rsvp, SessionState, StudentProfile, Task, VisaStep,
-    Workshop,
+    Placement, Priority, Ranking, Rsvp, SessionState, StudentProfile, Task, VisaStep, Workshop,
 };
 use crate::evaluation::{due_evaluations, EvaluationKind};
 use crate::feedback::{reveal_at, session_end};
@@ -244,11 +243,7 @@ impl InboxItem {
         match &item {
             Item::VisaDeadline { stage, .. } => key.push_str(&format!(":{stage}")),
             // A flag that fires anew (a later anchor) is a new item.
-            Item::PairFlag { flag, .. } => {
-                let occurrence = flag.occurrence();
-                let anchor = occurrence.rsplit('@').next().unwrap_or_default();
-                key.push_str(&format!(":{anchor}"));
-            }
+            Item::PairFlag { flag, .. } => key.push_str(&format!(":{}", flag.anchor())),
             _ => {}
         }
         Self {
@@ -362,23 +357,11 @@ pub fn student_items(
             items.push(InboxItem::new(student, item, window_ends));
         }
     }
-    let (role, placements): (Role, Vec<(RecordId, Placement)>) = match reader {
-        Reader::Student => (Role::Student, records.placements.to_vec()),
-        Reader::Mentor(mentor) => (
-            Role::Mentor,
-            records
-                .placements
-                .iter()
-                .filter(|(_, placement)| &placement.mentor_id == mentor)
-                .cloned()
-                .collect(),
-        ),
-    };
     for owed in due_evaluations(
-        &placements,
+        records.placements,
         records.planned_end,
         records.evaluations,
-        role,
+        reader,
         today,
     ) {
         let due = owed.window.due;

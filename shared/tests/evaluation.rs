@@ -151,9 +151,15 @@ fn each_evaluation_opens_and_falls_due_on_its_day() {
 fn what_each_side_owes_on_a_day() {
     let placements = vec![(id("placement-2027"), placement("active", None))];
     let none: Vec<(RecordId, Evaluation)> = Vec::new();
+    // The placement's mentor is m-1.
+    let mentor = UserId::from("m-1");
+    let reader = |role: Role| match role {
+        Role::Mentor => Reader::Mentor(&mentor),
+        _ => Reader::Student,
+    };
     let owed =
         |role: Role, today: &str, answered: &[(RecordId, Evaluation)]| -> Vec<EvaluationKind> {
-            due_evaluations(&placements, None, answered, role, day(today))
+            due_evaluations(&placements, None, answered, reader(role), day(today))
                 .into_iter()
                 .map(|due| due.window.kind)
                 .collect()
@@ -192,13 +198,15 @@ fn what_each_side_owes_on_a_day() {
             "student_id": "stu-1", "position_id": "pos-1", "mentor_id": "m-1", "state": "confirmed",
         })),
     )];
-    assert!(due_evaluations(&confirmed, None, &none, Role::Student, day("2027-03-10")).is_empty());
+    assert!(
+        due_evaluations(&confirmed, None, &none, Reader::Student, day("2027-03-10")).is_empty()
+    );
     let ended = vec![(
         id("placement-2027"),
         placement("ended_early", Some("2027-03-20T05:00:00Z")),
     )];
     let kinds: Vec<EvaluationKind> =
-        due_evaluations(&ended, None, &none, Role::Mentor, day("2027-03-20"))
+        due_evaluations(&ended, None, &none, reader(Role::Mentor), day("2027-03-20"))
             .into_iter()
             .map(|due| due.window.kind)
             .collect();
@@ -208,7 +216,7 @@ fn what_each_side_owes_on_a_day() {
         &placements,
         Some(day("2027-06-30")),
         &none,
-        Role::Student,
+        Reader::Student,
         day("2027-06-16"),
     );
     assert_eq!(

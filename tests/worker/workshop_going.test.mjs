@@ -17,10 +17,8 @@ let second;
 const OTHER = { email: "student179@demo.imp", id: "s-179" };
 
 before(async () => {
-  worker = await WorkerProcess.start();
+  worker = await WorkerProcess.startSeeded();
   const anon = new Api(worker.url);
-  const seeded = await anon.request("POST", "/api/v1/admin/seed", { headers: { "content-length": "0", "x-imp-seed-secret": worker.seedSecret } });
-  assert.equal(seeded.status, 200, seeded.text);
   staff = await anon.login(DEMO.staff.email);
   first = await anon.login(DEMO.student.email);
   second = await anon.login(OTHER.email);

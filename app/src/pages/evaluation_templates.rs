@@ -32,8 +32,8 @@ const ANSWERS: [(AnswerKind, &str, Msg); 4] = [
     (AnswerKind::VisaRoute, "visa_route", Msg::TplAnswerVisaRoute),
 ];
 
-/// The longest title or question text (`domain::MAX_LINE`).
-const MAX_LINE: u32 = 200;
+/// The longest title or question text.
+const MAX_LINE: u32 = imp_shared::domain::MAX_LINE as u32;
 /// The longest question id.
 const MAX_ID: u32 = MAX_ID_LEN as u32;
 

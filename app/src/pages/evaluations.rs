@@ -12,16 +12,18 @@ use imp_shared::domain::{
     Entity, Evaluation, EvaluationTemplate, Placement, RecordKind, Role, StudentProfile, VisaRoute,
 };
 use imp_shared::evaluation::{
-    current_template, due_evaluations, evaluation_id, template_named, Answer, AnswerKind,
-    DueEvaluation, EvaluationKind, Question, SCALE,
+    current_template, due_evaluations, template_named, Answer, AnswerKind, DueEvaluation, Question,
+    MAX_ANSWER_TEXT, SCALE,
 };
 use imp_shared::ids::{RecordId, SpaceId};
+use imp_shared::inbox::Reader;
 use imp_shared::mutation::Mutation;
 
 use crate::components::form::bind;
 use crate::components::space_picker::{use_working_space, MenteePicker};
 use crate::components::write::creates;
 use crate::i18n::{format_date, pick, use_i18n, Lang, Msg};
+use crate::storage::local::local_storage;
 use crate::sync::hooks::{program_space, use_session, use_typed, use_write, WriteErrorLine};
 use crate::zone::in_program_zone;
 
@@ -109,18 +111,18 @@ pub fn EvaluationsPage() -> impl IntoView {
         let Some(session) = session.get() else {
             return Vec::new();
         };
-        let role = session.user.role;
-        let mine: Vec<(RecordId, Placement)> = placements.with(|list| {
-            list.iter()
-                .filter(|(_, placement)| {
-                    role != Role::Mentor || placement.mentor_id == session.user.id
-                })
-                .cloned()
-                .collect()
-        });
+        let reader = match session.user.role {
+            Role::Student => Reader::Student,
+            Role::Mentor => Reader::Mentor(&session.user.id),
+            // Staff answer none themselves.
+            Role::Staff => return Vec::new(),
+        };
         let planned_end = profiles.with(|list| list.first().and_then(|(_, p)| p.placement_end));
         let today = in_program_zone(Utc::now()).date_naive();
-        evaluations.with(|answered| due_evaluations(&mine, planned_end, answered, role, today))
+        placements.with(|placements| {
+            evaluations
+                .with(|answered| due_evaluations(placements, planned_end, answered, reader, today))
+        })
     });
     let has_placement = Memo::new(move |_| placements.with(|list| !list.is_empty()));
     let opened = RwSignal::new(None::<RecordId>);
@@ -183,10 +185,9 @@ fn DueCard(
         let id = id.clone();
         Memo::new(move |_| opened.with(|open| open.as_ref() == Some(&id)))
     };
+    let draft = draft_key(space.get_untracked().as_ref(), &id);
     // Answers typed before a reload: the form opens again with them.
-    if opened.get_untracked().is_none()
-        && !load_draft(&draft_key(space.get_untracked().as_ref(), &id)).is_empty()
-    {
+    if opened.get_untracked().is_none() && !load_draft(&draft).is_empty() {
         opened.set(Some(id.clone()));
     }
     let title = template_title(lang, &template);
@@ -207,8 +208,8 @@ fn DueCard(
                 </button>
             </Show>
             <Show when=move || is_open.get()>
-                <EvaluationForm placement=owed.placement_id.clone() kind=kind template_id=template_id.clone()
-                    template=template.clone() opened=opened space=space routes=routes />
+                <EvaluationForm owed=owed.clone() template_id=template_id.clone() template=template.clone()
+                    draft=draft.clone() opened=opened space=space routes=routes />
             </Show>
         </li>
     }
@@ -220,10 +221,6 @@ fn DueCard(
 fn draft_key(space: Option<&SpaceId>, id: &RecordId) -> String {
     let space = space.map(ToString::to_string).unwrap_or_default();
     format!("imp-evaluation-draft-{space}-{id}")
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
 
 /// The answers typed so far, by question id.
@@ -250,23 +247,21 @@ fn save_draft(key: &str, values: &[(String, String)]) {
 }
 
 /// The answers to one evaluation, one control per question of its template. What is typed is
-/// kept on the device as it is typed, until the write is accepted.
+/// kept on the device under `draft` (`draft_key`) as it is typed, until the write is accepted.
 #[component]
 fn EvaluationForm(
-    placement: RecordId,
-    kind: EvaluationKind,
+    owed: DueEvaluation,
     template_id: RecordId,
     template: EvaluationTemplate,
+    draft: String,
     opened: RwSignal<Option<RecordId>>,
     space: Signal<Option<SpaceId>>,
     routes: Memo<Vec<(RecordId, VisaRoute)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let write = use_write();
-    let key = draft_key(
-        space.get_untracked().as_ref(),
-        &evaluation_id(kind, &placement),
-    );
+    let kind = owed.window.kind;
+    let key = draft;
     let draft = load_draft(&key);
     let values: Vec<(Question, RwSignal<String>)> = template
         .questions
@@ -314,14 +309,13 @@ fn EvaluationForm(
         }
     };
     let version = template.version;
-    let send_placement = placement.clone();
     let send = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let Some(space) = space.get_untracked() else {
             return;
         };
         let record = Evaluation {
-            placement_id: send_placement.clone(),
+            placement_id: owed.placement_id.clone(),
             kind,
             template_id: template_id.clone(),
             template_version: version,
@@ -330,7 +324,7 @@ fn EvaluationForm(
             submitted_at: None,
         };
         let mutation = Mutation::Create {
-            id: evaluation_id(kind, &send_placement),
+            id: owed.id.clone(),
             record: Entity::Evaluation(record),
         };
         let key = key.clone();
@@ -357,7 +351,7 @@ fn EvaluationForm(
                 .then(|| view! { <span class="muted">" ("{i18n.tr(Msg::EvaluationRequired)}")"</span> });
             let control = match question.answer {
                 AnswerKind::Text => view! {
-                    <textarea id=control_id.clone() data-testid=control_id.clone() rows="3" maxlength="1000"
+                    <textarea id=control_id.clone() data-testid=control_id.clone() rows="3" maxlength=MAX_ANSWER_TEXT
                         prop:value=move || value.get() on:input=bind(value)></textarea>
                 }
                 .into_any(),

@@ -22,6 +22,7 @@ use crate::components::form::ListCard;
 use crate::components::write::creates;
 use crate::i18n::{use_i18n, Msg};
 use crate::pages::pair_health::HowFlagsWork;
+use crate::storage::local::local_storage;
 use crate::sync::engine::{actor_of, Engine};
 use crate::sync::hooks::{use_engine, use_session, use_write, FormWrite, WriteErrorLine};
 use crate::wording::inbox_text;
@@ -83,10 +84,6 @@ fn inbox_at(engine: &Engine, now: DateTime<Utc>) -> Vec<(InboxItem, Option<Strin
 /// what was dismissed before dismissals synced).
 fn dismissed_key(user: &UserId) -> String {
     format!("imp-inbox-dismissed-{user}")
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
 
 /// What the signed-in person dismissed: their `inbox_dismissal` records in the spaces of the

@@ -17,6 +17,7 @@ use imp_shared::reminder::{
 
 use crate::components::form::{Check, Select};
 use crate::i18n::{use_i18n, Lang, Msg};
+use crate::storage::local::local_storage;
 use crate::sync::hooks::use_session;
 use crate::sync::transport::{self, TransportError};
 use crate::wording::{server_call_msg, ServerCall};
@@ -28,10 +29,6 @@ struct DevicePush {
     categories: Vec<Category>,
     start: u8,
     end: u8,
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
 }
 
 fn push_key(user: &str) -> String {

@@ -1,9 +1,12 @@
 //! The app's one IndexedDB module: confirmed records per space (base) with their cursor, pending
 //! mutations (outbox), refused mutations with their reasons, and metadata (client id, sequence
-//! counter, session). Nothing else in the app touches IndexedDB.
+//! counter, session). Nothing else in the app touches IndexedDB; `local` is the page's
+//! `localStorage` for small per-device values.
 //!
 //! Values are stored as JSON text under out-of-line keys: cheap to clone into IndexedDB, and the
 //! same serde shapes as on the wire.
+
+pub mod local;
 
 use chrono::{DateTime, Utc};
 use indexed_db_futures::database::Database;
