@@ -186,6 +186,8 @@ messages! {
     NotForRoleYourScreens => "Your own screens are in the menu.", "你可以使用的畫面都在選單中。";
     GoHome => "Go to Home", "回到首頁";
     ScreenNotLoaded => "This screen could not be loaded. It opens offline once the app has been online with it installed; check the connection and try again.", "無法載入此畫面。應用程式連線並完成安裝後即可離線開啟；請檢查網路後再試一次。";
+    SyncNotLoaded => "Not syncing: this device has not got the app's sync code yet. Connect to the internet.", "尚未同步：此裝置還沒有取得應用程式的同步程式碼。請連上網路。";
+    CoreNotLoaded => "This part of the app could not be loaded, so the change is not saved yet. What you typed is kept: check the connection and try again.", "無法載入應用程式的這個部分，變更尚未儲存。您輸入的內容仍保留：請檢查網路後再試一次。";
     StorageFailed => "This device's storage is not available, so the app cannot keep your data offline.", "此裝置的儲存空間無法使用，應用程式無法離線保存資料。";
     NewVersion => "A new version is ready.", "新版本已準備好。";
     Reload => "Reload", "重新載入";

@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod i18n;
+pub mod idle;
 pub mod pages;
 pub mod pieces;
 pub mod routes;
@@ -247,29 +248,31 @@ pub fn format_date_text(lang: &str, iso_date: &str) -> String {
 }
 
 /// Why a change was refused, as the app words it: `reason_json` is a verdict's `reason`
-/// (`MutationError`), `lang` `en` or `zh-TW`. For end-to-end checks; empty when unreadable.
+/// (`MutationError`), `lang` `en` or `zh-TW`. For end-to-end checks; empty when unreadable. A
+/// promise: the words come from the engine's piece (`sync::engine`), loaded first.
 #[wasm_bindgen]
-pub fn refusal_text(lang: &str, reason_json: &str) -> String {
-    match (
-        i18n::Lang::from_tag(lang),
-        serde_json::from_str::<imp_shared::error::MutationError>(reason_json),
-    ) {
-        (Some(lang), Ok(reason)) => wording::refusal_text(lang, &reason),
-        _ => String::new(),
+pub async fn refusal_text(lang: String, reason_json: String) -> String {
+    match i18n::Lang::from_tag(&lang) {
+        Some(lang) => sync::engine::refusal_text_of(lang, &reason_json)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+        None => String::new(),
     }
 }
 
 /// Why the visa chooser proposes a route, as the app words it: `why_json` is a
 /// `imp_shared::visa_chooser::Why` (`{"why":"work_after_graduation",…}`), `lang` `en` or `zh-TW`.
-/// For end-to-end checks; empty when unreadable.
+/// For end-to-end checks; empty when unreadable. A promise: the words come from the everyday
+/// piece, loaded first.
 #[wasm_bindgen]
-pub fn visa_why_text(lang: &str, why_json: &str) -> String {
-    match (
-        i18n::Lang::from_tag(lang),
-        serde_json::from_str::<imp_shared::visa_chooser::Why>(why_json),
-    ) {
-        (Some(lang), Ok(why)) => wording::visa_why_text(lang, &why),
-        _ => String::new(),
+pub async fn visa_why_text(lang: String, why_json: String) -> String {
+    match i18n::Lang::from_tag(&lang) {
+        Some(lang) => pieces::visa_why_text(lang, why_json)
+            .await
+            .unwrap_or_default(),
+        None => String::new(),
     }
 }
 

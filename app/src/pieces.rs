@@ -149,6 +149,39 @@ fn staff_screen(screen: Screen) -> Result<AnyView, SplitLoaderError> {
     })
 }
 
+/// Why the visa chooser proposes a route (`why_json`, an `imp_shared::visa_chooser::Why`), as
+/// the app words it in `lang`; empty when unreadable. For the end-to-end wording checks
+/// (`visa_why_text` in `lib.rs`); it lives with the visa screen's words.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(imp_everyday, fallible, wasm_split_path = ::leptos::wasm_split)
+)]
+fn visa_why_in_piece(
+    lang: crate::i18n::Lang,
+    why_json: String,
+) -> Result<String, SplitLoaderError> {
+    Ok(
+        serde_json::from_str::<imp_shared::visa_chooser::Why>(&why_json)
+            .map(|why| crate::wording::visa_why_text(lang, &why))
+            .unwrap_or_default(),
+    )
+}
+
+/// [`visa_why_in_piece`], loading the everyday piece first.
+pub(crate) async fn visa_why_text(
+    lang: crate::i18n::Lang,
+    why_json: String,
+) -> Result<String, SplitLoaderError> {
+    #[cfg(feature = "split")]
+    {
+        visa_why_in_piece(lang, why_json).await
+    }
+    #[cfg(not(feature = "split"))]
+    {
+        visa_why_in_piece(lang, why_json)
+    }
+}
+
 /// The screen's view, loading its piece first when it is not loaded yet.
 pub(crate) async fn load(screen: Screen) -> Result<AnyView, SplitLoaderError> {
     #[cfg(feature = "split")]

@@ -440,6 +440,9 @@ pub enum SyncProblem {
     Server(u16),
     /// The device's storage failed; retried.
     Storage,
+    /// The app's sync code (its own piece of the app) could not be fetched: offline before the
+    /// app was kept for offline use; retried. Never the outcome of a cycle.
+    NotLoaded,
 }
 
 /// What the UI shows about sync on every screen.

@@ -1,15 +1,17 @@
 // End-to-end: the app ships in wasm pieces (scripts/build.sh, app/src/pieces.rs). After one
 // online visit every screen of every role opens with the network off, each from a fresh offline
 // load of its address (the service worker serves every piece of the build); a student's first
-// screen is whole before any lazy piece is asked for (the app bar's inbox bell comes from the
-// everyday piece once the browser is idle after it).
+// screen is whole before any lazy piece is asked for (the engine's piece comes right after it, the
+// app bar's inbox bell from the everyday piece once the browser is idle); a piece that cannot be
+// fetched is said in place, and without the engine's piece the records still show and a write
+// keeps its text.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 
 import { PHONE } from "../support/browser.mjs";
 import { seededSuite } from "../support/suite.mjs";
 import { DEMO } from "../support/api.mjs";
-import { signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
+import { catalogueText, openTasks, signIn, waitForServiceWorker, waitForSynced } from "../support/app.mjs";
 
 const suite = seededSuite();
 
@@ -60,6 +62,10 @@ const SCREENS = {
     ["/settings", '[data-testid="sign-out"]'],
   ],
 };
+
+const EVERYDAY_PIECE = /\/pkg\/[0-9a-f]{12}\/split_imp_everyday\.wasm$/;
+const CORE_PIECE = /\/pkg\/[0-9a-f]{12}\/split_imp_core\.wasm$/;
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const lazyPieces = (page) =>
   page.evaluate(() => performance.getEntriesByType("resource")
@@ -117,16 +123,48 @@ describe("the app in pieces", { timeout: 600_000 }, () => {
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
     // Refused from the start (the app bar's bell asks for the everyday piece once the home is up).
-    await page.route(/\/pkg\/[0-9a-f]{12}\/.*\.wasm$/, (route) => route.abort("internetdisconnected"));
+    await page.route(EVERYDAY_PIECE, (route) => route.abort("internetdisconnected"));
     await signIn(page, suite.worker.url, DEMO.student.email);
     await waitForSynced(page);
     await page.click('nav a[href="/tasks"]');
     await page.waitForSelector('[data-testid="screen-not-loaded"] [role="alert"]');
     assert.equal(await page.locator("header.app-bar").count(), 1, "the app keeps running");
-    await page.unroute(/\/pkg\/[0-9a-f]{12}\/.*\.wasm$/);
+    await page.unroute(EVERYDAY_PIECE);
     await page.click('[data-testid="screen-not-loaded"] button');
     await page.waitForSelector('[data-testid="task-title"]');
     assert.equal(await page.locator('[data-testid="screen-not-loaded"]').count(), 0);
+    assert.deepEqual(errors, []);
+  });
+
+  test("without the engine's piece the stored records show, a write keeps its text and says why, then saves", { timeout: 120_000 }, async () => {
+    const profile = await suite.profiles.open({ ...PHONE, serviceWorkers: "block" });
+    const page = await profile.context.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await signIn(page, suite.worker.url, DEMO.student.email);
+    await waitForSynced(page);
+    const notLoaded = await catalogueText(page, "This part of the app could not be loaded");
+    const notSyncing = await catalogueText(page, "Not syncing: this device has not got");
+    // The engine's piece (sync, writes) cannot be fetched from the next load on.
+    await page.route(CORE_PIECE, (route) => route.abort("internetdisconnected"));
+    await page.reload();
+    await page.waitForSelector('[data-testid="milestones"]');
+    await page.waitForSelector('[data-testid="sync-status"][data-state="not-loaded"]');
+    assert.match(await page.textContent('[data-testid="sync-status"]'), new RegExp(escape(notSyncing.en)));
+    await openTasks(page);
+    const title = "Ask the career office about CV review";
+    await page.fill('[data-testid="task-title"]', title);
+    await page.click('[data-testid="add-task"]');
+    const refusal = page.locator('#task-title-error [data-testid="write-error"]');
+    await refusal.filter({ hasText: notLoaded.en }).waitFor();
+    assert.equal((await refusal.textContent()).trim(), notLoaded.en);
+    assert.equal(await page.inputValue('[data-testid="task-title"]'), title, "the typed text stays");
+    assert.equal(await page.locator(`[data-testid="task"][data-title="${title}"]`).count(), 0);
+    await page.unroute(CORE_PIECE);
+    await page.click('[data-testid="add-task"]');
+    await page.waitForSelector(`[data-testid="task"][data-title="${title}"]`);
+    await waitForSynced(page);
+    assert.equal(((await refusal.textContent()) ?? "").trim(), "", "the refusal is gone once saved");
     assert.deepEqual(errors, []);
   });
 });

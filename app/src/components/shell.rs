@@ -132,6 +132,9 @@ pub fn Shell(children: Children) -> impl IntoView {
     }
 }
 
+/// How long the bell waits for the browser to be idle, at most.
+const BELL_LATEST_MS: u32 = 5_000;
+
 /// The inbox bell, from the everyday piece (`pages/inbox.rs`), loaded once the stored records are
 /// read and the browser is idle, so the first screen carries none of the inbox's code. Its place
 /// in the app bar is kept meanwhile (nothing moves when it arrives). The service worker keeps the
@@ -142,7 +145,7 @@ fn LazyBell() -> impl IntoView {
     let wanted = RwSignal::new(false);
     Effect::new(move |_| {
         if loaded.get() && !wanted.get_untracked() {
-            when_idle(move || wanted.set(true));
+            crate::idle::when_idle(BELL_LATEST_MS, move || wanted.set(true));
         }
     });
     let bell = move || {
@@ -158,19 +161,5 @@ fn LazyBell() -> impl IntoView {
                 <Suspense fallback=|| ()>{bell}</Suspense>
             </Show>
         </span>
-    }
-}
-
-/// Runs `then` when the browser is next idle, or at once where it cannot say.
-fn when_idle(then: impl FnOnce() + 'static) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let callback = Closure::once_into_js(then);
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let asked = window.request_idle_callback(callback.unchecked_ref());
-    if asked.is_err() {
-        let _ = window.set_timeout_with_callback(callback.unchecked_ref());
     }
 }

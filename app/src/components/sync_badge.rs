@@ -28,6 +28,8 @@ pub fn SyncBadge() -> impl IntoView {
             "server-error"
         } else if status.problem == Some(SyncProblem::Storage) {
             "storage-error"
+        } else if status.problem == Some(SyncProblem::NotLoaded) {
+            "not-loaded"
         } else if status.rejected > 0 {
             "rejected"
         } else if !status.online {
@@ -53,11 +55,12 @@ pub fn SyncBadge() -> impl IntoView {
                 parts.push(Msg::ServerProblem.text(lang).to_owned());
             }
             Some(SyncProblem::Storage) => parts.push(Msg::StorageProblem.text(lang).to_owned()),
+            Some(SyncProblem::NotLoaded) => parts.push(Msg::SyncNotLoaded.text(lang).to_owned()),
             _ => {}
         }
         let failing = matches!(
             status.problem,
-            Some(SyncProblem::Server(_) | SyncProblem::Storage)
+            Some(SyncProblem::Server(_) | SyncProblem::Storage | SyncProblem::NotLoaded)
         );
         if !status.online {
             parts.push(Msg::Offline.text(lang).to_owned());

@@ -100,6 +100,7 @@ fn SyncStatusCard() -> impl IntoView {
         match status.problem {
             Some(SyncProblem::Server(_)) if status.online => Some(Msg::ServerProblem),
             Some(SyncProblem::Storage) => Some(Msg::StorageProblem),
+            Some(SyncProblem::NotLoaded) => Some(Msg::SyncNotLoaded),
             Some(SyncProblem::SignedOut) => Some(Msg::SignInAgain),
             Some(SyncProblem::TooOld) => Some(Msg::ReloadToUpdate),
             _ if !status.online => Some(Msg::Offline),

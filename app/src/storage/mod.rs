@@ -348,6 +348,15 @@ impl Store {
         Ok(value.unwrap_or(0.0) as u64)
     }
 
+    /// How many changes wait in the outbox and among the refusals, counted without reading them:
+    /// the first frame needs the changes only when there are some (see `Engine::begin`).
+    pub async fn waiting(&self) -> Result<u32, StoreError> {
+        let tx = self.db.transaction([OUTBOX, REJECTED]).build()?;
+        let pending = tx.object_store(OUTBOX)?.count().primitive()?.await?;
+        let refused = tx.object_store(REJECTED)?.count().primitive()?.await?;
+        Ok(pending.saturating_add(refused))
+    }
+
     /// Refused mutations, oldest first.
     pub async fn rejected(&self) -> Result<Vec<RejectedEntry>, StoreError> {
         let tx = self.db.transaction(REJECTED).build()?;

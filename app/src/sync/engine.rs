@@ -6,13 +6,22 @@
 //! Locks), and only the leader tab (the one holding the leader lock) syncs on the period. Tabs
 //! tell each other over a BroadcastChannel: "I wrote" (reload the outbox) and "I synced these
 //! spaces" (reload just those); neither message starts a sync in the tab that receives it.
+//!
+//! The first frame needs little of this: storage, the session and the stored records. Everything
+//! else (replaying and checking changes, the outbox, refusals, the sync cycle and its wire types,
+//! live sockets, the tabs' messages) lives in the engine's own wasm piece, [`Core`], which the
+//! shipped build loads once the records have painted and the browser is idle (or before they
+//! show, when changes wait on the device), so a student's first screen does not download it.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use gloo::timers::callback::Timeout;
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -38,6 +47,12 @@ pub use imp_shared::client::{
 
 const CHANNEL: &str = "imp-companion";
 
+/// How long the engine's piece waits for the browser to be idle after the first frame, at most.
+const CORE_LATEST_MS: u32 = 1_000;
+
+/// How long to wait before asking again for an engine's piece that could not be fetched.
+const CORE_RETRY_MS: u32 = 5_000;
+
 /// Why a local write did not happen. Nothing changed in either case.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum WriteError {
@@ -50,6 +65,71 @@ pub enum WriteError {
     /// Nobody is signed in.
     #[error("sign in first")]
     SignedOut,
+    /// The engine's piece (see [`Core`]) could not be loaded: offline before the service worker
+    /// kept this build. Nothing was stored; the form keeps what was typed.
+    #[error("the app's sync piece could not be loaded")]
+    NotLoaded,
+}
+
+/// A boxed future of the engine's piece.
+type Task<T> = Pin<Box<dyn Future<Output = T>>>;
+
+/// What the engine does from its own piece (`imp_core`): everything but the first frame's reads.
+/// Each entry is one of the `Engine` methods of the same name without `_now`.
+#[derive(Clone, Copy)]
+struct Core {
+    begin: fn(Engine) -> Task<()>,
+    reload: fn(Engine) -> Task<Result<(), StoreError>>,
+    write: fn(Engine, SpaceId, Mutation) -> Task<Result<MutationSeq, WriteError>>,
+    dismiss_rejected: fn(Engine, MutationSeq) -> Task<Result<(), StoreError>>,
+    sync: fn(Engine) -> Task<()>,
+    /// For the end-to-end wording checks (`refusal_text` in `lib.rs`): a refusal's JSON worded.
+    refusal_text: fn(crate::i18n::Lang, &str) -> Option<String>,
+}
+
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(imp_core, fallible, wasm_split_path = ::leptos::wasm_split)
+)]
+fn core_table() -> Result<Core, SplitLoaderError> {
+    Ok(Core {
+        begin: |engine| Box::pin(async move { engine.begin_now().await }),
+        reload: |engine| Box::pin(async move { engine.reload_now().await }),
+        write: |engine, space, mutation| {
+            Box::pin(async move { engine.write_now(&space, mutation).await })
+        },
+        dismiss_rejected: |engine, seq| {
+            Box::pin(async move { engine.dismiss_rejected_now(seq).await })
+        },
+        sync: |engine| Box::pin(async move { engine.sync_now().await }),
+        refusal_text: |lang, json| {
+            serde_json::from_str::<MutationError>(json)
+                .ok()
+                .map(|reason| crate::wording::refusal_text(lang, &reason))
+        },
+    })
+}
+
+/// The engine's piece, loaded on first use (at once without the `split` feature). A piece that
+/// could not be fetched is asked for again on the next call.
+async fn core() -> Result<Core, SplitLoaderError> {
+    #[cfg(feature = "split")]
+    {
+        core_table().await
+    }
+    #[cfg(not(feature = "split"))]
+    {
+        core_table()
+    }
+}
+
+/// A refusal's JSON (`MutationError`) as the app words it, or `None` when unreadable; `Err` when
+/// the engine's piece could not be loaded.
+pub async fn refusal_text_of(
+    lang: crate::i18n::Lang,
+    json: &str,
+) -> Result<Option<String>, SplitLoaderError> {
+    Ok((core().await?.refusal_text)(lang, json))
 }
 
 struct State {
@@ -139,12 +219,81 @@ impl Engine {
         })
     }
 
-    /// Reads the stored records and outbox, then starts syncing (start-up, events, the period in
-    /// the leader tab). Nothing syncs before the records are read, so a sync never races them.
+    /// Reads the stored records, then starts the engine's piece ([`Core`]), which reads the
+    /// waiting changes and starts syncing (start-up, events, the period in the leader tab).
+    ///
+    /// When no change waits on the device (the usual case) the view is the records as stored, so
+    /// they show at once and the piece loads once they have painted and the browser is idle.
+    /// When changes wait, the records show only with them replayed, never without them. Nothing
+    /// syncs before the records are read, so a sync never races them.
     pub async fn begin(&self) -> Result<(), StoreError> {
-        let read = self.reload().await;
-        self.loaded.set(true);
-        read?;
+        let read = self.read_bases().await;
+        let waiting = match read {
+            Ok(waiting) => waiting,
+            Err(error) => {
+                self.loaded.set(true);
+                return Err(error);
+            }
+        };
+        if waiting {
+            self.start_core().await;
+            self.loaded.set(true);
+        } else {
+            self.loaded.set(true);
+            let engine = self.clone();
+            // After the frame that shows the records has painted.
+            crate::idle::when_idle(CORE_LATEST_MS, move || {
+                wasm_bindgen_futures::spawn_local(async move { engine.start_core().await });
+            });
+        }
+        Ok(())
+    }
+
+    /// The stored records of the synced spaces, as the view (no change replayed); whether
+    /// changes or refusals wait on the device.
+    async fn read_bases(&self) -> Result<bool, StoreError> {
+        let (store, spaces) = {
+            let state = self.state.borrow();
+            (state.store.clone(), state.spaces.clone())
+        };
+        let waiting = store.waiting().await? > 0;
+        let mut view = ClientView::default();
+        for space in &spaces {
+            let (base, _cursor) = store.load_base(space).await?;
+            view.set_base(space.clone(), base);
+        }
+        self.state.borrow_mut().view = view;
+        self.changed();
+        Ok(waiting)
+    }
+
+    /// Loads the engine's piece and starts it; if the piece cannot be fetched, tries again a
+    /// little later (what is stored shows meanwhile, and writes say the piece is missing).
+    async fn start_core(&self) {
+        match core().await {
+            Ok(core) => (core.begin)(self.clone()).await,
+            Err(_) => {
+                self.state.borrow_mut().problem = Some(SyncProblem::NotLoaded);
+                self.changed();
+                let engine = self.clone();
+                Timeout::new(CORE_RETRY_MS, move || {
+                    wasm_bindgen_futures::spawn_local(async move { engine.start_core().await });
+                })
+                .forget();
+            }
+        }
+    }
+
+    /// The engine's piece starting: the waiting changes and refusals are read and replayed,
+    /// then sync starts. A storage failure here is the sync's to report (it reads the same).
+    async fn begin_now(&self) {
+        {
+            let mut state = self.state.borrow_mut();
+            if state.problem == Some(SyncProblem::NotLoaded) {
+                state.problem = None;
+            }
+        }
+        let _ = self.reload_outbox().await;
         self.listen();
         self.schedule(0);
         let leader = self.clone();
@@ -153,7 +302,6 @@ impl Engine {
             leader.ensure_live();
             leader.schedule(PERIOD_MS);
         });
-        Ok(())
     }
 
     /// The signed-in session, if any.
@@ -215,6 +363,15 @@ impl Engine {
         space: &SpaceId,
         mutation: Mutation,
     ) -> Result<MutationSeq, WriteError> {
+        let core = core().await.map_err(|_| WriteError::NotLoaded)?;
+        (core.write)(self.clone(), space.clone(), mutation).await
+    }
+
+    async fn write_now(
+        &self,
+        space: &SpaceId,
+        mutation: Mutation,
+    ) -> Result<MutationSeq, WriteError> {
         let actor = self.actor().ok_or(WriteError::SignedOut)?;
         let at = now();
         let (store, changes) = {
@@ -231,8 +388,18 @@ impl Engine {
         Ok(seq)
     }
 
-    /// Drops a refused change from the list after the user has read it.
-    pub async fn dismiss_rejected(&self, seq: MutationSeq) -> Result<(), StoreError> {
+    /// Drops a refused change from the list after the user has read it. `false` when the
+    /// engine's piece could not be loaded (nothing changed).
+    pub async fn dismiss_rejected(&self, seq: MutationSeq) -> Result<bool, StoreError> {
+        match core().await {
+            Ok(core) => (core.dismiss_rejected)(self.clone(), seq)
+                .await
+                .map(|()| true),
+            Err(_) => Ok(false),
+        }
+    }
+
+    async fn dismiss_rejected_now(&self, seq: MutationSeq) -> Result<(), StoreError> {
         let store = self.state.borrow().store.clone();
         store.dismiss_rejected(seq).await?;
         self.state
@@ -313,8 +480,16 @@ impl Engine {
         Ok(())
     }
 
-    /// Reloads everything from IndexedDB (after a sync, or when another tab changed something).
+    /// Reloads everything from IndexedDB (after signing in, or when another tab signed in or
+    /// out). Without the engine's piece, only the records (the view waits for the piece).
     pub async fn reload(&self) -> Result<(), StoreError> {
+        match core().await {
+            Ok(core) => (core.reload)(self.clone()).await,
+            Err(_) => self.read_bases().await.map(|_| ()),
+        }
+    }
+
+    async fn reload_now(&self) -> Result<(), StoreError> {
         let (store, spaces) = {
             let state = self.state.borrow();
             (state.store.clone(), state.spaces.clone())
@@ -392,7 +567,15 @@ impl Engine {
     }
 
     /// Runs one sync cycle now (push the outbox, then pull every space), holding the sync lock.
+    /// If the engine's piece cannot be loaded, tries again later.
     pub async fn sync(&self) {
+        match core().await {
+            Ok(core) => (core.sync)(self.clone()).await,
+            Err(_) => self.schedule(CORE_RETRY_MS),
+        }
+    }
+
+    async fn sync_now(&self) {
         {
             let mut state = self.state.borrow_mut();
             if state.session.is_none() {
@@ -666,7 +849,7 @@ impl Engine {
                             TabMessage::Stored(spaces) => {
                                 engine.reload_spaces(&spaces, false).await
                             }
-                            TabMessage::Account => engine.reload().await,
+                            TabMessage::Account => engine.reload_now().await,
                         };
                     });
                 },

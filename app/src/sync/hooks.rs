@@ -195,6 +195,7 @@ pub fn write_error_text(lang: Lang, error: &WriteError) -> String {
         WriteError::Refused(reason) => refusal_text(lang, reason),
         WriteError::Storage(_) => Msg::StorageFailed.text(lang).to_owned(),
         WriteError::SignedOut => Msg::SignInAgain.text(lang).to_owned(),
+        WriteError::NotLoaded => Msg::CoreNotLoaded.text(lang).to_owned(),
     }
 }
 
