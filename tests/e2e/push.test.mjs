@@ -133,6 +133,9 @@ test("turning reminders on says why it could not, in the person's language, and 
   const { profile, page } = await signedInPage(suite.profiles, suite.worker.url, DEMO.student.email);
   await waitForServiceWorker(page);
   await page.goto(`${suite.worker.url}/settings`);
+  // The settings screen comes from a lazy piece: wait for its reminders (the app bar's language
+  // switch is there before it).
+  await page.waitForSelector('[data-local="device-reminders"] input[type=checkbox]');
   await setLanguage(page, "zh-TW");
   // A student chooses among their seven kinds of reminder, all ticked at first.
   const boxes = await page.$$eval('[data-local="device-reminders"] input[type=checkbox]', (inputs) =>
