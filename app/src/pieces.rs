@@ -1,16 +1,31 @@
 //! The app's wasm pieces. In the shipped build (feature `split`, see `scripts/build.sh`) the main
-//! piece holds the shell, sign-in, the student's home, the sync engine and storage; the other
-//! signed-in screens come in two lazily loaded pieces, one for the screens students and mentors
-//! use every day and one for staff's screens, so a student's first screen carries neither. The
+//! piece holds the shell, sign-in, the student's home, the engine's first-frame reads and
+//! storage; the other signed-in screens come in two lazily loaded pieces, one for the screens
+//! students and mentors use every day and one for staff's screens, so a student's first screen
+//! carries neither (the rest of the engine is a third piece, declared in `sync/engine.rs`). The
 //! service worker precaches every piece of a build, so each screen also opens offline.
 //!
-//! Without the feature (tests, clippy, benches) the same calls run directly.
+//! Without the feature (tests, clippy, benches) the same calls run directly ([`from_piece`]).
 
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
 use crate::i18n::{use_i18n, Msg};
 use crate::pages;
+
+/// Calls a function of a lazy piece (one marked `wasm_split`): awaited in the split build, where
+/// the call loads its piece first, called directly without the `split` feature. Only inside an
+/// `async fn`.
+macro_rules! from_piece {
+    ($call:expr) => {{
+        #[cfg(feature = "split")]
+        let result = $call.await;
+        #[cfg(not(feature = "split"))]
+        let result = $call;
+        result
+    }};
+}
+pub(crate) use from_piece;
 
 /// A signed-in screen shown from a lazily loaded piece.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -172,33 +187,15 @@ pub(crate) async fn visa_why_text(
     lang: crate::i18n::Lang,
     why_json: String,
 ) -> Result<String, SplitLoaderError> {
-    #[cfg(feature = "split")]
-    {
-        visa_why_in_piece(lang, why_json).await
-    }
-    #[cfg(not(feature = "split"))]
-    {
-        visa_why_in_piece(lang, why_json)
-    }
+    from_piece!(visa_why_in_piece(lang, why_json))
 }
 
 /// The screen's view, loading its piece first when it is not loaded yet.
 pub(crate) async fn load(screen: Screen) -> Result<AnyView, SplitLoaderError> {
-    #[cfg(feature = "split")]
-    {
-        if screen.for_staff() {
-            staff_screen(screen).await
-        } else {
-            everyday_screen(screen).await
-        }
-    }
-    #[cfg(not(feature = "split"))]
-    {
-        if screen.for_staff() {
-            staff_screen(screen)
-        } else {
-            everyday_screen(screen)
-        }
+    if screen.for_staff() {
+        from_piece!(staff_screen(screen))
+    } else {
+        from_piece!(everyday_screen(screen))
     }
 }
 

@@ -113,14 +113,7 @@ fn core_table() -> Result<Core, SplitLoaderError> {
 /// The engine's piece, loaded on first use (at once without the `split` feature). A piece that
 /// could not be fetched is asked for again on the next call.
 async fn core() -> Result<Core, SplitLoaderError> {
-    #[cfg(feature = "split")]
-    {
-        core_table().await
-    }
-    #[cfg(not(feature = "split"))]
-    {
-        core_table()
-    }
+    crate::pieces::from_piece!(core_table())
 }
 
 /// A refusal's JSON (`MutationError`) as the app words it, or `None` when unreadable; `Err` when
@@ -177,6 +170,16 @@ fn millis() -> f64 {
     js_sys::Date::now()
 }
 
+/// A view of the stored records of `spaces`, with no change replayed.
+async fn bases_view(store: &Store, spaces: &[SpaceId]) -> Result<ClientView, StoreError> {
+    let mut view = ClientView::default();
+    for space in spaces {
+        let (base, _cursor) = store.load_base(space).await?;
+        view.set_base(space.clone(), base);
+    }
+    Ok(view)
+}
+
 impl Engine {
     /// Opens storage, restores the session and what was synced, and starts syncing.
     pub async fn start() -> Result<Self, StoreError> {
@@ -224,8 +227,10 @@ impl Engine {
     ///
     /// When no change waits on the device (the usual case) the view is the records as stored, so
     /// they show at once and the piece loads once they have painted and the browser is idle.
-    /// When changes wait, the records show only with them replayed, never without them. Nothing
-    /// syncs before the records are read, so a sync never races them.
+    /// When changes wait, the records show with them replayed; only if the piece cannot be
+    /// fetched (replaying needs it) do they show as stored, the badge saying sync has not got its
+    /// code, and the changes join the view once the piece comes. Nothing syncs before the records
+    /// are read, so a sync never races them.
     pub async fn begin(&self) -> Result<(), StoreError> {
         let read = self.read_bases().await;
         let waiting = match read {
@@ -257,11 +262,7 @@ impl Engine {
             (state.store.clone(), state.spaces.clone())
         };
         let waiting = store.waiting().await? > 0;
-        let mut view = ClientView::default();
-        for space in &spaces {
-            let (base, _cursor) = store.load_base(space).await?;
-            view.set_base(space.clone(), base);
-        }
+        let view = bases_view(&store, &spaces).await?;
         self.state.borrow_mut().view = view;
         self.changed();
         Ok(waiting)
@@ -497,11 +498,7 @@ impl Engine {
         let session: Option<SessionResponse> = store.meta("session").await?;
         let outbox = store.outbox().await?;
         let rejected = store.rejected().await?;
-        let mut view = ClientView::default();
-        for space in &spaces {
-            let (base, _cursor) = store.load_base(space).await?;
-            view.set_base(space.clone(), base);
-        }
+        let mut view = bases_view(&store, &spaces).await?;
         view.outbox = outbox;
         view.rejected = rejected;
         {
